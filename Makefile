@@ -1,0 +1,46 @@
+# Two commands from a fresh clone: `make run` opens the window, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORE_VENV := .venv-core
+STAMP := $(VENV)/.installed
+CORE_STAMP := $(CORE_VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-gui test-core lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# A second environment with the core dependencies and pytest but no Qt: proves the core and the
+# command line run on a machine without PySide6.
+$(CORE_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/pip install -q --no-deps -e .
+	$(CORE_VENV)/bin/pip install -q $$($(PYTHON) tools/requirements.py core) $$($(PYTHON) tools/requirements.py test-core)
+	! $(CORE_VENV)/bin/python -c "import PySide6" 2>/dev/null
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/annotator
+
+test: lint test-gui test-core
+
+test-gui: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-core: $(CORE_STAMP)
+	$(CORE_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/core
+
+lint: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check annotator tests benchmarks tools
+	$(BIN)/mypy annotator/core annotator/cli.py
+
+bench: $(STAMP)
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(CORE_VENV) build dist .mypy_cache .ruff_cache

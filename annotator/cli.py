@@ -1,0 +1,208 @@
+"""The command line: ``annotator`` opens the window; subcommands work without a display.
+
+Exit status 0 only when everything asked for succeeded; every failure names the file and reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator import __version__
+from annotator.core.codebook import CodebookError, load_codebook
+from annotator.core.commands import CommandError
+from annotator.core.db import DatabaseOpenError
+from annotator.core.io.importer import FileResult
+from annotator.core.project import Project, ProjectError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="annotator",
+        description="Hand-code the claims in conflict and terrorism reports. "
+        "Without a subcommand, opens the window.",
+    )
+    p.add_argument("--version", action="version", version=f"annotator {__version__}")
+    p.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="project database: a file path or a SQLAlchemy URL "
+        "(default: $ANNOTATOR_DB, else a project in the user data directory)",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    g = sub.add_parser("gui", help="open the window (the default)")
+    g.add_argument("--coder", help="code as this coder (default: ask, then remember)")
+
+    i = sub.add_parser("init", help="create a project, optionally with another codebook")
+    i.add_argument("--codebook", type=Path, metavar="FILE", help="codebook JSON (default: conflict-events)")
+    i.add_argument("--example", action="store_true", help="also import the bundled example report")
+
+    im = sub.add_parser("import", help="import reports (.txt, .md, directories, interchange .jsonl)")
+    im.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    ex = sub.add_parser("export", help="export the coded dataset")
+    ex.add_argument("--format", default="jsonl", choices=["jsonl"], help="output format")
+    ex.add_argument("--out", required=True, metavar="FILE", help="output file ('-' for stdout)")
+    ex.add_argument(
+        "--coder", action="append", metavar="NAME", help="only this coder's annotations (repeatable)"
+    )
+
+    r = sub.add_parser("reports", help="list the reports with each coder's status")
+    r.add_argument("--coder", metavar="NAME", help="with --status: filter by this coder's status")
+    r.add_argument("--status", choices=["todo", "in_progress", "done"])
+    r.add_argument("--search", metavar="TEXT", help="only reports whose title or text contains TEXT")
+
+    sub.add_parser("coders", help="list the coders with their progress")
+
+    cb = sub.add_parser("codebook", help="codebook tools")
+    cbs = cb.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
+    v = cbs.add_parser("validate", help="check a codebook file; print each error with its JSON path")
+    v.add_argument("file", type=Path)
+    cbs.add_parser("show", help="print the project's codebook (JSON)")
+    return p
+
+
+def _fail(message: str) -> int:
+    print(f"annotator: {message}", file=sys.stderr)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except (DatabaseOpenError, ProjectError, CommandError, CodebookError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command in (None, "gui"):
+        return _gui(args)
+    if args.command == "codebook" and args.codebook_command == "validate":
+        return _codebook_validate(args.file)
+    if args.command == "init":
+        return _init(args)
+    project = Project.open(args.db)
+    try:
+        handler = {
+            "import": _import,
+            "export": _export,
+            "reports": _reports,
+            "coders": _coders,
+            "codebook": _codebook_show,
+        }[args.command]
+        return handler(project, args)
+    finally:
+        project.close()
+
+
+def _gui(args: argparse.Namespace) -> int:
+    try:
+        from annotator.gui.app import run  # Qt only here: the rest of the CLI runs without it
+    except ImportError as exc:
+        return _fail(f"the window needs PySide6 ({exc}); install it with: pip install annotator")
+    return run(args.db, coder=getattr(args, "coder", None))
+
+
+def _codebook_validate(path: Path) -> int:
+    try:
+        cb = load_codebook(path)
+    except CodebookError as exc:
+        print(str(exc), file=sys.stderr)
+        print(f"{path}: {len(exc.issues)} error(s)", file=sys.stderr)
+        return 1
+    print(
+        f"{path}: valid codebook {cb.ref} ({len(cb.span_types)} span types, "
+        f"{len(cb.claim_types)} claim types)"
+    )
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    codebook = load_codebook(args.codebook) if args.codebook else None
+    project = Project.open(args.db, codebook=codebook, with_example=args.example)
+    try:
+        print(f"{project.location}: project ready with codebook {project.codebook.ref}")
+    finally:
+        project.close()
+    return 0
+
+
+def _import(project: Project, args: argparse.Namespace) -> int:
+    def line(result: FileResult) -> None:
+        stream = sys.stdout if result.ok else sys.stderr
+        print(f"{result.path}: {result.message}" if result.ok else result.message, file=stream)
+
+    summary = project.import_paths(args.paths, on_file=line)
+    print(summary.line())
+    if not summary.files:
+        return _fail("no importable files found under the given paths")
+    return 1 if summary.failed else 0
+
+
+def _export(project: Project, args: argparse.Namespace) -> int:
+    coders = args.coder
+    if args.out == "-":
+        n = project.export_jsonl(sys.stdout, coders)
+        print(f"exported {n} report(s)", file=sys.stderr)
+        return 0
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        return _fail(f"{out}: the folder {out.parent} does not exist")
+    # write beside the target, then rename: a failed export never leaves a half-written file
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            n = project.export_jsonl(fh, coders)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"{out}: exported {n} report(s)")
+    return 0
+
+
+def _reports(project: Project, args: argparse.Namespace) -> int:
+    coder_id = project.coder_id(args.coder) if args.coder else None
+    if args.status and coder_id is None:
+        return _fail("--status needs --coder NAME")
+    rows = project.reports(coder_id=coder_id, status=args.status, search=args.search)
+    width = max([len(r.external_id) for r in rows] + [2])
+    print(f"{'ID':<{width}}  {'TITLE':<60}  STATUS")
+    for row in rows:
+        title = row.title if len(row.title) <= 60 else row.title[:59] + "…"
+        statuses = ", ".join(f"{c}: {s}" for c, s in row.statuses.items()) or "-"
+        print(f"{row.external_id:<{width}}  {title:<60}  {statuses}")
+    print(f"{len(rows)} report(s)")
+    return 0
+
+
+def _coders(project: Project, args: argparse.Namespace) -> int:
+    rows = project.coders()
+    print(f"{'CODER':<20} {'ROLE':<9} {'TODO':>6} {'IN PROGRESS':>12} {'DONE':>6}")
+    for c in rows:
+        n = c.counts
+        print(
+            f"{c.name:<20} {c.role:<9} {n.get('todo', 0):>6} "
+            f"{n.get('in_progress', 0):>12} {n.get('done', 0):>6}"
+        )
+    print(f"{len(rows)} coder(s)")
+    return 0
+
+
+def _codebook_show(project: Project, args: argparse.Namespace) -> int:
+    print(project.codebook.to_json())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The core: storage, codebooks, commands, import/export. Pure Python, never imports Qt."""

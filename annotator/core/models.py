@@ -1,0 +1,188 @@
+"""All tables of a project database (sqlmodel).
+
+Offsets (``Span.start``/``Span.end``) are Unicode code points into ``Report.text``, end exclusive,
+and ``report.text[start:end] == span.text`` always holds. JSON columns hold plain dicts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "Assignment",
+    "Claim",
+    "CodebookRow",
+    "Coder",
+    "Meta",
+    "Provenance",
+    "Report",
+    "SlotFill",
+    "Span",
+    "STATUSES",
+    "ROLES",
+    "GOLD_CODER",
+    "utcnow",
+    "meta_t",
+    "codebook_t",
+    "report_t",
+    "coder_t",
+    "assignment_t",
+    "span_t",
+    "claim_t",
+    "slot_fill_t",
+    "provenance_t",
+]
+
+STATUSES = ("todo", "in_progress", "done")
+ROLES = ("coder", "reviewer", "gold")
+GOLD_CODER = "gold"
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, without microseconds (they are noise in exports)."""
+    return datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+
+
+class Meta(SQLModel, table=True):
+    """Key/value settings of the project: schema version, active codebook, preferences."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class CodebookRow(SQLModel, table=True):
+    """A codebook version stored in the project; annotation rows point at the one they used."""
+
+    __tablename__ = "codebook"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    version: int
+    content: str  # the codebook JSON, canonical (sorted keys)
+    added_at: datetime = Field(default_factory=utcnow)
+
+
+class Report(SQLModel, table=True):
+    __table_args__ = (Index("ix_report_sha256", "sha256", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str = Field(index=True, unique=True)
+    title: str = ""
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO 8601 date, YYYY-MM-DD
+    language: str | None = None
+    text: str  # immutable after import; newlines normalized to "\n"
+    sha256: str
+    imported_at: datetime = Field(default_factory=utcnow)
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Coder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    role: str = "coder"
+
+
+class Assignment(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("report_id", "coder_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id", ondelete="CASCADE", index=True)
+    status: str = "todo"
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Span(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_span_report_coder", "report_id", "coder_id", "start"),
+        UniqueConstraint("report_id", "coder_id", "key"),
+        # undo re-inserts deleted rows under their old ids, so ids must never be reused
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id", ondelete="CASCADE")
+    key: str  # the coder's own identifier within the report ("s1"), kept through interchange
+    type: str
+    start: int  # code points, inclusive
+    end: int  # code points, exclusive
+    text: str
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    codebook_id: int | None = Field(default=None, foreign_key="codebook.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Claim(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_claim_report_coder", "report_id", "coder_id"),
+        UniqueConstraint("report_id", "coder_id", "key"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id", ondelete="CASCADE")
+    key: str
+    type: str
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    codebook_id: int | None = Field(default=None, foreign_key="codebook.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SlotFill(SQLModel, table=True):
+    """One entry of a claim slot: a span, or (span_id NULL, not_reported) the explicit "not reported"."""
+
+    __tablename__ = "slot_fill"
+    __table_args__ = (
+        Index("ix_slot_fill_claim", "claim_id", "slot", "position"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE")
+    slot: str
+    position: int = 0
+    span_id: int | None = Field(default=None, foreign_key="span.id", ondelete="CASCADE", index=True)
+    not_reported: bool = False
+
+
+class Provenance(SQLModel, table=True):
+    """Where a gold item came from: which coder's item was taken, by whom, when and why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    # exactly one of the two is set; the row goes with its item
+    span_id: int | None = Field(
+        default=None, foreign_key="span.id", ondelete="CASCADE", unique=True
+    )
+    claim_id: int | None = Field(
+        default=None, foreign_key="claim.id", ondelete="CASCADE", unique=True
+    )
+    from_coder: str | None = None
+    from_key: str | None = None
+    action: str = "accepted"  # accepted, accepted_both, edited, created
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    rationale: str | None = None
+
+
+# Core table objects for the bulk paths and commands (SQLAlchemy Core, no ORM objects per row).
+meta_t = SQLModel.metadata.tables["meta"]
+codebook_t = SQLModel.metadata.tables["codebook"]
+report_t = SQLModel.metadata.tables["report"]
+coder_t = SQLModel.metadata.tables["coder"]
+assignment_t = SQLModel.metadata.tables["assignment"]
+span_t = SQLModel.metadata.tables["span"]
+claim_t = SQLModel.metadata.tables["claim"]
+slot_fill_t = SQLModel.metadata.tables["slot_fill"]
+provenance_t = SQLModel.metadata.tables["provenance"]

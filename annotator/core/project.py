@@ -1,0 +1,236 @@
+"""The facade the window and the command line both use: open a project, run commands, undo, read."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlalchemy import Engine, select
+
+from annotator.core import queries
+from annotator.core.codebook import Codebook, load_default_codebook, parse_codebook
+from annotator.core.commands import Changes, Command, CommandError, Context
+from annotator.core.db import database_url, default_database_path, get_meta, open_engine, set_meta
+from annotator.core.io.importer import FileResult, ImportSummary, import_paths
+from annotator.core.io.interchange import export_jsonl
+from annotator.core.models import ROLES, codebook_t, coder_t, utcnow
+from annotator.core.resources import resources_dir
+
+__all__ = ["CommandError", "Project", "ProjectError", "resolve_db"]
+
+Listener = Callable[[Changes], None]
+
+
+class ProjectError(Exception):
+    """A project-level failure the user can act on (wrong codebook, unknown coder, ...)."""
+
+
+def resolve_db(db: str | os.PathLike[str] | None) -> str:
+    """--db, else $ANNOTATOR_DB, else the default project in the user data directory."""
+    if db:
+        return os.fspath(db)
+    env = os.environ.get("ANNOTATOR_DB")
+    if env:
+        return env
+    return str(default_database_path())
+
+
+class Project:
+    """One open project database with its active codebook and the session's undo history."""
+
+    def __init__(self, engine: Engine, codebook: Codebook, codebook_id: int, location: str) -> None:
+        self.engine = engine
+        self.codebook = codebook
+        self.codebook_id = codebook_id
+        self.location = location
+        self._undo: list[Command] = []
+        self._redo: list[Command] = []
+        self._listeners: list[Listener] = []
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = True,
+        codebook: Codebook | None = None,
+        with_example: bool | None = None,
+    ) -> Project:
+        """Open or create a project. A new project gets ``codebook`` (default: conflict-events).
+
+        ``with_example`` (default: only for the default project in the user data directory)
+        imports the bundled example report and its two coders into a new project.
+        """
+        location = resolve_db(db)
+        url = database_url(location)
+        is_new = url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists()
+        engine = open_engine(location, create=create)
+        with engine.begin() as conn:
+            ref = get_meta(conn, "codebook_id")
+            if ref is None:
+                cb = codebook or load_default_codebook()
+                cb_id = _store_codebook(conn, cb)
+                set_meta(conn, "codebook_id", str(cb_id))
+                is_new = True
+            else:
+                content = conn.execute(
+                    select(codebook_t.c.content).where(codebook_t.c.id == int(ref))
+                ).scalar_one()
+                cb = parse_codebook(json.loads(content), source=f"{location} (stored codebook)")
+                cb_id = int(ref)
+                if codebook is not None and codebook.ref != cb.ref:
+                    raise ProjectError(
+                        f"{location}: the project already uses codebook {cb.ref}; "
+                        f"it cannot be started again with {codebook.ref}"
+                    )
+        project = cls(engine, cb, cb_id, location)
+        if with_example is None:
+            with_example = db is None and not os.environ.get("ANNOTATOR_DB")
+        if is_new and with_example:
+            project.import_paths([resources_dir() / "example" / "example.jsonl"])
+        return project
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------ commands
+
+    @property
+    def context(self) -> Context:
+        return Context(self.codebook, self.codebook_id)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Hear every change (run, undo, redo, import). Returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _notify(self, changes: Changes) -> None:
+        for listener in list(self._listeners):
+            listener(changes)
+
+    def run(self, cmd: Command) -> Changes:
+        """Apply a command in one transaction (stored at once), push it on the undo stack."""
+        with self.engine.begin() as conn:
+            changes = cmd.do(conn, self.context)
+        self._undo.append(cmd)
+        self._redo.clear()
+        self._notify(changes)
+        return changes
+
+    def undo(self) -> Changes | None:
+        if not self._undo:
+            return None
+        cmd = self._undo[-1]
+        with self.engine.begin() as conn:
+            changes = cmd.undo(conn, self.context)
+        self._redo.append(self._undo.pop())
+        self._notify(changes)
+        return changes
+
+    def redo(self) -> Changes | None:
+        if not self._redo:
+            return None
+        cmd = self._redo[-1]
+        with self.engine.begin() as conn:
+            changes = cmd.do(conn, self.context)
+        self._undo.append(self._redo.pop())
+        self._notify(changes)
+        return changes
+
+    @property
+    def undo_label(self) -> str | None:
+        return self._undo[-1].label if self._undo else None
+
+    @property
+    def redo_label(self) -> str | None:
+        return self._redo[-1].label if self._redo else None
+
+    # ------------------------------------------------------------ coders
+
+    def coder_id(self, name: str, *, create: bool = False, role: str = "coder") -> int:
+        """The id of coder ``name``; with ``create`` a missing coder is added."""
+        name = name.strip()
+        if not name:
+            raise ProjectError("a coder needs a name")
+        with self.engine.begin() as conn:
+            found = conn.execute(select(coder_t.c.id).where(coder_t.c.name == name)).first()
+            if found is not None:
+                return int(found[0])
+            if not create:
+                raise ProjectError(f"no coder named '{name}' in {self.location}")
+            if role not in ROLES:
+                raise ProjectError(f"role must be one of {', '.join(ROLES)}")
+            new_id = conn.execute(coder_t.insert().values(name=name, role=role)).inserted_primary_key[0]
+        self._notify(Changes("Add coder", structure=True))
+        return int(new_id)
+
+    # ------------------------------------------------------------ bulk paths
+
+    def import_paths(
+        self, paths: Iterable[Path | str], on_file: Callable[[FileResult], None] | None = None
+    ) -> ImportSummary:
+        summary = import_paths(
+            self.engine, [Path(p) for p in paths], self.codebook, self.codebook_id, on_file
+        )
+        if summary.added or summary.annotations:
+            self._notify(Changes("Import", structure=True))
+        return summary
+
+    def export_jsonl(
+        self,
+        out: TextIO,
+        coders: Sequence[str] | None = None,
+        report_ids: Sequence[int] | None = None,
+    ) -> int:
+        """Write the interchange format; ``coders`` names whose annotations to include (all)."""
+        coder_ids = None if coders is None else [self.coder_id(c) for c in coders]
+        return export_jsonl(
+            self.engine,
+            out,
+            coder_ids=coder_ids,
+            codebook_ref=self.codebook.ref,
+            report_ids=report_ids,
+        )
+
+    # ------------------------------------------------------------ reads (see queries.py)
+
+    def reports(self, **kw: Any) -> list[queries.ReportRow]:
+        with self.engine.connect() as conn:
+            return queries.report_rows(conn, **kw)
+
+    def coders(self) -> list[queries.CoderRow]:
+        with self.engine.connect() as conn:
+            return queries.coder_rows(conn)
+
+    def report(self, report_id: int) -> queries.ReportDetail:
+        with self.engine.connect() as conn:
+            return queries.report_detail(conn, report_id)
+
+    def spans(self, report_id: int, coder_id: int) -> list[queries.SpanRow]:
+        with self.engine.connect() as conn:
+            return queries.span_rows(conn, report_id, coder_id)
+
+    def claims(self, report_id: int, coder_id: int) -> list[queries.ClaimRow]:
+        with self.engine.connect() as conn:
+            return queries.claim_rows(conn, report_id, coder_id)
+
+    def status(self, report_id: int, coder_id: int) -> str:
+        with self.engine.connect() as conn:
+            return queries.status(conn, report_id, coder_id)
+
+
+def _store_codebook(conn: Any, cb: Codebook) -> int:
+    found = conn.execute(
+        select(codebook_t.c.id).where(codebook_t.c.name == cb.id, codebook_t.c.version == cb.version)
+    ).first()
+    if found is not None:
+        return int(found[0])
+    result = conn.execute(
+        codebook_t.insert().values(name=cb.id, version=cb.version, content=cb.to_json(), added_at=utcnow())
+    )
+    return int(result.inserted_primary_key[0])

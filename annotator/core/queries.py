@@ -1,0 +1,204 @@
+"""Reads for the window and the command line (SQLAlchemy Core; one query per view)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.engine import Connection
+
+from annotator.core.models import (
+    assignment_t,
+    claim_t,
+    coder_t,
+    report_t,
+    slot_fill_t,
+    span_t,
+)
+
+__all__ = [
+    "ClaimRow",
+    "CoderRow",
+    "ReportDetail",
+    "ReportRow",
+    "SpanRow",
+    "claim_rows",
+    "coder_rows",
+    "report_detail",
+    "report_rows",
+    "span_rows",
+    "status",
+]
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    id: int
+    external_id: str
+    title: str
+    published: str | None
+    length: int  # code points
+    statuses: dict[str, str] = field(default_factory=dict)  # coder name -> status
+
+
+@dataclass(frozen=True)
+class CoderRow:
+    id: int
+    name: str
+    role: str
+    counts: dict[str, int]  # status -> number of reports
+
+
+@dataclass(frozen=True)
+class ReportDetail:
+    id: int
+    external_id: str
+    title: str
+    source: str | None
+    url: str | None
+    published: str | None
+    language: str | None
+    text: str
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SpanRow:
+    id: int
+    key: str
+    type: str
+    start: int  # code points
+    end: int  # code points, exclusive
+    text: str
+    attributes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: int
+    key: str
+    type: str
+    attributes: dict[str, Any]
+    slots: dict[str, list[int] | str]  # slot -> span ids, or "not_reported"
+
+
+def report_rows(
+    conn: Connection,
+    *,
+    coder_id: int | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[ReportRow]:
+    """Reports in id order with every coder's status; filters by one coder's status and by text.
+
+    A report without an assignment for ``coder_id`` counts as "todo" for that coder.
+    """
+    r, a = report_t, assignment_t
+    q = select(r.c.id, r.c.external_id, r.c.title, r.c.published, func.length(r.c.text)).order_by(
+        r.c.id
+    )
+    if search:
+        like = f"%{search}%"
+        q = q.where(or_(r.c.title.ilike(like), r.c.text.ilike(like), r.c.external_id.ilike(like)))
+    if coder_id is not None and status is not None:
+        mine = (
+            select(a.c.report_id)
+            .where(a.c.coder_id == coder_id, a.c.status != "todo")
+            .scalar_subquery()
+        )
+        if status == "todo":
+            q = q.where(r.c.id.not_in(mine))
+        else:
+            q = q.where(
+                r.c.id.in_(
+                    select(a.c.report_id).where(a.c.coder_id == coder_id, a.c.status == status)
+                )
+            )
+    if limit is not None:
+        q = q.limit(limit).offset(offset)
+    rows = conn.execute(q).all()
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    statuses: dict[int, dict[str, str]] = defaultdict(dict)
+    sq = (
+        select(a.c.report_id, coder_t.c.name, a.c.status)
+        .join(coder_t, coder_t.c.id == a.c.coder_id)
+        .where(a.c.report_id.in_(ids))
+        .order_by(coder_t.c.name)
+    )
+    for rid, name, st in conn.execute(sq):
+        statuses[int(rid)][str(name)] = str(st)
+    return [
+        ReportRow(int(i), str(e), str(t), p, int(n or 0), statuses.get(int(i), {}))
+        for i, e, t, p, n in rows
+    ]
+
+
+def coder_rows(conn: Connection) -> list[CoderRow]:
+    a = assignment_t
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for cid, st, n in conn.execute(
+        select(a.c.coder_id, a.c.status, func.count()).group_by(a.c.coder_id, a.c.status)
+    ):
+        counts[int(cid)][str(st)] = int(n)
+    rows = conn.execute(select(coder_t.c.id, coder_t.c.name, coder_t.c.role).order_by(coder_t.c.name))
+    return [CoderRow(int(i), str(n), str(role), counts.get(int(i), {})) for i, n, role in rows]
+
+
+def report_detail(conn: Connection, report_id: int) -> ReportDetail:
+    r = report_t
+    row = conn.execute(select(r).where(r.c.id == report_id)).mappings().first()
+    if row is None:
+        raise KeyError(f"report {report_id} does not exist")
+    return ReportDetail(
+        int(row["id"]), row["external_id"], row["title"], row["source"], row["url"],
+        row["published"], row["language"], row["text"], row["meta"] or {},
+    )
+
+
+def span_rows(conn: Connection, report_id: int, coder_id: int) -> list[SpanRow]:
+    s = span_t
+    q = (
+        select(s.c.id, s.c.key, s.c.type, s.c.start, s.c.end, s.c.text, s.c.attributes)
+        .where(s.c.report_id == report_id, s.c.coder_id == coder_id)
+        .order_by(s.c.start, s.c.end, s.c.id)
+    )
+    return [SpanRow(int(i), k, t, int(a), int(b), x, at or {}) for i, k, t, a, b, x, at in conn.execute(q)]
+
+
+def claim_rows(conn: Connection, report_id: int, coder_id: int) -> list[ClaimRow]:
+    c, f = claim_t, slot_fill_t
+    claims = conn.execute(
+        select(c.c.id, c.c.key, c.c.type, c.c.attributes)
+        .where(c.c.report_id == report_id, c.c.coder_id == coder_id)
+        .order_by(c.c.id)
+    ).all()
+    slots: dict[int, dict[str, list[int] | str]] = defaultdict(dict)
+    fills = conn.execute(
+        select(f.c.claim_id, f.c.slot, f.c.span_id, f.c.not_reported)
+        .join(c, c.c.id == f.c.claim_id)
+        .where(c.c.report_id == report_id, c.c.coder_id == coder_id)
+        .order_by(f.c.claim_id, f.c.slot, f.c.position, f.c.id)
+    )
+    for cid, slot, span_id, nr in fills:
+        entry = slots[int(cid)]
+        if nr:
+            entry[slot] = "not_reported"
+        else:
+            current = entry.setdefault(slot, [])
+            if isinstance(current, list):
+                current.append(int(span_id))
+    return [ClaimRow(int(i), k, t, at or {}, slots.get(int(i), {})) for i, k, t, at in claims]
+
+
+def status(conn: Connection, report_id: int, coder_id: int) -> str:
+    a = assignment_t
+    found = conn.execute(
+        select(a.c.status).where(a.c.report_id == report_id, a.c.coder_id == coder_id)
+    ).scalar_one_or_none()
+    return str(found) if found else "todo"

@@ -1,0 +1,1 @@
+"""The window (PySide6). A thin layer over annotator.core.project.Project."""
