@@ -44,7 +44,7 @@ GOLD_CODER = "gold"
 
 def utcnow() -> datetime:
     """The current time in UTC, without microseconds (they are noise in exports)."""
-    return datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 class Meta(SQLModel, table=True):

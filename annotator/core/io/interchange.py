@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache
 from itertools import groupby
 from pathlib import Path
@@ -221,7 +221,10 @@ def _coder_id(conn: Connection, name: str, role: str | None, cache_: dict[str, i
 def _parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
 
 
 def store_record(
@@ -426,8 +429,17 @@ def _provenance_row(p: dict[str, Any], **item: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- export
 
 
+def _format_time(value: datetime | None) -> str | None:
+    """UTC time as ISO 8601 with Z (stored values may come back naive or aware)."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.isoformat() + "Z"
+
+
 def _provenance_json(row: Any) -> dict[str, Any]:
-    decided = row.decided_at.isoformat() + "Z" if row.decided_at else None
+    decided = _format_time(row.decided_at)
     out = {
         "from_coder": row.from_coder,
         "from_id": row.from_key,

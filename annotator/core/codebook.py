@@ -1,0 +1,499 @@
+"""Codebooks: the span types, claim types and attributes a project codes.
+
+A codebook is a JSON file written by hand (format: ``schemas/codebook.schema.json``). Loading one
+checks it twice: first against the JSON Schema (shape and types), then for the things a schema
+cannot say (unique identifiers and hotkeys, slots accepting declared span types, min <= max, an
+ordinal attribute having ordered values). Every problem is reported with its JSON path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from annotator.core.resources import schemas_dir
+
+__all__ = [
+    "ATTRIBUTE_TYPES",
+    "LEVELS",
+    "NOT_REPORTED",
+    "AttributeDef",
+    "ClaimTypeDef",
+    "Codebook",
+    "CodebookError",
+    "CodebookIssue",
+    "SlotDef",
+    "SpanTypeDef",
+    "check_codebook",
+    "load_codebook",
+    "load_default_codebook",
+    "parse_codebook",
+]
+
+ATTRIBUTE_TYPES = ("enum", "text", "integer", "number", "boolean", "count", "date", "place", "actor")
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+NOT_REPORTED = "not_reported"
+DEFAULT_CODEBOOK = "conflict-events.json"
+
+# EDTF level 0/1 subset: a date (year, year-month, or full date) with an optional qualifier,
+# or an interval of two such dates where either end may be open ("..") or unknown ("").
+_EDTF_DATE = r"-?\d{4}(?:-(?:0[1-9]|1[0-2]|2[1-4])(?:-(?:0[1-9]|[12]\d|3[01]))?)?[?~%]?"
+_EDTF = re.compile(rf"^(?:{_EDTF_DATE}|(?:{_EDTF_DATE}|\.\.|)/(?:{_EDTF_DATE}|\.\.|))$")
+
+
+@dataclass(frozen=True)
+class CodebookIssue:
+    path: str  # JSON path, e.g. "$.span_types[0].hotkey"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class CodebookError(Exception):
+    """A codebook that cannot be used; ``issues`` lists every problem found."""
+
+    def __init__(self, source: str, issues: Sequence[CodebookIssue]) -> None:
+        self.source = source
+        self.issues = list(issues)
+        lines = "\n".join(f"  {i}" for i in self.issues)
+        super().__init__(f"{source}: {len(self.issues)} problem(s) in the codebook\n{lines}")
+
+
+@dataclass(frozen=True)
+class AttributeDef:
+    id: str
+    label: str
+    type: str
+    level: str
+    values: tuple[str, ...] | None = None
+    pattern: str | None = None
+    required: bool = False
+    definition: str | None = None
+    value_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def check(self, value: Any) -> str | None:
+        """Return why ``value`` is not a valid value of this attribute, or None."""
+        t = self.type
+        if t == "enum":
+            if not isinstance(value, str) or value not in (self.values or ()):
+                allowed = ", ".join(self.values or ())
+                return f"{value!r} is not one of: {allowed}"
+        elif t in ("text", "actor"):
+            if not isinstance(value, str):
+                return f"{value!r} is not a string"
+            if self.pattern and not re.fullmatch(self.pattern, value):
+                return f"{value!r} does not match the pattern {self.pattern}"
+        elif t == "integer":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return f"{value!r} is not a whole number"
+        elif t == "number":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return f"{value!r} is not a number"
+        elif t == "boolean":
+            if not isinstance(value, bool):
+                return f"{value!r} is not true or false"
+        elif t == "count":
+            return _check_count(value)
+        elif t == "date":
+            return _check_date(value)
+        elif t == "place":
+            if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+                return f"{value!r} is not a place (an object with at least a name)"
+        return None
+
+
+def _check_count(value: Any) -> str | None:
+    if not isinstance(value, dict) or not value:
+        return f"{value!r} is not a count (an object with low, best and/or high)"
+    extra = set(value) - {"low", "best", "high"}
+    if extra:
+        return f"a count has only low, best and high, not {', '.join(sorted(extra))}"
+    nums = {}
+    for k, v in value.items():
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            return f"count {k} {v!r} is not a whole number >= 0"
+        nums[k] = v
+    if not nums:
+        return "a count needs at least one of low, best and high"
+    order = [nums[k] for k in ("low", "best", "high") if k in nums]
+    if order != sorted(order):
+        return f"count must have low <= best <= high, got {value}"
+    return None
+
+
+def _check_date(value: Any) -> str | None:
+    if not isinstance(value, str) or not _EDTF.match(value) or value == "/":
+        return f"{value!r} is not an EDTF date (e.g. 2023-12-03, 2023-12, 2023-12-01/2023-12-06)"
+    for part in value.split("/"):
+        core = part.rstrip("?~%")
+        if len(core) == 10:
+            try:
+                dt.date.fromisoformat(core)
+            except ValueError:
+                return f"{part!r} is not a calendar date"
+    return None
+
+
+@dataclass(frozen=True)
+class SpanTypeDef:
+    id: str
+    label: str
+    color: str
+    hotkey: str | None
+    attributes: tuple[AttributeDef, ...] = ()
+    definition: str | None = None
+    examples: tuple[str, ...] = ()
+
+    def attribute(self, attribute_id: str) -> AttributeDef | None:
+        return next((a for a in self.attributes if a.id == attribute_id), None)
+
+
+@dataclass(frozen=True)
+class SlotDef:
+    id: str
+    label: str
+    accepts: tuple[str, ...]
+    min: int = 0
+    max: int | None = None
+    hotkey: str | None = None
+    definition: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimTypeDef:
+    id: str
+    label: str
+    hotkey: str | None
+    slots: tuple[SlotDef, ...] = ()
+    attributes: tuple[AttributeDef, ...] = ()
+    definition: str | None = None
+    examples: tuple[str, ...] = ()
+
+    def slot(self, slot_id: str) -> SlotDef | None:
+        return next((s for s in self.slots if s.id == slot_id), None)
+
+    def attribute(self, attribute_id: str) -> AttributeDef | None:
+        return next((a for a in self.attributes if a.id == attribute_id), None)
+
+
+@dataclass(frozen=True)
+class Codebook:
+    id: str
+    version: int
+    title: str
+    span_types: tuple[SpanTypeDef, ...]
+    claim_types: tuple[ClaimTypeDef, ...]
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def ref(self) -> str:
+        """``id@version``, the name interchange files and projects record."""
+        return f"{self.id}@{self.version}"
+
+    def span_type(self, type_id: str) -> SpanTypeDef | None:
+        return next((t for t in self.span_types if t.id == type_id), None)
+
+    def claim_type(self, type_id: str) -> ClaimTypeDef | None:
+        return next((t for t in self.claim_types if t.id == type_id), None)
+
+    def to_json(self) -> str:
+        return json.dumps(self.raw, ensure_ascii=False, indent=2)
+
+    # -- validation of coded data ---------------------------------------------------------
+
+    def check_span(self, type_id: str, attributes: Mapping[str, Any]) -> list[str]:
+        st = self.span_type(type_id)
+        if st is None:
+            known = ", ".join(t.id for t in self.span_types)
+            return [f"unknown span type '{type_id}' (the codebook {self.ref} has: {known})"]
+        return _check_attributes(st.attributes, attributes, f"span type '{type_id}'")
+
+    def check_claim(
+        self,
+        type_id: str,
+        slots: Mapping[str, Any],
+        attributes: Mapping[str, Any],
+        span_types: Mapping[str, str],
+    ) -> list[str]:
+        """Check a claim; ``span_types`` maps the span ids its slots may name to their types.
+
+        Minimum slot counts are not enforced here: a claim is built one slot at a time and an
+        unfinished claim must be storable. :meth:`missing_slots` says what is still missing.
+        """
+        ct = self.claim_type(type_id)
+        if ct is None:
+            known = ", ".join(t.id for t in self.claim_types) or "none"
+            return [f"unknown claim type '{type_id}' (the codebook {self.ref} has: {known})"]
+        problems = _check_attributes(ct.attributes, attributes, f"claim type '{type_id}'")
+        for slot_id, value in slots.items():
+            sd = ct.slot(slot_id)
+            if sd is None:
+                problems.append(f"claim type '{type_id}' has no slot '{slot_id}'")
+                continue
+            if value == NOT_REPORTED:
+                continue
+            if not isinstance(value, list | tuple):
+                problems.append(f"slot '{slot_id}' must be a list of span ids or 'not_reported'")
+                continue
+            if sd.max is not None and len(value) > sd.max:
+                problems.append(f"slot '{slot_id}' takes at most {sd.max} span(s), got {len(value)}")
+            for sid in value:
+                st = span_types.get(sid)
+                if st is not None and st not in sd.accepts:
+                    problems.append(
+                        f"slot '{slot_id}' accepts {', '.join(sd.accepts)}, not span {sid} ({st})"
+                    )
+        return problems
+
+    def missing_slots(self, type_id: str, slots: Mapping[str, Any]) -> list[str]:
+        """Slots that still need a span (below their minimum and not marked not reported)."""
+        ct = self.claim_type(type_id)
+        if ct is None:
+            return []
+        out = []
+        for sd in ct.slots:
+            value = slots.get(sd.id)
+            if value == NOT_REPORTED:
+                continue
+            if len(value or ()) < sd.min:
+                out.append(sd.id)
+        return out
+
+
+def _check_attributes(
+    defs: Sequence[AttributeDef], attributes: Mapping[str, Any], where: str
+) -> list[str]:
+    problems = []
+    by_id = {a.id: a for a in defs}
+    for key, value in attributes.items():
+        ad = by_id.get(key)
+        if ad is None:
+            problems.append(f"{where} has no attribute '{key}'")
+            continue
+        if value is None:
+            continue
+        why = ad.check(value)
+        if why:
+            problems.append(f"attribute '{key}': {why}")
+    return problems
+
+
+# ------------------------------------------------------------------ loading
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads((schemas_dir() / "codebook.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _json_path(parts: Sequence[Any]) -> str:
+    out = "$"
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
+def check_codebook(data: Any) -> list[CodebookIssue]:
+    """Every problem in a codebook document, each with its JSON path (empty if it is usable)."""
+    issues = [
+        CodebookIssue(_json_path(e.absolute_path), e.message)
+        for e in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
+    ]
+    if issues:
+        return issues  # the semantic checks below assume the shape is right
+    span_ids: dict[str, int] = {}
+    keys: dict[str, str] = {}
+
+    def hotkey(key: Any, path: str) -> None:
+        if key is None:
+            return
+        if key in keys:
+            issues.append(CodebookIssue(path, f"hotkey '{key}' is already used by {keys[key]}"))
+        else:
+            keys[key] = path
+
+    for i, st in enumerate(data["span_types"]):
+        path = f"$.span_types[{i}]"
+        if st["id"] in span_ids:
+            issues.append(CodebookIssue(f"{path}.id", f"span type id '{st['id']}' is used twice"))
+        span_ids[st["id"]] = i
+        hotkey(st.get("hotkey"), f"{path}.hotkey")
+        issues += _check_attribute_defs(st.get("attributes", []), path)
+    claim_ids: set[str] = set()
+    for i, ct in enumerate(data.get("claim_types", [])):
+        path = f"$.claim_types[{i}]"
+        if ct["id"] in claim_ids:
+            issues.append(CodebookIssue(f"{path}.id", f"claim type id '{ct['id']}' is used twice"))
+        claim_ids.add(ct["id"])
+        hotkey(ct.get("hotkey"), f"{path}.hotkey")
+        slot_ids: set[str] = set()
+        slot_keys: dict[str, str] = {}
+        for j, sd in enumerate(ct.get("slots", [])):
+            spath = f"{path}.slots[{j}]"
+            if sd["id"] in slot_ids:
+                issues.append(CodebookIssue(f"{spath}.id", f"slot id '{sd['id']}' is used twice"))
+            slot_ids.add(sd["id"])
+            for k, acc in enumerate(sd["accepts"]):
+                if acc not in span_ids:
+                    issues.append(
+                        CodebookIssue(f"{spath}.accepts[{k}]", f"'{acc}' is not a span type id")
+                    )
+            mx = sd.get("max")
+            if mx is not None and mx < sd.get("min", 0):
+                issues.append(CodebookIssue(f"{spath}.max", f"max {mx} is below min {sd['min']}"))
+            sk = sd.get("hotkey")
+            if sk is not None:
+                if sk in slot_keys:
+                    issues.append(CodebookIssue(f"{spath}.hotkey", f"slot hotkey '{sk}' is used twice"))
+                slot_keys[sk] = spath
+        issues += _check_attribute_defs(ct.get("attributes", []), path)
+    return issues
+
+
+def _check_attribute_defs(attrs: Sequence[Mapping[str, Any]], parent: str) -> list[CodebookIssue]:
+    issues = []
+    seen: set[str] = set()
+    for k, a in enumerate(attrs):
+        path = f"{parent}.attributes[{k}]"
+        if a["id"] in seen:
+            issues.append(CodebookIssue(f"{path}.id", f"attribute id '{a['id']}' is used twice"))
+        seen.add(a["id"])
+        if a["type"] == "enum":
+            values = a.get("values")
+            if not values:
+                issues.append(CodebookIssue(f"{path}.values", "an enum attribute needs values"))
+            elif len(set(values)) != len(values):
+                issues.append(CodebookIssue(f"{path}.values", "values must be unique"))
+        elif "values" in a:
+            issues.append(CodebookIssue(f"{path}.values", "only enum attributes take values"))
+        level = a.get("level")
+        if level in ("interval", "ratio") and a["type"] in ("enum", "text", "place", "actor", "boolean"):
+            issues.append(
+                CodebookIssue(f"{path}.level", f"a {a['type']} attribute cannot be {level}")
+            )
+        pattern = a.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                issues.append(CodebookIssue(f"{path}.pattern", f"not a regular expression: {exc}"))
+    return issues
+
+
+_DEFAULT_LEVEL = {
+    "enum": "nominal",
+    "text": "nominal",
+    "integer": "ratio",
+    "number": "interval",
+    "boolean": "nominal",
+    "count": "ratio",
+    "date": "interval",
+    "place": "nominal",
+    "actor": "nominal",
+}
+
+_PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+
+
+def _attribute(a: Mapping[str, Any]) -> AttributeDef:
+    return AttributeDef(
+        id=a["id"],
+        label=a.get("label") or a["id"].replace("_", " "),
+        type=a["type"],
+        level=a.get("level") or _DEFAULT_LEVEL[a["type"]],
+        values=tuple(a["values"]) if "values" in a else None,
+        pattern=a.get("pattern"),
+        required=bool(a.get("required", False)),
+        definition=a.get("definition"),
+        value_labels=dict(a.get("value_labels", {})),
+    )
+
+
+def parse_codebook(data: Any, source: str) -> Codebook:
+    """Build a Codebook from a parsed JSON document; raise CodebookError listing every problem."""
+    issues = check_codebook(data)
+    if issues:
+        raise CodebookError(source, issues)
+    span_types = tuple(
+        SpanTypeDef(
+            id=st["id"],
+            label=st.get("label") or st["id"],
+            color=st.get("color") or _PALETTE[i % len(_PALETTE)],
+            hotkey=st.get("hotkey"),
+            attributes=tuple(_attribute(a) for a in st.get("attributes", [])),
+            definition=st.get("definition"),
+            examples=tuple(st.get("examples", [])),
+        )
+        for i, st in enumerate(data["span_types"])
+    )
+    claim_types = tuple(
+        ClaimTypeDef(
+            id=ct["id"],
+            label=ct.get("label") or ct["id"],
+            hotkey=ct.get("hotkey"),
+            slots=tuple(
+                SlotDef(
+                    id=sd["id"],
+                    label=sd.get("label") or sd["id"].replace("_", " "),
+                    accepts=tuple(sd["accepts"]),
+                    min=sd.get("min", 0),
+                    max=sd.get("max"),
+                    hotkey=sd.get("hotkey"),
+                    definition=sd.get("definition"),
+                )
+                for sd in ct.get("slots", [])
+            ),
+            attributes=tuple(_attribute(a) for a in ct.get("attributes", [])),
+            definition=ct.get("definition"),
+            examples=tuple(ct.get("examples", [])),
+        )
+        for ct in data.get("claim_types", [])
+    )
+    return Codebook(
+        id=data["id"],
+        version=data["version"],
+        title=data.get("title") or data["id"],
+        span_types=span_types,
+        claim_types=claim_types,
+        raw=data,
+    )
+
+
+def read_codebook_json(path: Path) -> Any:
+    """Parse a codebook file; JSON syntax errors become a CodebookError naming line and column."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CodebookError(str(path), [CodebookIssue("$", f"cannot read the file: {exc.strerror}")])
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise CodebookError(
+            str(path), [CodebookIssue("$", f"not UTF-8 text (byte {exc.start})")]
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise CodebookError(
+            str(path),
+            [CodebookIssue("$", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")],
+        ) from None
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    p = Path(path)
+    return parse_codebook(read_codebook_json(p), str(p))
+
+
+def load_default_codebook() -> Codebook:
+    return load_codebook(schemas_dir() / DEFAULT_CODEBOOK)
