@@ -41,29 +41,40 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--coder", help="code as this coder (default: ask, then remember)")
 
     i = sub.add_parser("init", help="create a project, optionally with another codebook")
-    i.add_argument("--codebook", type=Path, metavar="FILE", help="codebook JSON (default: conflict-events)")
+    i.add_argument(
+        "--codebook", type=Path, metavar="FILE", help="codebook JSON (default: conflict-events)"
+    )
     i.add_argument("--example", action="store_true", help="also import the bundled example report")
 
-    im = sub.add_parser("import", help="import reports (.txt, .md, directories, interchange .jsonl)")
+    im = sub.add_parser(
+        "import", help="import reports (.txt, .md, directories, interchange .jsonl)"
+    )
     im.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
     ex = sub.add_parser("export", help="export the coded dataset")
     ex.add_argument("--format", default="jsonl", choices=["jsonl"], help="output format")
     ex.add_argument("--out", required=True, metavar="FILE", help="output file ('-' for stdout)")
     ex.add_argument(
-        "--coder", action="append", metavar="NAME", help="only this coder's annotations (repeatable)"
+        "--coder",
+        action="append",
+        metavar="NAME",
+        help="only this coder's annotations (repeatable)",
     )
 
     r = sub.add_parser("reports", help="list the reports with each coder's status")
     r.add_argument("--coder", metavar="NAME", help="with --status: filter by this coder's status")
     r.add_argument("--status", choices=["todo", "in_progress", "done"])
-    r.add_argument("--search", metavar="TEXT", help="only reports whose title or text contains TEXT")
+    r.add_argument(
+        "--search", metavar="TEXT", help="only reports whose title or text contains TEXT"
+    )
 
     sub.add_parser("coders", help="list the coders with their progress")
 
     cb = sub.add_parser("codebook", help="codebook tools")
     cbs = cb.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
-    v = cbs.add_parser("validate", help="check a codebook file; print each error with its JSON path")
+    v = cbs.add_parser(
+        "validate", help="check a codebook file; print each error with its JSON path"
+    )
     v.add_argument("file", type=Path)
     cbs.add_parser("show", help="print the project's codebook (JSON)")
     return p

@@ -1,15 +1,16 @@
 """Print requirement lists from pyproject.toml for the Makefile (stdlib only).
 
-    python tools/requirements.py core       # runtime dependencies without Qt
-    python tools/requirements.py test-core  # test extras without the Qt test plugin
+python tools/requirements.py core       # runtime dependencies without Qt
+python tools/requirements.py test-core  # test extras without the Qt test plugin
 """
 
 from __future__ import annotations
 
 import shlex
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 _QT = ("pyside6", "shiboken6", "pytest-qt")
 

@@ -38,7 +38,17 @@ __all__ = [
     "parse_codebook",
 ]
 
-ATTRIBUTE_TYPES = ("enum", "text", "integer", "number", "boolean", "count", "date", "place", "actor")
+ATTRIBUTE_TYPES = (
+    "enum",
+    "text",
+    "integer",
+    "number",
+    "boolean",
+    "count",
+    "date",
+    "place",
+    "actor",
+)
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 NOT_REPORTED = "not_reported"
 DEFAULT_CODEBOOK = "conflict-events.json"
@@ -247,7 +257,9 @@ class Codebook:
                 problems.append(f"slot '{slot_id}' must be a list of span ids or 'not_reported'")
                 continue
             if sd.max is not None and len(value) > sd.max:
-                problems.append(f"slot '{slot_id}' takes at most {sd.max} span(s), got {len(value)}")
+                problems.append(
+                    f"slot '{slot_id}' takes at most {sd.max} span(s), got {len(value)}"
+                )
             for sid in value:
                 st = span_types.get(sid)
                 if st is not None and st not in sd.accepts:
@@ -356,7 +368,9 @@ def check_codebook(data: Any) -> list[CodebookIssue]:
             sk = sd.get("hotkey")
             if sk is not None:
                 if sk in slot_keys:
-                    issues.append(CodebookIssue(f"{spath}.hotkey", f"slot hotkey '{sk}' is used twice"))
+                    issues.append(
+                        CodebookIssue(f"{spath}.hotkey", f"slot hotkey '{sk}' is used twice")
+                    )
                 slot_keys[sk] = spath
         issues += _check_attribute_defs(ct.get("attributes", []), path)
     return issues
@@ -379,7 +393,13 @@ def _check_attribute_defs(attrs: Sequence[Mapping[str, Any]], parent: str) -> li
         elif "values" in a:
             issues.append(CodebookIssue(f"{path}.values", "only enum attributes take values"))
         level = a.get("level")
-        if level in ("interval", "ratio") and a["type"] in ("enum", "text", "place", "actor", "boolean"):
+        if level in ("interval", "ratio") and a["type"] in (
+            "enum",
+            "text",
+            "place",
+            "actor",
+            "boolean",
+        ):
             issues.append(
                 CodebookIssue(f"{path}.level", f"a {a['type']} attribute cannot be {level}")
             )
@@ -476,7 +496,9 @@ def read_codebook_json(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise CodebookError(str(path), [CodebookIssue("$", f"cannot read the file: {exc.strerror}")])
+        raise CodebookError(
+            str(path), [CodebookIssue("$", f"cannot read the file: {exc.strerror}")]
+        ) from None
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -486,7 +508,11 @@ def read_codebook_json(path: Path) -> Any:
     except json.JSONDecodeError as exc:
         raise CodebookError(
             str(path),
-            [CodebookIssue("$", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")],
+            [
+                CodebookIssue(
+                    "$", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+                )
+            ],
         ) from None
 
 

@@ -20,6 +20,7 @@ from annotator.core.models import (
     STATUSES,
     assignment_t,
     claim_t,
+    inserted_id,
     provenance_t,
     report_t,
     slot_fill_t,
@@ -140,9 +141,11 @@ def _touch_assignment(conn: Connection, report_id: int, coder_id: int) -> Row | 
     Returns None when nothing changed, or {"id": ..., "created": True} when the row was created.
     """
     a = assignment_t
-    row = conn.execute(
-        select(a).where(a.c.report_id == report_id, a.c.coder_id == coder_id)
-    ).mappings().first()
+    row = (
+        conn.execute(select(a).where(a.c.report_id == report_id, a.c.coder_id == coder_id))
+        .mappings()
+        .first()
+    )
     now = utcnow()
     if row is None:
         result = conn.execute(
@@ -154,7 +157,7 @@ def _touch_assignment(conn: Connection, report_id: int, coder_id: int) -> Row | 
                 updated_at=now,
             )
         )
-        return {"id": result.inserted_primary_key[0], "created": True}
+        return {"id": inserted_id(result), "created": True}
     if row["status"] == "todo":
         conn.execute(
             a.update().where(a.c.id == row["id"]).values(status="in_progress", updated_at=now)
@@ -236,7 +239,7 @@ class AddSpan(Command):
                 created_at=now,
                 updated_at=now,
             )
-            new_id = conn.execute(span_t.insert().values(**row)).inserted_primary_key[0]
+            new_id = inserted_id(conn.execute(span_t.insert().values(**row)))
             row["id"] = new_id
             row["key"] = f"s{new_id}"
             conn.execute(span_t.update().where(span_t.c.id == new_id).values(key=row["key"]))
@@ -319,7 +322,9 @@ class _UpdateRow(Command):
             self._before = {k: row[k] for k in after}
             self._after = after
             self._report_id = int(row["report_id"])
-        conn.execute(self.table.update().where(self.table.c.id == self.row_id).values(**self._after))
+        conn.execute(
+            self.table.update().where(self.table.c.id == self.row_id).values(**self._after)
+        )
         return self._changes()
 
     def undo(self, conn: Connection, ctx: Context) -> Changes:
@@ -427,7 +432,10 @@ class CreateClaim(Command):
                 raise CommandError(f"unknown claim type '{self.type}'")
             self.label = f"New {ct.label} claim"
             _check_attributes(ctx, "claim", self.type, self.attributes)
-            if conn.execute(select(report_t.c.id).where(report_t.c.id == self.report_id)).first() is None:
+            if (
+                conn.execute(select(report_t.c.id).where(report_t.c.id == self.report_id)).first()
+                is None
+            ):
                 raise CommandError(f"report {self.report_id} does not exist")
             now = utcnow()
             row: Row = dict(
@@ -440,7 +448,7 @@ class CreateClaim(Command):
                 created_at=now,
                 updated_at=now,
             )
-            new_id = conn.execute(claim_t.insert().values(**row)).inserted_primary_key[0]
+            new_id = inserted_id(conn.execute(claim_t.insert().values(**row)))
             row["id"], row["key"] = new_id, f"c{new_id}"
             conn.execute(claim_t.update().where(claim_t.c.id == new_id).values(key=row["key"]))
             self.row = row
@@ -639,20 +647,26 @@ class SetStatus(Command):
 
     def do(self, conn: Connection, ctx: Context) -> Changes:
         a = assignment_t
-        row = conn.execute(
-            select(a).where(a.c.report_id == self.report_id, a.c.coder_id == self.coder_id)
-        ).mappings().first()
+        row = (
+            conn.execute(
+                select(a).where(a.c.report_id == self.report_id, a.c.coder_id == self.coder_id)
+            )
+            .mappings()
+            .first()
+        )
         now = utcnow()
         if row is None:
-            new_id = conn.execute(
-                a.insert().values(
-                    report_id=self.report_id,
-                    coder_id=self.coder_id,
-                    status=self.status,
-                    created_at=now,
-                    updated_at=now,
+            new_id = inserted_id(
+                conn.execute(
+                    a.insert().values(
+                        report_id=self.report_id,
+                        coder_id=self.coder_id,
+                        status=self.status,
+                        created_at=now,
+                        updated_at=now,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             self._old = {"id": new_id, "created": True}
         else:
             self._old = dict(row)

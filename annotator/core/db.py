@@ -85,7 +85,9 @@ def open_engine(db: str | os.PathLike[str], *, create: bool = True) -> Engine:
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
         reason = str(exc.orig) if exc.orig is not None else str(exc)
-        raise DatabaseOpenError(f"{_display(url)}: not a usable project database ({reason})") from exc
+        raise DatabaseOpenError(
+            f"{_display(url)}: not a usable project database ({reason})"
+        ) from exc
     return engine
 
 

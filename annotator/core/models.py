@@ -25,6 +25,7 @@ __all__ = [
     "STATUSES",
     "ROLES",
     "GOLD_CODER",
+    "inserted_id",
     "utcnow",
     "meta_t",
     "codebook_t",
@@ -40,6 +41,14 @@ __all__ = [
 STATUSES = ("todo", "in_progress", "done")
 ROLES = ("coder", "reviewer", "gold")
 GOLD_CODER = "gold"
+
+
+def inserted_id(result: Any) -> int:
+    """The primary key of the row an INSERT just added."""
+    key = result.inserted_primary_key
+    if key is None or key[0] is None:
+        raise RuntimeError("the insert returned no primary key")
+    return int(key[0])
 
 
 def utcnow() -> datetime:

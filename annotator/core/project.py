@@ -16,7 +16,7 @@ from annotator.core.commands import Changes, Command, CommandError, Context
 from annotator.core.db import database_url, default_database_path, get_meta, open_engine, set_meta
 from annotator.core.io.importer import FileResult, ImportSummary, import_paths
 from annotator.core.io.interchange import export_jsonl
-from annotator.core.models import ROLES, codebook_t, coder_t, utcnow
+from annotator.core.models import ROLES, codebook_t, coder_t, inserted_id, utcnow
 from annotator.core.resources import resources_dir
 
 __all__ = ["CommandError", "Project", "ProjectError", "resolve_db"]
@@ -165,7 +165,7 @@ class Project:
                 raise ProjectError(f"no coder named '{name}' in {self.location}")
             if role not in ROLES:
                 raise ProjectError(f"role must be one of {', '.join(ROLES)}")
-            new_id = conn.execute(coder_t.insert().values(name=name, role=role)).inserted_primary_key[0]
+            new_id = inserted_id(conn.execute(coder_t.insert().values(name=name, role=role)))
         self._notify(Changes("Add coder", structure=True))
         return int(new_id)
 
@@ -226,11 +226,15 @@ class Project:
 
 def _store_codebook(conn: Any, cb: Codebook) -> int:
     found = conn.execute(
-        select(codebook_t.c.id).where(codebook_t.c.name == cb.id, codebook_t.c.version == cb.version)
+        select(codebook_t.c.id).where(
+            codebook_t.c.name == cb.id, codebook_t.c.version == cb.version
+        )
     ).first()
     if found is not None:
         return int(found[0])
     result = conn.execute(
-        codebook_t.insert().values(name=cb.id, version=cb.version, content=cb.to_json(), added_at=utcnow())
+        codebook_t.insert().values(
+            name=cb.id, version=cb.version, content=cb.to_json(), added_at=utcnow()
+        )
     )
-    return int(result.inserted_primary_key[0])
+    return inserted_id(result)

@@ -146,7 +146,9 @@ def coder_rows(conn: Connection) -> list[CoderRow]:
         select(a.c.coder_id, a.c.status, func.count()).group_by(a.c.coder_id, a.c.status)
     ):
         counts[int(cid)][str(st)] = int(n)
-    rows = conn.execute(select(coder_t.c.id, coder_t.c.name, coder_t.c.role).order_by(coder_t.c.name))
+    rows = conn.execute(
+        select(coder_t.c.id, coder_t.c.name, coder_t.c.role).order_by(coder_t.c.name)
+    )
     return [CoderRow(int(i), str(n), str(role), counts.get(int(i), {})) for i, n, role in rows]
 
 
@@ -156,8 +158,15 @@ def report_detail(conn: Connection, report_id: int) -> ReportDetail:
     if row is None:
         raise KeyError(f"report {report_id} does not exist")
     return ReportDetail(
-        int(row["id"]), row["external_id"], row["title"], row["source"], row["url"],
-        row["published"], row["language"], row["text"], row["meta"] or {},
+        int(row["id"]),
+        row["external_id"],
+        row["title"],
+        row["source"],
+        row["url"],
+        row["published"],
+        row["language"],
+        row["text"],
+        row["meta"] or {},
     )
 
 
@@ -168,7 +177,10 @@ def span_rows(conn: Connection, report_id: int, coder_id: int) -> list[SpanRow]:
         .where(s.c.report_id == report_id, s.c.coder_id == coder_id)
         .order_by(s.c.start, s.c.end, s.c.id)
     )
-    return [SpanRow(int(i), k, t, int(a), int(b), x, at or {}) for i, k, t, a, b, x, at in conn.execute(q)]
+    return [
+        SpanRow(int(i), k, t, int(a), int(b), x, at or {})
+        for i, k, t, a, b, x, at in conn.execute(q)
+    ]
 
 
 def claim_rows(conn: Connection, report_id: int, coder_id: int) -> list[ClaimRow]:

@@ -27,15 +27,21 @@ from annotator.gui.bridge import ChangeBridge
 from annotator.gui.text_view import ReportTextView
 
 _STATUS_MARK = {"todo": "○", "in_progress": "◐", "done": "●"}
-_STATUS_FILTERS = [("All reports", None), ("To do", "todo"), ("In progress", "in_progress"),
-                   ("Done", "done")]
+_STATUS_FILTERS = [
+    ("All reports", None),
+    ("To do", "todo"),
+    ("In progress", "in_progress"),
+    ("Done", "done"),
+]
 
 
 def _describe(value: object) -> str:
     if isinstance(value, dict):
         if "name" in value:
             return str(value["name"])
-        return "/".join("" if value.get(k) is None else str(value[k]) for k in ("low", "best", "high"))
+        return "/".join(
+            "" if value.get(k) is None else str(value[k]) for k in ("low", "best", "high")
+        )
     return str(value)
 
 
@@ -159,7 +165,9 @@ class MainWindow(QMainWindow):
             st = row.statuses.get(self.coder_name, "todo")
             item = QListWidgetItem(f"{_STATUS_MARK[st]}  {row.title or row.external_id}")
             item.setData(Qt.ItemDataRole.UserRole, row.id)
-            item.setToolTip(f"{row.external_id} · {row.length:,} characters · {st.replace('_', ' ')}")
+            item.setToolTip(
+                f"{row.external_id} · {row.length:,} characters · {st.replace('_', ' ')}"
+            )
             self.queue.addItem(item)
             if row.id == current:
                 self.queue.setCurrentItem(item)
@@ -212,7 +220,11 @@ class MainWindow(QMainWindow):
         span = self.span_at(pos)
         for i in range(self.spans_view.topLevelItemCount()):
             item = self.spans_view.topLevelItem(i)
-            if item is not None and span is not None and item.data(0, Qt.ItemDataRole.UserRole) == span.id:
+            if (
+                item is not None
+                and span is not None
+                and item.data(0, Qt.ItemDataRole.UserRole) == span.id
+            ):
                 self.spans_view.setCurrentItem(item)
                 return
         self.spans_view.clearSelection()

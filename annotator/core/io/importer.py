@@ -113,7 +113,9 @@ class _TextBatch:
         for path, doc, sha in self.items:
             if sha in known:
                 results.append(
-                    FileResult(str(path), True, f"already in the project as {known[sha]}", existing=1)
+                    FileResult(
+                        str(path), True, f"already in the project as {known[sha]}", existing=1
+                    )
                 )
                 continue
             ext_id = _free_id(conn, _base_id(path), taken)
@@ -141,9 +143,7 @@ def _free_id(conn: Connection, base: str, taken: set[str]) -> str:
     candidate, n = base, 1
     while candidate in taken or (
         n > 1
-        and conn.execute(
-            select(report_t.c.id).where(report_t.c.external_id == candidate)
-        ).first()
+        and conn.execute(select(report_t.c.id).where(report_t.c.external_id == candidate)).first()
         is not None
     ):
         n += 1

@@ -25,6 +25,7 @@ from annotator.core.models import (
     assignment_t,
     claim_t,
     coder_t,
+    inserted_id,
     provenance_t,
     report_t,
     slot_fill_t,
@@ -211,7 +212,7 @@ def _coder_id(conn: Connection, name: str, role: str | None, cache_: dict[str, i
     row = conn.execute(select(coder_t.c.id).where(coder_t.c.name == name)).first()
     if row is None:
         role = role or ("gold" if name == GOLD_CODER else "coder")
-        new_id = conn.execute(coder_t.insert().values(name=name, role=role)).inserted_primary_key[0]
+        new_id = inserted_id(conn.execute(coder_t.insert().values(name=name, role=role)))
         cache_[name] = int(new_id)
     else:
         cache_[name] = int(row[0])
@@ -244,26 +245,26 @@ def store_record(
         select(report_t.c.id, report_t.c.external_id).where(report_t.c.sha256 == rec.sha256)
     ).first()
     if existing is None:
-        clash = conn.execute(
-            select(report_t.c.id).where(report_t.c.external_id == r["id"])
-        ).first()
+        clash = conn.execute(select(report_t.c.id).where(report_t.c.external_id == r["id"])).first()
         if clash is not None:
             raise ValueError(f"report id '{r['id']}' is already in the project with another text")
         report_id = int(
-            conn.execute(
-                report_t.insert().values(
-                    external_id=r["id"],
-                    title=r.get("title") or "",
-                    source=r.get("source"),
-                    url=r.get("url"),
-                    published=r.get("published"),
-                    language=r.get("language"),
-                    text=normalize_newlines(r["text"]),
-                    sha256=rec.sha256,
-                    imported_at=utcnow(),
-                    meta=r.get("metadata") or {},
+            inserted_id(
+                conn.execute(
+                    report_t.insert().values(
+                        external_id=r["id"],
+                        title=r.get("title") or "",
+                        source=r.get("source"),
+                        url=r.get("url"),
+                        published=r.get("published"),
+                        language=r.get("language"),
+                        text=normalize_newlines(r["text"]),
+                        sha256=rec.sha256,
+                        imported_at=utcnow(),
+                        meta=r.get("metadata") or {},
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
         )
         result = StoreResult(r["id"], True)
     else:
@@ -291,11 +292,18 @@ def _store_annotation(
     conn: Connection, report_id: int, coder_id: int, ann: dict[str, Any], codebook_id: int
 ) -> bool:
     """Insert one coder's annotations on one report; False when identical ones are there."""
-    has = conn.execute(
-        select(span_t.c.id).where(span_t.c.report_id == report_id, span_t.c.coder_id == coder_id)
-    ).first() or conn.execute(
-        select(claim_t.c.id).where(claim_t.c.report_id == report_id, claim_t.c.coder_id == coder_id)
-    ).first()
+    has = (
+        conn.execute(
+            select(span_t.c.id).where(
+                span_t.c.report_id == report_id, span_t.c.coder_id == coder_id
+            )
+        ).first()
+        or conn.execute(
+            select(claim_t.c.id).where(
+                claim_t.c.report_id == report_id, claim_t.c.coder_id == coder_id
+            )
+        ).first()
+    )
     if has:
         current = next(_annotation_blocks(conn, [report_id], [coder_id]), None)
         if current is not None and _canonical(current[1][0]) == _canonical(ann):
@@ -313,7 +321,11 @@ def _store_annotation(
     if old is None:
         conn.execute(
             a.insert().values(
-                report_id=report_id, coder_id=coder_id, status=status, created_at=now, updated_at=now
+                report_id=report_id,
+                coder_id=coder_id,
+                status=status,
+                created_at=now,
+                updated_at=now,
             )
         )
     else:
@@ -396,14 +408,24 @@ def _insert_claims(
         for slot, value in (c.get("slots") or {}).items():
             if value == NOT_REPORTED:
                 fills.append(
-                    {"claim_id": claim_id, "slot": slot, "position": 0, "span_id": None,
-                     "not_reported": True}
+                    {
+                        "claim_id": claim_id,
+                        "slot": slot,
+                        "position": 0,
+                        "span_id": None,
+                        "not_reported": True,
+                    }
                 )
                 continue
             for pos, sid in enumerate(value):
                 fills.append(
-                    {"claim_id": claim_id, "slot": slot, "position": pos,
-                     "span_id": span_ids[sid], "not_reported": False}
+                    {
+                        "claim_id": claim_id,
+                        "slot": slot,
+                        "position": pos,
+                        "span_id": span_ids[sid],
+                        "not_reported": False,
+                    }
                 )
         if c.get("provenance"):
             prov.append(_provenance_row(c["provenance"], claim_id=claim_id))
@@ -468,14 +490,23 @@ def _annotation_blocks(
             q = q.where(table.c.coder_id.in_(coder_ids))
         return q
 
-    names = {int(i): (str(n), str(r)) for i, n, r in conn.execute(select(k.c.id, k.c.name, k.c.role))}
+    names = {
+        int(i): (str(n), str(r)) for i, n, r in conn.execute(select(k.c.id, k.c.name, k.c.role))
+    }
     statuses = scoped(
         select(a.c.report_id, a.c.coder_id, a.c.status).order_by(a.c.report_id, a.c.coder_id),
         a,
     )
     spans = scoped(
         select(
-            s.c.report_id, s.c.coder_id, s.c.id, s.c.key, s.c.type, s.c.start, s.c.end, s.c.text,
+            s.c.report_id,
+            s.c.coder_id,
+            s.c.id,
+            s.c.key,
+            s.c.type,
+            s.c.start,
+            s.c.end,
+            s.c.text,
             s.c.attributes,
         ).order_by(s.c.report_id, s.c.coder_id, s.c.id),
         s,
@@ -497,7 +528,9 @@ def _annotation_blocks(
     if has_gold:
         # gold layers are small next to the coders' work; provenance is looked up by item
         for row in conn.execute(select(p)):
-            kind, item = ("span", row.span_id) if row.span_id is not None else ("claim", row.claim_id)
+            kind, item = (
+                ("span", row.span_id) if row.span_id is not None else ("claim", row.claim_id)
+            )
             prov_rows[(kind, int(item))] = row
 
     def by_report(q: Any) -> Iterator[tuple[int, list[Any]]]:
@@ -590,8 +623,15 @@ def export_jsonl(
     """
     r = report_t
     q = select(
-        r.c.id, r.c.external_id, r.c.title, r.c.source, r.c.url, r.c.published, r.c.language,
-        r.c.text, r.c.meta,
+        r.c.id,
+        r.c.external_id,
+        r.c.title,
+        r.c.source,
+        r.c.url,
+        r.c.published,
+        r.c.language,
+        r.c.text,
+        r.c.meta,
     ).order_by(r.c.id)
     if report_ids is not None:
         q = q.where(r.c.id.in_(report_ids))

@@ -121,9 +121,7 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
     best = matches.best()
     if best is None:
         raise ValueError("undecodable: not UTF-8, and no known encoding fits")
-    tied = [
-        m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence
-    ]
+    tied = [m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence]
     tied.sort(key=lambda m: _PREFERRED.index(m.encoding) if m.encoding in _PREFERRED else 99)
     chosen = tied[0] if tied else best
     return str(chosen), chosen.encoding
