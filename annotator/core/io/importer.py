@@ -35,6 +35,7 @@ class FileResult:
     added: int = 0  # reports added
     existing: int = 0  # reports already in the project
     annotations: int = 0  # coder annotation sets added
+    line: int | None = None  # for a failed file: the line (or row) at fault, if known
 
 
 @dataclass
@@ -152,7 +153,7 @@ def _free_id(conn: Connection, base: str, taken: set[str]) -> str:
 
 
 def _import_jsonl(engine: Engine, path: Path, codebook: Codebook, codebook_id: int) -> FileResult:
-    added = existing = annotations = 0
+    added = existing = annotations = unchanged = 0
     coder_cache: dict[str, int] = {}
     try:
         with engine.begin() as conn:  # the whole file or nothing
@@ -164,11 +165,19 @@ def _import_jsonl(engine: Engine, path: Path, codebook: Codebook, codebook_id: i
                 added += res.report_added
                 existing += not res.report_added
                 annotations += len(res.coders_added)
+                unchanged += len(res.coders_unchanged)
     except ImportProblem as exc:
-        return FileResult(str(path), False, f"error: {exc}; nothing of this file was stored")
+        return FileResult(
+            str(path), False, f"error: {exc}; nothing of this file was stored", line=exc.line
+        )
     if added + existing == 0:
         return FileResult(str(path), False, f"error: {path}: no reports in the file")
-    msg = f"{added} report(s) added, {existing} already present, {annotations} annotation set(s)"
+    msg = (
+        f"{added} report(s) added, {existing} already present, "
+        f"{annotations} coder annotation set(s) added"
+    )
+    if unchanged:
+        msg += f", {unchanged} already there unchanged"
     return FileResult(str(path), True, msg, added, existing, annotations)
 
 
@@ -204,7 +213,7 @@ def import_paths(
             try:
                 doc = read_text_file(path)
             except ImportProblem as exc:
-                report(FileResult(str(path), False, f"error: {exc}"))
+                report(FileResult(str(path), False, f"error: {exc}", line=exc.line))
                 continue
             batch.items.append((path, doc, text_sha256(doc.text)))
             if len(batch.items) >= _BATCH:
