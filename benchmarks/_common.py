@@ -36,15 +36,31 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - t0, result
 
 
-def child_peak_mb(script: str, *args: str) -> tuple[float, dict[str, Any]]:
-    """Run ``script`` in a fresh interpreter; return its peak RSS (MB) and the JSON it prints."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def child_peak_mb(script: str, *args: str, fresh: bool = False) -> tuple[float, dict[str, Any]]:
+    """Run ``script`` in a fresh interpreter; return its peak RSS (MB) and the JSON it prints.
+
+    With ``fresh`` the child runs under /usr/bin/time-like accounting of its own (a wrapper
+    process reports the grandchild's peak), so earlier, bigger children do not mask it.
+    """
+    if fresh:
+        wrapper = (
+            "import resource, subprocess, sys, json;"
+            "d = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=True);"
+            "sys.stdout.write(d.stdout);"
+            "print(json.dumps({'peak_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", wrapper, sys.executable, script, *args],
+            capture_output=True, text=True, check=True,
+        )
+        lines = done.stdout.strip().splitlines()
+        return json.loads(lines[-1])["peak_kb"] / 1024, json.loads(lines[-2])
     done = subprocess.run(
         [sys.executable, script, *args], capture_output=True, text=True, check=True
     )
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     # ru_maxrss of children is the max over all children so far: run the big case last
-    return max(peak, before) / 1024, json.loads(done.stdout.strip().splitlines()[-1])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak / 1024, json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def here() -> Path:
