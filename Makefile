@@ -19,7 +19,9 @@ $(STAMP): pyproject.toml
 $(CORE_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(CORE_VENV)
 	$(CORE_VENV)/bin/pip install -q --no-deps -e .
-	$(CORE_VENV)/bin/pip install -q $$($(PYTHON) tools/requirements.py core) $$($(PYTHON) tools/requirements.py test-core)
+	$(PYTHON) tools/requirements.py core > $(CORE_VENV)/requirements.txt
+	$(PYTHON) tools/requirements.py test-core >> $(CORE_VENV)/requirements.txt
+	$(CORE_VENV)/bin/pip install -q -r $(CORE_VENV)/requirements.txt
 	! $(CORE_VENV)/bin/python -c "import PySide6" 2>/dev/null
 	touch $@
 

@@ -6,7 +6,6 @@ python tools/requirements.py test-core  # test extras without the Qt test plugin
 
 from __future__ import annotations
 
-import shlex
 import sys
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def main(which: str) -> None:
         reqs = _without_qt(project["optional-dependencies"]["test"])
     else:
         raise SystemExit(f"unknown list {which!r}: use core or test-core")
-    print(" ".join(shlex.quote(r) for r in reqs))
+    print("\n".join(reqs))  # a requirements file: one per line
 
 
 if __name__ == "__main__":

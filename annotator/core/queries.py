@@ -41,6 +41,8 @@ class ReportRow:
     published: str | None
     length: int  # code points
     statuses: dict[str, str] = field(default_factory=dict)  # coder name -> status
+    spans: int = 0  # of the coder asked about (report_rows(coder_id=...)), else 0
+    claims: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,29 @@ def report_rows(
     )
     for rid, name, st in conn.execute(sq):
         statuses[int(rid)][str(name)] = str(st)
+    span_counts: dict[int, int] = {}
+    claim_counts: dict[int, int] = {}
+    if coder_id is not None:
+        for table, counts in ((span_t, span_counts), (claim_t, claim_counts)):
+            cq = (
+                select(table.c.report_id, func.count())
+                .where(table.c.coder_id == coder_id)
+                .group_by(table.c.report_id)
+            )
+            if limit is not None:
+                cq = cq.where(table.c.report_id.in_(ids))
+            counts.update((int(rid), int(n)) for rid, n in conn.execute(cq))
     return [
-        ReportRow(int(i), str(e), str(t), p, int(n or 0), statuses.get(int(i), {}))
+        ReportRow(
+            int(i),
+            str(e),
+            str(t),
+            p,
+            int(n or 0),
+            statuses.get(int(i), {}),
+            span_counts.get(int(i), 0),
+            claim_counts.get(int(i), 0),
+        )
         for i, e, t, p, n in rows
     ]
 
