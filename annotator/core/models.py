@@ -36,6 +36,12 @@ __all__ = [
     "claim_t",
     "slot_fill_t",
     "provenance_t",
+    "Actor",
+    "Place",
+    "RejectedSuggestion",
+    "actor_t",
+    "place_t",
+    "rejected_t",
 ]
 
 STATUSES = ("todo", "in_progress", "done")
@@ -90,6 +96,8 @@ class Report(SQLModel, table=True):
     sha256: str
     imported_at: datetime = Field(default_factory=utcnow)
     meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # the date relative dates resolve against when it is not ``published`` (set by a coder)
+    reference_date: str | None = None
 
 
 class Coder(SQLModel, table=True):
@@ -185,6 +193,50 @@ class Provenance(SQLModel, table=True):
     rationale: str | None = None
 
 
+class Actor(SQLModel, table=True):
+    """The project's actor list: canonical names the ``actor`` spans normalize to."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    canonical: str = Field(unique=True, index=True)
+    type: str | None = None
+    country: str | None = None
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Place(SQLModel, table=True):
+    """The project's own places, searched before the gazetteer; coders add them from the form."""
+
+    __table_args__ = (UniqueConstraint("name", "country", "admin1", name="uq_place"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    country: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    admin3: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+    precision: str = "place"
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class RejectedSuggestion(SQLModel, table=True):
+    """A suggested span a coder rejected: the scan never proposes it to that coder again."""
+
+    __tablename__ = "rejected_suggestion"
+    __table_args__ = (
+        UniqueConstraint("report_id", "coder_id", "type", "start", "end", name="uq_rejected"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id", ondelete="CASCADE")
+    type: str
+    start: int
+    end: int
+
+
 # Core table objects for the bulk paths and commands (SQLAlchemy Core, no ORM objects per row).
 meta_t = SQLModel.metadata.tables["meta"]
 codebook_t = SQLModel.metadata.tables["codebook"]
@@ -195,3 +247,6 @@ span_t = SQLModel.metadata.tables["span"]
 claim_t = SQLModel.metadata.tables["claim"]
 slot_fill_t = SQLModel.metadata.tables["slot_fill"]
 provenance_t = SQLModel.metadata.tables["provenance"]
+actor_t = SQLModel.metadata.tables["actor"]
+place_t = SQLModel.metadata.tables["place"]
+rejected_t = SQLModel.metadata.tables["rejected_suggestion"]

@@ -1,0 +1,311 @@
+"""Normalized-value suggestions for a project: the project's actor list and places, settings,
+rejected suggestions, and the commands that change them (undoable like every other action).
+
+The pure normalizers live in annotator.core.normalize; this module feeds them the project's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.engine import Connection
+
+from annotator.core.commands import Changes, Command, CommandError, Context
+from annotator.core.db import get_meta, set_meta
+from annotator.core.models import (
+    actor_t,
+    inserted_id,
+    place_t,
+    rejected_t,
+    report_t,
+    span_t,
+)
+from annotator.core.normalize import (
+    DEFAULT_VAGUE_TABLE,
+    ActorEntry,
+    ActorList,
+    Gazetteer,
+    ProjectPlaces,
+    Suggestion,
+    read_actors_csv,
+    suggest_attributes,
+    suggest_spans,
+    write_actors_csv,
+)
+
+__all__ = [
+    "AddActor",
+    "AddPlace",
+    "RejectSuggestions",
+    "SetReferenceDate",
+    "Settings",
+    "actor_list",
+    "export_actors",
+    "import_actors",
+    "load_settings",
+    "project_places",
+    "report_suggestions",
+    "save_settings",
+    "span_prefill",
+]
+
+
+# ------------------------------------------------------------------ settings
+
+
+class Settings:
+    """Project settings for normalization (stored in the meta table as JSON)."""
+
+    def __init__(self, day_first: bool = False, vague_table: Mapping[str, int] | None = None):
+        self.day_first = day_first
+        self.vague_table = dict(vague_table or DEFAULT_VAGUE_TABLE)
+
+
+def load_settings(conn: Connection) -> Settings:
+    raw = get_meta(conn, "normalize_settings")
+    if not raw:
+        return Settings()
+    data = json.loads(raw)
+    return Settings(bool(data.get("day_first", False)), data.get("vague_table"))
+
+
+def save_settings(conn: Connection, settings: Settings) -> None:
+    data = {"day_first": settings.day_first, "vague_table": settings.vague_table}
+    set_meta(conn, "normalize_settings", json.dumps(data, sort_keys=True))
+
+
+# ------------------------------------------------------------------ lists
+
+
+def actor_list(conn: Connection) -> ActorList:
+    rows = conn.execute(
+        select(actor_t.c.canonical, actor_t.c.type, actor_t.c.country, actor_t.c.aliases)
+    )
+    return ActorList(ActorEntry(c, t, k, tuple(a or ())) for c, t, k, a in rows)
+
+
+def project_places(conn: Connection) -> ProjectPlaces:
+    cols = [place_t.c[k] for k in ("name", "country", "admin1", "admin2", "admin3", "lat", "lon",
+                                   "geonameid", "precision", "aliases")]
+    return ProjectPlaces(dict(row._mapping) for row in conn.execute(select(*cols)))
+
+
+def import_actors(engine: Engine, path: Path) -> tuple[int, int]:
+    """Add the actors of a CSV file (all or nothing). Returns (added, updated)."""
+    entries = read_actors_csv(path)  # raises ActorCsvError naming file, line and reason
+    added = updated = 0
+    with engine.begin() as conn:
+        existing = {
+            str(c): int(i) for i, c in conn.execute(select(actor_t.c.id, actor_t.c.canonical))
+        }
+        new_rows = []
+        for e in entries:
+            row = {"canonical": e.canonical, "type": e.type, "country": e.country,
+                   "aliases": list(e.aliases)}
+            if e.canonical in existing:
+                conn.execute(actor_t.update().where(actor_t.c.id == existing[e.canonical]).values(**row))
+                updated += 1
+            else:
+                new_rows.append(row)
+                existing[e.canonical] = -1
+        if new_rows:
+            conn.execute(actor_t.insert(), new_rows)
+        added = len(new_rows)
+    return added, updated
+
+
+def export_actors(engine: Engine, path: Path) -> int:
+    with engine.connect() as conn:
+        entries = list(actor_list(conn).entries)
+    write_actors_csv(path, entries)
+    return len(entries)
+
+
+# ------------------------------------------------------------------ commands
+
+
+class AddActor(Command):
+    """Add an actor to the project's list (from the form: "new actor")."""
+
+    def __init__(self, entry: ActorEntry) -> None:
+        self.entry = entry
+        self.label = f"Add actor {entry.canonical}"
+        self._id: int | None = None
+
+    def do(self, conn: Connection, ctx: Context) -> Changes:
+        if not self.entry.canonical.strip():
+            raise CommandError("an actor needs a canonical name")
+        found = conn.execute(
+            select(actor_t.c.id).where(actor_t.c.canonical == self.entry.canonical)
+        ).first()
+        if found is not None:
+            raise CommandError(f"'{self.entry.canonical}' is already in the actor list")
+        self._id = inserted_id(conn.execute(actor_t.insert().values(
+            canonical=self.entry.canonical, type=self.entry.type, country=self.entry.country,
+            aliases=list(self.entry.aliases))))
+        return Changes(self.label, structure=False)
+
+    def undo(self, conn: Connection, ctx: Context) -> Changes:
+        conn.execute(delete(actor_t).where(actor_t.c.id == self._id))
+        return Changes(self.label)
+
+
+class AddPlace(Command):
+    """Add a place to the project's own place list."""
+
+    def __init__(self, place: Mapping[str, Any]) -> None:
+        self.place = dict(place)
+        self.label = f"Add place {self.place.get('name')}"
+        self._id: int | None = None
+
+    def do(self, conn: Connection, ctx: Context) -> Changes:
+        name = str(self.place.get("name") or "").strip()
+        if not name:
+            raise CommandError("a place needs a name")
+        keys = ("country", "admin1", "admin2", "admin3", "lat", "lon", "geonameid")
+        values = {k: self.place.get(k) for k in keys}
+        values["name"] = name
+        values["precision"] = self.place.get("precision") or "place"
+        values["aliases"] = list(self.place.get("aliases") or [])
+        found = conn.execute(select(place_t.c.id).where(
+            place_t.c.name == name,
+            place_t.c.country.is_(values["country"]) if values["country"] is None
+            else place_t.c.country == values["country"],
+            place_t.c.admin1.is_(values["admin1"]) if values["admin1"] is None
+            else place_t.c.admin1 == values["admin1"],
+        )).first()
+        if found is not None:
+            raise CommandError(f"'{name}' is already in the project's places")
+        self._id = inserted_id(conn.execute(place_t.insert().values(**values)))
+        return Changes(self.label)
+
+    def undo(self, conn: Connection, ctx: Context) -> Changes:
+        conn.execute(delete(place_t).where(place_t.c.id == self._id))
+        return Changes(self.label)
+
+
+class RejectSuggestions(Command):
+    """Remember rejected suggestions so that the scan never proposes them to this coder again."""
+
+    def __init__(self, report_id: int, coder_id: int, items: Iterable[tuple[str, int, int]]):
+        self.report_id, self.coder_id = report_id, coder_id
+        self.items = sorted(set(items))
+        self.label = "Reject suggestion" if len(self.items) == 1 else f"Reject {len(self.items)} suggestions"
+        self._ids: list[int] = []
+
+    def do(self, conn: Connection, ctx: Context) -> Changes:
+        self._ids = []
+        for type_, start, end in self.items:
+            cond = (rejected_t.c.report_id == self.report_id, rejected_t.c.coder_id == self.coder_id,
+                    rejected_t.c.type == type_, rejected_t.c.start == start, rejected_t.c.end == end)
+            if conn.execute(select(rejected_t.c.id).where(*cond)).first() is None:
+                self._ids.append(inserted_id(conn.execute(rejected_t.insert().values(
+                    report_id=self.report_id, coder_id=self.coder_id, type=type_, start=start,
+                    end=end))))
+        return Changes(self.label, reports={self.report_id})
+
+    def undo(self, conn: Connection, ctx: Context) -> Changes:
+        if self._ids:
+            conn.execute(delete(rejected_t).where(rejected_t.c.id.in_(self._ids)))
+        return Changes(self.label, reports={self.report_id})
+
+
+class SetReferenceDate(Command):
+    """Override the date a report's relative dates resolve against (None: its published date)."""
+
+    def __init__(self, report_id: int, date: str | None) -> None:
+        if date is not None:
+            try:
+                dt.date.fromisoformat(date)
+            except ValueError:
+                raise CommandError(f"'{date}' is not a date (YYYY-MM-DD)") from None
+        self.report_id, self.date = report_id, date
+        self.label = "Set reference date" if date else "Clear reference date"
+        self._old: str | None = None
+
+    def do(self, conn: Connection, ctx: Context) -> Changes:
+        self._old = conn.execute(
+            select(report_t.c.reference_date).where(report_t.c.id == self.report_id)
+        ).scalar_one()
+        conn.execute(report_t.update().where(report_t.c.id == self.report_id)
+                     .values(reference_date=self.date))
+        return Changes(self.label, reports={self.report_id})
+
+    def undo(self, conn: Connection, ctx: Context) -> Changes:
+        conn.execute(report_t.update().where(report_t.c.id == self.report_id)
+                     .values(reference_date=self._old))
+        return Changes(self.label, reports={self.report_id})
+
+
+# ------------------------------------------------------------------ suggestions
+
+
+def reference_date(conn: Connection, report_id: int) -> dt.date | None:
+    row = conn.execute(
+        select(report_t.c.reference_date, report_t.c.published).where(report_t.c.id == report_id)
+    ).one()
+    for value in row:
+        if value:
+            try:
+                return dt.date.fromisoformat(str(value)[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def _gazetteer() -> Gazetteer | None:
+    return Gazetteer.default() if Gazetteer.available() else None
+
+
+def report_suggestions(
+    conn: Connection, report_id: int, coder_id: int, span_types: Sequence[str]
+) -> list[Suggestion]:
+    """Suggested spans for a coder on a report: never one that duplicates or overlaps the coder's
+    own span of the same type, never one the coder rejected, only types the codebook has."""
+    text = conn.execute(select(report_t.c.text).where(report_t.c.id == report_id)).scalar_one()
+    settings = load_settings(conn)
+    found = suggest_spans(
+        text, reference_date(conn, report_id), actor_list(conn), _gazetteer(),
+        project_places(conn), settings.day_first, settings.vague_table,
+    )
+    mine: dict[str, list[tuple[int, int]]] = {}
+    for t, a, b in conn.execute(
+        select(span_t.c.type, span_t.c.start, span_t.c.end).where(
+            span_t.c.report_id == report_id, span_t.c.coder_id == coder_id)
+    ):
+        mine.setdefault(str(t), []).append((int(a), int(b)))
+    rejected = {
+        (str(t), int(a), int(b)) for t, a, b in conn.execute(
+            select(rejected_t.c.type, rejected_t.c.start, rejected_t.c.end).where(
+                rejected_t.c.report_id == report_id, rejected_t.c.coder_id == coder_id))
+    }
+    out = []
+    for s in found:
+        if s.type not in span_types or (s.type, s.start, s.end) in rejected:
+            continue
+        if any(a < s.end and s.start < b for a, b in mine.get(s.type, ())):
+            continue
+        out.append(s)
+    return out
+
+
+def span_prefill(
+    conn: Connection, report_id: int, type_: str, start: int, end: int
+) -> list[dict[str, Any]]:
+    """Attribute suggestions for a span just tagged: best first, alternatives after."""
+    text = conn.execute(select(report_t.c.text).where(report_t.c.id == report_id)).scalar_one()
+    settings = load_settings(conn)
+    lo = max(0, start - 400)
+    context = text[lo : min(len(text), end + 400)]
+    return suggest_attributes(
+        type_, text[start:end], context, reference_date(conn, report_id),
+        actor_list(conn) if type_ == "actor" else None,
+        _gazetteer() if type_ == "location" else None,
+        project_places(conn) if type_ == "location" else None,
+        settings.day_first, settings.vague_table, at=start - lo,
+    )

@@ -1,0 +1,262 @@
+"""The project's actor list: canonical names, types, countries and aliases; fuzzy matching.
+
+Matching a span to the list:
+1. a canonical name or alias equal to the span after folding (case, accents, punctuation,
+   spacing: "Al Naba" = "al-Naba'") scores 100 and ranks first;
+2. otherwise rapidfuzz's ``WRatio`` (weighted mix of plain, token-sort, token-set and partial
+   ratios) on the folded strings; a candidate must reach :data:`FUZZY_THRESHOLD` (88) and its
+   score is capped at 99 so it never ties with an exact match. Spans of fewer than four
+   letters ("IS") are matched exactly only: partial ratios of short strings are noise.
+
+The CSV format (UTF-8, a BOM is accepted and written so spreadsheets show accents): a header
+with ``canonical_name`` (required), ``actor_type``, ``country`` (ISO 3166-1 alpha-2) and
+``aliases`` (several separated by ``|``); other columns are ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+
+from ._common import Found, fold
+
+__all__ = [
+    "FUZZY_THRESHOLD",
+    "ActorCsvError",
+    "ActorEntry",
+    "ActorList",
+    "read_actors_csv",
+    "write_actors_csv",
+]
+
+#: Lowest WRatio (0-100) for a fuzzy candidate. Chosen on spelling variants of group names
+#: ("Jama'at Nusrat al-Islam wal-Muslimin" / "Jamaat Nusrat al Islam wa al Muslimin" = 96,
+#: "Wagnr Group" / "Wagner Group" = 96, "Islamic State" / "Islamic State Sahel Province" = 90)
+#: against different names ("Jamaat Nusrat al Islam wa al Muslimin" / "Al-Naba'" = 85.5 through
+#: a partial match, "Malian Armed Forces" / "Burkinabe Armed Forces" = 74). "Malian army" /
+#: "Malian Armed Forces" (86) falls below: such descriptions belong in the aliases.
+FUZZY_THRESHOLD = 88.0
+
+COLUMNS = ("canonical_name", "actor_type", "country", "aliases")
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    canonical: str
+    type: str | None = None
+    country: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        return (self.canonical, *self.aliases)
+
+    def attributes(self) -> dict[str, Any]:
+        """Attributes of an ``actor`` span as the codebook stores them."""
+        out: dict[str, Any] = {"canonical_name": self.canonical}
+        if self.type:
+            out["actor_type"] = self.type
+        if self.country:
+            out["country"] = self.country
+        return out
+
+
+def _key(name: str) -> str:
+    """Matching key: folded, punctuation turned to spaces, trimmed."""
+    return str(default_process(fold(name)))
+
+
+def _is_acronym(name: str) -> bool:
+    """Short all-capital names ("IS", "JNIM", "FAMa" is not) match only in capitals."""
+    letters = [c for c in name if c.isalpha()]
+    return bool(letters) and len(letters) <= 6 and all(c.isupper() for c in letters)
+
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` one character at a time, with the original index of each folded char.
+
+    Whitespace runs become one space (kept at the first whitespace character's index).
+    """
+    out: list[str] = []
+    index: list[int] = []
+    prev_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not prev_space:
+                out.append(" ")
+                index.append(i)
+            prev_space = True
+            continue
+        prev_space = False
+        f = ch.lower() if ch.isascii() and ch not in "`_" else fold(ch)
+        for c in f:
+            out.append(c)
+            index.append(i)
+    return "".join(out), index
+
+
+class ActorList:
+    """Actors a project knows, searchable by exact alias and by fuzzy similarity."""
+
+    def __init__(self, entries: Iterable[ActorEntry] = ()) -> None:
+        self.entries: list[ActorEntry] = list(entries)
+        self._by_key: dict[str, list[int]] = {}
+        self._choices: list[str] = []
+        self._owners: list[int] = []
+        for i, entry in enumerate(self.entries):
+            for name in entry.names():
+                key = _key(name)
+                if not key:
+                    continue
+                self._by_key.setdefault(key, [])
+                if i not in self._by_key[key]:
+                    self._by_key[key].append(i)
+                self._choices.append(key)
+                self._owners.append(i)
+        self._finder: re.Pattern[str] | None = None
+        # the finder works on folded text with punctuation kept ("al-Naba'" as written)
+        self._by_fold: dict[str, int] = {}
+        for i, entry in enumerate(self.entries):
+            for name in entry.names():
+                if fold(name):
+                    self._by_fold.setdefault(fold(name), i)
+        self._acronyms = {fold(n) for e in self.entries for n in e.names() if _is_acronym(n)}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def match(self, span_text: str, limit: int = 5) -> list[tuple[ActorEntry, float]]:
+        """Entries for a span, best first, with a score 0-100 (100 = exact name or alias)."""
+        key = _key(span_text)
+        if not key or limit <= 0:
+            return []
+        scores: dict[int, float] = {}
+        for i in self._by_key.get(key, []):
+            scores[i] = 100.0
+        if len(scores) < limit and self._choices and len(key.replace(" ", "")) >= 4:
+            hits = process.extract(
+                key,
+                self._choices,
+                scorer=fuzz.WRatio,
+                limit=limit * 4,
+                score_cutoff=FUZZY_THRESHOLD,
+            )
+            for _choice, score, pos in hits:
+                owner = self._owners[pos]
+                if owner not in scores or scores[owner] < 100.0:
+                    scores[owner] = max(scores.get(owner, 0.0), min(float(score), 99.0))
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], self.entries[kv[0]].canonical))
+        return [(self.entries[i], round(s, 1)) for i, s in ranked[:limit]]
+
+    def find(self, text: str) -> list[Found]:
+        """Occurrences of known names and aliases in ``text`` (whole words, longest first).
+
+        Offsets are code points; matching ignores case and accents, except for acronyms
+        ("IS" matches "IS", not "is"). Overlapping names keep the longest.
+        """
+        if not self._by_fold:
+            return []
+        if self._finder is None:
+            names = sorted(self._by_fold, key=len, reverse=True)
+            alternation = "|".join(re.escape(n) for n in names)
+            self._finder = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+        folded, index = fold_with_map(text)
+        out: list[Found] = []
+        for m in self._finder.finditer(folded):
+            key = m.group(0)
+            start = index[m.start()]
+            end = index[m.end() - 1] + 1
+            original = text[start:end]
+            if key in self._acronyms and not any(
+                original == n for e in self.entries for n in e.names() if fold(n) == key
+            ):  # fmt: skip
+                continue
+            owner = self._by_fold.get(key)
+            if owner is None:
+                continue
+            entry = self.entries[owner]
+            out.append(Found(start, end, original, entry.attributes()))
+        return out
+
+
+class ActorCsvError(ValueError):
+    """A malformed actor CSV; the message names the file, the line and the reason."""
+
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def read_actors_csv(path: str | Path) -> list[ActorEntry]:
+    """Read an actor list (see the module docstring for the columns).
+
+    Raises :class:`ActorCsvError` ("FILE:LINE: reason") for a missing header or
+    ``canonical_name`` column, an empty name, a country that is not two capital letters, or a
+    canonical name given twice.
+    """
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise ActorCsvError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    entries: list[ActorEntry] = []
+    seen: dict[str, int] = {}
+    with handle:
+        try:
+            reader = csv.DictReader(handle)
+            fields = [f.strip() for f in (reader.fieldnames or [])]
+            if not fields:
+                raise ActorCsvError(f"{path}:1: empty file, expected a header row")
+            if "canonical_name" not in fields:
+                raise ActorCsvError(
+                    f"{path}:1: no 'canonical_name' column (header: {', '.join(fields)})"
+                )
+            reader.fieldnames = fields
+            for row in reader:
+                line = reader.line_num
+                if None in row:
+                    raise ActorCsvError(f"{path}:{line}: more fields than the header has")
+                name = (row.get("canonical_name") or "").strip()
+                if not name:
+                    if not any((v or "").strip() for v in row.values()):
+                        continue  # blank line
+                    raise ActorCsvError(f"{path}:{line}: empty canonical_name")
+                country = (row.get("country") or "").strip() or None
+                if country is not None and not _COUNTRY.match(country):
+                    raise ActorCsvError(
+                        f"{path}:{line}: country {country!r} is not an ISO 3166-1 alpha-2 code"
+                        " (two capital letters, e.g. ML)"
+                    )
+                key = fold(name)
+                if key in seen:
+                    raise ActorCsvError(
+                        f"{path}:{line}: canonical_name {name!r} already given on line "
+                        f"{seen[key]}"
+                    )
+                seen[key] = line
+                aliases = tuple(
+                    a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()
+                )
+                actor_type = (row.get("actor_type") or "").strip() or None
+                entries.append(ActorEntry(name, actor_type, country, aliases))
+        except csv.Error as exc:
+            raise ActorCsvError(f"{path}:{reader.line_num}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ActorCsvError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    return entries
+
+
+def write_actors_csv(path: str | Path, entries: Sequence[ActorEntry]) -> None:
+    """Write ``entries`` in the format :func:`read_actors_csv` reads."""
+    with Path(path).open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for e in entries:
+            if any("|" in a for a in e.aliases):
+                raise ValueError(f"alias of {e.canonical!r} contains '|', the alias separator")
+            writer.writerow([e.canonical, e.type or "", e.country or "", "|".join(e.aliases)])

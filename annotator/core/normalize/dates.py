@@ -1,0 +1,273 @@
+"""Dates in report text -> EDTF strings with granularity and anchor (codebook attribute ``date``).
+
+The grammar here is English and deliberately explicit (regular expressions over the text), so a
+finder can return exact code point spans and ranges ("between December 1 and 6") become EDTF
+intervals. Phrases the grammar does not know are handed to ``dateparser`` (other languages,
+unusual wordings) by :func:`normalize_date`.
+
+Conventions (see docs/normalization.md):
+- a day and month without a year take the latest such date on or before the reference date;
+- "on Sunday" / "Sunday" is the latest Sunday on or before the reference, "last Sunday" the
+  latest strictly before it; "last week" is the previous Monday-Sunday calendar week;
+- early / mid / late month are days 1-10 / 11-20 / 21-end and are approximate (``~``);
+- granularity of an interval follows its length: 1 day = day, up to 10 days = week, up to 31 =
+  month, up to 92 = season, longer = year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ._common import Found
+from ._date_rules import (
+    APPROX_BEFORE,
+    MON,
+    RULES,
+    Cand,
+    Ctx,
+    infer_year,
+    safe_date,
+    week_of_date,
+)
+from ._date_values import ABSOLUTE, RELATIVE, DateValue, approximated, make_value, month_end
+
+__all__ = ["DateValue", "find_dates", "normalize_date"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scanning
+
+
+def _candidates(text: str, ctx: Ctx) -> Iterator[Cand]:
+    for name, rx, handler in RULES:
+        for m in rx.finditer(text):
+            cand = handler(m, ctx)
+            if cand is not None:
+                cand.rule = name
+                yield cand
+
+
+def _choose(cands: list[Cand]) -> list[Cand]:
+    """Non-overlapping candidates, longer ones first, then earlier ones."""
+    chosen: list[Cand] = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
+        if all(c.end <= o.start or c.start >= o.end for o in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+_JOIN = re.compile(r"^\s*(?:-|\u2013|\u2014|to|through|until|till|and)\s*$", re.IGNORECASE)
+_RANGE_PRE = re.compile(r"\b(between|from)\s+$", re.IGNORECASE)
+
+
+def _join_ranges(text: str, chosen: list[Cand], ctx: Ctx) -> list[Cand]:
+    """Two single days joined by "to", "-" or "between ... and" become one interval."""
+    out: list[Cand] = []
+    i = 0
+    while i < len(chosen):
+        c = chosen[i]
+        nxt = chosen[i + 1] if i + 1 < len(chosen) else None
+        if nxt is not None and c.ymd and nxt.ymd and _JOIN.match(text[c.end:nxt.start]):
+            window_start = max(0, c.start - 12)
+            pre = _RANGE_PRE.search(text[window_start:c.start])
+            is_and = text[c.end:nxt.start].strip().lower() == "and"
+            joined = _join_two(c, nxt, ctx) if pre is not None or not is_and else None
+            if joined is not None:
+                if pre is not None:
+                    joined.start = window_start + pre.start(1)
+                out.append(joined)
+                i += 2
+                continue
+        out.append(c)
+        i += 1
+    return out
+
+
+def _join_two(a: Cand, b: Cand, ctx: Ctx) -> Cand | None:
+    assert a.ymd and b.ymd
+    (y1, m1, d1), (y2, m2, d2) = a.ymd, b.ymd
+    if y2 is None:
+        if ctx.reference is None:
+            return None
+        y2 = infer_year(m2, d2, ctx.reference)
+    if y1 is None:
+        y1 = y2 if (m1, d1) <= (m2, d2) else y2 - 1
+    start, end = safe_date(y1, m1, d1), safe_date(y2, m2, d2)
+    if start is None or end is None or end <= start:
+        return None
+    anchor = ABSOLUTE
+    return Cand(a.start, b.end, [make_value(start, end, anchor)], rule="joined")
+
+
+def _apply_approx(text: str, c: Cand) -> Cand:
+    m = APPROX_BEFORE.search(text[max(0, c.start - 30):c.start])
+    if m is None:
+        return c
+    start = max(0, c.start - 30) + m.start()
+    return Cand(start, c.end, [approximated(v) for v in c.values], c.ymd, c.rule)
+
+
+def _scan(text: str, ctx: Ctx) -> list[Cand]:
+    base = Ctx(ctx.reference, ctx.day_first, None)
+    chosen = _choose(list(_candidates(text, base)))
+    chosen = _join_ranges(text, chosen, base)
+    chosen = [_apply_approx(text, c) for c in chosen]
+    # "the next day" and "three days later" count from the last date before them
+    if _RULES_OTHER.search(text):
+        others = [c for c in _candidates_other(text, chosen, ctx)]
+        chosen = _choose(chosen + others)
+    return chosen
+
+
+_RULES_OTHER = re.compile(r"\b(?:day|week)s?\b", re.IGNORECASE)
+
+
+def _candidates_other(text: str, chosen: list[Cand], ctx: Ctx) -> Iterator[Cand]:
+    name, rx, handler = next(r for r in RULES if r[0] == "other_rel")
+    for m in rx.finditer(text):
+        before = [c for c in chosen if c.end <= m.start() and c.values[0].granularity == "day"]
+        other = before[-1].values[0].start if before else ctx.other
+        if other is None:
+            continue
+        cand = handler(m, Ctx(ctx.reference, ctx.day_first, other))
+        if cand is not None:
+            cand.rule = name
+            yield cand
+
+
+def find_dates(text: str, reference: dt.date | None, day_first: bool = False) -> list[Found]:
+    """Date expressions in ``text``, as non-overlapping spans sorted by start.
+
+    Offsets are code points. ``attributes`` holds ``value``, ``granularity`` and ``anchor``
+    exactly as the codebook stores them. ``reference`` is the report's publication date;
+    without it, relative dates and dates without a year are not proposed.
+    """
+    found = []
+    for c in _scan(text, Ctx(reference, day_first, None)):
+        found.append(Found(c.start, c.end, text[c.start:c.end], c.values[0].attributes()))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# One phrase
+
+_LEAD = re.compile(r"^(?:(?:on|in|during|since|by|at|of|as\s+of)\s+)+", re.IGNORECASE)
+_PUNCT = " \t\r\n,.;:()[]\"'"
+
+
+def normalize_date(
+    text: str,
+    reference: dt.date | None,
+    day_first: bool = False,
+    *,
+    other_date: dt.date | None = None,
+) -> list[DateValue]:
+    """Readings of one date phrase, best first (empty when none is found).
+
+    ``reference`` resolves relative phrases and dates without a year (the report's publication
+    date); ``other_date`` resolves "the next day" and the like. Numeric dates follow
+    ``day_first`` and offer the other order as an alternative when both are possible.
+    """
+    phrase = text.strip(_PUNCT)
+    lead = _LEAD.match(phrase)
+    lead_end = lead.end() if lead else 0
+    if lead_end >= len(phrase):
+        return []
+    ctx = Ctx(reference, day_first, other_date)
+    scanned = _scan(phrase, ctx)
+    if not scanned and re.fullmatch(MON, phrase[lead_end:], re.IGNORECASE):
+        # a month name on its own, as a coder may select it
+        scanned = [replace_cand(c, -3) for c in _scan("in " + phrase[lead_end:], ctx)]
+        lead_end = 0
+    covering = [c for c in scanned if c.start <= lead_end and c.end >= len(phrase)]
+    if covering:
+        return _dedupe(covering[0].values)
+    if scanned:
+        best = max(scanned, key=lambda c: c.end - c.start)
+        if (best.end - best.start) * 2 >= len(phrase) - lead_end:
+            return _dedupe(best.values)
+    parsed = _dateparser_value(phrase[lead_end:], reference, day_first)
+    if parsed is not None:
+        return [parsed]
+    return _dedupe([v for c in scanned for v in c.values])
+
+
+def replace_cand(c: Cand, shift: int) -> Cand:
+    return Cand(c.start + shift, c.end + shift, c.values, c.ymd, c.rule)
+
+
+def _dedupe(values: list[DateValue]) -> list[DateValue]:
+    seen: set[str] = set()
+    out = []
+    for v in values:
+        if v.value not in seen:
+            seen.add(v.value)
+            out.append(v)
+    return out
+
+
+_PARSERS: dict[tuple[str, dt.date | None], Any] = {}
+
+
+def _dateparser_shifted(text: str, reference: dt.date, day_first: bool) -> dt.date | None:
+    parser = _parser(reference + dt.timedelta(days=1), day_first)
+    try:
+        when = parser.get_date_data(text).date_obj
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return None if when is None else when.date()
+
+
+def _parser(reference: dt.date | None, day_first: bool) -> Any:
+    import dateparser  # imported late: it takes a while to load
+
+    key = ("DMY" if day_first else "MDY", reference)
+    parser = _PARSERS.get(key)
+    if parser is None:
+        settings: dict[str, Any] = {
+            "PREFER_DATES_FROM": "past",
+            "DATE_ORDER": key[0],
+            "RETURN_TIME_AS_PERIOD": True,
+            "PREFER_DAY_OF_MONTH": "first",
+        }
+        if reference is not None:
+            settings["RELATIVE_BASE"] = dt.datetime(reference.year, reference.month, reference.day)
+        parser = dateparser.DateDataParser(settings=settings)
+        if len(_PARSERS) > 32:
+            _PARSERS.clear()
+        _PARSERS[key] = parser
+    return parser
+
+
+def _dateparser_value(text: str, reference: dt.date | None, day_first: bool) -> DateValue | None:
+    """Fallback for phrases outside the grammar (other languages, unusual wordings)."""
+    parser = _parser(reference, day_first)
+    try:
+        data = parser.get_date_data(text)
+    except (ValueError, OverflowError, TypeError):  # dateparser raises on odd input
+        return None
+    when = data.date_obj
+    if when is None:
+        return None
+    d = when.date()
+    has_year = re.search(r"(?<!\d)\d{4}(?!\d)", text) is not None
+    if reference is None and not has_year:
+        return None
+    anchor = ABSOLUTE
+    if reference is not None:
+        # a phrase whose date moves with the reference is relative ("hier", "il y a 3 jours");
+        # one that stays put is absolute even without a year ("3 décembre")
+        shifted = _dateparser_shifted(text, reference, day_first)
+        if shifted is not None and shifted != d:
+            anchor = RELATIVE
+    period = data.period or "day"
+    if period == "year":
+        return make_value(dt.date(d.year, 1, 1), dt.date(d.year, 12, 31), anchor)
+    if period == "month":
+        return make_value(d.replace(day=1), month_end(d.year, d.month), anchor)
+    if period == "week":
+        return make_value(*week_of_date(d), anchor, granularity="week")
+    return make_value(d, d, anchor)

@@ -1,0 +1,337 @@
+"""Span suggestions for a whole report, and attribute prefills for a span a coder tagged.
+
+Offsets are code points into the report text (``text[start:end] == suggestion.text``).
+Suggestions of one type never overlap; suggestions are sorted by start (then type).
+
+Locations are proposed conservatively: a run of capitalised words that the project's places
+or the gazetteer know, and only when it follows a place preposition ("in", "near", "at",
+"from", "outside", "village of" ...), carries a type word ("Ménaka region"), continues a list
+of places ("in Gao and Kidal"), is a project place, or is a country or admin1 name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .actors import ActorList
+from .counts import find_counts, normalize_count
+from .dates import find_dates, normalize_date
+from .places import Gazetteer, PlaceCandidate, ProjectPlaces, suggest_places
+
+__all__ = ["SPAN_TYPES", "Suggestion", "suggest_attributes", "suggest_spans"]
+
+SPAN_TYPES = ("actor", "location", "date", "casualty_count")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    type: str
+    start: int
+    end: int
+    text: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Locations in running text
+
+_NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+# lower-case words that may sit inside a place name ("Tillabéri", "Bordj Badji Mokhtar",
+# "Dar es Salaam", "Cercle de Ménaka")
+_NAME_GLUE = {"de", "du", "des", "la", "le", "el", "al", "es", "ad", "ag", "d'", "di", "of"}
+_PREPOSITIONS = {
+    "in", "near", "at", "from", "outside", "around", "towards", "toward", "into", "across",
+    "between", "inside", "to", "of", "nearby", "throughout", "within",
+}  # fmt: skip
+_NEAR = {"near", "outside", "around", "towards", "toward", "nearby"}
+_PLACE_NOUN_BEFORE = re.compile(
+    r"\b(?:village|town|city|commune|district|locality|area|region|province|outskirts|"
+    r"vicinity|camp|localities|villages|towns)\s+of\s+$|\bclose\s+to\s+$|\bnot\s+far\s+from\s+$"
+    r"|\bthe\s+road\s+(?:to|from|between)\s+$|\b(?:north|south|east|west|northeast|northwest|"
+    r"southeast|southwest)\s+of\s+$",
+    re.IGNORECASE,
+)
+_TYPE_AFTER = re.compile(
+    r"^\s+(region|province|state|district|cercle|commune|department|governorate|prefecture"
+    r"|county|municipality)\b",
+    re.IGNORECASE,
+)
+_LIST_GLUE = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or)\s*$", re.IGNORECASE)
+# capitalised at a sentence start, never part of a place name
+_STOP = {
+    "the", "a", "an", "this", "that", "these", "those", "on", "in", "at", "and", "or", "but",
+    "it", "he", "she", "they", "we", "i", "you", "his", "her", "its", "their", "our", "there",
+    "here", "when", "while", "as", "if", "also", "however", "meanwhile", "according", "after",
+    "before", "during", "since", "for", "with", "by", "no", "not", "all", "some", "one", "two",
+    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "capt", "sgt", "president", "minister",
+}  # fmt: skip
+# a word alone that is no place in running text, though some country has a unit of that name
+_NOT_ALONE = {
+    "north", "south", "east", "west", "centre", "center", "central", "northern", "southern",
+    "eastern", "western", "middle", "upper", "lower", "plateau", "coast", "islands", "capital",
+    "sud", "nord", "est", "ouest", "africa", "asia", "europe", "america",
+}  # fmt: skip
+# words before a place inside one capitalised run: "Northern Mali", "Central Mali"
+_DIRECTIONAL = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "northeastern", "northwestern", "southeastern", "southwestern", "northeast", "northwest",
+    "southeast", "southwest",
+}  # fmt: skip
+
+
+@dataclass
+class _Phrase:
+    start: int
+    end: int
+    words: list[tuple[int, int]]
+
+
+def _name_phrases(text: str) -> Iterator[_Phrase]:
+    """Runs of capitalised words, with glue words inside ("Bordj Badji Mokhtar")."""
+    words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(text)]
+    i = 0
+    while i < len(words):
+        s, e = words[i]
+        w = text[s:e]
+        if not w[0].isupper() or w.lower() in _PREPOSITIONS or w.lower() in _STOP:
+            i += 1
+            continue
+        run = [(s, e)]
+        j = i + 1
+        while j < len(words):
+            ns, ne = words[j]
+            gap = text[run[-1][1]:ns]
+            if gap.strip(" ") or "\n" in gap or len(gap) > 1:
+                break
+            nw = text[ns:ne]
+            if nw[0].isupper() and nw.lower() not in _PREPOSITIONS and nw.lower() not in _STOP:
+                run.append((ns, ne))
+                j += 1
+                continue
+            if nw.lower() in _NAME_GLUE and j + 1 < len(words):
+                ns2, ne2 = words[j + 1]
+                if text[ns2].isupper() and text[ne:ns2] == " ":
+                    run.extend([(ns, ne), (ns2, ne2)])
+                    j += 2
+                    continue
+            break
+        # a trailing apostrophe-s or hyphen is not part of the name ("Mali's", "Gao-based")
+        yield _Phrase(run[0][0], run[-1][1], run)
+        i = j
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    m = re.search(r"(?:['\u2019]s|['\u2019]|-[a-z][\w-]*)$", text[start:end])
+    if m and m.start() > 0:
+        end = start + m.start()
+    return start, end
+
+
+def _prev_word(text: str, start: int) -> str:
+    m = re.search(r"([^\W\d_]+)[\s,]*$", text[max(0, start - 40):start])
+    return m.group(1).lower() if m else ""
+
+
+def _lookup(
+    name: str,
+    gazetteer: Gazetteer | None,
+    project_places: ProjectPlaces | None,
+    hint: str | None,
+) -> list[PlaceCandidate]:
+    return suggest_places(name, gazetteer, project_places, hint, limit=3)
+
+
+def _find_locations(
+    text: str,
+    gazetteer: Gazetteer | None,
+    project_places: ProjectPlaces | None,
+    blocked: list[tuple[int, int]],
+) -> list[Suggestion]:
+    if gazetteer is None and project_places is None:
+        return []
+    accepted: list[tuple[int, int, str, list[PlaceCandidate]]] = []
+    last_end = -1
+    last_prev = ""
+    for ph in _name_phrases(text):
+        found: tuple[int, int, list[PlaceCandidate], bool] | None = None
+        # longest sub-run first: "Bordj Badji Mokhtar" before "Bordj"
+        n = len(ph.words)
+        for k in range(n, 0, -1):
+            for a in range(0, n - k + 1):
+                # inside a longer name only a prefix counts ("Islamic State Sahel Province"
+                # is no place), or what follows directions ("Northern Mali")
+                lead = [text[ws:we].lower() for ws, we in ph.words[:a]]
+                if any(w not in _DIRECTIONAL for w in lead):
+                    continue
+                s, e = ph.words[a][0], ph.words[a + k - 1][1]
+                s, e = _trim(text, s, e)
+                if k == 1 and text[s:e].lower() in _NOT_ALONE:
+                    continue
+                if text[e - 1:e] in ("-", "'"):
+                    continue
+                type_m = _TYPE_AFTER.match(text[e:e + 20])
+                name_end = e + type_m.end() if type_m else e
+                if any(bs < name_end and s < be for bs, be in blocked):
+                    continue
+                cands = _lookup(text[s:name_end], gazetteer, project_places, None)
+                if not cands and type_m:
+                    name_end = e
+                    cands = _lookup(text[s:e], gazetteer, project_places, None)
+                written = text[s:name_end]
+                cands = [c for c in cands if not c.matched.isupper() or written.isupper()]
+                if cands:
+                    found = (s, name_end, cands, name_end != e)
+                    break
+            if found:
+                break
+        if found is None:
+            continue
+        s, e, cands, has_type = found
+        before = text[max(0, s - 40):s]
+        prev = _prev_word(text, s)
+        trusted = cands[0].source == "project" or cands[0].precision == "country"
+        ok = (
+            prev in _PREPOSITIONS
+            or _PLACE_NOUN_BEFORE.search(before) is not None
+            or has_type
+            or (last_end >= 0 and _LIST_GLUE.match(text[last_end:s]) is not None)
+            or trusted
+        )
+        if prev == "of" and not trusted and _PLACE_NOUN_BEFORE.search(before) is None:
+            ok = False  # "the leader of Ansar Dine": "of" alone is too weak for towns
+        if not ok:
+            continue
+        if prev not in _PREPOSITIONS and last_end >= 0 and _LIST_GLUE.match(text[last_end:s]):
+            prev = last_prev  # "near Gao and Ansongo": both near
+        accepted.append((s, e, prev, cands))
+        last_end, last_prev = e, prev
+    if not accepted:
+        return []
+    # the report's country: the most common country among the first candidates
+    votes = Counter(c[3][0].place.get("country") for c in accepted if c[3][0].place.get("country"))
+    hint = votes.most_common(1)[0][0] if votes else None
+    out = []
+    for s, e, prev, cands in accepted:
+        if hint is not None:
+            cands = _lookup(text[s:e], gazetteer, project_places, hint) or cands
+        best = cands[0]
+        relation = "near" if prev in _NEAR or "close to" in text[max(0, s - 12):s].lower() else (
+            "between" if prev == "between" else "in")  # fmt: skip
+        attrs = best.attributes(relation)
+        if relation == "near" and best.precision == "place":
+            attrs["precision"] = "near_place"
+        out.append(Suggestion("location", s, e, text[s:e], attrs))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole text
+
+
+def suggest_spans(
+    text: str,
+    published: dt.date | None,
+    actors: ActorList | None = None,
+    gazetteer: Gazetteer | None = None,
+    project_places: ProjectPlaces | None = None,
+    day_first: bool = False,
+    vague_table: Mapping[str, int] | None = None,
+) -> list[Suggestion]:
+    """Suggested date, casualty_count, actor and location spans in a report.
+
+    ``published`` resolves relative dates. Without ``actors`` no actor is proposed; without
+    ``gazetteer`` and ``project_places`` no location (pass ``Gazetteer.default()`` for the
+    installed data). Offsets are code points.
+    """
+    out: list[Suggestion] = []
+    dates = find_dates(text, published, day_first)
+    out.extend(Suggestion("date", f.start, f.end, f.text, f.attributes) for f in dates)
+    date_spans = [(f.start, f.end) for f in dates]
+    counts = find_counts(text, vague_table, exclude=date_spans)
+    out.extend(Suggestion("casualty_count", f.start, f.end, f.text, f.attributes) for f in counts)
+    actor_spans: list[tuple[int, int]] = []
+    if actors is not None:
+        for f in actors.find(text):
+            out.append(Suggestion("actor", f.start, f.end, f.text, f.attributes))
+            actor_spans.append((f.start, f.end))
+    blocked = date_spans + actor_spans + [(f.start, f.end) for f in counts]
+    out.extend(_find_locations(text, gazetteer, project_places, blocked))
+    out.sort(key=lambda s: (s.start, SPAN_TYPES.index(s.type), s.end))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# One tagged span
+
+
+def suggest_attributes(
+    type: str,
+    span_text: str,
+    context: str = "",
+    published: dt.date | None = None,
+    actors: ActorList | None = None,
+    gazetteer: Gazetteer | None = None,
+    project_places: ProjectPlaces | None = None,
+    day_first: bool = False,
+    vague_table: Mapping[str, int] | None = None,
+    *,
+    at: int | None = None,
+) -> list[dict[str, Any]]:
+    """Attribute prefills for a span a coder just tagged: best first, alternatives after.
+
+    ``context`` is the text around the span (the report text or a sentence), ``at`` where the
+    span starts in it (code points; by default its first occurrence). Each dict holds the
+    attributes of the span type as the codebook stores them. An unknown type gives [].
+    """
+    if at is None and context:
+        found_at = context.find(span_text)
+        at = found_at if found_at >= 0 else None
+    if type == "date":
+        other = None
+        if context and at is not None:
+            before = [f for f in find_dates(context[:at], published, day_first)
+                      if f.attributes["granularity"] == "day"]  # fmt: skip
+            if before:
+                other = dt.date.fromisoformat(before[-1].attributes["value"].rstrip("~?%"))
+        values = normalize_date(span_text, published, day_first, other_date=other)
+        return [v.attributes() for v in values]
+    if type == "casualty_count":
+        value = normalize_count(span_text, context, vague_table, at=at)
+        return [value.attributes()] if value.quantity_kind else []
+    if type == "actor":
+        out = [entry.attributes() for entry, _ in (actors.match(span_text) if actors else [])]
+        name = " ".join(span_text.split())
+        if name and all(o["canonical_name"] != name for o in out):
+            out.append({"canonical_name": name})  # a new name, as written
+        return out
+    if type == "location":
+        hint = _context_country(context, gazetteer)
+        prev = _prev_word(context, at) if context and at is not None else ""
+        relation = "near" if prev in _NEAR else ("between" if prev == "between" else "in")
+        cands = suggest_places(span_text, gazetteer, project_places, hint, limit=5)
+        result = []
+        for c in cands:
+            attrs = c.attributes(relation)
+            if relation == "near" and c.precision == "place":
+                attrs["precision"] = "near_place"
+            result.append(attrs)
+        return result
+    return []
+
+
+def _context_country(context: str, gazetteer: Gazetteer | None) -> str | None:
+    """The country named most often in the context (capitalised words only)."""
+    if not context or gazetteer is None:
+        return None
+    votes: Counter[str] = Counter()
+    for ph in _name_phrases(context):
+        s, e = _trim(context, ph.start, ph.end)
+        code = gazetteer.country_code(context[s:e])
+        if code:
+            votes[code] += 1
+    return votes.most_common(1)[0][0] if votes else None
