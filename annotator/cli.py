@@ -77,6 +77,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     v.add_argument("file", type=Path)
     cbs.add_parser("show", help="print the project's codebook (JSON)")
+
+    sg = sub.add_parser(
+        "suggest",
+        help="print the spans the scan suggests for a text file (no database is touched)",
+    )
+    sg.add_argument("file", type=Path)
+    sg.add_argument("--published", metavar="YYYY-MM-DD", help="the date relative dates resolve against")
+    sg.add_argument("--day-first", action="store_true", help="read 03/12/2023 as 3 December")
+    sg.add_argument("--actors", type=Path, metavar="CSV", help="an actor list to find actors from")
+    sg.add_argument("--json", action="store_true", help="one JSON object per suggestion")
+
+    ac = sub.add_parser("actors", help="the project's actor list")
+    acs = ac.add_subparsers(dest="actors_command", metavar="ACTION", required=True)
+    acs.add_parser("list", help="print the actor list")
+    ai = acs.add_parser("import", help="add or update actors from a CSV file")
+    ai.add_argument("file", type=Path)
+    ae = acs.add_parser("export", help="write the actor list as CSV")
+    ae.add_argument("file", type=Path)
     return p
 
 
@@ -102,6 +120,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _codebook_validate(args.file)
     if args.command == "init":
         return _init(args)
+    if args.command == "suggest":
+        return _suggest(args)
     project = Project.open(args.db)
     try:
         handler = {
@@ -110,6 +130,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "reports": _reports,
             "coders": _coders,
             "codebook": _codebook_show,
+            "actors": _actors,
         }[args.command]
         return handler(project, args)
     finally:
@@ -212,6 +233,72 @@ def _coders(project: Project, args: argparse.Namespace) -> int:
 
 def _codebook_show(project: Project, args: argparse.Namespace) -> int:
     print(project.codebook.to_json())
+    return 0
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+
+    from annotator.core.io.textfile import ImportProblem, read_text_file
+    from annotator.core.normalize import (
+        ActorCsvError,
+        ActorList,
+        Gazetteer,
+        read_actors_csv,
+        suggest_spans,
+    )
+
+    try:
+        doc = read_text_file(args.file)
+    except ImportProblem as exc:
+        return _fail(str(exc))
+    published = None
+    if args.published:
+        try:
+            published = dt.date.fromisoformat(args.published)
+        except ValueError:
+            return _fail(f"--published {args.published!r} is not a date (YYYY-MM-DD)")
+    actors = None
+    if args.actors:
+        try:
+            actors = ActorList(read_actors_csv(args.actors))
+        except (ActorCsvError, OSError) as exc:
+            return _fail(str(exc))
+    gazetteer = Gazetteer.default() if Gazetteer.available() else None
+    found = suggest_spans(doc.text, published, actors, gazetteer, None, args.day_first)
+    for s in found:
+        assert doc.text[s.start : s.end] == s.text
+        if args.json:
+            print(json.dumps({"type": s.type, "start": s.start, "end": s.end, "text": s.text,
+                              "attributes": s.attributes}, ensure_ascii=False))
+        else:
+            attrs = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in s.attributes.items())
+            print(f"{s.start:>7}-{s.end:<7} {s.type:<15} {s.text!r:<40} {attrs}")
+    if not args.json:
+        print(f"{len(found)} suggestion(s) in {args.file}", file=sys.stderr)
+    return 0
+
+
+def _actors(project: Project, args: argparse.Namespace) -> int:
+    from annotator.core import assist
+    from annotator.core.normalize import ActorCsvError
+
+    if args.actors_command == "import":
+        try:
+            added, updated = assist.import_actors(project.engine, args.file)
+        except (ActorCsvError, OSError) as exc:
+            return _fail(f"{exc}; no actor was imported")
+        print(f"{args.file}: {added} actor(s) added, {updated} updated")
+    elif args.actors_command == "export":
+        n = assist.export_actors(project.engine, args.file)
+        print(f"{args.file}: {n} actor(s) written")
+    else:
+        with project.engine.connect() as conn:
+            entries = assist.actor_list(conn).entries
+        for e in entries:
+            print(f"{e.canonical:<40} {e.type or '-':<28} {e.country or '-':<3} {' | '.join(e.aliases)}")
+        print(f"{len(entries)} actor(s)")
     return 0
 
 

@@ -252,6 +252,10 @@ def suggest_spans(
     dates = find_dates(text, published, day_first)
     out.extend(Suggestion("date", f.start, f.end, f.text, f.attributes) for f in dates)
     date_spans = [(f.start, f.end) for f in dates]
+    if published is None:
+        # dates without a year or relative ones are not proposed without a reference date, but
+        # their numbers must not turn into counts ("3 December" is no casualty figure)
+        date_spans += [(f.start, f.end) for f in find_dates(text, dt.date.today(), day_first)]
     counts = find_counts(text, vague_table, exclude=date_spans)
     out.extend(Suggestion("casualty_count", f.start, f.end, f.text, f.attributes) for f in counts)
     actor_spans: list[tuple[int, int]] = []
