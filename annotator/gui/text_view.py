@@ -1,24 +1,101 @@
-"""The report text: read-only, selectable by mouse and keyboard, with the coder's spans highlighted.
+"""The report text: read-only, selectable by mouse and keyboard, with the coder's spans painted.
 
 Offsets in and out of this widget are code points; Qt's UTF-16 positions stay inside it.
+
+Painting: the spans are cut into elementary segments (where the set of covering spans is
+constant). A segment covered by one span gets its type's colour; nested or overlapping spans stack
+their colours (the background darkens with depth) and the outermost span's colour underlines the
+segment, wavy when spans overlap there, so every level stays distinguishable. Hovering shows a
+tooltip naming every span under the mouse. Changes repaint only the range they touch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.offsets import Utf16Map
-from annotator.core.queries import SpanRow
+
+
+@dataclass(frozen=True)
+class PaintedSpan:
+    id: int
+    type: str
+    start: int
+    end: int
+    label: str = ""  # for tooltips: "Actor: Liptako Brigade"
+
+
+def segments(
+    spans: Sequence[PaintedSpan], lo: int, hi: int
+) -> list[tuple[int, int, list[PaintedSpan]]]:
+    """Elementary segments of [lo, hi) with the spans covering each, outermost first.
+
+    A sweep over start and end events: O(n log n + segments x depth).
+    """
+    events: list[tuple[int, int, int]] = []  # (position, 0 = end / 1 = start, index)
+    live_spans = [s for s in spans if s.end > lo and s.start < hi]
+    for k, s in enumerate(live_spans):
+        events.append((max(lo, s.start), 1, k))
+        events.append((min(hi, s.end), 0, k))
+    events.sort()
+    out: list[tuple[int, int, list[PaintedSpan]]] = []
+    active: dict[int, PaintedSpan] = {}
+    prev: int | None = None
+    i = 0
+    while i < len(events):
+        pos = events[i][0]
+        if prev is not None and active and pos > prev:
+            covering = sorted(active.values(), key=lambda s: (-(s.end - s.start), s.start, s.id))
+            out.append((prev, pos, covering))
+        while i < len(events) and events[i][0] == pos:
+            _, kind, k = events[i]
+            if kind:
+                active[k] = live_spans[k]
+            else:
+                active.pop(k, None)
+            i += 1
+        prev = pos
+    return out
+
+
+class _Index:
+    """Spans sorted by start, with the longest span length, for point and range lookups."""
+
+    def __init__(self, spans: Iterable[PaintedSpan]) -> None:
+        self.spans = sorted(spans, key=lambda s: (s.start, s.end, s.id))
+        self.starts = [s.start for s in self.spans]
+        self.longest = max((s.end - s.start for s in self.spans), default=0)
+
+    def overlapping(self, lo: int, hi: int) -> list[PaintedSpan]:
+        first = bisect.bisect_left(self.starts, lo - self.longest)
+        last = bisect.bisect_left(self.starts, hi)
+        return [s for s in self.spans[first:last] if s.end > lo and s.start < hi]
+
+    def at(self, pos: int) -> list[PaintedSpan]:
+        return [s for s in self.overlapping(pos, pos + 1)]
 
 
 class ReportTextView(QPlainTextEdit):
     """Shows one report. ``caret_moved`` carries the caret position in code points."""
 
     caret_moved = Signal(int)
+    context_menu_requested = Signal(QContextMenuEvent)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,12 +106,18 @@ class ReportTextView(QPlainTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByMouse
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setCursorWidth(2)
         font = QFont(self.font())
         font.setPointSize(max(font.pointSize(), 11))
         self.setFont(font)
         self._map = Utf16Map("")
         self._text = ""
+        self._colors: dict[str, str] = {}
+        self._index = _Index(())
+        self._formats: dict[tuple[str, ...], QTextCharFormat] = {}
+        self.alt_at_selection = False
         self.cursorPositionChanged.connect(self._on_cursor)
+        self.viewport().installEventFilter(self)
 
     # ------------------------------------------------------------ content
 
@@ -45,31 +128,116 @@ class ReportTextView(QPlainTextEdit):
     def set_report_text(self, text: str) -> None:
         self._text = text
         self._map = Utf16Map(text)
+        self._index = _Index(())
+        self.setExtraSelections([])
         self.setPlainText(text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def highlight(self, spans: Iterable[SpanRow], colors: dict[str, str]) -> None:
-        """Paint every span's background in its type's colour (one edit block for speed)."""
+    def set_colors(self, colors: dict[str, str]) -> None:
+        self._colors = dict(colors)
+        self._formats.clear()
+
+    def _format(self, covering: Sequence[PaintedSpan]) -> QTextCharFormat:
+        key = tuple(s.type for s in covering)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = QTextCharFormat()
+            # stacked backgrounds: blend each level's colour over the last
+            r = g = b = 255.0
+            for s in covering:
+                c = QColor(self._colors.get(s.type, "#999999"))
+                alpha = 0.30
+                r = r * (1 - alpha) + c.red() * alpha
+                g = g * (1 - alpha) + c.green() * alpha
+                b = b * (1 - alpha) + c.blue() * alpha
+            fmt.setBackground(QColor(int(r), int(g), int(b)))
+            outer = QColor(self._colors.get(covering[0].type, "#999999"))
+            fmt.setUnderlineColor(outer)
+            fmt.setUnderlineStyle(
+                QTextCharFormat.UnderlineStyle.WaveUnderline
+                if len(covering) > 1
+                else QTextCharFormat.UnderlineStyle.SingleUnderline
+            )
+            self._formats[key] = fmt
+        return fmt
+
+    def set_spans(self, spans: Iterable[PaintedSpan]) -> None:
+        """Paint all spans (one edit block; the document is reset to plain first)."""
+        self._index = _Index(spans)
+        self._paint(0, len(self._text), reset_all=True)
+
+    def update_spans(self, spans: Iterable[PaintedSpan]) -> None:
+        """Replace the painted spans, repainting only where something changed."""
+        new = _Index(spans)
+        old_by_id = {s.id: s for s in self._index.spans}
+        new_by_id = {s.id: s for s in new.spans}
+        touched: list[tuple[int, int]] = []
+        for sid in old_by_id.keys() | new_by_id.keys():
+            a, b = old_by_id.get(sid), new_by_id.get(sid)
+            if a != b:
+                for s in (a, b):
+                    if s is not None:
+                        touched.append((s.start, s.end))
+        self._index = new
+        if not touched:
+            return
+        lo = min(t[0] for t in touched)
+        hi = max(t[1] for t in touched)
+        self._paint(lo, hi)
+
+    def _paint(self, lo: int, hi: int, reset_all: bool = False) -> None:
         doc = self.document()
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.setCharFormat(QTextCharFormat())
-        formats: dict[str, QTextCharFormat] = {}
-        for span in spans:
-            fmt = formats.get(span.type)
-            if fmt is None:
-                fmt = QTextCharFormat()
-                color = QColor(colors.get(span.type, "#999999"))
-                color.setAlpha(90)
-                fmt.setBackground(color)
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                fmt.setUnderlineColor(QColor(colors.get(span.type, "#999999")))
-                formats[span.type] = fmt
-            cursor.setPosition(self._map.to_utf16(span.start))
-            cursor.setPosition(self._map.to_utf16(span.end), QTextCursor.MoveMode.KeepAnchor)
-            cursor.mergeCharFormat(fmt)
+        plain = QTextCharFormat()
+        if reset_all:
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.setCharFormat(plain)
+        else:
+            cursor.setPosition(self._map.to_utf16(lo))
+            cursor.setPosition(self._map.to_utf16(hi), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(plain)
+        to16 = self._map.to_utf16
+        for a, b, covering in segments(self._index.overlapping(lo, hi), lo, hi):
+            cursor.setPosition(to16(a))
+            cursor.setPosition(to16(b), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(self._format(covering))
         cursor.endEditBlock()
+
+    def spans_at(self, pos: int) -> list[PaintedSpan]:
+        """Spans covering code point ``pos``, innermost first."""
+        return sorted(self._index.at(pos), key=lambda s: (s.end - s.start, s.id))
+
+    # ------------------------------------------------------------ emphasis (claim evidence, current span)
+
+    def emphasize(self, current: tuple[int, int] | None, evidence: Iterable[tuple[int, int]]) -> None:
+        """Outline the current span and mark a claim's evidence spans (extra selections)."""
+        sels = []
+        for start, end in evidence:
+            sel = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setFontWeight(QFont.Weight.Bold)
+            fmt.setBackground(QColor(255, 230, 120))
+            sel.format = fmt  # type: ignore[attr-defined]
+            cur = QTextCursor(self.document())
+            cur.setPosition(self._map.to_utf16(start))
+            cur.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cur  # type: ignore[attr-defined]
+            sels.append(sel)
+        if current is not None:
+            sel = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setFontUnderline(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(QColor(0, 0, 0))
+            fmt.setFontWeight(QFont.Weight.DemiBold)
+            sel.format = fmt  # type: ignore[attr-defined]
+            cur = QTextCursor(self.document())
+            cur.setPosition(self._map.to_utf16(current[0]))
+            cur.setPosition(self._map.to_utf16(current[1]), QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cur  # type: ignore[attr-defined]
+            sels.append(sel)
+        self.setExtraSelections(sels)
 
     # ------------------------------------------------------------ positions (code points)
 
@@ -85,6 +253,11 @@ class ReportTextView(QPlainTextEdit):
     def caret(self) -> int:
         return self._map.to_codepoint(self.textCursor().position())
 
+    def position_at(self, x: int, y: int) -> int:
+        from PySide6.QtCore import QPoint
+
+        return self._map.to_codepoint(self.cursorForPosition(QPoint(x, y)).position())
+
     def select_range(self, start: int, end: int) -> None:
         """Select ``start``..``end`` (code points) and scroll to it."""
         c = self.textCursor()
@@ -93,5 +266,45 @@ class ReportTextView(QPlainTextEdit):
         self.setTextCursor(c)
         self.ensureCursorVisible()
 
+    def find_text(self, needle: str, backward: bool = False) -> bool:
+        """Select the next (or previous) case-insensitive match, wrapping around."""
+        if not needle:
+            return False
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        if self.find(needle, flags):
+            return True
+        c = self.textCursor()
+        c.movePosition(
+            QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start
+        )
+        self.setTextCursor(c)
+        return self.find(needle, flags)
+
     def _on_cursor(self) -> None:
         self.caret_moved.emit(self.caret())
+
+    # ------------------------------------------------------------ events
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.alt_at_selection = False  # a keyboard selection: snapping follows Alt at tag time
+        super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self.alt_at_selection = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        super().mouseReleaseEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        self.context_menu_requested.emit(event)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.viewport() and event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            pos = self.position_at(event.pos().x(), event.pos().y())
+            hits = self.spans_at(pos)
+            if hits:
+                QToolTip.showText(event.globalPos(), "\n".join(s.label for s in hits), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().eventFilter(obj, event)

@@ -1,0 +1,273 @@
+"""The coding window end to end: tagging, values, claims, undo, done/next, persistence, find."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+
+from annotator.core.project import Project
+from tests.gui.conftest import EMOJI_TEXT
+
+
+def select(window, needle: str, nth: int = 1) -> tuple[int, int]:
+    pos = -1
+    for _ in range(nth):
+        pos = window.report_text.index(needle, pos + 1)
+    window.text.select_range(pos, pos + len(needle))
+    window.text.setFocus()
+    return pos, pos + len(needle)
+
+
+def key(qtbot, window, k, mods=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(window.text, k, mods)
+
+
+def test_selection_snaps_to_words_unless_alt(qtbot, window, gui_project) -> None:
+    start = window.report_text.index("attacked")
+    window.text.select_range(start + 2, start + 5)  # "tac" inside "attacked"
+    window.text.setFocus()
+    key(qtbot, window, Qt.Key.Key_1)
+    (span,) = gui_project.spans(window.report_id, window.coder_id)
+    assert span.text == "attacked"
+    window.text.select_range(start + 2, start + 5)
+    key(qtbot, window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    texts = sorted(s.text for s in gui_project.spans(window.report_id, window.coder_id))
+    assert texts == ["attacked", "tac"]
+
+
+def test_palette_button_and_retag_and_delete(qtbot, window, gui_project) -> None:
+    select(window, "Gao")
+    qtbot.mouseClick(window.palette_buttons["location"], Qt.MouseButton.LeftButton)
+    (span,) = gui_project.spans(window.report_id, window.coder_id)
+    assert span.type == "location"
+    # caret inside the span makes it current; a type key retags it
+    window.text.select_range(span.start + 1, span.start + 1)
+    assert window.current_span_id == span.id
+    key(qtbot, window, Qt.Key.Key_1)
+    assert gui_project.spans(window.report_id, window.coder_id)[0].type == "actor"
+    assert "Retag" in window.undo_action.text()
+    key(qtbot, window, Qt.Key.Key_Delete)
+    assert gui_project.spans(window.report_id, window.coder_id) == []
+    qtbot.keyClick(window.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gui_project.spans(window.report_id, window.coder_id)[0].type == "actor"
+
+
+def test_attribute_edit_is_stored(qtbot, window, gui_project) -> None:
+    select(window, "12 soldiers")
+    key(qtbot, window, Qt.Key.Key_4)
+    assert window.form_stack.currentIndex() == 1
+    span_id = window.current_span_id
+    # the form's signal is what its editors emit on a committed change
+    window.span_form.attribute_changed.emit("status", "killed")
+    window.span_form.attribute_changed.emit("count", {"best": 12})
+    (span,) = gui_project.spans(window.report_id, window.coder_id)
+    assert span.id == span_id and span.attributes == {"status": "killed", "count": {"best": 12}}
+    # an invalid value is refused by the core and nothing changes
+    window.span_form.attribute_changed.emit("count", {"low": 20, "high": 2})
+    assert gui_project.spans(window.report_id, window.coder_id)[0].attributes["count"] == {"best": 12}
+    assert "Not done" in window.statusBar().currentMessage()
+
+
+def test_claims_from_the_keyboard(qtbot, window, gui_project) -> None:
+    select(window, "gunmen")
+    key(qtbot, window, Qt.Key.Key_1)
+    select(window, "Tessit")
+    key(qtbot, window, Qt.Key.Key_2)
+    select(window, "12 soldiers")
+    key(qtbot, window, Qt.Key.Key_4)
+    key(qtbot, window, Qt.Key.Key_A)  # new attack claim
+    (claim,) = gui_project.claims(window.report_id, window.coder_id)
+    spans = {s.text: s.id for s in gui_project.spans(window.report_id, window.coder_id)}
+    for needle, slot_key in (("gunmen", Qt.Key.Key_P), ("Tessit", Qt.Key.Key_L), ("12 soldiers", Qt.Key.Key_K)):
+        pos = window.report_text.index(needle)
+        window.text.select_range(pos + 1, pos + 1)
+        key(qtbot, window, slot_key)
+    key(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ShiftModifier)  # date: not reported
+    (claim,) = gui_project.claims(window.report_id, window.coder_id)
+    assert claim.slots == {
+        "perpetrator": [spans["gunmen"]], "location": [spans["Tessit"]],
+        "casualties": [spans["12 soldiers"]], "date": "not_reported",
+    }
+    item = window.claims_view.topLevelItem(0)
+    assert item.text(1) == "gunmen, Tessit, ?, 12 soldiers"  # ? = date not reported
+    # undo the not-reported mark from the keyboard
+    qtbot.keyClick(window.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "date" not in gui_project.claims(window.report_id, window.coder_id)[0].slots
+
+
+def test_drag_target_fills_a_slot(qtbot, window, gui_project) -> None:
+    select(window, "gunmen")
+    key(qtbot, window, Qt.Key.Key_1)
+    span_id = window.current_span_id
+    key(qtbot, window, Qt.Key.Key_A)
+    window.slot_tree.span_dropped.emit("target", span_id)
+    assert gui_project.claims(window.report_id, window.coder_id)[0].slots == {"target": [span_id]}
+
+
+def test_selecting_a_claim_highlights_its_evidence(qtbot, window, gui_project) -> None:
+    select(window, "gunmen")
+    key(qtbot, window, Qt.Key.Key_1)
+    key(qtbot, window, Qt.Key.Key_A)
+    key(qtbot, window, Qt.Key.Key_P)
+    window.select_claim(gui_project.claims(window.report_id, window.coder_id)[0].id)
+    extra = window.text.extraSelections()
+    assert any(sel.cursor.selectedText() == "gunmen" for sel in extra)
+
+
+def test_reopen_shows_the_same_state(qtbot, window, gui_project, tmp_path: Path) -> None:
+    from annotator.gui.main_window import MainWindow
+
+    select(window, "Tessit")
+    key(qtbot, window, Qt.Key.Key_2)
+    key(qtbot, window, Qt.Key.Key_G)
+    window.close()
+    again = Project.open(gui_project.location)
+    w2 = MainWindow(again, again.coder_id("tester"))
+    qtbot.addWidget(w2)
+    assert [s.text for s in w2._spans] == ["Tessit"]
+    assert w2.claims_view.topLevelItemCount() == 1
+    again.close()
+
+
+def test_layout_and_font_size_persist(qtbot, window, gui_project) -> None:
+    from annotator.gui.main_window import MainWindow
+
+    window.set_font_size(17)
+    window.resize(720, 540)  # the offscreen screen is 800x600
+    window.splitter.setSizes([100, 400, 200])
+    sizes = window.splitter.sizes()
+    window.close()
+    assert int(QSettings().value("text/font_size")) == 17
+    w2 = MainWindow(gui_project, window.coder_id)
+    qtbot.addWidget(w2)
+    w2.show()
+    assert w2.font_size() == 17 and w2.width() == 720
+    assert w2.splitter.sizes() == sizes
+
+
+def test_find_shortcut_sheet_and_done_next(qtbot, window, gui_project) -> None:
+    qtbot.keyClick(window.text, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_edit, "tessit")
+    qtbot.keyClick(window.find_edit, Qt.Key.Key_Return)
+    start = EMOJI_TEXT.index("Tessit")
+    assert window.text.selection() == (start, start + 6)
+    key(qtbot, window, Qt.Key.Key_F1)
+    from PySide6.QtWidgets import QTableWidget
+
+    table = window.shortcut_dialog.findChild(QTableWidget, "shortcuts")
+    assert table is not None and table.rowCount() > 15
+    keys = {table.item(r, 0).text() for r in range(table.rowCount())}
+    assert "1, Alt+1" in keys and "Ctrl+Return" in ", ".join(keys)
+    window.shortcut_dialog.close()
+    first = window.report_id
+    qtbot.keyClick(window.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert gui_project.status(first, window.coder_id) == "done"
+    assert window.report_id != first
+    assert window.queue.topLevelItem(0).text(0) == "●"
+
+
+def test_queue_filters_by_status_and_search(qtbot, window, gui_project) -> None:
+    qtbot.keyClick(window.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    window.status_filter.setCurrentIndex(3)  # done
+    assert window.queue.topLevelItemCount() == 1
+    window.status_filter.setCurrentIndex(0)
+    window.search.setText("Kidal")
+    window.reload_queue()
+    assert window.queue.topLevelItemCount() == 1
+    assert window.queue.topLevelItem(0).text(1) == "Second"
+
+
+def test_coders_see_only_their_own_spans(qtbot, gui_project) -> None:
+    from annotator.core.commands import AddSpan
+    from annotator.gui.main_window import MainWindow
+
+    other = gui_project.coder_id("someone_else", create=True)
+    rid = gui_project.reports()[0].id
+    gui_project.run(AddSpan(rid, other, "actor", 0, 5))
+    w = MainWindow(gui_project, gui_project.coder_id("tester", create=True))
+    qtbot.addWidget(w)
+    assert w.report_id == rid and w._spans == [] and w.spans_view.topLevelItemCount() == 0
+
+
+KILL_SCRIPT = textwrap.dedent(
+    """
+    import os, sys, time
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from annotator.core.project import Project
+    from annotator.gui.main_window import MainWindow
+    project = Project.open(sys.argv[1])
+    w = MainWindow(project, project.coder_id("killed", create=True))
+    w.show()
+    text = w.report_text
+    words = ["Alert", "Gao", "gunmen", "attacked", "Tessit", "killing", "soldiers"]
+    for n, word in enumerate(words, start=1):
+        start = text.index(word)
+        w.text.select_range(start, start + len(word))
+        w.tag_actions["actor"].trigger()
+        app.processEvents()
+        print("shown", n, flush=True)   # the coder has seen it highlighted
+    while True:
+        app.processEvents()
+        time.sleep(0.01)
+    """
+)
+
+
+def test_sigkill_loses_nothing_shown(gui_project, tmp_path: Path) -> None:
+    script = tmp_path / "code.py"
+    script.write_text(KILL_SCRIPT, "utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), gui_project.location],
+                            stdout=subprocess.PIPE, text=True, env=dict(os.environ))
+    shown = 0
+    deadline = time.time() + 60
+    assert proc.stdout is not None
+    while shown < 7 and time.time() < deadline:
+        line = proc.stdout.readline()
+        if line.startswith("shown"):
+            shown = int(line.split()[1])
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert shown == 7
+    reopened = Project.open(gui_project.location)
+    rid = reopened.reports()[0].id
+    spans = reopened.spans(rid, reopened.coder_id("killed"))
+    assert [s.text for s in spans] == ["Alert", "Gao", "gunmen", "attacked", "Tessit", "killing", "soldiers"]
+    reopened.close()
+
+
+def test_long_report_with_many_spans_opens(qtbot, tmp_path: Path) -> None:
+    """A 1 MB report with 10,000 spans opens, paints and tags (the timing is in benchmarks/)."""
+    from annotator.core.commands import AddSpan
+    from annotator.core.models import span_t, utcnow
+    from annotator.gui.main_window import MainWindow
+    from tests.core.helpers import record, write_jsonl
+
+    text = ("Fighters 🔥 attacked the post near Gao on Sunday. " * 20_000)[:1_000_000]
+    project = Project.open(tmp_path / "big.db")
+    project.import_paths([write_jsonl(tmp_path / "big.jsonl", [record("big", text)])])
+    rid = project.reports()[0].id
+    cid = project.coder_id("bulk", create=True)
+    now = utcnow()
+    rows = [{"report_id": rid, "coder_id": cid, "key": f"s{k}", "type": "location", "start": k * 100 + 35,
+             "end": k * 100 + 38, "text": text[k * 100 + 35 : k * 100 + 38], "attributes": {},
+             "codebook_id": project.codebook_id, "created_at": now, "updated_at": now} for k in range(10_000)]
+    with project.engine.begin() as conn:
+        conn.execute(span_t.insert(), rows)
+    w = MainWindow(project, cid)
+    qtbot.addWidget(w)
+    assert len(w._spans) == 10_000
+    s = w._spans[5000]
+    assert w.text.spans_at(s.start)[0].id == s.id
+    project.run(AddSpan(rid, cid, "actor", 0, 8))
+    assert len(w._spans) == 10_001 and w.text.spans_at(3)[0].type == "actor"
+    project.close()
