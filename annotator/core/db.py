@@ -26,10 +26,17 @@ __all__ = [
 
 #: Version of the table layout written by this code. Bump it and add a step to _MIGRATIONS
 #: whenever a table changes; opening an older project migrates it in one transaction.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v1_to_v2(conn: Connection) -> None:
+    # report.reference_date (the override for relative dates); the actor, place and
+    # rejected_suggestion tables are new and made by create_all after the migrations
+    conn.exec_driver_sql("ALTER TABLE report ADD COLUMN reference_date VARCHAR")
+
 
 # version N -> function that upgrades a connection from N to N + 1
-_MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+_MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
 
 
 class DatabaseOpenError(Exception):

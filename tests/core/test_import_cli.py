@@ -153,3 +153,25 @@ def test_not_a_database(capsys, tmp_path: Path) -> None:
 def test_default_project_gets_the_example(capsys) -> None:
     code, out, _ = run(capsys, "reports")
     assert code == 0 and "example-liptako-claim" in out and "amina: done, lukas: done" in out
+
+
+def test_a_version_1_project_is_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    p = Project.open(db)
+    p.close()
+    con = sqlite3.connect(db)  # turn it back into a version 1 project
+    con.execute("ALTER TABLE report DROP COLUMN reference_date")
+    con.execute("DROP TABLE actor")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    p = Project.open(db)
+    with p.engine.connect() as conn:
+        from annotator.core.db import get_meta
+
+        assert get_meta(conn, "schema_version") == "2"
+        conn.exec_driver_sql("SELECT reference_date FROM report").all()
+        conn.exec_driver_sql("SELECT canonical FROM actor").all()
+    p.close()
