@@ -28,6 +28,10 @@ class Utf16Map:
         return u16 - bisect_left(self._astral16, u16)
 
 
+# punctuation a word selection (Shift+Ctrl+arrows, double click) drags along at its edges
+_EDGE_PUNCTUATION = frozenset(",;:!?()[]{}\"'“”‘’«»‹›.…—–·、，。؛،؟")
+
+
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a selection (code points) to whole words and trim surrounding whitespace.
 
@@ -35,9 +39,10 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     line breaks at either edge are dropped. Returns (start, end) with start < end, or the
     trimmed input when it holds no word character.
     """
-    while start < end and text[start].isspace():
+    edge = _EDGE_PUNCTUATION
+    while start < end and (text[start].isspace() or text[start] in edge):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] in edge):
         end -= 1
     if start >= end:
         return start, end

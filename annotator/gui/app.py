@@ -40,6 +40,8 @@ def run(db: str | None, coder: str | None = None) -> int:
 
     window = MainWindow(project, project.coder_id(name, create=True))
     window.show()
+    window.raise_()
+    window.activateWindow()  # take the keyboard focus even without a window manager
     code = app.exec()
     project.close()
     return int(code)
