@@ -170,6 +170,11 @@ class MainWindow(QMainWindow):
         self.find_edit.setObjectName("find")
         self.find_edit.setPlaceholderText("Find in the report (Enter: next, Shift+Enter: previous, Esc: close)")
         self.find_edit.returnPressed.connect(lambda: self.find_next(False))
+        close_find = QAction(self.find_edit)
+        close_find.setShortcut(QKeySequence("Escape"))
+        close_find.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        close_find.triggered.connect(self.close_find)
+        self.find_edit.addAction(close_find)
         self.find_status = QLabel()
         fb.addWidget(QLabel("Find:"))
         fb.addWidget(self.find_edit, 1)
@@ -850,6 +855,11 @@ class MainWindow(QMainWindow):
             self.find_edit.setText(self.report_text[sel[0] : sel[1]])
         self.find_edit.setFocus()
         self.find_edit.selectAll()
+
+    def close_find(self) -> None:
+        self.find_bar.hide()
+        self.text.setFocus()
+        self._on_caret(self.text.caret())
 
     def find_next(self, backward: bool) -> None:
         if not self.find_bar.isVisible():

@@ -271,3 +271,13 @@ def test_long_report_with_many_spans_opens(qtbot, tmp_path: Path) -> None:
     project.run(AddSpan(rid, cid, "actor", 0, 8))
     assert len(w._spans) == 10_001 and w.text.spans_at(3)[0].type == "actor"
     project.close()
+
+
+def test_escape_closes_find_and_returns_to_the_text(qtbot, window) -> None:
+    window.open_find()
+    qtbot.keyClicks(window.find_edit, "Gao")
+    qtbot.keyClick(window.find_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(window.find_edit, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible()
+    start = EMOJI_TEXT.index("Gao")
+    assert window.text.selection() == (start, start + 3)
