@@ -223,6 +223,39 @@ class Project:
         with self.engine.connect() as conn:
             return queries.status(conn, report_id, coder_id)
 
+    # ------------------------------------------------------------ suggestions (see assist.py)
+
+    def suggestions(self, report_id: int, coder_id: int) -> list[Any]:
+        """Suggested spans for a coder on a report (never duplicating theirs or rejected ones)."""
+        from annotator.core import assist
+
+        types = [t.id for t in self.codebook.span_types]
+        with self.engine.connect() as conn:
+            return assist.report_suggestions(conn, report_id, coder_id, types)
+
+    def prefill(self, report_id: int, type_id: str, start: int, end: int) -> list[dict[str, Any]]:
+        """Suggested attribute values for a span just tagged, best first; only attributes the
+        codebook declares for the type, and only valid values."""
+        from annotator.core import assist
+
+        st = self.codebook.span_type(type_id)
+        if st is None:
+            return []
+        with self.engine.connect() as conn:
+            raw = assist.span_prefill(conn, report_id, type_id, start, end)
+        out = []
+        for attrs in raw:
+            kept = {k: v for k, v in attrs.items() if st.attribute(k) is not None and v is not None}
+            if kept and not self.codebook.check_span(type_id, kept) and kept not in out:
+                out.append(kept)
+        return out
+
+    def actor_names(self) -> list[str]:
+        from annotator.core import assist
+
+        with self.engine.connect() as conn:
+            return [e.canonical for e in assist.actor_list(conn).entries]
+
 
 def _store_codebook(conn: Any, cb: Codebook) -> int:
     found = conn.execute(

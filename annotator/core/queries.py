@@ -64,6 +64,7 @@ class ReportDetail:
     language: str | None
     text: str
     meta: dict[str, Any]
+    reference_date: str | None = None  # overrides published for relative dates
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ def report_detail(conn: Connection, report_id: int) -> ReportDetail:
         row["language"],
         row["text"],
         row["meta"] or {},
+        row["reference_date"],
     )
 
 

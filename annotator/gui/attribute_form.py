@@ -287,6 +287,7 @@ class AttributeForm(QWidget):
     """One editor row per attribute; emits ``attribute_changed(id, value or None)``."""
 
     attribute_changed = Signal(str, object)
+    suggestions_accepted = Signal(dict)  # every shown suggestion at once (one undo step)
     escape_pressed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -437,14 +438,17 @@ class AttributeForm(QWidget):
         return any(self._editors[k].suggested for k in self._suggestions if k in self._editors)
 
     def accept_suggestions(self) -> None:
+        accepted = {}
         for attribute, value in list(self._suggestions.items()):
             ed = self._editors.get(attribute)
             if ed is None or not ed.suggested:
                 continue
             ed.set_suggested(False)
             self._values[attribute] = value
-            self.attribute_changed.emit(attribute, value)
+            accepted[attribute] = value
         self._suggestions.clear()
+        if accepted:
+            self.suggestions_accepted.emit(accepted)
 
     # ------------------------------------------------------------ keyboard
 

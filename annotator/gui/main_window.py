@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.codebook import NOT_REPORTED
+from annotator.core.assist import RejectSuggestions
 from annotator.core.commands import (
     AddSpan,
+    Batch,
     AddToSlot,
     Changes,
     Command,
@@ -100,6 +102,10 @@ class MainWindow(QMainWindow):
         self._claims: list[ClaimRow] = []
         self.current_span_id: int | None = None
         self.current_claim_id: int | None = None
+        # attribute suggestions for spans tagged in this session: span id -> (alternatives, shown)
+        self._prefill: dict[int, tuple[list[dict[str, Any]], int]] = {}
+        self._suggestions: list[Any] = []  # the scan's suggested spans for the open report
+        self.scan_on = False
         self._colors = {t.id: t.color for t in self.codebook.span_types}
         self.setWindowTitle(f"Annotator — {project.location}")
         self._build_widgets()
@@ -197,6 +203,12 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.spans_view, "Spans")
         self.tabs.addTab(self.claims_view, "Claims")
+        self.suggestions_view = QTreeWidget()
+        self.suggestions_view.setObjectName("suggestions")
+        self.suggestions_view.setHeaderLabels(["Type", "Text", "Value"])
+        self.suggestions_view.setRootIsDecorated(False)
+        self.suggestions_view.currentItemChanged.connect(self._on_suggestion_item)
+        self.tabs.addTab(self.suggestions_view, "Suggestions")
 
         self.form_title = QLabel()
         self.form_title.setObjectName("form_title")
@@ -217,6 +229,7 @@ class MainWindow(QMainWindow):
         self.span_form = AttributeForm()
         self.span_form.setObjectName("span_form")
         self.span_form.attribute_changed.connect(self._on_span_attribute)
+        self.span_form.suggestions_accepted.connect(self._on_span_suggestions_accepted)
         self.span_form.escape_pressed.connect(self.text.setFocus)
         span_page = QWidget()
         sp = QVBoxLayout(span_page)
@@ -327,8 +340,9 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action("&Undo", self.project.undo, ["Ctrl+Z"], menu=m)
         self.redo_action = self._action("&Redo", self.project.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], menu=m)
         m.addSeparator()
-        self._action("&Edit values of the current span or claim", self.focus_form, ["Return", "F2"], text_only=True, menu=m)
-        self.delete_action = self._action("&Delete current span or claim", self.delete_current, ["Delete", "Backspace"], text_only=True, menu=m)
+        self._action("&Accept the suggestion, or edit the values of the current span or claim", self.enter, ["Return", "Enter"], text_only=True, menu=m)
+        self._action("Edit the &values of the current span or claim", self.focus_form, ["F2"], text_only=True, menu=m)
+        self.delete_action = self._action("&Delete the current span or claim (or reject the suggestion)", self.delete_current, ["Delete", "Backspace"], text_only=True, menu=m)
         m.addSeparator()
         self._action("&Find…", self.open_find, ["Ctrl+F"], menu=m)
         self._action("Find &next", lambda: self.find_next(False), ["F3"], menu=m)
@@ -373,11 +387,20 @@ class MainWindow(QMainWindow):
                     text_only=True, menu=nr,
                 )
 
+        m = bar.addMenu("&Suggest")
+        self.scan_action = self._action("&Scan the report for suggested spans", self.toggle_scan, ["Ctrl+Shift+S"], menu=m)
+        self._action("&Accept all suggested spans", self.accept_all_suggestions, ["Ctrl+Shift+Return"], menu=m)
+        self._action("&Reject all suggested spans", self.reject_all_suggestions, ["Ctrl+Shift+Delete"], menu=m)
+        m.addSeparator()
+        self._action("&Next suggested value for the current span", lambda: self.cycle_prefill(1), ["]"], text_only=True, menu=m)
+        self._action("&Previous suggested value for the current span", lambda: self.cycle_prefill(-1), ["["], text_only=True, menu=m)
+
         m = bar.addMenu("&Report")
         self._action("Mark &done and go to the next", self.mark_done_and_next, ["Ctrl+Return", "Ctrl+Enter"], menu=m)
         self._action("Mark &in progress", lambda: self._set_status("in_progress"), menu=m)
         self._action("&Next report", lambda: self._step(1), ["Ctrl+PgDown"], menu=m)
         self._action("&Previous report", lambda: self._step(-1), ["Ctrl+PgUp"], menu=m)
+        self._action("Set the &reference date for relative dates…", self.ask_reference_date, menu=m)
         self._action("Go to the &queue", lambda: self.queue.setFocus(), ["Ctrl+1"], menu=m)
         self._action("Go to the &text", lambda: self.text.setFocus(), ["Ctrl+2"], menu=m)
 
@@ -491,6 +514,7 @@ class MainWindow(QMainWindow):
         self.text.document().setDefaultTextOption(self.text.document().defaultTextOption())
         self.text.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
         self._reload_annotations(full=True)
+        self._rescan()
         self.statusBar().showMessage(
             f"{detail.external_id}: {detail.title}" + (f" · published {detail.published}" if detail.published else ""),
             5000,
@@ -592,7 +616,16 @@ class MainWindow(QMainWindow):
         self.form_title.setText(f"{st.label if st else span.type}: “{span.text}”  ({span.key}, {span.start}–{span.end})")
         idx = self.span_type_box.findData(span.type)
         self.span_type_box.setCurrentIndex(idx)
-        self.span_form.set_attributes(st.attributes if st else (), span.attributes)
+        suggestions = None
+        pending = self._prefill.get(span.id)
+        if pending is not None:
+            alternatives, shown = pending
+            suggestions = alternatives[shown]
+            n = len(alternatives)
+            more = f", ] / [ for the other {n - 1}" if n > 1 else ""
+            self.form_title.setText(self.form_title.text() + f"\nSuggested values in grey: Enter accepts{more}")
+        self.span_form.set_attributes(st.attributes if st else (), span.attributes, suggestions)
+        self.span_form.set_read_only(False)
         self.form_stack.setCurrentIndex(1)
 
     def _show_claim_form(self, claim: ClaimRow) -> None:
@@ -702,6 +735,13 @@ class MainWindow(QMainWindow):
         cmd = AddSpan(self.report_id, self.coder_id, type_id, start, end)
         if self._run(cmd):
             self.current_span_id = cmd.span_id
+            try:
+                alternatives = self.project.prefill(self.report_id, type_id, start, end)
+            except Exception as exc:  # a normalizer failing must never cost the coder the span
+                alternatives = []
+                self.statusBar().showMessage(f"No suggestion: {exc}", 5000)
+            if alternatives:
+                self._prefill[cmd.span_id] = (alternatives, 0)
             self.text.blockSignals(True)
             self.text.select_range(end, end)
             self.text.blockSignals(False)
@@ -737,6 +777,10 @@ class MainWindow(QMainWindow):
         if span is None:
             span = self.span_at(self.text.caret())
         if span is None:
+            sug = self.text.suggestion_at(self.text.caret())
+            if sug is not None:
+                self.reject_suggestion(sug.id)
+                return
             self.statusBar().showMessage("Put the caret inside a span to delete it.", 4000)
             return
         self._run(DeleteSpan(span.id))
@@ -802,6 +846,121 @@ class MainWindow(QMainWindow):
             return
         marked = claim.slots.get(slot) == NOT_REPORTED
         self._run(SetNotReported(claim.id, slot, not marked))
+
+    # ---------------------------------------------------------------- suggested values and spans
+
+    def enter(self) -> None:
+        """Enter: accept what is suggested here (values, or a suggested span), else edit."""
+        span = self.current_span
+        if span is not None and span.id in self._prefill:
+            self.span_form.accept_suggestions()
+            return
+        if span is None:
+            sug = self.text.suggestion_at(self.text.caret())
+            if sug is None and self.text.caret() > 0:
+                sug = self.text.suggestion_at(self.text.caret() - 1)
+            if sug is not None:
+                self.accept_suggestion(sug.id)
+                return
+        self.focus_form()
+
+    def _on_span_suggestions_accepted(self, values: dict[str, Any]) -> None:
+        span = self.current_span
+        if span is None:
+            return
+        self._prefill.pop(span.id, None)
+        cmds = [SetSpanAttribute(span.id, k, v) for k, v in values.items()]
+        if cmds:
+            self._run(Batch("Accept suggested values", cmds))
+
+    def cycle_prefill(self, step: int) -> None:
+        span = self.current_span
+        if span is None or span.id not in self._prefill:
+            self.statusBar().showMessage("No suggested values for this span.", 3000)
+            return
+        alternatives, shown = self._prefill[span.id]
+        self._prefill[span.id] = (alternatives, (shown + step) % len(alternatives))
+        self._show_span_form(span)
+
+    def toggle_scan(self) -> None:
+        self.scan_on = not self.scan_on
+        self._rescan()
+        if self.scan_on:
+            self.tabs.setCurrentIndex(2)
+            self.statusBar().showMessage(
+                f"{len(self._suggestions)} suggested span(s): caret in one, then Enter accepts, Delete rejects",
+                8000,
+            )
+
+    def _rescan(self) -> None:
+        self._suggestions = []
+        if self.scan_on and self.report_id is not None:
+            try:
+                self._suggestions = self.project.suggestions(self.report_id, self.coder_id)
+            except Exception as exc:  # noqa: BLE001 - the scan is a help, never a blocker
+                self.statusBar().showMessage(f"The scan failed: {exc}", 8000)
+        labels = {t.id: t.label for t in self.codebook.span_types}
+        self.text.set_suggestions(
+            PaintedSpan(k, s.type, s.start, s.end, f"{labels.get(s.type, s.type)}: {s.text}")
+            for k, s in enumerate(self._suggestions)
+        )
+        self.suggestions_view.clear()
+        for k, s in enumerate(self._suggestions):
+            value = span_value(_SuggestionRow(s)) if s.attributes else ""
+            item = QTreeWidgetItem([labels.get(s.type, s.type), s.text, value])
+            item.setData(0, _ID, k)
+            item.setForeground(0, QColor(self._colors.get(s.type, "#333333")))
+            self.suggestions_view.addTopLevelItem(item)
+        self.tabs.setTabText(2, f"Suggestions ({len(self._suggestions)})" if self.scan_on else "Suggestions")
+
+    def _on_suggestion_item(self, item: QTreeWidgetItem | None, _prev: object = None) -> None:
+        if item is None:
+            return
+        s = self._suggestions[int(item.data(0, _ID))]
+        self.text.select_range(s.start, s.start)
+
+    def accept_suggestion(self, index: int) -> None:
+        s = self._suggestions[index]
+        if self.report_id is None:
+            return
+        cmd = AddSpan(self.report_id, self.coder_id, s.type, s.start, s.end, s.attributes)
+        if self._run(cmd):
+            self.select_span(cmd.span_id)
+
+    def accept_all_suggestions(self) -> None:
+        if self.report_id is None or not self._suggestions:
+            return
+        cmds = [AddSpan(self.report_id, self.coder_id, s.type, s.start, s.end, s.attributes)
+                for s in self._suggestions]
+        self._run(Batch(f"Accept {len(cmds)} suggested spans", cmds))
+
+    def reject_suggestion(self, index: int) -> None:
+        s = self._suggestions[index]
+        if self.report_id is not None:
+            self._run(RejectSuggestions(self.report_id, self.coder_id, [(s.type, s.start, s.end)]))
+
+    def reject_all_suggestions(self) -> None:
+        if self.report_id is None or not self._suggestions:
+            return
+        items = [(s.type, s.start, s.end) for s in self._suggestions]
+        self._run(RejectSuggestions(self.report_id, self.coder_id, items))
+
+    def ask_reference_date(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from annotator.core.assist import SetReferenceDate
+
+        if self.report_id is None:
+            return
+        detail = self.project.report(self.report_id)
+        current = detail.reference_date or detail.published or ""
+        text, ok = QInputDialog.getText(
+            self, "Reference date",
+            "Relative dates (\"yesterday\", \"on Sunday\") resolve against (YYYY-MM-DD, empty: the published date):",
+            text=current,
+        )
+        if ok:
+            self._run(SetReferenceDate(self.report_id, text.strip() or None))
 
     def focus_form(self) -> None:
         if self.form_stack.currentIndex() == 1:
@@ -919,6 +1078,8 @@ class MainWindow(QMainWindow):
         if mine:
             self._reload_annotations()
             self._refresh_queue_row()
+            if self.scan_on:
+                self._rescan()
         if changes.statuses:
             self._update_progress()
         if changes.label:
@@ -986,3 +1147,9 @@ class MainWindow(QMainWindow):
         self.bridge.detach()
         super().closeEvent(event)
 
+
+class _SuggestionRow:
+    """A suggestion seen as a span row (for span_value)."""
+
+    def __init__(self, s: Any) -> None:
+        self.type, self.text, self.attributes = s.type, s.text, s.attributes

@@ -116,6 +116,8 @@ class ReportTextView(QPlainTextEdit):
         self._index = _Index(())
         self._formats: dict[tuple[str, ...], QTextCharFormat] = {}
         self.alt_at_selection = False
+        self._suggested: list[PaintedSpan] = []
+        self._emphasis: list[QTextEdit.ExtraSelection] = []
         self.cursorPositionChanged.connect(self._on_cursor)
         self.viewport().installEventFilter(self)
 
@@ -129,6 +131,8 @@ class ReportTextView(QPlainTextEdit):
         self._text = text
         self._map = Utf16Map(text)
         self._index = _Index(())
+        self._suggested = []
+        self._emphasis = []
         self.setExtraSelections([])
         self.setPlainText(text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -237,7 +241,35 @@ class ReportTextView(QPlainTextEdit):
             cur.setPosition(self._map.to_utf16(current[1]), QTextCursor.MoveMode.KeepAnchor)
             sel.cursor = cur  # type: ignore[attr-defined]
             sels.append(sel)
-        self.setExtraSelections(sels)
+        self._emphasis = sels
+        self._apply_extra()
+
+    def set_suggestions(self, suggested: Iterable[PaintedSpan]) -> None:
+        """Show suggested spans with a dashed underline in their type's colour."""
+        self._suggested = sorted(suggested, key=lambda s: (s.start, s.end))
+        self._apply_extra()
+
+    def suggestion_at(self, pos: int) -> PaintedSpan | None:
+        for s in self._suggested:
+            if s.start <= pos < s.end:
+                return s
+        return None
+
+    def _apply_extra(self) -> None:
+        sels = []
+        for s in self._suggested:
+            sel = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(QColor(self._colors.get(s.type, "#777777")))
+            fmt.setForeground(QColor(self._colors.get(s.type, "#333333")).darker(140))
+            sel.format = fmt  # type: ignore[attr-defined]
+            cur = QTextCursor(self.document())
+            cur.setPosition(self._map.to_utf16(s.start))
+            cur.setPosition(self._map.to_utf16(s.end), QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cur  # type: ignore[attr-defined]
+            sels.append(sel)
+        self.setExtraSelections(sels + self._emphasis)
 
     # ------------------------------------------------------------ positions (code points)
 
@@ -302,8 +334,10 @@ class ReportTextView(QPlainTextEdit):
             assert isinstance(event, QHelpEvent)
             pos = self.position_at(event.pos().x(), event.pos().y())
             hits = self.spans_at(pos)
-            if hits:
-                QToolTip.showText(event.globalPos(), "\n".join(s.label for s in hits), self)
+            sug = self.suggestion_at(pos)
+            lines = [s.label for s in hits] + ([f"suggested {sug.label}"] if sug else [])
+            if lines:
+                QToolTip.showText(event.globalPos(), "\n".join(lines), self)
             else:
                 QToolTip.hideText()
             return True

@@ -281,3 +281,63 @@ def test_escape_closes_find_and_returns_to_the_text(qtbot, window) -> None:
     assert not window.find_bar.isVisible()
     start = EMOJI_TEXT.index("Gao")
     assert window.text.selection() == (start, start + 3)
+
+
+def test_tagging_prefills_suggested_values_enter_accepts(qtbot, window, gui_project) -> None:
+    select(window, "12 soldiers")
+    key(qtbot, window, Qt.Key.Key_4)
+    span_id = window.current_span_id
+    assert span_id in window._prefill
+    assert window.span_form.has_suggestions()
+    assert gui_project.spans(window.report_id, window.coder_id)[0].attributes == {}  # not yet
+    key(qtbot, window, Qt.Key.Key_Return)
+    (span,) = gui_project.spans(window.report_id, window.coder_id)
+    assert span.attributes["count"]["best"] == 12 and span.attributes["status"] == "killed"
+    assert window.undo_action.text() == "&Undo Accept suggested values"
+    qtbot.keyClick(window.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gui_project.spans(window.report_id, window.coder_id)[0].attributes == {}
+
+
+def test_alternatives_are_one_key_away(qtbot, window, gui_project) -> None:
+    from annotator.core.assist import AddActor
+    from annotator.core.normalize import ActorEntry
+
+    gui_project.run(AddActor(ActorEntry("Gao Youth Militia", "militia", aliases=("Gao",))))
+    gui_project.run(AddActor(ActorEntry("Gao Defence Group", "militia", aliases=("Gao",))))
+    select(window, "Gao")
+    key(qtbot, window, Qt.Key.Key_1)
+    alternatives, shown = window._prefill[window.current_span_id]
+    assert len(alternatives) >= 2 and shown == 0
+    key(qtbot, window, Qt.Key.Key_BracketRight)
+    assert window._prefill[window.current_span_id][1] == 1
+    key(qtbot, window, Qt.Key.Key_Return)
+    (span,) = gui_project.spans(window.report_id, window.coder_id)
+    assert span.attributes == {k: v for k, v in alternatives[1].items()}
+
+
+def test_scan_suggestions_accept_and_reject(qtbot, window, gui_project) -> None:
+    qtbot.keyClick(window.text, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    found = {(s.type, s.text): s for s in window._suggestions}
+    assert ("casualty_count", "12 soldiers") in found or any(t == "casualty_count" for t, _ in found)
+    assert window.suggestions_view.topLevelItemCount() == len(found)
+    count = next(s for (t, _), s in found.items() if t == "casualty_count")
+    # Enter with the caret in a suggestion accepts it as an ordinary span with its values
+    window.text.select_range(count.start, count.start)
+    window.text.setFocus()
+    window.current_span_id = None
+    key(qtbot, window, Qt.Key.Key_Return)
+    spans = gui_project.spans(window.report_id, window.coder_id)
+    assert [(s.type, s.start, s.end) for s in spans] == [("casualty_count", count.start, count.end)]
+    assert spans[0].attributes == count.attributes
+    assert not any(s.type == "casualty_count" for s in window._suggestions)  # no duplicate
+    # Delete rejects; a rejected suggestion does not come back on a new scan
+    rest = [s for s in window._suggestions]
+    if rest:
+        s = rest[0]
+        window.text.select_range(s.start, s.start)
+        window.current_span_id = None
+        key(qtbot, window, Qt.Key.Key_Delete)
+        assert (s.type, s.start, s.end) not in {(x.type, x.start, x.end) for x in window._suggestions}
+        window.toggle_scan()
+        window.toggle_scan()
+        assert (s.type, s.start, s.end) not in {(x.type, x.start, x.end) for x in window._suggestions}
