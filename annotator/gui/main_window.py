@@ -34,12 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.codebook import NOT_REPORTED
 from annotator.core.assist import RejectSuggestions
+from annotator.core.codebook import NOT_REPORTED
 from annotator.core.commands import (
     AddSpan,
-    Batch,
     AddToSlot,
+    Batch,
     Changes,
     Command,
     CommandError,
