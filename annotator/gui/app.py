@@ -21,6 +21,16 @@ def ask_coder(project: Project, parent: QWidget | None = None) -> str | None:
     return name if ok and name else None
 
 
+def _warm_up_gazetteer() -> None:
+    """Load the place index in the background so that the first scan or prefill is quick."""
+    import threading
+
+    from annotator.core.normalize import Gazetteer
+
+    if Gazetteer.available():
+        threading.Thread(target=Gazetteer.default().load, name="gazetteer", daemon=True).start()
+
+
 def run(db: str | None, coder: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -39,6 +49,7 @@ def run(db: str | None, coder: str | None = None) -> int:
     from annotator.gui.main_window import MainWindow
 
     window = MainWindow(project, project.coder_id(name, create=True))
+    _warm_up_gazetteer()
     window.show()
     window.raise_()
     window.activateWindow()  # take the keyboard focus even without a window manager
