@@ -6,14 +6,17 @@ the map keeps just their positions and converts with a binary search: O(log k) p
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 __all__ = ["Utf16Map", "snap_to_words"]
 
 
 class Utf16Map:
     def __init__(self, text: str) -> None:
-        astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
         self._astral = astral  # code point indices of astral characters
         self._astral16 = [cp + k for k, cp in enumerate(astral)]  # their UTF-16 positions
         self.length = len(text)

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QContextMenuEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +37,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QToolButton,
+    QTreeView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -72,20 +82,107 @@ _STATUS_FILTERS = [
 _ID = Qt.ItemDataRole.UserRole
 
 
-class SpanList(QTreeWidget):
+class SpanModel(QAbstractTableModel):
+    """The coder's spans as a table model: a 10,000-span report lists without 10,000 items."""
+
+    HEADERS = ("Type", "Text", "Value")
+
+    def __init__(self, labels: dict[str, str], colors: dict[str, str]) -> None:
+        super().__init__()
+        self.rows: list[SpanRow] = []
+        self.row_of: dict[int, int] = {}
+        self.labels = labels
+        self.colors = {k: QColor(v) for k, v in colors.items()}
+
+    def set_rows(self, rows: list[SpanRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.row_of = {r.id: i for i, r in enumerate(rows)}
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return self.labels.get(row.type, row.type)
+            if col == 1:
+                return row.text
+            return span_value(row) if row.attributes else ""
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return self.colors.get(row.type)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
+            return f"{row.key}: {row.start}–{row.end}"
+        if role == _ID:
+            return row.id
+        return None
+
+    _FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDragEnabled
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        return self._FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        from annotator.gui.claim_panel import SPAN_MIME
+
+        return [SPAN_MIME]
+
+    def mimeData(self, indexes: Any) -> Any:  # noqa: N802
+        for index in indexes:
+            if index.isValid():
+                return span_mime(self.rows[index.row()].id)
+        return None
+
+
+class SpanList(QTreeView):
     """The coder's spans in text order; rows can be dragged onto a claim's slots."""
 
-    def __init__(self) -> None:
+    def __init__(self, model: SpanModel) -> None:
         super().__init__()
-        self.setHeaderLabels(["Type", "Text", "Value"])
+        self.setModel(model)
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
 
-    def mimeData(self, items: list[QTreeWidgetItem]) -> Any:  # noqa: N802
-        return span_mime(int(items[0].data(0, _ID))) if items else super().mimeData(items)
+    def span_model(self) -> SpanModel:
+        model = self.model()
+        assert isinstance(model, SpanModel)
+        return model
+
+    def select_span(self, span_id: int | None) -> None:
+        """Make the span's row current without emitting the view's signals."""
+        model = self.span_model()
+        sel = self.selectionModel()
+        sel.blockSignals(True)
+        row = model.row_of.get(span_id) if span_id is not None else None
+        if row is None:
+            sel.clearSelection()
+            sel.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+        else:
+            index = model.index(row, 0)
+            sel.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.scrollTo(index)
+        sel.blockSignals(False)
+        self.viewport().update()
 
 
 class MainWindow(QMainWindow):
@@ -152,6 +249,7 @@ class MainWindow(QMainWindow):
         self.text = ReportTextView()
         self.text.setObjectName("report_text")
         self.text.set_colors(self._colors)
+        self.text.label_for = self._span_label
         palette = QHBoxLayout()
         palette.setContentsMargins(0, 0, 0, 0)
         self.palette_buttons: dict[str, QToolButton] = {}
@@ -194,7 +292,8 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.find_bar)
 
         # right: spans and claims lists above, the form below
-        self.spans_view = SpanList()
+        self.span_model = SpanModel({t.id: t.label for t in self.codebook.span_types}, self._colors)
+        self.spans_view = SpanList(self.span_model)
         self.spans_view.setObjectName("spans")
         self.claims_view = QTreeWidget()
         self.claims_view.setObjectName("claims")
@@ -296,8 +395,8 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.text.caret_moved.connect(self._on_caret)
         self.text.context_menu_requested.connect(self._context_menu)
-        self.spans_view.currentItemChanged.connect(self._on_span_item)
-        self.spans_view.itemActivated.connect(lambda _i, _c: self.focus_form())
+        self.spans_view.selectionModel().currentChanged.connect(self._on_span_index)
+        self.spans_view.activated.connect(lambda _i: self.focus_form())
         self.claims_view.currentItemChanged.connect(self._on_claim_item)
 
     # ================================================================ actions and menus
@@ -509,7 +608,6 @@ class MainWindow(QMainWindow):
         self.report_text = detail.text
         self.current_span_id = None
         self.current_claim_id = None
-        self.text.set_report_text(detail.text)
         rtl = detail.language in ("ar", "fa", "he", "ur", "ps")
         self.text.document().setDefaultTextOption(self.text.document().defaultTextOption())
         self.text.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
@@ -529,9 +627,12 @@ class MainWindow(QMainWindow):
 
     # ================================================================ annotations
 
-    def _painted(self, s: SpanRow) -> PaintedSpan:
-        st = self.codebook.span_type(s.type)
-        return PaintedSpan(s.id, s.type, s.start, s.end, f"{st.label if st else s.type}: {s.text}")
+    def _span_label(self, p: PaintedSpan) -> str:
+        if p.label:
+            return p.label
+        st = self.codebook.span_type(p.type)
+        span = self._span_by_id.get(p.id)
+        return f"{st.label if st else p.type}: {span.text if span else ''}"
 
     def _reload_annotations(self, full: bool = False) -> None:
         if self.report_id is None:
@@ -539,9 +640,9 @@ class MainWindow(QMainWindow):
         self._spans = self.project.spans(self.report_id, self.coder_id)
         self._span_by_id = {s.id: s for s in self._spans}
         self._claims = self.project.claims(self.report_id, self.coder_id)
-        painted = [self._painted(s) for s in self._spans]
+        painted = [PaintedSpan(s.id, s.type, s.start, s.end) for s in self._spans]
         if full:
-            self.text.set_spans(painted)
+            self.text.set_report_text(self.report_text, painted)
         else:
             self.text.update_spans(painted)
         if self.current_span_id not in self._span_by_id:
@@ -553,21 +654,8 @@ class MainWindow(QMainWindow):
         self._show_form()
 
     def _fill_span_list(self) -> None:
-        labels = {t.id: t.label for t in self.codebook.span_types}
-        self.spans_view.blockSignals(True)
-        self.spans_view.clear()
-        items = []
-        for s in self._spans:
-            item = QTreeWidgetItem([labels.get(s.type, s.type), s.text, span_value(s) if s.attributes else ""])
-            item.setData(0, _ID, s.id)
-            item.setForeground(0, QColor(self._colors.get(s.type, "#333333")))
-            items.append(item)
-            if s.id == self.current_span_id:
-                current = item
-        self.spans_view.addTopLevelItems(items)
-        if self.current_span_id is not None:
-            self.spans_view.setCurrentItem(current)
-        self.spans_view.blockSignals(False)
+        self.span_model.set_rows(self._spans)
+        self.spans_view.select_span(self.current_span_id)
 
     def _fill_claim_list(self) -> None:
         self.claims_view.blockSignals(True)
@@ -652,7 +740,7 @@ class MainWindow(QMainWindow):
         new_id = span.id if span else None
         if new_id != self.current_span_id:
             self.current_span_id = new_id
-            self._select_row(self.spans_view, new_id)
+            self.spans_view.select_span(new_id)
             if span is not None:
                 self.tabs.setCurrentIndex(0) if self.current_claim_id is None else None
             self._show_form()
@@ -668,9 +756,9 @@ class MainWindow(QMainWindow):
                 break
         view.blockSignals(False)
 
-    def _on_span_item(self, item: QTreeWidgetItem | None, _prev: object = None) -> None:
-        if item is not None:
-            self.select_span(int(item.data(0, _ID)), focus_text=False)
+    def _on_span_index(self, index: QModelIndex, _prev: object = None) -> None:
+        if index.isValid():
+            self.select_span(int(self.span_model.rows[index.row()].id), focus_text=False)
 
     def select_span(self, span_id: int, focus_text: bool = True) -> None:
         span = self._span_by_id.get(span_id)
@@ -680,7 +768,7 @@ class MainWindow(QMainWindow):
         self.text.blockSignals(True)
         self.text.select_range(span.start, span.start)
         self.text.blockSignals(False)
-        self._select_row(self.spans_view, span_id)
+        self.spans_view.select_span(span_id)
         self.tabs.setCurrentIndex(0)
         self._show_span_form(span)
         self.text.emphasize((span.start, span.end), [])
@@ -745,7 +833,7 @@ class MainWindow(QMainWindow):
             self.text.blockSignals(True)
             self.text.select_range(end, end)
             self.text.blockSignals(False)
-            self._select_row(self.spans_view, cmd.span_id)
+            self.spans_view.select_span(cmd.span_id)
             if self.current_claim_id is None:
                 self.tabs.setCurrentIndex(0)
             self._show_form()

@@ -194,7 +194,7 @@ def test_coders_see_only_their_own_spans(qtbot, gui_project) -> None:
     gui_project.run(AddSpan(rid, other, "actor", 0, 5))
     w = MainWindow(gui_project, gui_project.coder_id("tester", create=True))
     qtbot.addWidget(w)
-    assert w.report_id == rid and w._spans == [] and w.spans_view.topLevelItemCount() == 0
+    assert w.report_id == rid and w._spans == [] and w.span_model.rowCount() == 0
 
 
 KILL_SCRIPT = textwrap.dedent(
