@@ -506,12 +506,20 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&View")
         self._action("&Larger text", lambda: self.set_font_size(self.font_size() + 1), ["Ctrl++", "Ctrl+="], menu=m)
         self._action("&Smaller text", lambda: self.set_font_size(self.font_size() - 1), ["Ctrl+-"], menu=m)
-        self._action("Show &spans", lambda: self.tabs.setCurrentIndex(0), ["Ctrl+3"], menu=m)
-        self._action("Show &claims", lambda: self.tabs.setCurrentIndex(1), ["Ctrl+4"], menu=m)
+        self._action("Go to the &spans list", lambda: self._focus_tab(0), ["Ctrl+3"], menu=m)
+        self._action("Go to the &claims list", lambda: self._focus_tab(1), ["Ctrl+4"], menu=m)
+        self._action("Go to the suggested s&pans", lambda: self._focus_tab(2), ["Ctrl+5"], menu=m)
 
         m = bar.addMenu("&Help")
         self._action("&Keyboard shortcuts", self.show_shortcuts, ["F1", "?"], menu=m)
         self._update_undo_labels()
+
+    def _focus_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        view = self.tabs.widget(index)
+        view.setFocus()
+        if isinstance(view, QTreeWidget) and view.currentItem() is None and view.topLevelItemCount():
+            view.setCurrentItem(view.topLevelItem(0))
 
     def show_shortcuts(self) -> None:
         dlg = QDialog(self)
