@@ -82,3 +82,14 @@ def test_read_text_file_normalizes_crlf_and_nfc(tmp_path: Path) -> None:
     doc = read_text_file(f)
     assert doc.text == "# Title\nM\u00e9naka\n"
     assert doc.title == "Title"
+
+
+def test_dateline_gives_the_published_date() -> None:
+    from annotator.core.io.textfile import dateline
+
+    assert dateline("Title\n\nDecember 8, 2023\n\nText on 3 May 2020.") == "2023-12-08"
+    assert dateline("Title\n8 Dec. 2023\n") == "2023-12-08"
+    assert dateline("Title\nFriday, 2023-12-08\n") == "2023-12-08"
+    assert dateline("Title\n2023-12-08\n") == "2023-12-08"
+    assert dateline("Title\nOn December 8, 2023 the army said...\n") is None
+    assert dateline("Title\nFebruary 30, 2023\n") is None

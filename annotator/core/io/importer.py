@@ -133,6 +133,7 @@ class _TextBatch:
                 {
                     "external_id": ext_id,
                     "title": doc.title,
+                    "published": doc.published,
                     "text": doc.text,
                     "sha256": sha,
                     "imported_at": now,

@@ -45,6 +45,7 @@ class TextDocument:
     title: str
     text: str  # newlines normalized to "\n"
     encoding: str
+    published: str | None = None  # YYYY-MM-DD from a dateline near the top, if there is one
 
 
 def normalize_newlines(text: str) -> str:
@@ -153,4 +154,37 @@ def read_text_file(path: Path) -> TextDocument:
     text = normalize_newlines(text)
     # NFC keeps "é" typed two ways from being two different texts (and two hashes)
     text = unicodedata.normalize("NFC", text)
-    return TextDocument(title_from_text(text, path.stem), text, encoding)
+    return TextDocument(title_from_text(text, path.stem), text, encoding, dateline(text))
+
+
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_DATELINE = re.compile(
+    r"^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:(?P<m1>[a-z]+)\.?\s+(?P<d1>\d{1,2}),?\s+(?P<y1>\d{4})"
+    r"|(?P<d2>\d{1,2})\s+(?P<m2>[a-z]+)\.?,?\s+(?P<y2>\d{4})"
+    r"|(?P<iso>\d{4}-\d{2}-\d{2}))\s*$",
+    re.IGNORECASE,
+)
+
+
+def dateline(text: str, lines: int = 8) -> str | None:
+    """The publication date when one of the first lines is nothing but a date
+    ("December 8, 2023", "8 December 2023", "2023-12-08"), as YYYY-MM-DD."""
+    import datetime as dt
+
+    for line in text.split("\n", lines)[:lines]:
+        m = _DATELINE.match(line)
+        if not m:
+            continue
+        try:
+            if m["iso"]:
+                return dt.date.fromisoformat(m["iso"]).isoformat()
+            month_word = (m["m1"] or m["m2"]).lower()
+            month = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(month_word[:3]))
+            day, year = int(m["d1"] or m["d2"]), int(m["y1"] or m["y2"])
+            return dt.date(year, month, day).isoformat()
+        except (StopIteration, ValueError):
+            continue
+    return None
