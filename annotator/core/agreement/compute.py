@@ -1,0 +1,491 @@
+"""Inter-coder agreement over a Dataset: span F1 (exact and overlap), unitizing alpha, attribute
+alpha, claim slot and attribute alpha, Cohen's kappa, bootstrap intervals, disagreements.
+The definitions are in docs/agreement.md, written to match this code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from annotator.core.agreement.align import (
+    ClaimGroup,
+    SpanGroup,
+    align_claims,
+    align_spans,
+    span_group_index,
+)
+from annotator.core.agreement.alpha import AlphaResult, alpha, cohen_kappa, reliability_label
+from annotator.core.agreement.data import ClaimItem, Dataset, SpanItem
+from annotator.core.codebook import NOT_REPORTED, AttributeDef
+
+__all__ = [
+    "AgreementResult",
+    "Disagreement",
+    "attribute_value",
+    "compute_agreement",
+    "f1_exact",
+    "f1_overlap",
+    "unitizing_alpha",
+]
+
+ALL = "_all"
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    kind: str  # span_only_one_coder, boundary_mismatch, type_mismatch, attribute_mismatch,
+    # claim_missing, claim_slot_mismatch, claim_attribute_mismatch
+    report: str
+    start: int | None
+    end: int | None
+    coders: tuple[str, ...]
+    detail: str  # which attribute or slot, or the span type
+    values: Mapping[str, Any] = field(default_factory=dict)  # coder -> item id / value
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "report": self.report, "start": self.start, "end": self.end,
+                "coders": list(self.coders), "detail": self.detail,
+                "values": {k: _jsonable(v) for k, v in self.values.items()}}
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, frozenset | set | tuple):
+        return sorted((_jsonable(x) for x in v), key=repr)
+    return v
+
+
+# ------------------------------------------------------------------ attribute values
+
+
+def _day_number(edtf: str) -> int | None:
+    start = edtf.split("/", 1)[0].rstrip("?~%")
+    if start in ("", ".."):
+        return None
+    parts = start.split("-")
+    try:
+        if len(parts) == 1:
+            return dt.date(int(parts[0]), 1, 1).toordinal()
+        if len(parts) == 2:
+            return dt.date(int(parts[0]), int(parts[1]), 1).toordinal()
+        return dt.date.fromisoformat(start).toordinal()
+    except ValueError:
+        return None
+
+
+def attribute_value(ad: AttributeDef, value: Any) -> Any:
+    """The value alpha compares: counts by best, dates by day number (the interval's start;
+    a month or a year by its first day), places by geonameid or name, ordinal enums by rank."""
+    if value is None:
+        return None
+    if ad.type == "count" and isinstance(value, Mapping):
+        best = value.get("best")
+        if best is None:
+            low, high = value.get("low"), value.get("high")
+            best = low if high is None else high if low is None else (low + high) / 2
+        return best
+    if ad.type == "date" and isinstance(value, str):
+        return _day_number(value)
+    if ad.type == "place" and isinstance(value, Mapping):
+        return value.get("geonameid") or str(value.get("name", "")).casefold() or None
+    if ad.type == "enum" and ad.level == "ordinal" and ad.values:
+        return ad.values.index(value) if value in ad.values else None
+    if ad.type in ("actor", "text") and isinstance(value, str):
+        return value.strip().casefold()
+    return value
+
+
+# ------------------------------------------------------------------ span F1
+
+
+def f1_exact(a: set[tuple[Any, ...]], b: set[tuple[Any, ...]]) -> float | None:
+    """2|A n B| / (|A| + |B|); None when both are empty."""
+    if not a and not b:
+        return None
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def f1_overlap(a: Sequence[SpanItem], b: Sequence[SpanItem]) -> float | None:
+    """F1 with one-to-one matching of same-type overlapping spans (identical offsets first,
+    then the greatest overlap; ties by position)."""
+    if not a and not b:
+        return None
+    pairs = []
+    by_key: dict[tuple[str, str], list[SpanItem]] = defaultdict(list)
+    for s in b:
+        by_key[(s.report, s.type)].append(s)
+    for i, s in enumerate(a):
+        for t in by_key.get((s.report, s.type), ()):
+            ov = min(s.end, t.end) - max(s.start, t.start)
+            if ov > 0:
+                exact = (s.start, s.end) == (t.start, t.end)
+                pairs.append((0 if exact else 1, -ov, s.report, s.start, t.start, i, id(t), t))
+    pairs.sort(key=lambda p: p[:6])
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    matched = 0
+    for *_, i, tid, _t in pairs:
+        if i in used_a or tid in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(tid)
+        matched += 1
+    return 2 * matched / (len(a) + len(b))
+
+
+# ------------------------------------------------------------------ unitizing alpha
+
+
+def _binary_alpha(hist: np.ndarray, m: int) -> tuple[float | None, float]:
+    """Nominal alpha for units that each hold m binary values, from hist[k] = units with k ones.
+    Returns (alpha or None, n pairable values)."""
+    k = np.arange(m + 1, dtype=np.float64)
+    h = hist.astype(np.float64)
+    o01 = float((h * k * (m - k)).sum()) / (m - 1)
+    n1 = float((h * k).sum())
+    n = float(h.sum()) * m
+    n0 = n - n1
+    if n < 2:
+        return None, n
+    d_e = 2 * n1 * n0 / (n * (n - 1))
+    if d_e == 0:
+        return None, n
+    return 1 - (2 * o01 / n) / d_e, n
+
+
+def unitizing_alpha(
+    spans: Sequence[SpanItem],
+    coders: Sequence[str],
+    report_lengths: Mapping[str, int],
+    resamples: int = 1000,
+    seed: int = 0,
+) -> AlphaResult:
+    """Character-level binary alpha for one span type: every character of every report is a
+    unit; each coder's value is 1 inside any of their spans of the type, else 0; nominal alpha
+    over those units, computed from the histogram of how many coders cover each character.
+    The 95% interval resamples whole reports (characters of a report are not independent)."""
+    m = len(coders)
+    if m < 2:
+        return AlphaResult(None, 0, 0, None, "needs two or more coders")
+    by_report: dict[str, list[SpanItem]] = defaultdict(list)
+    for s in spans:
+        by_report[s.report].append(s)
+    hists = []
+    for report, length in report_lengths.items():
+        if length <= 0:
+            continue
+        covered = np.zeros(length + 1, dtype=np.int64)
+        rs = by_report.get(report, [])
+        for c in coders:
+            mine = [s for s in rs if s.coder == c]
+            if not mine:
+                continue
+            diff = np.zeros(length + 1, dtype=np.int64)
+            np.add.at(diff, [min(s.start, length) for s in mine], 1)
+            np.add.at(diff, [min(s.end, length) for s in mine], -1)
+            covered += np.cumsum(diff) > 0
+        hists.append(np.bincount(covered[:length], minlength=m + 1)[: m + 1])
+    if not hists:
+        return AlphaResult(None, 0, 0, None, "no report text")
+    per_report = np.vstack(hists)
+    hist = per_report.sum(axis=0)
+    units = int(hist.sum())
+    value, n = _binary_alpha(hist, m)
+    if value is None:
+        reason = ("no variation: no coder tagged this type" if hist[1:].sum() == 0
+                  else "no variation: every character covered by every coder")
+        return AlphaResult(None, units, int(n), None, reason)
+    ci = None
+    r = len(hists)
+    if resamples > 0 and r > 1:
+        rng = np.random.default_rng(seed)
+        w = rng.multinomial(r, np.full(r, 1.0 / r), size=resamples)
+        values = [v for v in (_binary_alpha(row, m)[0] for row in w @ per_report) if v is not None]
+        if values:
+            lo, hi = np.quantile(np.asarray(values), [0.025, 0.975])
+            ci = (float(lo), float(hi))
+    return AlphaResult(value, units, int(n), ci)
+
+
+# ------------------------------------------------------------------ the whole computation
+
+
+@dataclass
+class AgreementResult:
+    coders: list[str]
+    reports_used: list[str]
+    reports_excluded: int
+    spans: dict[str, dict[str, Any]]
+    attributes: dict[str, dict[str, dict[str, Any]]]
+    claims: dict[str, dict[str, dict[str, Any]]]
+    disagreements: list[Disagreement]
+    confusion: dict[str, dict[str, int]]
+    notes: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "coders": self.coders,
+            "reports_used": len(self.reports_used),
+            "reports_excluded": self.reports_excluded,
+            "reports": self.reports_used,
+            "spans": self.spans,
+            "attributes": self.attributes,
+            "claims": self.claims,
+            "confusion_span_types": self.confusion,
+            "disagreements": [d.to_json() for d in self.disagreements],
+            "notes": self.notes,
+        }
+
+
+def _mean_sd(values: Mapping[str, float | None]) -> dict[str, Any]:
+    got = [v for v in values.values() if v is not None]
+    return {
+        "mean": round(statistics.fmean(got), 6) if got else None,
+        "sd": round(statistics.stdev(got), 6) if len(got) > 1 else (0.0 if got else None),
+        "pairs": {k: (None if v is None else round(v, 6)) for k, v in values.items()},
+        "label": reliability_label(statistics.fmean(got)) if got else "undefined",
+    }
+
+
+def _alpha_json(res: AlphaResult, kappa: float | None = None, level: str | None = None) -> dict[str, Any]:
+    out = res.to_json()
+    if level is not None:
+        out = {"level": level, **out}
+    if kappa is not None:
+        out["kappa"] = round(kappa, 6)
+    return out
+
+
+def compute_agreement(
+    data: Dataset,
+    coders: Sequence[str] | None = None,
+    reports: Sequence[str] | None = None,
+    seed: int = 0,
+    resamples: int = 1000,
+) -> AgreementResult:
+    cb = data.codebook
+    all_coders = sorted({s.coder for s in data.spans} | {c.coder for c in data.claims}
+                        | {c for v in data.done.values() for c in v})
+    chosen = sorted(coders) if coders else all_coders
+    notes: list[str] = []
+    candidates = list(reports) if reports else sorted(data.report_lengths)
+    used = [r for r in candidates if set(chosen) <= set(data.done.get(r, ()))]
+    excluded = len(candidates) - len(used)
+    if excluded:
+        notes.append(f"{excluded} report(s) left out: not marked done by every compared coder")
+    if len(chosen) < 2:
+        notes.append("agreement needs two or more coders")
+    if not used:
+        notes.append("no report was marked done by every compared coder")
+    used_set = set(used)
+    spans = [s for s in data.spans if s.report in used_set and s.coder in chosen]
+    claims = [c for c in data.claims if c.report in used_set and c.coder in chosen]
+    types = [t.id for t in cb.span_types]
+
+    # span F1 per coder pair, per type and over all types
+    span_out: dict[str, dict[str, Any]] = {}
+    pairs = list(itertools.combinations(chosen, 2))
+    for t in [*types, ALL]:
+        sel = [s for s in spans if t == ALL or s.type == t]
+        exact: dict[str, float | None] = {}
+        overlap: dict[str, float | None] = {}
+        for a, b in pairs:
+            sa = [s for s in sel if s.coder == a]
+            sb = [s for s in sel if s.coder == b]
+            exact[f"{a}|{b}"] = f1_exact({(s.report, s.type, s.start, s.end) for s in sa},
+                                         {(s.report, s.type, s.start, s.end) for s in sb})
+            overlap[f"{a}|{b}"] = f1_overlap(sa, sb)
+        entry: dict[str, Any] = {
+            "f1_exact": _mean_sd(exact),
+            "f1_overlap": _mean_sd(overlap),
+            "n": len(sel),
+            "per_coder": dict(Counter(s.coder for s in sel)),
+        }
+        if t != ALL:
+            entry["alpha_u"] = unitizing_alpha(
+                sel, chosen, {r: data.report_lengths[r] for r in used}, resamples, seed).to_json()
+        span_out[t] = entry
+
+    # alignment, per report
+    groups: list[SpanGroup] = []
+    claim_groups: list[ClaimGroup] = []
+    by_report: dict[str, list[SpanItem]] = defaultdict(list)
+    for s in spans:
+        by_report[s.report].append(s)
+    claims_by_report: dict[str, list[ClaimItem]] = defaultdict(list)
+    for c in claims:
+        claims_by_report[c.report].append(c)
+    group_index: dict[tuple[str, str, str], int] = {}
+    for r in used:
+        gs = align_spans(by_report.get(r, []), first_id=len(groups))
+        groups.extend(gs)
+        idx = span_group_index(gs)
+        group_index.update({(r, c, sid): g for (c, sid), g in idx.items()})
+        claim_groups.extend(align_claims(claims_by_report.get(r, []), idx, len(claim_groups)))
+
+    # span type confusion: aligned pairs of spans, by the two coders' types
+    confusion: dict[str, dict[str, int]] = {t: {u: 0 for u in [*types, "(none)"]} for t in [*types, "(none)"]}
+    for g in groups:
+        for a, b in pairs:
+            ta = g.members[a].type if a in g.members else "(none)"
+            tb = g.members[b].type if b in g.members else "(none)"
+            if ta == tb == "(none)":
+                continue
+            confusion.setdefault(ta, {}).setdefault(tb, 0)
+            confusion[ta][tb] += 1
+
+    # attribute alpha: units are aligned groups, per span type
+    attr_out: dict[str, dict[str, dict[str, Any]]] = {}
+    for st in cb.span_types:
+        per_attr: dict[str, dict[str, Any]] = {}
+        tgroups = [g for g in groups if st.id in g.types]
+        for ad in st.attributes:
+            units = []
+            for g in tgroups:
+                units.append([
+                    attribute_value(ad, g.members[c].attributes.get(ad.id))
+                    if c in g.members and g.members[c].type == st.id else None
+                    for c in chosen
+                ])
+            level = "nominal" if ad.type in ("place", "actor", "text", "boolean") else ad.level
+            order = list(range(len(ad.values))) if ad.type == "enum" and ad.level == "ordinal" and ad.values else None
+            res = alpha(units, level, order=order, resamples=resamples, seed=seed)
+            kappa = None
+            if len(chosen) == 2 and level == "nominal":
+                kappa = cohen_kappa([u[0] for u in units], [u[1] for u in units])
+            per_attr[ad.id] = _alpha_json(res, kappa, level)
+        attr_out[st.id] = per_attr
+
+    # claims: slots and attributes over aligned claim groups
+    span_lookup = {(s.report, s.coder, s.id): s for s in spans}
+    claims_out: dict[str, dict[str, dict[str, Any]]] = {}
+    for ct in cb.claim_types:
+        cgs = [cg for cg in claim_groups if cg.type == ct.id]
+        per: dict[str, dict[str, Any]] = {"_claims": {"n": len(cgs), "matched": sum(
+            1 for cg in cgs if len(cg.members) == len(chosen))}}
+        for sd in ct.slots:
+            units = []
+            for cg in cgs:
+                row = []
+                for coder in chosen:
+                    item = cg.members.get(coder)
+                    row.append(None if item is None else _slot_value(item, sd.id, span_lookup, group_index))
+                units.append(row)
+            per[sd.id] = _alpha_json(alpha(units, "nominal", resamples=resamples, seed=seed), None, "nominal")
+        for ad in ct.attributes:
+            units = [[attribute_value(ad, cg.members[c].attributes.get(ad.id)) if c in cg.members else None
+                      for c in chosen] for cg in cgs]
+            level = "nominal" if ad.type in ("place", "actor", "text", "boolean") else ad.level
+            order = list(range(len(ad.values))) if ad.type == "enum" and ad.level == "ordinal" and ad.values else None
+            kappa = None
+            if len(chosen) == 2 and level == "nominal":
+                kappa = cohen_kappa([u[0] for u in units], [u[1] for u in units])
+            per[ad.id] = _alpha_json(alpha(units, level, order=order, resamples=resamples, seed=seed), kappa, level)
+        claims_out[ct.id] = per
+
+    disagreements = find_disagreements(groups, claim_groups, chosen, data, span_lookup, group_index)
+    return AgreementResult(chosen, used, excluded, span_out, attr_out, claims_out, disagreements,
+                           confusion, notes)
+
+
+def _slot_value(
+    claim: ClaimItem,
+    slot: str,
+    spans: Mapping[tuple[str, str, str], SpanItem],
+    group_index: Mapping[tuple[str, str, str], int],
+) -> Any:
+    """A claim slot as alpha compares it: "not_reported", or the set of aligned span groups its
+    spans belong to (the same evidence, whatever each coder's span boundaries); an empty slot is
+    missing (None)."""
+    value = claim.slots.get(slot)
+    if value is None or value == ():
+        return None
+    if value == NOT_REPORTED or isinstance(value, str):
+        return NOT_REPORTED
+    groups = frozenset(group_index.get((claim.report, claim.coder, sid), -1) for sid in value)
+    return groups
+
+
+def find_disagreements(
+    groups: Sequence[SpanGroup],
+    claim_groups: Sequence[ClaimGroup],
+    coders: Sequence[str],
+    data: Dataset,
+    spans: Mapping[tuple[str, str, str], SpanItem] | None = None,
+    group_index: Mapping[tuple[str, str, str], int] | None = None,
+) -> list[Disagreement]:
+    """Every disagreement among ``coders`` in the aligned groups, in text order per report."""
+    cb = data.codebook
+    out: list[Disagreement] = []
+    everyone = tuple(coders)
+    for g in groups:
+        present = tuple(c for c in everyone if c in g.members)
+        ids = {c: g.members[c].id for c in present}
+        if len(present) < len(everyone):
+            out.append(Disagreement("span_only_one_coder" if len(present) == 1 else "span_missing",
+                                    g.report, g.start, g.end, present,
+                                    "/".join(sorted(g.types)), ids))
+            if len(present) == 1:
+                continue
+        if len(g.types) > 1:
+            out.append(Disagreement("type_mismatch", g.report, g.start, g.end, present,
+                                    "/".join(sorted(g.types)),
+                                    {c: g.members[c].type for c in present}))
+        if not g.exact():
+            out.append(Disagreement("boundary_mismatch", g.report, g.start, g.end, present,
+                                    "/".join(sorted(g.types)),
+                                    {c: (g.members[c].start, g.members[c].end) for c in present}))
+        if len(g.types) == 1:
+            st = cb.span_type(next(iter(g.types)))
+            for ad in st.attributes if st else ():
+                vals = {c: g.members[c].attributes.get(ad.id) for c in present}
+                norm = {repr(attribute_value(ad, v)) for v in vals.values()}
+                if len(norm) > 1:
+                    out.append(Disagreement("attribute_mismatch", g.report, g.start, g.end,
+                                            present, ad.id, vals))
+    spans = spans or {}
+    group_index = group_index or {}
+    for cg in claim_groups:
+        present = tuple(c for c in everyone if c in cg.members)
+        ids = {c: cg.members[c].id for c in present}
+        pos = _claim_position(cg, spans)
+        if len(present) < len(everyone):
+            out.append(Disagreement("claim_missing", cg.report, pos[0], pos[1], present, cg.type, ids))
+            if len(present) == 1:
+                continue
+        ct = cb.claim_type(cg.type)
+        for sd in ct.slots if ct else ():
+            vals = {c: _slot_value(cg.members[c], sd.id, spans, group_index) for c in present}
+            if len({repr(_jsonable(v)) for v in vals.values()}) > 1:
+                out.append(Disagreement("claim_slot_mismatch", cg.report, pos[0], pos[1], present,
+                                        sd.id, {c: cg.members[c].slots.get(sd.id) for c in present}))
+        for ad in ct.attributes if ct else ():
+            vals = {c: cg.members[c].attributes.get(ad.id) for c in present}
+            if len({repr(attribute_value(ad, v)) for v in vals.values()}) > 1:
+                out.append(Disagreement("claim_attribute_mismatch", cg.report, pos[0], pos[1],
+                                        present, ad.id, vals))
+    out.sort(key=lambda d: (d.report, d.start if d.start is not None else -1, d.kind))
+    return out
+
+
+def _claim_position(
+    cg: ClaimGroup, spans: Mapping[tuple[str, str, str], SpanItem]
+) -> tuple[int | None, int | None]:
+    starts, ends = [], []
+    for c, claim in cg.members.items():
+        for value in claim.slots.values():
+            if isinstance(value, str):
+                continue
+            for sid in value:
+                s = spans.get((claim.report, c, sid))
+                if s is not None:
+                    starts.append(s.start)
+                    ends.append(s.end)
+    return (min(starts), max(ends)) if starts else (None, None)

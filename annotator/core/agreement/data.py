@@ -1,0 +1,117 @@
+"""Plain data the agreement functions work on, and how to read it from a project."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from annotator.core.codebook import Codebook
+from annotator.core.models import assignment_t, claim_t, coder_t, report_t, slot_fill_t, span_t
+
+__all__ = ["ClaimItem", "Dataset", "SpanItem", "load_dataset"]
+
+
+@dataclass(frozen=True)
+class SpanItem:
+    report: str
+    coder: str
+    id: str
+    type: str
+    start: int
+    end: int
+    text: str
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClaimItem:
+    report: str
+    coder: str
+    id: str
+    type: str
+    slots: Mapping[str, tuple[str, ...] | str]  # span ids, or "not_reported"
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Dataset:
+    codebook: Codebook
+    report_lengths: Mapping[str, int]  # report id -> length of its text (code points)
+    done: Mapping[str, frozenset[str]]  # report id -> coders who marked it done
+    spans: Sequence[SpanItem]
+    claims: Sequence[ClaimItem] = ()
+    titles: Mapping[str, str] = field(default_factory=dict)
+
+
+def load_dataset(
+    conn: Connection,
+    codebook: Codebook,
+    coders: Sequence[str] | None = None,
+    reports: Sequence[str] | None = None,
+) -> Dataset:
+    """Read the spans and claims of ``coders`` (default: every coder except gold) on
+    ``reports`` (default: all) with SQLAlchemy Core."""
+    names = {int(i): str(n) for i, n, role in conn.execute(
+        select(coder_t.c.id, coder_t.c.name, coder_t.c.role)) if coders is not None or role != "gold"}
+    if coders is not None:
+        wanted = set(coders)
+        missing = wanted - set(names.values())
+        if missing:
+            raise ValueError(f"no coder named {', '.join(sorted(missing))} in this project")
+        names = {i: n for i, n in names.items() if n in wanted}
+    rq = select(report_t.c.id, report_t.c.external_id, report_t.c.title,
+                report_t.c.text)
+    rows = conn.execute(rq).all()
+    ext = {int(r[0]): str(r[1]) for r in rows}
+    if reports is not None:
+        keep = set(reports)
+        unknown = keep - set(ext.values())
+        if unknown:
+            raise ValueError(f"no report with id {', '.join(sorted(unknown)[:5])} in this project")
+        ext = {i: e for i, e in ext.items() if e in keep}
+    lengths = {ext[int(r[0])]: len(r[3]) for r in rows if int(r[0]) in ext}
+    titles = {ext[int(r[0])]: str(r[2]) for r in rows if int(r[0]) in ext}
+    done: dict[str, set[str]] = {}
+    for rid, cid, st in conn.execute(
+        select(assignment_t.c.report_id, assignment_t.c.coder_id, assignment_t.c.status)
+    ):
+        if st == "done" and int(rid) in ext and int(cid) in names:
+            done.setdefault(ext[int(rid)], set()).add(names[int(cid)])
+    spans = []
+    keys: dict[int, str] = {}
+    for sid, rid, cid, key, t, a, b, x, at in conn.execute(
+        select(span_t.c.id, span_t.c.report_id, span_t.c.coder_id, span_t.c.key, span_t.c.type,
+               span_t.c.start, span_t.c.end, span_t.c.text, span_t.c.attributes)
+    ):
+        if int(rid) in ext and int(cid) in names:
+            keys[int(sid)] = str(key)
+            spans.append(SpanItem(ext[int(rid)], names[int(cid)], str(key), str(t), int(a), int(b),
+                                  str(x), at or {}))
+    fills: dict[int, dict[str, Any]] = {}
+    for cl, slot, sid, nr in conn.execute(
+        select(slot_fill_t.c.claim_id, slot_fill_t.c.slot, slot_fill_t.c.span_id,
+               slot_fill_t.c.not_reported).order_by(slot_fill_t.c.claim_id, slot_fill_t.c.position)
+    ):
+        entry = fills.setdefault(int(cl), {})
+        if nr:
+            entry[str(slot)] = "not_reported"
+        elif sid is not None and int(sid) in keys:
+            current = entry.setdefault(str(slot), [])
+            if isinstance(current, list):
+                current.append(keys[int(sid)])
+    claims = []
+    for cl, rid, cid, key, t, at in conn.execute(
+        select(claim_t.c.id, claim_t.c.report_id, claim_t.c.coder_id, claim_t.c.key,
+               claim_t.c.type, claim_t.c.attributes)
+    ):
+        if int(rid) in ext and int(cid) in names:
+            slots = {k: (v if isinstance(v, str) else tuple(v))
+                     for k, v in fills.get(int(cl), {}).items()}
+            claims.append(ClaimItem(ext[int(rid)], names[int(cid)], str(key), str(t), slots,
+                                    at or {}))
+    return Dataset(codebook, lengths, {k: frozenset(v) for k, v in done.items()}, spans, claims,
+                   titles)
