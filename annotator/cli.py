@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     sg.add_argument("--actors", type=Path, metavar="CSV", help="an actor list to find actors from")
     sg.add_argument("--json", action="store_true", help="one JSON object per suggestion")
 
+    ag = sub.add_parser("agreement", help="inter-coder agreement (reports done by every coder)")
+    ag.add_argument("--coders", metavar="A,B,...", help="the coders to compare (default: all but gold)")
+    ag.add_argument("--reports", metavar="ID,...", help="only these report ids")
+    ag.add_argument("--json", action="store_true", help="print one JSON object")
+    ag.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained HTML report")
+    ag.add_argument("--csv", type=Path, metavar="DIR", help="also write the tables as CSV files")
+    ag.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
+    ag.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+
     ac = sub.add_parser("actors", help="the project's actor list")
     acs = ac.add_subparsers(dest="actors_command", metavar="ACTION", required=True)
     acs.add_parser("list", help="print the actor list")
@@ -131,6 +140,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "coders": _coders,
             "codebook": _codebook_show,
             "actors": _actors,
+            "agreement": _agreement,
         }[args.command]
         return handler(project, args)
     finally:
@@ -277,6 +287,33 @@ def _suggest(args: argparse.Namespace) -> int:
             print(f"{s.start:>7}-{s.end:<7} {s.type:<15} {s.text!r:<40} {attrs}")
     if not args.json:
         print(f"{len(found)} suggestion(s) in {args.file}", file=sys.stderr)
+    return 0
+
+
+def _agreement(project: Project, args: argparse.Namespace) -> int:
+    import json
+
+    from annotator.core.agreement import compute_agreement, load_dataset
+    from annotator.core.agreement.report import html_report, text_table, write_csv
+
+    coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
+    reports = [r.strip() for r in args.reports.split(",") if r.strip()] if args.reports else None
+    try:
+        with project.engine.connect() as conn:
+            data = load_dataset(conn, project.codebook, coders, reports)
+    except ValueError as exc:
+        return _fail(str(exc))
+    result = compute_agreement(data, coders, reports, seed=args.seed, resamples=args.resamples).to_json()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, allow_nan=False))
+    else:
+        print(text_table(result))
+    if args.html:
+        args.html.write_text(html_report(result), encoding="utf-8")
+        print(f"{args.html}: HTML report written", file=sys.stderr)
+    if args.csv:
+        for path in write_csv(result, args.csv):
+            print(f"{path}: written", file=sys.stderr)
     return 0
 
 
