@@ -65,6 +65,30 @@ def align_spans(spans: Sequence[SpanItem], first_id: int = 0) -> list[SpanGroup]
     if not spans:
         return []
     report = spans[0].report
+    # fast path: a place where every coder has exactly one span, all with the same offsets and
+    # type, is a group at once (those pairs come first in the general order anyway)
+    coders = {s.coder for s in spans}
+    same: dict[tuple[int, int, str], list[SpanItem]] = defaultdict(list)
+    for s in spans:
+        same[(s.start, s.end, s.type)].append(s)
+    agreed: list[SpanGroup] = []
+    rest: list[SpanItem] = []
+    for items in same.values():
+        if len(coders) > 1 and len(items) == len(coders) and len({s.coder for s in items}) == len(coders):
+            agreed.append(SpanGroup(0, report, {s.coder: s for s in items}))
+        else:
+            rest.extend(items)
+    groups = _align_general(rest, report) + agreed
+    groups.sort(key=lambda grp: (grp.start, grp.end))
+    for k, grp in enumerate(groups):
+        grp.id = first_id + k
+    return groups
+
+
+def _align_general(spans: Sequence[SpanItem], report: str) -> list[SpanGroup]:
+    if not spans:
+        return []
+    first_id = 0
     order = sorted(range(len(spans)), key=lambda i: (spans[i].start, spans[i].end, spans[i].coder))
     pairs: list[tuple[tuple[int, int, int, int, int], int, int]] = []
     active: list[int] = []
@@ -113,9 +137,6 @@ def align_spans(spans: Sequence[SpanItem], first_id: int = 0) -> list[SpanGroup]
             group_of[i] = len(groups)
             groups.append(SpanGroup(first_id + len(groups), report, {spans[i].coder: spans[i]}))
             member_idx.append([i])
-    groups.sort(key=lambda grp: (grp.start, grp.end))
-    for k, grp in enumerate(groups):
-        grp.id = first_id + k
     return groups
 
 

@@ -171,18 +171,27 @@ def alpha(
     value, reason = _alpha_from(c, m, level, domain)
     ci = None
     if value is not None and resamples > 0 and n_units > 1:
-        ci = _bootstrap(c, m, level, domain, resamples, seed, confidence)
+        # units with the same values are interchangeable: resample the distinct patterns with
+        # multinomial weights in proportion to how often each occurs (the same distribution as
+        # resampling the units themselves, and far smaller matrices)
+        patterns, counts = np.unique(c, axis=0, return_counts=True)
+        ci = _bootstrap(patterns, patterns.sum(axis=1), level, domain, resamples, seed,
+                        confidence, counts.astype(np.float64))
     return AlphaResult(value, n_units, n_values, ci, reason)
 
 
 def _bootstrap(
     c: Matrix, m: Matrix, level: str, domain: Sequence[Any], resamples: int, seed: int,
-    confidence: float,
+    confidence: float, multiplicity: Matrix | None = None,
 ) -> tuple[float, float] | None:
-    """Percentile interval over ``resamples`` resamplings of the units (numpy, seeded)."""
+    """Percentile interval over ``resamples`` resamplings of the units (numpy, seeded).
+
+    ``c`` may hold distinct unit patterns with their ``multiplicity``; a resample then draws
+    how many units of each pattern it holds."""
     rng = np.random.default_rng(seed)
-    u = len(m)
-    w = rng.multinomial(u, np.full(u, 1.0 / u), size=resamples).astype(np.float64)  # B x U
+    mult = np.ones(len(m)) if multiplicity is None else multiplicity
+    total = int(mult.sum())
+    w = rng.multinomial(total, mult / mult.sum(), size=resamples).astype(np.float64)  # B x U
     n_c = w @ c  # B x V: marginals of each resample's coincidence matrix
     n = n_c.sum(axis=1)
     ok = n > 1

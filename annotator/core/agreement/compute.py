@@ -6,6 +6,7 @@ The definitions are in docs/agreement.md, written to match this code.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 import itertools
 import statistics
 from collections import Counter, defaultdict
@@ -117,21 +118,32 @@ def f1_overlap(a: Sequence[SpanItem], b: Sequence[SpanItem]) -> float | None:
     then the greatest overlap; ties by position)."""
     if not a and not b:
         return None
-    pairs = []
     by_key: dict[tuple[str, str], list[SpanItem]] = defaultdict(list)
-    for s in b:
-        by_key[(s.report, s.type)].append(s)
+    for t in b:
+        by_key[(t.report, t.type)].append(t)
+    index: dict[tuple[str, str], tuple[list[int], list[SpanItem], int]] = {}
+    for key, items in by_key.items():
+        items.sort(key=lambda t: t.start)
+        index[key] = ([t.start for t in items], items, max(t.end - t.start for t in items))
+    pairs = []
     for i, s in enumerate(a):
-        for t in by_key.get((s.report, s.type), ()):
+        found = index.get((s.report, s.type))
+        if found is None:
+            continue
+        starts, items, longest = found
+        lo = bisect_left(starts, s.start - longest)
+        hi = bisect_left(starts, s.end)
+        for j in range(lo, hi):
+            t = items[j]
             ov = min(s.end, t.end) - max(s.start, t.start)
             if ov > 0:
-                exact = (s.start, s.end) == (t.start, t.end)
-                pairs.append((0 if exact else 1, -ov, s.report, s.start, t.start, i, id(t), t))
-    pairs.sort(key=lambda p: p[:6])
+                exact = s.start == t.start and s.end == t.end
+                pairs.append((0 if exact else 1, -ov, s.report, s.start, t.start, i, id(t)))
+    pairs.sort()
     used_a: set[int] = set()
     used_b: set[int] = set()
     matched = 0
-    for *_, i, tid, _t in pairs:
+    for *_, i, tid in pairs:
         if i in used_a or tid in used_b:
             continue
         used_a.add(i)
@@ -174,44 +186,54 @@ def unitizing_alpha(
     m = len(coders)
     if m < 2:
         return AlphaResult(None, 0, 0, None, "needs two or more coders")
-    by_report: dict[str, list[SpanItem]] = defaultdict(list)
-    for s in spans:
-        by_report[s.report].append(s)
-    hists = []
-    for report, length in report_lengths.items():
-        if length <= 0:
-            continue
-        covered = np.zeros(length + 1, dtype=np.int64)
-        rs = by_report.get(report, [])
-        for c in coders:
-            mine = [s for s in rs if s.coder == c]
-            if not mine:
-                continue
-            diff = np.zeros(length + 1, dtype=np.int64)
-            np.add.at(diff, [min(s.start, length) for s in mine], 1)
-            np.add.at(diff, [min(s.end, length) for s in mine], -1)
-            covered += np.cumsum(diff) > 0
-        hists.append(np.bincount(covered[:length], minlength=m + 1)[: m + 1])
-    if not hists:
+    reports = [r for r, n in report_lengths.items() if n > 0]
+    if not reports:
         return AlphaResult(None, 0, 0, None, "no report text")
-    per_report = np.vstack(hists)
+    # all reports end to end: one coverage array per coder, one bincount for every report
+    offset = {}
+    total = 0
+    for r in reports:
+        offset[r] = total
+        total += report_lengths[r]
+    index = {c: i for i, c in enumerate(coders)}
+    starts: list[list[int]] = [[] for _ in coders]
+    ends: list[list[int]] = [[] for _ in coders]
+    for sp in spans:
+        base = offset.get(sp.report)
+        ci = index.get(sp.coder)
+        if base is None or ci is None:
+            continue
+        length = report_lengths[sp.report]
+        starts[ci].append(base + min(sp.start, length))
+        ends[ci].append(base + min(sp.end, length))
+    covered = np.zeros(total, dtype=np.int64)
+    for k in range(m):
+        if not starts[k]:
+            continue
+        diff = np.bincount(np.asarray(starts[k]), minlength=total + 1)
+        diff -= np.bincount(np.asarray(ends[k]), minlength=total + 1)
+        covered += np.cumsum(diff[:total]) > 0
+    report_of_char = np.repeat(np.arange(len(reports)), [report_lengths[r] for r in reports])
+    per_report = np.bincount(
+        report_of_char * (m + 1) + covered, minlength=len(reports) * (m + 1)
+    ).reshape(len(reports), m + 1)
     hist = per_report.sum(axis=0)
     units = int(hist.sum())
-    value, n = _binary_alpha(hist, m)
+    value, n_values = _binary_alpha(hist, m)
     if value is None:
         reason = ("no variation: no coder tagged this type" if hist[1:].sum() == 0
                   else "no variation: every character covered by every coder")
-        return AlphaResult(None, units, int(n), None, reason)
-    ci = None
-    r = len(hists)
-    if resamples > 0 and r > 1:
+        return AlphaResult(None, units, int(n_values), None, reason)
+    interval = None
+    n_reports = len(reports)
+    if resamples > 0 and n_reports > 1:
         rng = np.random.default_rng(seed)
-        w = rng.multinomial(r, np.full(r, 1.0 / r), size=resamples)
+        w = rng.multinomial(n_reports, np.full(n_reports, 1.0 / n_reports), size=resamples)
         values = [v for v in (_binary_alpha(row, m)[0] for row in w @ per_report) if v is not None]
         if values:
             lo, hi = np.quantile(np.asarray(values), [0.025, 0.975])
-            ci = (float(lo), float(hi))
-    return AlphaResult(value, units, int(n), ci)
+            interval = (float(lo), float(hi))
+    return AlphaResult(value, units, int(n_values), interval)
 
 
 # ------------------------------------------------------------------ the whole computation
@@ -292,21 +314,25 @@ def compute_agreement(
     # span F1 per coder pair, per type and over all types
     span_out: dict[str, dict[str, Any]] = {}
     pairs = list(itertools.combinations(chosen, 2))
+    by_type_coder: dict[tuple[str, str], list[SpanItem]] = defaultdict(list)
+    for sp in spans:
+        by_type_coder[(sp.type, sp.coder)].append(sp)
+        by_type_coder[(ALL, sp.coder)].append(sp)
     for t in [*types, ALL]:
-        sel = [s for s in spans if t == ALL or s.type == t]
         exact: dict[str, float | None] = {}
         overlap: dict[str, float | None] = {}
         for a, b in pairs:
-            sa = [s for s in sel if s.coder == a]
-            sb = [s for s in sel if s.coder == b]
+            sa = by_type_coder.get((t, a), [])
+            sb = by_type_coder.get((t, b), [])
             exact[f"{a}|{b}"] = f1_exact({(s.report, s.type, s.start, s.end) for s in sa},
                                          {(s.report, s.type, s.start, s.end) for s in sb})
             overlap[f"{a}|{b}"] = f1_overlap(sa, sb)
+        sel = [s for c in chosen for s in by_type_coder.get((t, c), [])]
         entry: dict[str, Any] = {
             "f1_exact": _mean_sd(exact),
             "f1_overlap": _mean_sd(overlap),
             "n": len(sel),
-            "per_coder": dict(Counter(s.coder for s in sel)),
+            "per_coder": {c: len(by_type_coder.get((t, c), [])) for c in chosen},
         }
         if t != ALL:
             entry["alpha_u"] = unitizing_alpha(
@@ -343,17 +369,20 @@ def compute_agreement(
 
     # attribute alpha: units are aligned groups, per span type
     attr_out: dict[str, dict[str, dict[str, Any]]] = {}
+    groups_by_type: dict[str, list[list[SpanItem | None]]] = defaultdict(list)
+    for g in groups:
+        row = [g.members.get(c) for c in chosen]
+        if not any(s is not None and s.attributes for s in row):
+            continue  # no coded attribute: no value for any attribute alpha
+        for t in {s.type for s in g.members.values()}:
+            groups_by_type[t].append([s if s is not None and s.type == t else None for s in row])
     for st in cb.span_types:
         per_attr: dict[str, dict[str, Any]] = {}
-        tgroups = [g for g in groups if st.id in g.types]
+        trows = groups_by_type.get(st.id, [])
         for ad in st.attributes:
-            units = []
-            for g in tgroups:
-                units.append([
-                    attribute_value(ad, g.members[c].attributes.get(ad.id))
-                    if c in g.members and g.members[c].type == st.id else None
-                    for c in chosen
-                ])
+            key = ad.id
+            units = [[None if s is None else attribute_value(ad, s.attributes.get(key)) for s in row]
+                     for row in trows]
             level = "nominal" if ad.type in ("place", "actor", "text", "boolean") else ad.level
             order = list(range(len(ad.values))) if ad.type == "enum" and ad.level == "ordinal" and ad.values else None
             res = alpha(units, level, order=order, resamples=resamples, seed=seed)
@@ -423,6 +452,7 @@ def find_disagreements(
 ) -> list[Disagreement]:
     """Every disagreement among ``coders`` in the aligned groups, in text order per report."""
     cb = data.codebook
+    span_types = {t.id: t for t in cb.span_types}
     out: list[Disagreement] = []
     everyone = tuple(coders)
     for g in groups:
@@ -443,7 +473,10 @@ def find_disagreements(
                                     "/".join(sorted(g.types)),
                                     {c: (g.members[c].start, g.members[c].end) for c in present}))
         if len(g.types) == 1:
-            st = cb.span_type(next(iter(g.types)))
+            st = span_types.get(next(iter(g.types)))
+            first = g.members[present[0]].attributes
+            if all(g.members[c].attributes == first for c in present[1:]):
+                continue  # identical attributes: nothing to compare
             for ad in st.attributes if st else ():
                 vals = {c: g.members[c].attributes.get(ad.id) for c in present}
                 norm = {repr(attribute_value(ad, v)) for v in vals.values()}

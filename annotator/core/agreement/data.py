@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,14 +84,15 @@ def load_dataset(
             done.setdefault(ext[int(rid)], set()).add(names[int(cid)])
     spans = []
     keys: dict[int, str] = {}
-    for sid, rid, cid, key, t, a, b, x, at in conn.execute(
-        select(span_t.c.id, span_t.c.report_id, span_t.c.coder_id, span_t.c.key, span_t.c.type,
-               span_t.c.start, span_t.c.end, span_t.c.text, span_t.c.attributes)
-    ):
-        if int(rid) in ext and int(cid) in names:
-            keys[int(sid)] = str(key)
-            spans.append(SpanItem(ext[int(rid)], names[int(cid)], str(key), str(t), int(a), int(b),
-                                  str(x), at or {}))
+    loads = json.loads
+    # raw rows: attributes decoded only when there are any (most spans of a big project have few)
+    for sid, rid, cid, key, t, a, b, x, at in conn.exec_driver_sql(
+        'SELECT id, report_id, coder_id, "key", type, start, "end", text, attributes FROM span'
+    ).fetchall():
+        if rid in ext and cid in names:
+            keys[sid] = key
+            spans.append(SpanItem(ext[rid], names[cid], key, t, a, b, x,
+                                  loads(at) if at and at != "{}" else {}))
     fills: dict[int, dict[str, Any]] = {}
     for cl, slot, sid, nr in conn.execute(
         select(slot_fill_t.c.claim_id, slot_fill_t.c.slot, slot_fill_t.c.span_id,
