@@ -6,10 +6,10 @@ The definitions are in docs/agreement.md, written to match this code.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
 import itertools
 import statistics
-from collections import Counter, defaultdict
+from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import Codebook
-from annotator.core.models import assignment_t, claim_t, coder_t, report_t, slot_fill_t, span_t
+from annotator.core.models import assignment_t, claim_t, coder_t, report_t, slot_fill_t
 
 __all__ = ["ClaimItem", "Dataset", "SpanItem", "load_dataset"]
 
