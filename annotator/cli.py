@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
         help="project database: a file path or a SQLAlchemy URL "
         "(default: $ANNOTATOR_DB, else a project in the user data directory)",
     )
+    p.add_argument(
+        "--as",
+        dest="identity",
+        metavar="NAME",
+        help="act as this coder: a coder (role coder) sees and exports only their own work and "
+        "cannot compare or adjudicate; reviewers can",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     g = sub.add_parser("gui", help="open the window (the default)")
@@ -97,6 +104,13 @@ def _parser() -> argparse.ArgumentParser:
     ag.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
     ag.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
 
+    ad = sub.add_parser("adjudicate", help="review: disagreements left, accept unanimous items")
+    ad.add_argument("--status", action="store_true", help="disagreements left per report")
+    ad.add_argument("--accept-unanimous", action="store_true",
+                    help="accept every item all coders agree on into gold (needs --as REVIEWER)")
+    ad.add_argument("--reports", metavar="ID,...", help="only these report ids")
+    ad.add_argument("--coders", metavar="A,B,...", help="the coders to compare (default: all)")
+
     ac = sub.add_parser("actors", help="the project's actor list")
     acs = ac.add_subparsers(dest="actors_command", metavar="ACTION", required=True)
     acs.add_parser("list", help="print the actor list")
@@ -141,7 +155,15 @@ def _dispatch(args: argparse.Namespace) -> int:
             "codebook": _codebook_show,
             "actors": _actors,
             "agreement": _agreement,
+            "adjudicate": _adjudicate,
         }[args.command]
+        role = _identity_role(project, args)
+        if role == "coder" and args.command in ("agreement", "adjudicate"):
+            return _fail(f"{args.identity} is a coder: {args.command} needs a reviewer identity")
+        if role == "coder" and args.command == "export":
+            if args.coder and set(args.coder) != {args.identity}:
+                return _fail(f"{args.identity} is a coder and may export only their own work")
+            args.coder = [args.identity]
         return handler(project, args)
     finally:
         project.close()
@@ -214,6 +236,8 @@ def _export(project: Project, args: argparse.Namespace) -> int:
 
 
 def _reports(project: Project, args: argparse.Namespace) -> int:
+    if _identity_role(project, args) == "coder":
+        args.coder = args.identity  # a coder sees only their own status
     coder_id = project.coder_id(args.coder) if args.coder else None
     if args.status and coder_id is None:
         return _fail("--status needs --coder NAME")
@@ -222,7 +246,9 @@ def _reports(project: Project, args: argparse.Namespace) -> int:
     print(f"{'ID':<{width}}  {'TITLE':<60}  STATUS")
     for row in rows:
         title = row.title if len(row.title) <= 60 else row.title[:59] + "…"
-        statuses = ", ".join(f"{c}: {s}" for c, s in row.statuses.items()) or "-"
+        shown = {c: s for c, s in row.statuses.items()
+                 if _identity_role(project, args) != "coder" or c == args.identity}
+        statuses = ", ".join(f"{c}: {s}" for c, s in shown.items()) or "-"
         print(f"{row.external_id:<{width}}  {title:<60}  {statuses}")
     print(f"{len(rows)} report(s)")
     return 0
@@ -287,6 +313,41 @@ def _suggest(args: argparse.Namespace) -> int:
             print(f"{s.start:>7}-{s.end:<7} {s.type:<15} {s.text!r:<40} {attrs}")
     if not args.json:
         print(f"{len(found)} suggestion(s) in {args.file}", file=sys.stderr)
+    return 0
+
+
+def _identity_role(project: Project, args: argparse.Namespace) -> str | None:
+    if not args.identity:
+        return None
+    for c in project.coders():
+        if c.name == args.identity:
+            return c.role
+    raise ProjectError(f"no coder named '{args.identity}' in {project.location}")
+
+
+def _adjudicate(project: Project, args: argparse.Namespace) -> int:
+    from annotator.core import review
+
+    reports = [r.strip() for r in args.reports.split(",") if r.strip()] if args.reports else None
+    coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
+    rows = project.reports()
+    ids = [r.id for r in rows if reports is None or r.external_id in reports]
+    ext = {r.id: r.external_id for r in rows}
+    if args.accept_unanimous:
+        if not args.identity:
+            return _fail("--accept-unanimous needs --as REVIEWER (who decides is recorded)")
+        cmd = review.AcceptUnanimous(args.identity, ids, coders)
+        project.run(cmd)
+        print(f"accepted {cmd.accepted} unanimous item(s) into gold")
+    with project.engine.connect() as conn:
+        summary = review.review_summary(review.review_items(conn, project.codebook, ids, coders))
+    if args.status or not args.accept_unanimous:
+        total_open = 0
+        for rid, (n, disagreements, still_open) in summary.items():
+            total_open += still_open
+            state = "gold-done" if disagreements and not still_open else ""
+            print(f"{ext[rid]:<40} {n:>5} items {disagreements:>5} disagreements {still_open:>5} open  {state}")
+        print(f"{total_open} disagreement(s) open in {sum(1 for v in summary.values() if v[2])} report(s)")
     return 0
 
 

@@ -26,7 +26,7 @@ __all__ = [
 
 #: Version of the table layout written by this code. Bump it and add a step to _MIGRATIONS
 #: whenever a table changes; opening an older project migrates it in one transaction.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v1_to_v2(conn: Connection) -> None:
@@ -36,7 +36,11 @@ def _v1_to_v2(conn: Connection) -> None:
 
 
 # version N -> function that upgrades a connection from N to N + 1
-_MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+def _v2_to_v3(conn: Connection) -> None:
+    """The decision table is new (create_all makes it); nothing else changed."""
+
+
+_MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 class DatabaseOpenError(Exception):

@@ -42,6 +42,8 @@ __all__ = [
     "actor_t",
     "place_t",
     "rejected_t",
+    "Decision",
+    "decision_t",
 ]
 
 STATUSES = ("todo", "in_progress", "done")
@@ -237,6 +239,26 @@ class RejectedSuggestion(SQLModel, table=True):
     end: int
 
 
+class Decision(SQLModel, table=True):
+    """A reviewer's decision on one review item (an aligned span or claim group) of a report.
+
+    The gold items it created carry their own provenance; a rejection creates none, so the
+    decision is what marks the item resolved. ``item_key`` names the coders' items it covers.
+    """
+
+    __table_args__ = (UniqueConstraint("report_id", "item_key", name="uq_decision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE", index=True)
+    item_key: str
+    kind: str  # span or claim
+    action: str  # accepted, accepted_both, rejected, edited, accepted_unanimous
+    coder: str | None = None  # whose version was taken
+    decided_by: str
+    decided_at: datetime = Field(default_factory=utcnow)
+    rationale: str | None = None
+
+
 # Core table objects for the bulk paths and commands (SQLAlchemy Core, no ORM objects per row).
 meta_t = SQLModel.metadata.tables["meta"]
 codebook_t = SQLModel.metadata.tables["codebook"]
@@ -250,3 +272,4 @@ provenance_t = SQLModel.metadata.tables["provenance"]
 actor_t = SQLModel.metadata.tables["actor"]
 place_t = SQLModel.metadata.tables["place"]
 rejected_t = SQLModel.metadata.tables["rejected_suggestion"]
+decision_t = SQLModel.metadata.tables["decision"]

@@ -171,7 +171,7 @@ def test_a_version_1_project_is_migrated(tmp_path: Path) -> None:
     with p.engine.connect() as conn:
         from annotator.core.db import get_meta
 
-        assert get_meta(conn, "schema_version") == "2"
+        assert get_meta(conn, "schema_version") == "3"
         conn.exec_driver_sql("SELECT reference_date FROM report").all()
         conn.exec_driver_sql("SELECT canonical FROM actor").all()
     p.close()

@@ -1,0 +1,142 @@
+"""Review and adjudication in the core: decisions, provenance, accept-unanimous, gold round trip."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+from annotator.core import review
+from annotator.core.commands import CommandError
+from annotator.core.project import Project
+from annotator.core.resources import resources_dir
+
+EXAMPLE = resources_dir() / "example" / "example.jsonl"
+
+
+@pytest.fixture
+def proj(tmp_path: Path):
+    p = Project.open(tmp_path / "review.db")
+    p.import_paths([EXAMPLE])
+    p.coder_id("rita", create=True, role="reviewer")
+    yield p
+    p.close()
+
+
+def items(p: Project) -> list[review.ReviewItem]:
+    rid = next(r.id for r in p.reports() if r.external_id == "example-liptako-claim")
+    with p.engine.connect() as conn:
+        return review.review_items(conn, p.codebook, [rid])[rid]
+
+
+def gold_spans(p: Project, rid: int) -> list:
+    return p.spans(rid, p.coder_id("gold"))
+
+
+def test_items_and_disagreement_kinds(proj) -> None:
+    its = items(proj)
+    kinds = {k.split(":")[0] for i in its for k in i.problems}
+    assert {"boundary_mismatch", "attribute_mismatch", "span_only_one_coder", "claim_missing",
+            "claim_slot_mismatch", "claim_attribute_mismatch"} <= kinds
+    assert sum(1 for i in its if i.agreed) >= 5
+
+
+def test_each_decision_kind_with_provenance_and_undo(proj) -> None:
+    its = items(proj)
+    rid = its[0].report_id
+    boundary = next(i for i in its if "boundary_mismatch" in i.problems and i.kind == "span")
+    proj.run(review.Decide(boundary, "accepted", "rita", coder="lukas", rationale="includes the noun"))
+    (g,) = gold_spans(proj, rid)
+    lukas = boundary.versions["lukas"]
+    assert (g.start, g.end, g.text) == (lukas.start, lukas.end, lukas.text)
+    buf = io.StringIO()
+    proj.export_jsonl(buf, coders=["gold"])
+    rec = next(json.loads(x) for x in buf.getvalue().splitlines() if "liptako" in x)
+    prov = rec["annotations"][0]["spans"][0]["provenance"]
+    assert prov["from_coder"] == "lukas" and prov["from_id"] == lukas.id
+    assert prov["action"] == "accepted" and prov["decided_by"] == "rita"
+    assert prov["rationale"] == "includes the noun" and prov["decided_at"].endswith("Z")
+    # the originals are untouched
+    assert len(proj.spans(rid, proj.coder_id("lukas"))) == 14
+    # deciding twice is refused; undo takes the gold span and the decision away
+    with pytest.raises(CommandError):
+        proj.run(review.Decide(boundary, "rejected", "rita"))
+    proj.undo()
+    assert gold_spans(proj, rid) == []
+    assert next(i for i in items(proj) if i.key == boundary.key).open
+
+    only = next(i for i in its if "span_only_one_coder" in i.problems)
+    proj.run(review.Decide(only, "rejected", "rita", rationale="not a location"))
+    assert gold_spans(proj, rid) == []
+    assert not next(i for i in items(proj) if i.key == only.key).open
+
+    status = next(i for i in its if any(p.startswith("attribute_mismatch:status") for p in i.problems))
+    proj.run(review.Decide(status, "accepted_both", "rita"))
+    assert len(gold_spans(proj, rid)) == 2
+
+    claim = next(i for i in its if i.kind == "claim" and "claim_missing" in i.problems)
+    proj.run(review.Decide(claim, "edited", "rita", coder="amina"))
+    (gold_claim,) = proj.claims(rid, proj.coder_id("gold"))
+    assert gold_claim.slots["perpetrator"] == "not_reported"
+    assert len(gold_claim.slots["casualties"]) == 1  # its evidence span came along
+
+
+def test_accept_unanimous_and_gold_done(proj) -> None:
+    its = items(proj)
+    rid = its[0].report_id
+    agreed = [i for i in its if i.agreed]
+    cmd = review.AcceptUnanimous("rita")
+    proj.run(cmd)
+    assert cmd.accepted == len(agreed)
+    assert len(proj.spans(rid, proj.coder_id("gold"))) == sum(1 for i in agreed if i.kind == "span")
+    assert proj.status(rid, proj.coder_id("gold")) == "in_progress"  # disagreements are left
+    # decide every disagreement (reject): the report becomes gold-done
+    for it in items(proj):
+        if it.open:
+            proj.run(review.Decide(it, "rejected", "rita"))
+    assert proj.status(rid, proj.coder_id("gold")) == "done"
+    # accept-unanimous again accepts nothing new
+    again = review.AcceptUnanimous("rita")
+    proj.run(again)
+    assert again.accepted == 0
+    proj.undo()
+    proj.undo()  # the last rejection
+    assert proj.status(rid, proj.coder_id("gold")) == "in_progress"
+
+
+def test_gold_round_trip_with_provenance(proj, tmp_path: Path) -> None:
+    proj.run(review.AcceptUnanimous("rita"))
+    out = tmp_path / "gold.jsonl"
+    with out.open("w", encoding="utf-8") as fh:
+        proj.export_jsonl(fh)
+    p2 = Project.open(tmp_path / "two.db")
+    assert not p2.import_paths([out]).failed
+    buf1, buf2 = io.StringIO(), io.StringIO()
+    proj.export_jsonl(buf1)
+    p2.export_jsonl(buf2)
+    assert buf1.getvalue() == buf2.getvalue()
+    assert '"accepted_unanimous"' in buf2.getvalue()
+    p2.close()
+
+
+def test_adjudicate_cli_and_roles(proj, capsys) -> None:
+    db = proj.location
+    proj.coder_id("amina")
+    assert main(["--db", db, "adjudicate", "--status"]) == 0
+    out = capsys.readouterr().out
+    assert "example-liptako-claim" in out and "14 open" in out
+    assert main(["--db", db, "--as", "rita", "adjudicate", "--accept-unanimous"]) == 0
+    assert "accepted" in capsys.readouterr().out
+    # a coder identity may not adjudicate, nor export or compare other coders' work
+    assert main(["--db", db, "--as", "amina", "adjudicate", "--accept-unanimous"]) == 1
+    assert "reviewer" in capsys.readouterr().err
+    assert main(["--db", db, "--as", "amina", "agreement"]) == 1
+    capsys.readouterr()
+    assert main(["--db", db, "--as", "amina", "export", "--format", "jsonl", "--out", "-"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    coders = {a["coder"] for line in lines for a in json.loads(line)["annotations"]}
+    assert coders == {"amina"}
+    assert main(["--db", db, "--as", "amina", "export", "--format", "jsonl", "--out", "-", "--coder", "lukas"]) == 1
