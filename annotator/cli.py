@@ -75,7 +75,10 @@ def _parser() -> argparse.ArgumentParser:
         "--search", metavar="TEXT", help="only reports whose title or text contains TEXT"
     )
 
-    sub.add_parser("coders", help="list the coders with their progress")
+    co = sub.add_parser("coders", help="list the coders with their progress (or add one)")
+    co.add_argument("--add", metavar="NAME", help="add a coder")
+    co.add_argument("--role", choices=["coder", "reviewer"], default="coder",
+                    help="with --add: coder (codes blind) or reviewer (agreement, review)")
 
     cb = sub.add_parser("codebook", help="codebook tools")
     cbs = cb.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
@@ -255,6 +258,11 @@ def _reports(project: Project, args: argparse.Namespace) -> int:
 
 
 def _coders(project: Project, args: argparse.Namespace) -> int:
+    if getattr(args, "add", None):
+        if _identity_role(project, args) == "coder":
+            return _fail("a coder cannot add coders")
+        project.coder_id(args.add, create=True, role=args.role)
+        print(f"{args.add}: {args.role}")
     rows = project.coders()
     print(f"{'CODER':<20} {'ROLE':<9} {'TODO':>6} {'IN PROGRESS':>12} {'DONE':>6}")
     for c in rows:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -191,7 +192,8 @@ class MainWindow(QMainWindow):
         self.project = project
         self.codebook = project.codebook
         self.coder_id = coder_id
-        self.coder_name = next(c.name for c in project.coders() if c.id == coder_id)
+        me = next(c for c in project.coders() if c.id == coder_id)
+        self.coder_name, self.role = me.name, me.role
         self.report_id: int | None = None
         self.report_text = ""
         self._spans: list[SpanRow] = []
@@ -509,6 +511,15 @@ class MainWindow(QMainWindow):
         self._action("Go to the &spans list", lambda: self._focus_tab(0), ["Ctrl+3"], menu=m)
         self._action("Go to the &claims list", lambda: self._focus_tab(1), ["Ctrl+4"], menu=m)
         self._action("Go to the suggested s&pans", lambda: self._focus_tab(2), ["Ctrl+5"], menu=m)
+
+        m = bar.addMenu("Re&view")
+        self.review_action = self._action("Open &review and adjudication…", self.open_review, ["Ctrl+Shift+R"], menu=m)
+        self.agreement_action = self._action("Inter-coder &agreement…", self.open_agreement, ["Ctrl+Shift+A"], menu=m)
+        reviewer = self.role == "reviewer"
+        for a in (self.review_action, self.agreement_action):
+            a.setEnabled(reviewer)
+            if not reviewer:
+                a.setToolTip("for reviewers: coders code blind")
 
         m = bar.addMenu("&Help")
         self._action("&Keyboard shortcuts", self.show_shortcuts, ["F1", "?"], menu=m)
@@ -1192,6 +1203,39 @@ class MainWindow(QMainWindow):
             item.setText(2, str(len(self._spans)))
             item.setText(3, str(len(self._claims)))
 
+    def open_review(self) -> None:
+        if self.role != "reviewer":
+            QMessageBox.information(self, "Review", "Review is for reviewers: coders code blind and "
+                                    "cannot see each other's work.")
+            return
+        from annotator.gui.review_window import ReviewWindow
+
+        self.review_window = ReviewWindow(self.project, self.coder_name)
+        self.review_window.show()
+
+    def open_agreement(self) -> None:
+        if self.role != "reviewer":
+            QMessageBox.information(self, "Agreement", "Agreement is for reviewers.")
+            return
+        from annotator.gui.agreement_view import AgreementDialog
+
+        dlg = AgreementDialog(self.project, self)
+        dlg.open_at.connect(self._open_at)
+        self.agreement_dialog = dlg
+        dlg.show()
+
+    def _open_at(self, external_id: str, offset: int) -> None:
+        self.open_review()
+        window = getattr(self, "review_window", None)
+        rid = next((r.id for r in self.project.reports() if r.external_id == external_id), None)
+        if window is not None and rid is not None:
+            for i in range(window.reports.topLevelItemCount()):
+                row = window.reports.topLevelItem(i)
+                if row is not None and row.data(0, _ID) == rid:
+                    window.reports.setCurrentItem(row)
+            for view in window.lanes.values():
+                view.select_range(offset, offset)
+
     def switch_coder(self) -> None:
         from annotator.gui.app import ask_coder
 
@@ -1200,6 +1244,9 @@ class MainWindow(QMainWindow):
             return
         self.coder_id = self.project.coder_id(name, create=True)
         self.coder_name = name
+        self.role = next(c.role for c in self.project.coders() if c.id == self.coder_id)
+        for a in (self.review_action, self.agreement_action):
+            a.setEnabled(self.role == "reviewer")
         QSettings().setValue(f"coder/{self.project.location}", name)
         self.reload_queue()
         if self.report_id is not None:

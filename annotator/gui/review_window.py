@@ -1,0 +1,377 @@
+"""Review mode: every coder's spans in their own lane above the gold lane, the review items with
+their disagreements, the versions side by side, and one key per decision (all undoable)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import review
+from annotator.core.agreement.data import ClaimItem, SpanItem
+from annotator.core.commands import Changes, CommandError
+from annotator.core.project import Project
+from annotator.gui.bridge import ChangeBridge
+from annotator.gui.text_view import PaintedSpan, ReportTextView
+
+_ID = Qt.ItemDataRole.UserRole
+
+
+class ReviewWindow(QMainWindow):
+    def __init__(self, project: Project, reviewer: str) -> None:
+        super().__init__()
+        self.project, self.reviewer = project, reviewer
+        self.setWindowTitle(f"Annotator review — {reviewer} — {project.location}")
+        self.codebook = project.codebook
+        self.colors = {t.id: t.color for t in self.codebook.span_types}
+        coders = [c for c in project.coders() if c.role == "coder"]
+        self.coders = [c.name for c in coders]
+        self.report_id: int | None = None
+        self.items: list[review.ReviewItem] = []
+        self.current: review.ReviewItem | None = None
+
+        self.reports = QTreeWidget()
+        self.reports.setObjectName("review_reports")
+        self.reports.setHeaderLabels(["Report", "Open", "Items"])
+        self.reports.setRootIsDecorated(False)
+        self.reports.currentItemChanged.connect(self._on_report)
+        self.project_label = QLabel()
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(4, 4, 0, 4)
+        ll.addWidget(self.reports, 1)
+        ll.addWidget(self.project_label)
+
+        # lanes: one text per coder, and the gold layer
+        self.lanes: dict[str, ReportTextView] = {}
+        lanes = QSplitter(Qt.Orientation.Vertical)
+        for name in [*self.coders, "gold"]:
+            box = QWidget()
+            bl = QVBoxLayout(box)
+            bl.setContentsMargins(0, 0, 0, 0)
+            bl.setSpacing(0)
+            title = QLabel(f"  {name}" + ("  (the adjudicated version)" if name == "gold" else ""))
+            f = QFont(title.font())
+            f.setBold(True)
+            title.setFont(f)
+            view = ReportTextView()
+            view.set_colors(self.colors)
+            view.setObjectName(f"lane_{name}")
+            bl.addWidget(title)
+            bl.addWidget(view, 1)
+            lanes.addWidget(box)
+            self.lanes[name] = view
+        first = next(iter(self.lanes.values()))
+        for view in self.lanes.values():  # scroll together
+            if view is not first:
+                first.verticalScrollBar().valueChanged.connect(view.verticalScrollBar().setValue)
+
+        self.only_open = QCheckBox("Only open disagreements")
+        self.only_open.setChecked(False)
+        self.only_open.toggled.connect(lambda _c: self._fill_items())
+        self.item_list = QTreeWidget()
+        self.item_list.setObjectName("review_items")
+        self.item_list.setHeaderLabels(["", "Where", "Item", "Disagreement", "Decision"])
+        self.item_list.setRootIsDecorated(False)
+        self.item_list.currentItemChanged.connect(self._on_item)
+        self.versions = QTableWidget(0, 0)
+        self.versions.setObjectName("versions")
+        self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rationale = QLineEdit()
+        self.rationale.setObjectName("rationale")
+        self.rationale.setPlaceholderText("Rationale for the next decision (optional)")
+        self.buttons = QHBoxLayout()
+        self.accept_buttons: dict[str, QPushButton] = {}
+        for i, name in enumerate(self.coders, start=1):
+            b = QPushButton(f"Accept {name} [{i}]")
+            b.clicked.connect(lambda _c=False, n=name: self.decide("accepted", n))
+            self.buttons.addWidget(b)
+            self.accept_buttons[name] = b
+        for text, action in (("Accept all versions [B]", "accepted_both"), ("Reject [X]", "rejected")):
+            b = QPushButton(text)
+            b.clicked.connect(lambda _c=False, a=action: self.decide(a))
+            self.buttons.addWidget(b)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 4, 4, 4)
+        rl.addWidget(self.only_open)
+        rl.addWidget(self.item_list, 2)
+        rl.addWidget(QLabel("Versions side by side:"))
+        rl.addWidget(self.versions, 2)
+        rl.addWidget(self.rationale)
+        rl.addLayout(self.buttons)
+        unanimous = QHBoxLayout()
+        for text, whole in (("Accept unanimous items of this report", False),
+                            ("… of the whole project", True)):
+            b = QPushButton(text)
+            b.clicked.connect(lambda _c=False, w=whole: self.accept_unanimous(w))
+            unanimous.addWidget(b)
+        rl.addLayout(unanimous)
+        self.status = QLabel()
+        rl.addWidget(self.status)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(lanes)
+        split.addWidget(right)
+        split.setSizes([230, 620, 560])
+        self.setCentralWidget(split)
+        self._actions()
+        self.bridge = ChangeBridge(project, self)
+        self.bridge.changed.connect(self._on_changes)
+        self._fill_reports()
+        self.resize(1400, 880)
+
+    # ------------------------------------------------------------ keys
+
+    def _actions(self) -> None:
+        menu = self.menuBar().addMenu("&Review")
+
+        def add(text: str, keys: list[str], slot: Any) -> QAction:
+            a = QAction(text, self)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.triggered.connect(lambda _c=False: slot())
+            self.addAction(a)
+            menu.addAction(a)
+            return a
+
+        add("&Next disagreement", ["N", "J"], lambda: self.step(1))
+        add("&Previous disagreement", ["P", "K"], lambda: self.step(-1))
+        for i, name in enumerate(self.coders, start=1):
+            add(f"Accept {name}'s version", [str(i)], lambda n=name: self.decide("accepted", n))
+            add(f"Take {name}'s version to edit in gold", [f"Shift+{i}"], lambda n=name: self.decide("edited", n))
+        add("Accept &all versions", ["B"], lambda: self.decide("accepted_both"))
+        add("&Reject", ["X"], lambda: self.decide("rejected"))
+        add("Write a &rationale", ["R"], lambda: self.rationale.setFocus())
+        add("&Undo", ["Ctrl+Z"], self.project.undo)
+        add("Re&do", ["Ctrl+Shift+Z", "Ctrl+Y"], self.project.redo)
+
+    # ------------------------------------------------------------ content
+
+    def _load_items(self) -> dict[int, list[review.ReviewItem]]:
+        with self.project.engine.connect() as conn:
+            return review.review_items(conn, self.codebook, None, self.coders)
+
+    def _fill_reports(self) -> None:
+        everything = self._load_items()
+        summary = review.review_summary(everything)
+        ext = {r.id: r for r in self.project.reports()}
+        current = self.report_id
+        self.reports.blockSignals(True)
+        self.reports.clear()
+        chosen = None
+        for rid, (n, _dis, still_open) in summary.items():
+            if n == 0:
+                continue
+            row = QTreeWidgetItem([ext[rid].title or ext[rid].external_id, str(still_open), str(n)])
+            row.setData(0, _ID, rid)
+            row.setToolTip(0, ext[rid].external_id)
+            if still_open == 0:
+                row.setForeground(1, QColor("#2e7d32"))
+            self.reports.addTopLevelItem(row)
+            if rid == current or chosen is None:
+                chosen = row
+        self.reports.blockSignals(False)
+        total_open = sum(v[2] for v in summary.values())
+        done = sum(1 for v in summary.values() if v[0] and v[2] == 0)
+        self.project_label.setText(f"{total_open} open disagreement(s); {done} report(s) gold-done")
+        if chosen is not None:
+            self.reports.setCurrentItem(chosen)
+            if current == chosen.data(0, _ID):
+                self.open_report(int(chosen.data(0, _ID)), everything)
+
+    def _on_report(self, item: QTreeWidgetItem | None, _prev: object = None) -> None:
+        if item is not None:
+            self.open_report(int(item.data(0, _ID)))
+
+    def open_report(self, report_id: int, everything: dict[int, list[review.ReviewItem]] | None = None) -> None:
+        changed = report_id != self.report_id
+        self.report_id = report_id
+        detail = self.project.report(report_id)
+        if everything is None:
+            with self.project.engine.connect() as conn:
+                everything = review.review_items(conn, self.codebook, [report_id], self.coders)
+        self.items = everything.get(report_id, [])
+        coder_ids = {c.name: c.id for c in self.project.coders()}
+        for name, view in self.lanes.items():
+            cid = coder_ids.get(name)
+            spans = self.project.spans(report_id, cid) if cid is not None else []
+            painted = [PaintedSpan(s.id, s.type, s.start, s.end, f"{s.type}: {s.text}") for s in spans]
+            if changed or name == "gold":
+                view.set_report_text(detail.text, painted)
+        self._fill_items()
+
+    def _fill_items(self) -> None:
+        key = self.current.key if self.current else None
+        self.item_list.blockSignals(True)
+        self.item_list.clear()
+        chosen = None
+        for idx, it in enumerate(self.items):
+            if self.only_open.isChecked() and not it.open:
+                continue
+            mark = "✓" if it.agreed else ("●" if it.open else "○")
+            where = "" if it.start is None else f"{it.start}–{it.end}"
+            first = next(iter(it.versions.values()))
+            what = f"{it.kind} {first.type}: " + (first.text if isinstance(first, SpanItem) else first.id)
+            problems = "agreed" if it.agreed else ", ".join(it.problems)
+            decision = ""
+            if it.decision is not None:
+                d = it.decision
+                decision = f"{d['action']}" + (f" ({d['coder']})" if d.get("coder") else "")
+            row = QTreeWidgetItem([mark, where, what, problems, decision])
+            row.setData(0, _ID, idx)
+            if it.agreed:
+                for col in range(5):
+                    row.setForeground(col, QColor("#2e7d32"))
+            self.item_list.addTopLevelItem(row)
+            if it.key == key or (chosen is None and key is None and it.open):
+                chosen = row
+        self.item_list.blockSignals(False)
+        if chosen is not None:
+            self.item_list.setCurrentItem(chosen)
+            self._on_item(chosen)
+        open_n = sum(1 for i in self.items if i.open)
+        self.status.setText(f"{open_n} open disagreement(s) in this report"
+                            + (" — gold-done" if open_n == 0 else ""))
+
+    def _on_item(self, row: QTreeWidgetItem | None, _prev: object = None) -> None:
+        if row is None:
+            return
+        it = self.items[int(row.data(0, _ID))]
+        self.current = it
+        self._show_versions(it)
+        if it.start is not None and it.end is not None:
+            for name, view in self.lanes.items():
+                version = it.versions.get(name)
+                if isinstance(version, SpanItem):
+                    view.emphasize((version.start, version.end), [])
+                else:
+                    view.emphasize(None, [(it.start, it.end)] if name != "gold" else [])
+                view.select_range(it.start, it.start)
+
+    def _show_versions(self, it: review.ReviewItem) -> None:
+        coders = self.coders
+        rows: list[tuple[str, list[str]]] = []
+        first = next(iter(it.versions.values()))
+        if isinstance(first, SpanItem):
+            st_ids = {v.type for v in it.versions.values() if isinstance(v, SpanItem)}
+            rows.append(("type", [self._v(it, c, lambda s: s.type) for c in coders]))
+            rows.append(("text", [self._v(it, c, lambda s: s.text) for c in coders]))
+            rows.append(("offsets", [self._v(it, c, lambda s: f"{s.start}–{s.end}") for c in coders]))
+            attrs: list[str] = []
+            for t in st_ids:
+                st = self.codebook.span_type(t)
+                attrs += [a.id for a in (st.attributes if st else ()) if a.id not in attrs]
+            for a in attrs:
+                rows.append((a, [self._v(it, c, lambda s, a=a: _show(s.attributes.get(a))) for c in coders]))
+        else:
+            ct = self.codebook.claim_type(first.type)
+            rows.append(("claim", [self._v(it, c, lambda s: f"{s.id} {s.type}") for c in coders]))
+            for sd in ct.slots if ct else ():
+                rows.append((sd.id, [self._v(it, c, lambda s, k=sd.id: _show(s.slots.get(k))) for c in coders]))
+            for ad in ct.attributes if ct else ():
+                rows.append((ad.id, [self._v(it, c, lambda s, k=ad.id: _show(s.attributes.get(k))) for c in coders]))
+        self.versions.clear()
+        self.versions.setColumnCount(len(coders))
+        self.versions.setRowCount(len(rows))
+        self.versions.setHorizontalHeaderLabels(coders)
+        self.versions.setVerticalHeaderLabels([r[0] for r in rows])
+        for i, (_label, values) in enumerate(rows):
+            differ = len(set(values)) > 1
+            for j, v in enumerate(values):
+                cell = QTableWidgetItem(v)
+                if differ:
+                    cell.setBackground(QColor(255, 235, 200))
+                self.versions.setItem(i, j, cell)
+        self.versions.resizeColumnsToContents()
+
+    @staticmethod
+    def _v(it: review.ReviewItem, coder: str, fn: Any) -> str:
+        v = it.versions.get(coder)
+        return "—" if v is None else str(fn(v))
+
+    # ------------------------------------------------------------ decisions
+
+    def step(self, delta: int) -> None:
+        if not self.items:
+            return
+        idx = self.items.index(self.current) if self.current in self.items else -1
+        n = len(self.items)
+        for k in range(1, n + 1):
+            cand = self.items[(idx + delta * k) % n]
+            if cand.open:
+                self._select_item(cand)
+                return
+        self.statusBar().showMessage("No open disagreement left in this report.", 4000)
+
+    def _select_item(self, it: review.ReviewItem) -> None:
+        for i in range(self.item_list.topLevelItemCount()):
+            row = self.item_list.topLevelItem(i)
+            if row is not None and self.items[int(row.data(0, _ID))] is it:
+                self.item_list.setCurrentItem(row)
+                return
+
+    def decide(self, action: str, coder: str | None = None) -> None:
+        it = self.current
+        if it is None:
+            return
+        if coder is not None and coder not in it.versions:
+            self.statusBar().showMessage(f"{coder} has no version of this item.", 4000)
+            return
+        try:
+            self.project.run(review.Decide(it, action, self.reviewer, coder,
+                                           self.rationale.text().strip() or None, self.coders))
+        except CommandError as exc:
+            self.statusBar().showMessage(f"Not done: {exc}", 6000)
+            return
+        self.rationale.clear()
+        if action == "edited":
+            self.statusBar().showMessage(
+                "Taken into gold: edit it in the coding window as the coder 'gold'.", 6000)
+        self.step(1)
+
+    def accept_unanimous(self, whole_project: bool) -> None:
+        ids = None if whole_project or self.report_id is None else [self.report_id]
+        cmd = review.AcceptUnanimous(self.reviewer, ids, self.coders)
+        self.project.run(cmd)
+        self.statusBar().showMessage(f"{cmd.accepted} unanimous item(s) accepted into gold", 5000)
+
+    def _on_changes(self, changes: Changes) -> None:
+        key = self.current.key if self.current else None
+        self._fill_reports()
+        if self.report_id is not None:
+            self.open_report(self.report_id)
+        if key:
+            match = next((i for i in self.items if i.key == key), None)
+            if match is not None:
+                self.current = match
+
+
+def _show(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, tuple | list):
+        return ", ".join(map(str, v))
+    if isinstance(v, dict):
+        return ", ".join(f"{k}={x}" for k, x in v.items() if x is not None)
+    return str(v)
+
+
+__all__ = ["ReviewWindow", "ClaimItem"]

@@ -1,0 +1,122 @@
+"""Review mode and the agreement view drive real widgets over the bundled example project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.core.project import Project
+from annotator.core.resources import resources_dir
+
+
+@pytest.fixture
+def reviewed(tmp_path: Path):
+    p = Project.open(tmp_path / "r.db")
+    p.import_paths([resources_dir() / "example" / "example.jsonl"])
+    p.coder_id("rita", create=True, role="reviewer")
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def rw(qtbot, reviewed):
+    from annotator.gui.review_window import ReviewWindow
+
+    w = ReviewWindow(reviewed, "rita")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def gold(p: Project) -> list:
+    rid = next(r.id for r in p.reports() if r.external_id == "example-liptako-claim")
+    return p.spans(rid, p.coder_id("gold"))
+
+
+def test_lanes_items_and_navigation(qtbot, rw) -> None:
+    assert set(rw.lanes) == {"amina", "lukas", "gold"}
+    assert len(rw.lanes["amina"]._index.spans) == 16 and len(rw.lanes["lukas"]._index.spans) == 14
+    assert rw.current is not None and rw.current.open  # the first open disagreement is current
+    first = rw.current
+    qtbot.keyClick(rw, Qt.Key.Key_N)
+    assert rw.current is not first and rw.current.open
+    qtbot.keyClick(rw, Qt.Key.Key_P)
+    assert rw.current.key == first.key
+    agreed_rows = [rw.item_list.topLevelItem(i) for i in range(rw.item_list.topLevelItemCount())]
+    assert any(r.text(3) == "agreed" for r in agreed_rows)
+    assert rw.versions.columnCount() == 2
+
+
+def test_each_decision_kind_and_undo(qtbot, rw, reviewed) -> None:
+    def go_to(problem: str) -> None:
+        target = next(i for i in rw.items if i.open and any(p.startswith(problem) for p in i.problems))
+        rw._select_item(target)
+        assert rw.current.key == target.key
+
+    go_to("boundary_mismatch")
+    rw.rationale.setText("the longer one names the fighters")
+    qtbot.keyClick(rw, Qt.Key.Key_2)  # accept lukas (coder 2)
+    (g,) = gold(reviewed)
+    assert g.key.startswith("lukas.")
+    assert rw.rationale.text() == ""
+    go_to("span_only_one_coder")
+    qtbot.keyClick(rw, Qt.Key.Key_X)  # reject
+    assert len(gold(reviewed)) == 1
+    go_to("attribute_mismatch")
+    qtbot.keyClick(rw, Qt.Key.Key_B)  # accept both versions
+    assert len(gold(reviewed)) == 3
+    go_to("boundary_mismatch")
+    qtbot.keyClick(rw, Qt.Key.Key_1, Qt.KeyboardModifier.ShiftModifier)  # take amina's to edit
+    assert len(gold(reviewed)) == 4
+    qtbot.keyClick(rw, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(gold(reviewed)) == 3
+    before = sum(1 for i in rw.items if i.open)
+    qtbot.keyClick(rw, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert sum(1 for i in rw.items if i.open) == before + 1
+
+
+def test_accept_unanimous_from_the_window(qtbot, rw, reviewed) -> None:
+    agreed = sum(1 for i in rw.items if i.agreed)
+    rw.accept_unanimous(whole_project=False)
+    assert len(gold(reviewed)) == sum(1 for i in rw.items if i.agreed and i.kind == "span")
+    assert all(i.decision is not None for i in rw.items if i.agreed)
+    assert agreed > 0
+
+
+def test_coders_cannot_open_review_but_reviewers_can(qtbot, reviewed, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.gui.main_window import MainWindow
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[1]))
+    coder = MainWindow(reviewed, reviewed.coder_id("amina"))
+    qtbot.addWidget(coder)
+    assert not coder.review_action.isEnabled()
+    coder.open_review()
+    assert shown == ["Review"] and not hasattr(coder, "review_window")
+    boss = MainWindow(reviewed, reviewed.coder_id("rita"))
+    qtbot.addWidget(boss)
+    assert boss.review_action.isEnabled()
+    boss.open_review()
+    assert boss.review_window.isVisible()
+
+
+def test_agreement_view_filters_disagreements_and_opens_them(qtbot, reviewed) -> None:
+    from annotator.gui.agreement_view import AgreementDialog
+
+    dlg = AgreementDialog(reviewed, resamples=100)
+    qtbot.addWidget(dlg)
+    total = dlg.disagreements.rowCount()
+    assert total > 5 and dlg.table.rowCount() > 20
+    row = next(i for i, f in enumerate(dlg.figures) if f["item"] == "casualty_count.status")
+    dlg.table.setCurrentCell(row, 0)
+    assert 0 < dlg.disagreements.rowCount() < total
+    assert all(dlg.disagreements.item(i, 3).text() == "status" for i in range(dlg.disagreements.rowCount()))
+    assert dlg.pairs.item(0, 1).text().startswith("exact")
+    with qtbot.waitSignal(dlg.open_at) as sig:
+        dlg._open(0, 0)
+    assert sig.args[0] == "example-liptako-claim"
