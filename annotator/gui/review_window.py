@@ -210,9 +210,11 @@ class ReviewWindow(QMainWindow):
                 everything = review.review_items(conn, self.codebook, [report_id], self.coders)
         self.items = everything.get(report_id, [])
         coder_ids = {c.name: c.id for c in self.project.coders()}
+        self.span_of: dict[tuple[str, str], Any] = {}  # (coder, span key) -> span row
         for name, view in self.lanes.items():
             cid = coder_ids.get(name)
             spans = self.project.spans(report_id, cid) if cid is not None else []
+            self.span_of.update({(name, sp.key): sp for sp in spans})
             painted = [PaintedSpan(s.id, s.type, s.start, s.end, f"{s.type}: {s.text}") for s in spans]
             if changed or name == "gold":
                 view.set_report_text(detail.text, painted)
@@ -262,8 +264,13 @@ class ReviewWindow(QMainWindow):
                 version = it.versions.get(name)
                 if isinstance(version, SpanItem):
                     view.emphasize((version.start, version.end), [])
+                elif isinstance(version, ClaimItem):
+                    evidence = [(sp.start, sp.end) for v in version.slots.values()
+                                if not isinstance(v, str) for k in v
+                                if (sp := self.span_of.get((name, k))) is not None]
+                    view.emphasize(None, evidence)
                 else:
-                    view.emphasize(None, [(it.start, it.end)] if name != "gold" else [])
+                    view.emphasize(None, [])
                 view.select_range(it.start, it.start)
 
     def _show_versions(self, it: review.ReviewItem) -> None:
@@ -285,7 +292,8 @@ class ReviewWindow(QMainWindow):
             ct = self.codebook.claim_type(first.type)
             rows.append(("claim", [self._v(it, c, lambda s: f"{s.id} {s.type}") for c in coders]))
             for sd in ct.slots if ct else ():
-                rows.append((sd.id, [self._v(it, c, lambda s, k=sd.id: _show(s.slots.get(k))) for c in coders]))
+                rows.append((sd.id, [self._v(it, c, lambda s, k=sd.id, c=c: self._slot_text(c, s.slots.get(k)))
+                                     for c in coders]))
             for ad in ct.attributes if ct else ():
                 rows.append((ad.id, [self._v(it, c, lambda s, k=ad.id: _show(s.attributes.get(k))) for c in coders]))
         self.versions.clear()
@@ -301,6 +309,17 @@ class ReviewWindow(QMainWindow):
                     cell.setBackground(QColor(255, 235, 200))
                 self.versions.setItem(i, j, cell)
         self.versions.resizeColumnsToContents()
+
+    def _slot_text(self, coder: str, value: Any) -> str:
+        if value is None or value == ():
+            return "—"
+        if isinstance(value, str):
+            return value.replace("_", " ")
+        texts = []
+        for key in value:
+            sp = self.span_of.get((coder, key))
+            texts.append(f"“{sp.text}”" if sp is not None else key)
+        return "; ".join(texts)
 
     @staticmethod
     def _v(it: review.ReviewItem, coder: str, fn: Any) -> str:
