@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
         self.scan_on = False
         self._colors = {t.id: t.color for t in self.codebook.span_types}
         self.setWindowTitle(f"Annotator — {project.location}")
+        self.setAcceptDrops(True)  # drop report files or folders to import them
         self._build_widgets()
         self._build_actions()
         self.bridge = ChangeBridge(project, self)
@@ -433,6 +434,9 @@ class MainWindow(QMainWindow):
         self.all_actions: list[QAction] = []
         bar = self.menuBar()
         m = bar.addMenu("&File")
+        self._action("&Import reports…", self.import_files, ["Ctrl+O"], menu=m)
+        self._action("&Export (interchange JSON Lines)…", self.export_jsonl, ["Ctrl+E"], menu=m)
+        m.addSeparator()
         self._action("Switch &coder…", self.switch_coder, menu=m)
         m.addSeparator()
         self._action("&Quit", self.close, [QKeySequence(QKeySequence.StandardKey.Quit).toString() or "Ctrl+Q"], menu=m)
@@ -1202,6 +1206,36 @@ class MainWindow(QMainWindow):
             item.setText(0, _STATUS_MARK.get(st, "○"))
             item.setText(2, str(len(self._spans)))
             item.setText(3, str(len(self._claims)))
+
+    def import_files(self) -> None:
+        from annotator.gui.transfer import choose_and_import
+
+        line = choose_and_import(self, self.project)
+        if line:
+            self.statusBar().showMessage(line, 10000)
+
+    def export_jsonl(self) -> None:
+        from annotator.gui.transfer import choose_and_export_jsonl
+
+        # blind coding: a coder exports only their own work
+        coders = None if self.role == "reviewer" else [self.coder_name]
+        line = choose_and_export_jsonl(self, self.project, coders)
+        if line:
+            self.statusBar().showMessage(line, 10000)
+
+    def dragEnterEvent(self, event: Any) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:  # noqa: N802
+        from pathlib import Path
+
+        from annotator.gui.transfer import import_with_progress
+
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.statusBar().showMessage(import_with_progress(self, self.project, paths), 10000)
+            event.acceptProposedAction()
 
     def open_review(self) -> None:
         if self.role != "reviewer":

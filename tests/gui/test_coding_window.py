@@ -341,3 +341,14 @@ def test_scan_suggestions_accept_and_reject(qtbot, window, gui_project) -> None:
         window.toggle_scan()
         window.toggle_scan()
         assert (s.type, s.start, s.end) not in {(x.type, x.start, x.end) for x in window._suggestions}
+
+
+def test_import_from_the_window_with_progress(qtbot, window, gui_project, tmp_path) -> None:
+    from annotator.gui.transfer import import_with_progress
+
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "a.txt").write_text("Shelling near Gao\n\nTwo posts were hit.\n", "utf-8")
+    (tmp_path / "new" / "b.txt").write_bytes(b"\x00\x01binary")
+    line = import_with_progress(window, gui_project, [tmp_path / "new" / "a.txt"])
+    assert "1 report(s) added" in line
+    assert window.queue.topLevelItemCount() == 3  # the queue follows the import

@@ -1,0 +1,72 @@
+"""Import and export from the window: file dialogs, drag and drop, progress with cancel."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from annotator.core.io.importer import FileResult
+from annotator.core.project import Project
+
+IMPORT_FILTER = "Reports (*.txt *.md *.markdown *.jsonl *.ndjson);;All files (*)"
+
+
+def import_with_progress(parent: QWidget, project: Project, paths: Sequence[Path]) -> str:
+    """Import files and folders, one progress step per file; returns the summary line.
+
+    Each file is stored whole or not at all, so a cancel between files leaves every file either
+    imported or untouched."""
+    dialog = QProgressDialog("Importing…", "Cancel", 0, 0, parent)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    failures: list[str] = []
+    done = 0
+
+    def on_file(result: FileResult) -> None:
+        nonlocal done
+        done += 1
+        dialog.setLabelText(f"{done} file(s): {Path(result.path).name}")
+        if not result.ok:
+            failures.append(result.message)
+        QApplication.processEvents()
+        if dialog.wasCanceled():
+            raise KeyboardInterrupt
+
+    try:
+        summary = project.import_paths(paths, on_file=on_file)
+        line = summary.line()
+    except KeyboardInterrupt:
+        line = f"import cancelled after {done} file(s); the files before were imported whole"
+    dialog.close()
+    if failures:
+        QMessageBox.warning(parent, "Import", line + "\n\n" + "\n".join(failures[:20]))
+    return line
+
+
+def choose_and_import(parent: QWidget, project: Project) -> str | None:
+    files, _ = QFileDialog.getOpenFileNames(parent, "Import reports", "", IMPORT_FILTER)
+    if not files:
+        return None
+    return import_with_progress(parent, project, [Path(f) for f in files])
+
+
+def choose_and_export_jsonl(parent: QWidget, project: Project, coders: list[str] | None) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "Export (interchange JSON Lines)", "export.jsonl",
+                                          "JSON Lines (*.jsonl)")
+    if not path:
+        return None
+    out = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            n = project.export_jsonl(fh, coders)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return f"{out}: exported {n} report(s)"
