@@ -34,6 +34,7 @@ __all__ = [
     "compute_agreement",
     "f1_exact",
     "f1_overlap",
+    "overlap_matches",
     "unitizing_alpha",
 ]
 
@@ -118,6 +119,11 @@ def f1_overlap(a: Sequence[SpanItem], b: Sequence[SpanItem]) -> float | None:
     then the greatest overlap; ties by position)."""
     if not a and not b:
         return None
+    return 2 * overlap_matches(a, b) / (len(a) + len(b))
+
+
+def overlap_matches(a: Sequence[SpanItem], b: Sequence[SpanItem]) -> int:
+    """How many one-to-one matches of same-type overlapping spans ``a`` and ``b`` have."""
     by_key: dict[tuple[str, str], list[SpanItem]] = defaultdict(list)
     for t in b:
         by_key[(t.report, t.type)].append(t)
@@ -149,7 +155,7 @@ def f1_overlap(a: Sequence[SpanItem], b: Sequence[SpanItem]) -> float | None:
         used_a.add(i)
         used_b.add(tid)
         matched += 1
-    return 2 * matched / (len(a) + len(b))
+    return matched
 
 
 # ------------------------------------------------------------------ unitizing alpha
@@ -318,15 +324,30 @@ def compute_agreement(
     for sp in spans:
         by_type_coder[(sp.type, sp.coder)].append(sp)
         by_type_coder[(ALL, sp.coder)].append(sp)
+    # matches are within a type, so the all-types figures add up the per-type counts
+    inter: dict[tuple[str, str], int] = defaultdict(int)
+    over: dict[tuple[str, str], int] = defaultdict(int)
+    sizes: dict[tuple[str, str, str], int] = defaultdict(int)
+    for t in types:
+        for a, b in pairs:
+            sa = by_type_coder.get((t, a), [])
+            sb = by_type_coder.get((t, b), [])
+            key = f"{a}|{b}"
+            inter[(t, key)] = len({(s.report, s.start, s.end) for s in sa}
+                                  & {(s.report, s.start, s.end) for s in sb})
+            over[(t, key)] = overlap_matches(sa, sb)
+            sizes[(t, key, "n")] = len(sa) + len(sb)
+            inter[(ALL, key)] += inter[(t, key)]
+            over[(ALL, key)] += over[(t, key)]
+            sizes[(ALL, key, "n")] += len(sa) + len(sb)
     for t in [*types, ALL]:
         exact: dict[str, float | None] = {}
         overlap: dict[str, float | None] = {}
         for a, b in pairs:
-            sa = by_type_coder.get((t, a), [])
-            sb = by_type_coder.get((t, b), [])
-            exact[f"{a}|{b}"] = f1_exact({(s.report, s.type, s.start, s.end) for s in sa},
-                                         {(s.report, s.type, s.start, s.end) for s in sb})
-            overlap[f"{a}|{b}"] = f1_overlap(sa, sb)
+            key = f"{a}|{b}"
+            n = sizes[(t, key, "n")]
+            exact[key] = 2 * inter[(t, key)] / n if n else None
+            overlap[key] = 2 * over[(t, key)] / n if n else None
         sel = [s for c in chosen for s in by_type_coder.get((t, c), [])]
         entry: dict[str, Any] = {
             "f1_exact": _mean_sd(exact),
