@@ -212,17 +212,17 @@ def unitizing_alpha(
         length = report_lengths[sp.report]
         starts[ci].append(base + min(sp.start, length))
         ends[ci].append(base + min(sp.end, length))
-    covered = np.zeros(total, dtype=np.int64)
+    covered = np.zeros(total, dtype=np.int16)
     for k in range(m):
         if not starts[k]:
             continue
-        diff = np.bincount(np.asarray(starts[k]), minlength=total + 1)
-        diff -= np.bincount(np.asarray(ends[k]), minlength=total + 1)
-        covered += np.cumsum(diff[:total]) > 0
-    report_of_char = np.repeat(np.arange(len(reports)), [report_lengths[r] for r in reports])
-    per_report = np.bincount(
-        report_of_char * (m + 1) + covered, minlength=len(reports) * (m + 1)
-    ).reshape(len(reports), m + 1)
+        diff = np.bincount(np.asarray(starts[k]), minlength=total + 1).astype(np.int32)
+        diff -= np.bincount(np.asarray(ends[k]), minlength=total + 1).astype(np.int32)
+        covered += np.cumsum(diff[:total], dtype=np.int32) > 0
+    bounds = np.asarray([offset[r] for r in reports])
+    per_report = np.stack(
+        [np.add.reduceat((covered == k).astype(np.int64), bounds) for k in range(m + 1)], axis=1
+    )
     hist = per_report.sum(axis=0)
     units = int(hist.sum())
     value, n_values = _binary_alpha(hist, m)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -16,8 +16,9 @@ from annotator.core.models import assignment_t, claim_t, coder_t, report_t, slot
 __all__ = ["ClaimItem", "Dataset", "SpanItem", "load_dataset"]
 
 
-@dataclass(frozen=True)
-class SpanItem:
+class SpanItem(NamedTuple):
+    """One coder's span (a named tuple: a big project loads hundreds of thousands)."""
+
     report: str
     coder: str
     id: str
@@ -25,7 +26,7 @@ class SpanItem:
     start: int
     end: int
     text: str
-    attributes: Mapping[str, Any] = field(default_factory=dict)
+    attributes: Mapping[str, Any] = {}  # noqa: RUF012 (never mutated)
 
 
 @dataclass(frozen=True)
