@@ -210,7 +210,13 @@ def span_rows(conn: Connection, report_id: int, coder_id: int) -> list[SpanRow]:
     driver, attributes decoded only when there are any.
     """
     loads = json.loads
-    rows = conn.exec_driver_sql(_SPAN_ROWS_SQL, (report_id, coder_id))
+    rows: Any
+    if conn.dialect.name == "sqlite":
+        # straight through the driver's cursor: plain tuples, no per-row result processing
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        rows = cursor.execute(_SPAN_ROWS_SQL, (report_id, coder_id)).fetchall()
+    else:
+        rows = conn.exec_driver_sql(_SPAN_ROWS_SQL, (report_id, coder_id)).fetchall()
     return [
         SpanRow(i, k, t, a, b, x, loads(at) if at and at != "{}" else {})
         for i, k, t, a, b, x, at in rows

@@ -27,7 +27,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.offsets import Utf16Map
 
@@ -45,10 +45,33 @@ def segments(
 ) -> list[tuple[int, int, list[PaintedSpan]]]:
     """Elementary segments of [lo, hi) with the spans covering each, outermost first.
 
-    A sweep over start and end events: O(n log n + segments x depth).
-    """
+    Spans that overlap nothing are segments as they are; only clusters of overlapping spans go
+    through a sweep over their start and end events."""
+    live = sorted(
+        (s for s in spans if s.end > lo and s.start < hi), key=lambda s: (s.start, s.end)
+    )
+    out: list[tuple[int, int, list[PaintedSpan]]] = []
+    n = len(live)
+    i = 0
+    while i < n:
+        first = live[i]
+        j, end = i, first.end
+        while j + 1 < n and live[j + 1].start < end:
+            j += 1
+            if live[j].end > end:
+                end = live[j].end
+        if j == i:
+            out.append((max(lo, first.start), min(hi, first.end), [first]))
+        else:
+            out.extend(_sweep(live[i : j + 1], lo, hi))
+        i = j + 1
+    return out
+
+
+def _sweep(
+    live_spans: Sequence[PaintedSpan], lo: int, hi: int
+) -> list[tuple[int, int, list[PaintedSpan]]]:
     events: list[tuple[int, int, int]] = []  # (position, 0 = end / 1 = start, index)
-    live_spans = [s for s in spans if s.end > lo and s.start < hi]
     for k, s in enumerate(live_spans):
         events.append((max(lo, s.start), 1, k))
         events.append((min(hi, s.end), 0, k))
@@ -136,24 +159,17 @@ class ReportTextView(QPlainTextEdit):
         return self._text
 
     def set_report_text(self, text: str, spans: Iterable[PaintedSpan] = ()) -> None:
-        """Show a new report with its spans painted.
-
-        The document is built and painted detached from the view, then swapped in: the view lays
-        it out once instead of after every format change (5x faster on 10,000 spans).
-        """
+        """Show a new report with its spans painted (one edit block over a fresh document)."""
         self._text = text
         self._map = Utf16Map(text)
         self._index = _Index(spans)
         self._suggested = []
         self._emphasis = []
         self.setExtraSelections([])
-        doc = QTextDocument(self)
-        doc.setDocumentLayout(QPlainTextDocumentLayout(doc))
-        doc.setDefaultFont(self.font())
-        doc.setPlainText(text)
+        self.setPlainText(text)
         self._fresh = True  # no formats yet: the first paint need not clear any
-        self._paint_doc(doc, 0, len(text), reset_all=True)
-        self.setDocument(doc)  # the previous document, a child of this view, is deleted
+        if self._index.spans:
+            self._paint_doc(self.document(), 0, len(text), reset_all=True)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def set_colors(self, colors: dict[str, str]) -> None:
