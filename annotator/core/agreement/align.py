@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from annotator.core.agreement.data import ClaimItem, SpanItem
 
@@ -31,15 +32,16 @@ class SpanGroup:
     report: str
     members: dict[str, SpanItem] = field(default_factory=dict)  # coder -> span
 
-    @property
+    # computed once the group is complete (alignment adds members before anyone reads these)
+    @cached_property
     def types(self) -> set[str]:
         return {s.type for s in self.members.values()}
 
-    @property
+    @cached_property
     def start(self) -> int:
         return min(s.start for s in self.members.values())
 
-    @property
+    @cached_property
     def end(self) -> int:
         return max(s.end for s in self.members.values())
 

@@ -195,7 +195,8 @@ def unitizing_alpha(
     reports = [r for r, n in report_lengths.items() if n > 0]
     if not reports:
         return AlphaResult(None, 0, 0, None, "no report text")
-    # all reports end to end: one coverage array per coder, one bincount for every report
+    # all reports end to end (global offsets); per coder the union of their intervals, then one
+    # sweep over the boundaries gives, per report, how many characters k coders cover
     offset = {}
     total = 0
     for r in reports:
@@ -212,17 +213,39 @@ def unitizing_alpha(
         length = report_lengths[sp.report]
         starts[ci].append(base + min(sp.start, length))
         ends[ci].append(base + min(sp.end, length))
-    covered = np.zeros(total, dtype=np.int16)
+    pos_parts, delta_parts = [], []
     for k in range(m):
         if not starts[k]:
             continue
-        diff = np.bincount(np.asarray(starts[k]), minlength=total + 1).astype(np.int32)
-        diff -= np.bincount(np.asarray(ends[k]), minlength=total + 1).astype(np.int32)
-        covered += np.cumsum(diff[:total], dtype=np.int32) > 0
-    bounds = np.asarray([offset[r] for r in reports])
-    per_report = np.stack(
-        [np.add.reduceat((covered == k).astype(np.int64), bounds) for k in range(m + 1)], axis=1
-    )
+        st = np.asarray(starts[k], dtype=np.int64)
+        en = np.asarray(ends[k], dtype=np.int64)
+        order = np.argsort(st, kind="stable")
+        st, en = st[order], en[order]
+        reach = np.maximum.accumulate(en)
+        new_run = np.ones(len(st), dtype=bool)
+        new_run[1:] = st[1:] > reach[:-1]  # a gap before this span: a new covered run starts
+        run_starts = st[new_run]
+        run_ends = np.append(reach[np.flatnonzero(new_run)[1:] - 1], reach[-1])
+        pos_parts += [run_starts, run_ends]
+        delta_parts += [np.ones(len(run_starts), dtype=np.int64),
+                        -np.ones(len(run_ends), dtype=np.int64)]
+    bounds = np.asarray([offset[r] for r in reports] + [total], dtype=np.int64)
+    pos = np.concatenate([*pos_parts, bounds])
+    delta = np.concatenate([*delta_parts, np.zeros(len(bounds), dtype=np.int64)])
+    order = np.argsort(pos, kind="stable")
+    pos, delta = pos[order], delta[order]
+    level = np.cumsum(delta)  # coders covering [pos[i], pos[i+1])
+    lengths = np.diff(pos)
+    level = level[:-1]
+    report_idx = np.searchsorted(bounds, pos[:-1], side="right") - 1
+    keep = (lengths > 0) & (report_idx < len(reports))
+    per_report = np.bincount(
+        report_idx[keep] * (m + 1) + level[keep], weights=lengths[keep],
+        minlength=len(reports) * (m + 1),
+    ).reshape(len(reports), m + 1)
+    # characters nobody covers: the rest of each report
+    covered_chars = per_report[:, 1:].sum(axis=1)
+    per_report[:, 0] = np.asarray([report_lengths[r] for r in reports]) - covered_chars
     hist = per_report.sum(axis=0)
     units = int(hist.sum())
     value, n_values = _binary_alpha(hist, m)

@@ -87,9 +87,13 @@ def load_dataset(
     keys: dict[int, str] = {}
     loads = json.loads
     # raw rows: attributes decoded only when there are any (most spans of a big project have few)
-    for sid, rid, cid, key, t, a, b, x, at in conn.exec_driver_sql(
-        'SELECT id, report_id, coder_id, "key", type, start, "end", text, attributes FROM span'
-    ).fetchall():
+    sql = 'SELECT id, report_id, coder_id, "key", type, start, "end", text, attributes FROM span'
+    if conn.dialect.name == "sqlite":  # plain tuples straight from the driver
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        span_rows = cursor.execute(sql).fetchall()
+    else:
+        span_rows = conn.exec_driver_sql(sql).fetchall()
+    for sid, rid, cid, key, t, a, b, x, at in span_rows:
         if rid in ext and cid in names:
             keys[sid] = key
             spans.append(SpanItem(ext[rid], names[cid], key, t, a, b, x,
