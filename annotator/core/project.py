@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -195,6 +195,17 @@ class Project:
             coder_ids=coder_ids,
             codebook_ref=self.codebook.ref,
             report_ids=report_ids,
+        )
+
+    def iter_export(
+        self, coders: Sequence[str] | None = None, report_ids: Sequence[int] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Interchange records one report at a time (for the other export formats)."""
+        from annotator.core.io.interchange import iter_export
+
+        coder_ids = None if coders is None else [self.coder_id(c) for c in coders]
+        return iter_export(
+            self.engine, coder_ids=coder_ids, codebook_ref=self.codebook.ref, report_ids=report_ids
         )
 
     # ------------------------------------------------------------ reads (see queries.py)

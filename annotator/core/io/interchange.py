@@ -38,6 +38,7 @@ __all__ = [
     "ParsedRecord",
     "StoreResult",
     "export_jsonl",
+    "iter_export",
     "iter_records",
     "parse_record",
     "store_record",
@@ -609,33 +610,22 @@ def _assemble(
     return [blocks[k] for k in sorted(blocks)]
 
 
-def export_jsonl(
+def iter_export(
     engine: Engine,
-    out: TextIO,
     *,
     coder_ids: Sequence[int] | None = None,
     codebook_ref: str,
     report_ids: Sequence[int] | None = None,
-) -> int:
-    """Write every report (or ``report_ids``) with the annotations of ``coder_ids`` (default all).
-
-    Returns the number of lines written. Streams: memory stays flat in the number of reports.
-    """
+) -> Iterator[dict[str, Any]]:
+    """Every report (or ``report_ids``) as an interchange record with the annotations of
+    ``coder_ids`` (default all), in report order. Streams: one report in memory at a time."""
     r = report_t
     q = select(
-        r.c.id,
-        r.c.external_id,
-        r.c.title,
-        r.c.source,
-        r.c.url,
-        r.c.published,
-        r.c.language,
-        r.c.text,
-        r.c.meta,
+        r.c.id, r.c.external_id, r.c.title, r.c.source, r.c.url, r.c.published, r.c.language,
+        r.c.text, r.c.meta,
     ).order_by(r.c.id)
     if report_ids is not None:
         q = q.where(r.c.id.in_(report_ids))
-    count = 0
     with engine.connect() as conn, engine.connect() as conn2:
         blocks = _annotation_blocks(conn2, report_ids, coder_ids)
         pending = next(blocks, None)
@@ -648,7 +638,7 @@ def export_jsonl(
                 pending = next(blocks, None)
             for ann in anns:
                 ann["codebook"] = codebook_ref
-            record = {
+            yield {
                 "report": {
                     "id": row.external_id,
                     "title": row.title,
@@ -661,7 +651,25 @@ def export_jsonl(
                 },
                 "annotations": anns,
             }
-            out.write(json.dumps(record, ensure_ascii=False))
-            out.write("\n")
-            count += 1
+
+
+def export_jsonl(
+    engine: Engine,
+    out: TextIO,
+    *,
+    coder_ids: Sequence[int] | None = None,
+    codebook_ref: str,
+    report_ids: Sequence[int] | None = None,
+) -> int:
+    """Write every report (or ``report_ids``) with the annotations of ``coder_ids`` (default all).
+
+    Returns the number of lines written. Streams: memory stays flat in the number of reports.
+    """
+    count = 0
+    for record in iter_export(
+        engine, coder_ids=coder_ids, codebook_ref=codebook_ref, report_ids=report_ids
+    ):
+        out.write(json.dumps(record, ensure_ascii=False))
+        out.write("\n")
+        count += 1
     return count
