@@ -1,18 +1,26 @@
 """The structured form for one span's or claim's attributes: the right editor for each type.
 
-Values are plain Python (str, int, float, bool, dict) as docs/contracts.md describes. The form
-validates as the coder types and emits ``attribute_changed`` only for committed, valid changes;
-suggestions are shown in grey italics until accepted.
+Values are plain Python (str, int, float, bool, dict) as docs/contracts.md describes; ``None``
+means "not coded". The form validates as the coder types (the reason shows in red under the
+field) and emits ``attribute_changed`` only for committed, valid changes. Suggested values are
+shown in grey italics and stored only when accepted.
+
+The form is refreshed on every caret move, so :meth:`AttributeForm.set_attributes` reuses the
+editors it built for the same attribute definitions (one page per attribute set, a few kept).
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QMetaMethod, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -25,25 +33,65 @@ from PySide6.QtWidgets import (
 
 from annotator.core.codebook import AttributeDef
 
-_NONE = "—"
-_SUGGESTED = "color: #6b6b6b; font-style: italic;"
-_ERROR = "color: #b00020; font-size: 90%;"
+__all__ = ["NOT_CODED", "AttributeForm", "choice_label"]
+
+NOT_CODED = "—"  # the first entry of every choice box
+SUGGESTION_TIP = "suggestion — Enter to accept"
+_SUGGESTED_CSS = "{cls} {{ color: #777777; font-style: italic; }}"
+_ERROR_CSS = "color: #b00020;"
+_ATTR = "attribute_id"  # dynamic property naming the attribute a field belongs to
+_MAX_PAGES = 12  # attribute sets kept built (span types + claim types of a codebook)
+_DATE_HINT = "EDTF: 2023-12-03, 2023-12, 2023-12-01/2023-12-06, 2023-12~"
 
 
-def _label(value: str, labels: Mapping[str, str]) -> str:
+def choice_label(value: str, labels: Mapping[str, str]) -> str:
+    """How an enum value is shown: its codebook label, else the value with spaces."""
     return labels.get(value) or value.replace("_", " ")
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same type (so True is not 1 and 12 is not 12.0)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+def _whole(text: str, what: str) -> int:
+    cleaned = text.replace(",", "").replace(" ", "").replace("\u202f", "")
+    try:
+        return int(cleaned)
+    except ValueError:
+        raise ValueError(f"{what}{text!r} is not a whole number") from None
+
+
+def _float(text: str, what: str) -> float:
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        raise ValueError(f"{what}{text!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{what}{text!r} is not a number")
+    return number
+
+
+def _format(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+# ---------------------------------------------------------------------------- editors
 
 
 class _Editor(QWidget):
     """One attribute's editor. ``value()`` raises ValueError with the reason when invalid."""
 
-    committed = Signal()
-    edited = Signal()
+    committed = Signal()  # the coder finished: Enter, focus left the editor, or a choice
+    edited = Signal()  # the coder changed the content (validate live, drop the suggestion)
 
     def __init__(self, ad: AttributeDef) -> None:
         super().__init__()
         self.ad = ad
         self.suggested = False
+        self._tip = ad.definition or ""
 
     def value(self) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -51,55 +99,78 @@ class _Editor(QWidget):
     def set_value(self, value: Any) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def focus_widget(self) -> QWidget:
-        return self
-
-    def fields(self) -> list[QWidget]:
-        return [self.focus_widget()]
+    def fields(self) -> list[QWidget]:  # pragma: no cover - overridden
+        raise NotImplementedError
 
     def set_suggested(self, on: bool) -> None:
+        if on == self.suggested:
+            return
         self.suggested = on
         for w in self.fields():
-            w.setStyleSheet(_SUGGESTED if on else "")
-            w.setToolTip("suggestion: Enter (or Accept) to keep it, or edit it" if on else "")
+            w.setStyleSheet(_SUGGESTED_CSS.format(cls=type(w).__name__) if on else "")
+            w.setToolTip(SUGGESTION_TIP if on else self._tip)
 
     def set_read_only(self, on: bool) -> None:
         for w in self.fields():
             if isinstance(w, QLineEdit):
                 w.setReadOnly(on)
-            else:
-                w.setEnabled(not on)
+        # choice boxes stay enabled (legible); the form's event filter swallows their input
+
+    def _own(self, w: QWidget) -> None:
+        w.setProperty(_ATTR, self.ad.id)
+        w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        if self._tip:
+            w.setToolTip(self._tip)
 
 
 class _ChoiceEditor(_Editor):
+    """enum and boolean: "—" (not coded) then the choices, in codebook order."""
+
     def __init__(self, ad: AttributeDef, choices: Sequence[tuple[str, Any]]) -> None:
         super().__init__(ad)
         self.box = QComboBox()
-        self.box.addItem(_NONE, None)
+        self.box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.box.setMinimumContentsLength(10)
+        self._data: list[Any] = [None]
+        self.box.addItem(NOT_CODED)
+        self.box.setItemData(0, "not coded", Qt.ItemDataRole.ToolTipRole)
         for text, data in choices:
-            self.box.addItem(text, data)
+            self.box.addItem(text)
+            if isinstance(data, str) and text != data:
+                self.box.setItemData(self.box.count() - 1, data, Qt.ItemDataRole.ToolTipRole)
+            self._data.append(data)
+        self._own(self.box)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.box)
-        # activated: only the user's choices (typing letters jumps to a match: type-ahead)
-        self.box.activated.connect(lambda _i: self.committed.emit())
+        # activated: only the coder's choices (mouse, arrows, or type-ahead letters)
+        self.box.activated.connect(self._chosen)
+
+    def _chosen(self, _index: int) -> None:
+        self.edited.emit()
+        self.committed.emit()
 
     def value(self) -> Any:
-        return self.box.currentData()
+        return self._data[max(self.box.currentIndex(), 0)]
 
     def set_value(self, value: Any) -> None:
-        idx = self.box.findData(value) if value is not None else 0
-        self.box.setCurrentIndex(max(idx, 0))
+        index = next((i for i, d in enumerate(self._data) if _same(d, value)), 0)
+        if index != self.box.currentIndex():
+            self.box.setCurrentIndex(index)
 
-    def focus_widget(self) -> QWidget:
-        return self.box
+    def fields(self) -> list[QWidget]:
+        return [self.box]
 
 
 class _LineEditor(_Editor):
+    """text, actor, date, integer and number: one line; empty clears the value."""
+
     def __init__(self, ad: AttributeDef, placeholder: str = "") -> None:
         super().__init__(ad)
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(placeholder)
+        self.edit.setClearButtonEnabled(False)
+        self._own(self.edit)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.edit)
@@ -114,110 +185,144 @@ class _LineEditor(_Editor):
         return None if not text else self.parse(text)
 
     def set_value(self, value: Any) -> None:
-        self.edit.setText("" if value is None else self.format(value))
+        text = _format(value)
+        if text != self.edit.text():
+            self.edit.setText(text)
 
-    def format(self, value: Any) -> str:
-        return str(value)
-
-    def focus_widget(self) -> QWidget:
-        return self.edit
+    def fields(self) -> list[QWidget]:
+        return [self.edit]
 
 
 class _IntegerEditor(_LineEditor):
     def parse(self, text: str) -> Any:
-        try:
-            return int(text.replace(",", ""))
-        except ValueError:
-            raise ValueError(f"{text!r} is not a whole number") from None
+        return _whole(text, "")
 
 
 class _NumberEditor(_LineEditor):
     def parse(self, text: str) -> Any:
-        try:
-            number = float(text.replace(",", ""))
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
-        return int(number) if number.is_integer() and "." not in text else number
+        number = _float(text, "")
+        plain = text.replace(",", "").lstrip("+-")
+        return int(number) if plain.isdigit() else number
 
 
-class _CountEditor(_Editor):
+class _ActorEditor(_LineEditor):
+    def __init__(self, ad: AttributeDef, names: QStringListModel) -> None:
+        super().__init__(ad, "canonical name (from the actor list, or a new one)")
+        self.completer = QCompleter(names, self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.edit.setCompleter(self.completer)
+        # picking a name in the popup is a commit (after the line edit took the text)
+        self.completer.activated.connect(lambda *_args: self.committed.emit())
+
+
+class _GroupEditor(_Editor):
+    """Several line edits making one value; moving between them is not yet a commit."""
+
+    def _wire(self, e: QLineEdit) -> None:
+        self._own(e)
+        e.textEdited.connect(lambda _t: self.edited.emit())
+        e.returnPressed.connect(self.committed.emit)
+        e.editingFinished.connect(self._left)
+
+    def _left(self) -> None:
+        if QApplication.focusWidget() not in self.fields():
+            self.committed.emit()
+
+
+class _CountEditor(_GroupEditor):
+    KEYS = ("low", "best", "high")
+
     def __init__(self, ad: AttributeDef) -> None:
         super().__init__(ad)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(3)
         self.edits: dict[str, QLineEdit] = {}
-        for key in ("low", "best", "high"):
+        for key in self.KEYS:
+            tag = QLabel(key)
+            tag.setEnabled(False)  # a quiet, grey caption
             e = QLineEdit()
-            e.setPlaceholderText(key)
-            e.setMaximumWidth(80)
-            e.editingFinished.connect(self._maybe_commit)
-            e.textEdited.connect(lambda _t: self.edited.emit())
+            e.setPlaceholderText("–")
+            e.setMaximumWidth(64)
+            e.setAccessibleName(f"{ad.label} {key}")
+            self._wire(e)
+            tag.setBuddy(e)
+            lay.addWidget(tag)
             lay.addWidget(e)
             self.edits[key] = e
         lay.addStretch(1)
 
-    def _maybe_commit(self) -> None:
-        # leaving one box for another of the same count is not yet a commit
-        focus = self.focusWidget()
-        from PySide6.QtWidgets import QApplication
-
-        now = QApplication.focusWidget()
-        if now in self.edits.values() and focus is not None:
-            return
-        self.committed.emit()
-
     def value(self) -> Any:
         out: dict[str, int] = {}
         for key, e in self.edits.items():
-            text = e.text().strip().replace(",", "")
+            text = e.text().strip()
             if not text:
                 continue
-            try:
-                number = int(text)
-            except ValueError:
-                raise ValueError(f"{key}: {text!r} is not a whole number") from None
+            number = _whole(text, f"{key}: ")
             if number < 0:
                 raise ValueError(f"{key}: a count cannot be negative")
             out[key] = number
+        given = [(k, out[k]) for k in self.KEYS if k in out]
+        for (ka, a), (kb, b) in zip(given, given[1:], strict=False):
+            if a > b:
+                raise ValueError(f"{ka} {a} is above {kb} {b} (need low <= best <= high)")
         return out or None
 
     def set_value(self, value: Any) -> None:
         value = value or {}
         for key, e in self.edits.items():
-            v = value.get(key)
-            e.setText("" if v is None else str(v))
-
-    def focus_widget(self) -> QWidget:
-        return self.edits["best"]
+            text = _format(value.get(key))
+            if text != e.text():
+                e.setText(text)
 
     def fields(self) -> list[QWidget]:
         return list(self.edits.values())
 
 
-class _PlaceEditor(_Editor):
-    _KEYS = ("name", "country", "admin1", "admin2", "lat", "lon")
+class _PlaceEditor(_GroupEditor):
+    KEYS = ("name", "country", "admin1", "admin2", "lat", "lon")
+    _CAPTIONS = {"name": "name", "country": "country", "admin1": "admin 1", "admin2": "admin 2"}
+    _HINTS = {
+        "name": "place name (required)",
+        "country": "ISO code, e.g. ML",
+        "admin1": "region / state",
+        "admin2": "district / cercle",
+        "lat": "-90 to 90",
+        "lon": "-180 to 180",
+    }
 
     def __init__(self, ad: AttributeDef) -> None:
         super().__init__(ad)
         lay = QFormLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setVerticalSpacing(2)
+        lay.setHorizontalSpacing(4)
+        lay.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.edits: dict[str, QLineEdit] = {}
-        self._extra: dict[str, Any] = {}
-        hints = {"country": "two letters, e.g. ML", "lat": "-90 to 90", "lon": "-180 to 180"}
-        for key in self._KEYS:
+        self._extra: dict[str, Any] = {}  # admin3, geonameid...: kept, not shown
+        self._name = ""
+        for key in self.KEYS:
             e = QLineEdit()
-            e.setPlaceholderText(hints.get(key, ""))
-            e.editingFinished.connect(self._maybe_commit)
-            e.textEdited.connect(lambda _t: self.edited.emit())
-            lay.addRow(key, e)
+            e.setPlaceholderText(self._HINTS[key])
+            e.setAccessibleName(f"{ad.label} {key}")
+            self._wire(e)
             self.edits[key] = e
+        self.edits["country"].setMaxLength(2)
+        for key, caption in self._CAPTIONS.items():
+            lay.addRow(self._caption(caption), self.edits[key])
+        coords = QHBoxLayout()
+        coords.setSpacing(3)
+        coords.addWidget(self.edits["lat"])
+        coords.addWidget(self._caption("lon"))
+        coords.addWidget(self.edits["lon"])
+        lay.addRow(self._caption("lat"), coords)
 
-    def _maybe_commit(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        if QApplication.focusWidget() in self.edits.values():
-            return
-        self.committed.emit()
+    @staticmethod
+    def _caption(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setEnabled(False)
+        return label
 
     def value(self) -> Any:
         out: dict[str, Any] = {}
@@ -226,86 +331,138 @@ class _PlaceEditor(_Editor):
             if not text:
                 continue
             if key in ("lat", "lon"):
-                try:
-                    number = float(text)
-                except ValueError:
-                    raise ValueError(f"{key}: {text!r} is not a number") from None
+                number = _float(text, f"{key}: ")
                 limit = 90 if key == "lat" else 180
                 if not -limit <= number <= limit:
                     raise ValueError(f"{key} must be between -{limit} and {limit}")
                 out[key] = number
             elif key == "country":
-                if len(text) != 2 or not text.isalpha():
+                if len(text) != 2 or not (text.isascii() and text.isalpha()):
                     raise ValueError("country: two letters (ISO 3166-1), e.g. ML")
                 out[key] = text.upper()
             else:
                 out[key] = text
-        if out and "name" not in out:
-            raise ValueError("a place needs a name")
         if not out:
             return None
-        for k, v in self._extra.items():  # admin3, geonameid... kept as they were
-            if v is not None and k not in out:
-                out[k] = v
+        if "name" not in out:
+            raise ValueError("a place needs a name")
+        if ("lat" in out) != ("lon" in out):
+            raise ValueError("give both lat and lon, or neither")
+        for key, v in self._extra.items():
+            if v is None or key in out:
+                continue
+            if key == "geonameid" and out["name"] != self._name:
+                continue  # the gazetteer id named the old place
+            out[key] = v
         return out
 
     def set_value(self, value: Any) -> None:
         value = dict(value or {})
-        self._extra = {k: v for k, v in value.items() if k not in self._KEYS}
+        self._extra = {k: v for k, v in value.items() if k not in self.KEYS}
+        self._name = value.get("name") or ""
         for key, e in self.edits.items():
-            v = value.get(key)
-            e.setText("" if v is None else str(v))
-
-    def focus_widget(self) -> QWidget:
-        return self.edits["name"]
+            text = _format(value.get(key))
+            if text != e.text():
+                e.setText(text)
 
     def fields(self) -> list[QWidget]:
         return list(self.edits.values())
 
 
-def make_editor(ad: AttributeDef) -> _Editor:
-    if ad.type == "enum":
-        return _ChoiceEditor(ad, [(_label(v, ad.value_labels), v) for v in ad.values or ()])
-    if ad.type == "boolean":
+def _make_editor(ad: AttributeDef, actor_names: QStringListModel) -> _Editor:
+    t = ad.type
+    if t == "enum":
+        return _ChoiceEditor(ad, [(choice_label(v, ad.value_labels), v) for v in ad.values or ()])
+    if t == "boolean":
         return _ChoiceEditor(ad, [("yes", True), ("no", False)])
-    if ad.type == "integer":
+    if t == "integer":
         return _IntegerEditor(ad, "a whole number")
-    if ad.type == "number":
+    if t == "number":
         return _NumberEditor(ad, "a number")
-    if ad.type == "count":
+    if t == "count":
         return _CountEditor(ad)
-    if ad.type == "place":
+    if t == "place":
         return _PlaceEditor(ad)
-    if ad.type == "date":
-        return _LineEditor(ad, "EDTF: 2023-12-03, 2023-12, 2023-12-01/2023-12-06, 2023-11~")
-    if ad.type == "actor":
-        return _LineEditor(ad, "canonical name from the actor list")
-    return _LineEditor(ad, ad.pattern and f"pattern {ad.pattern}" or "")
+    if t == "date":
+        return _LineEditor(ad, _DATE_HINT)
+    if t == "actor":
+        return _ActorEditor(ad, actor_names)
+    return _LineEditor(ad, f"pattern {ad.pattern}" if ad.pattern else "")
+
+
+# ---------------------------------------------------------------------------- one attribute set
+
+
+class _Page(QWidget):
+    """The rows for one tuple of attribute definitions; kept and reused while it is current."""
+
+    def __init__(self, defs: tuple[AttributeDef, ...], actor_names: QStringListModel) -> None:
+        super().__init__()
+        self.defs = defs
+        self.editors: dict[str, _Editor] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.order: list[QWidget] = []  # every field, in tab order
+        lay = QFormLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setHorizontalSpacing(8)
+        lay.setVerticalSpacing(4)
+        lay.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        lay.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for ad in defs:
+            ed = _make_editor(ad, actor_names)
+            label = QLabel(ad.label + (" *" if ad.required else ""))
+            label.setToolTip(ad.definition or "")
+            label.setBuddy(ed.fields()[0])
+            error = QLabel()
+            error.setStyleSheet(_ERROR_CSS)
+            error.setWordWrap(True)
+            font = error.font()
+            if font.pointSizeF() > 0:
+                font.setPointSizeF(font.pointSizeF() * 0.9)
+            error.setFont(font)
+            error.hide()
+            cell = QWidget()
+            cl = QVBoxLayout(cell)
+            cl.setContentsMargins(0, 0, 0, 0)
+            cl.setSpacing(1)
+            cl.addWidget(ed)
+            cl.addWidget(error)
+            lay.addRow(label, cell)
+            self.editors[ad.id] = ed
+            self.errors[ad.id] = error
+            self.order += ed.fields()
+        for a, b in zip(self.order, self.order[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+
+# ---------------------------------------------------------------------------- the form
 
 
 class AttributeForm(QWidget):
-    """One editor row per attribute; emits ``attribute_changed(id, value or None)``."""
+    """One editor row per attribute; emits ``attribute_changed(id, value or None)``.
+
+    ``suggestions_accepted(dict)`` is the batch form of accepting suggestions (one undo step):
+    when something is connected to it, :meth:`accept_suggestions` emits it instead of one
+    ``attribute_changed`` per suggested value.
+    """
 
     attribute_changed = Signal(str, object)
-    suggestions_accepted = Signal(dict)  # every shown suggestion at once (one undo step)
+    suggestions_accepted = Signal(dict)
     escape_pressed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._layout = QFormLayout()
-        self._layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self._layout.setContentsMargins(4, 4, 4, 4)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addLayout(self._layout)
-        outer.addStretch(1)
-        self._defs: tuple[AttributeDef, ...] = ()
-        self._editors: dict[str, _Editor] = {}
-        self._errors: dict[str, QLabel] = {}
+        self._box = QVBoxLayout(self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.setSpacing(0)
+        self._box.addStretch(1)
+        self._pages: list[_Page] = []  # least recently used first
+        self._page: _Page | None = None
         self._values: dict[str, Any] = {}
-        self._suggestions: dict[str, Any] = {}
-        self._actor_names: list[str] = []
+        self._suggestions: dict[str, Any] = {}  # shown, not stored
+        self._actor_names = QStringListModel(self)
         self._read_only = False
+        self._typed_at = 0.0  # last type-ahead letter in a choice box (time.monotonic)
 
     # ------------------------------------------------------------ content
 
@@ -315,83 +472,98 @@ class AttributeForm(QWidget):
         values: Mapping[str, Any],
         suggestions: Mapping[str, Any] | None = None,
     ) -> None:
+        """Show ``values`` (and ``suggestions`` for what is not coded); emits nothing."""
         defs = tuple(defs)
-        if defs != self._defs:
-            self._rebuild(defs)
-        self._values = dict(values)
-        self._suggestions = {
-            k: v for k, v in (suggestions or {}).items() if k in self._editors and values.get(k) is None
-        }
+        page = self._page
+        if page is None or page.defs != defs:
+            page = self._show_page(defs)
+        self._values = {k: v for k, v in values.items() if v is not None}
+        self._suggestions = {}
         for ad in defs:
-            ed = self._editors[ad.id]
+            s = (suggestions or {}).get(ad.id)
+            if s is not None and ad.id not in self._values and ad.check(s) is None:
+                self._suggestions[ad.id] = s
+        for ad in defs:
+            ed = page.editors[ad.id]
+            suggested = ad.id in self._suggestions
             ed.blockSignals(True)
-            shown = values.get(ad.id)
-            suggested = shown is None and ad.id in self._suggestions
-            ed.set_value(self._suggestions[ad.id] if suggested else shown)
+            ed.set_value(self._suggestions[ad.id] if suggested else self._values.get(ad.id))
             ed.set_suggested(suggested)
             ed.blockSignals(False)
-            self._errors[ad.id].hide()
+            error = page.errors[ad.id]
+            if not error.isHidden():
+                error.hide()
 
-    def _rebuild(self, defs: tuple[AttributeDef, ...]) -> None:
-        while self._layout.rowCount():
-            self._layout.removeRow(0)
-        self._editors.clear()
-        self._errors.clear()
-        self._defs = defs
-        previous: QWidget | None = None
-        for ad in defs:
-            ed = make_editor(ad)
-            if ad.type == "actor" and self._actor_names:
-                self._set_completer(ed)
-            label = QLabel(ad.label)
-            if ad.definition:
-                label.setToolTip(ad.definition)
-                ed.setToolTip(ad.definition)
-            error = QLabel()
-            error.setStyleSheet(_ERROR)
-            error.setWordWrap(True)
-            error.hide()
-            box = QWidget()
-            bl = QVBoxLayout(box)
-            bl.setContentsMargins(0, 0, 0, 0)
-            bl.setSpacing(1)
-            bl.addWidget(ed)
-            bl.addWidget(error)
-            self._layout.addRow(label, box)
-            label.setBuddy(ed.focus_widget())
-            ed.committed.connect(lambda a=ad.id: self._commit(a))
-            ed.edited.connect(lambda a=ad.id: self._validate(a))
-            for w in ed.fields():
+    def _show_page(self, defs: tuple[AttributeDef, ...]) -> _Page:
+        page = next((p for p in self._pages if p.defs == defs), None)
+        if page is None:
+            page = _Page(defs, self._actor_names)
+            for ed in page.editors.values():
+                ed.committed.connect(partial(self._commit, ed.ad.id))
+                ed.edited.connect(partial(self._edited, ed.ad.id))
+                ed.set_read_only(self._read_only)
+            for w in page.order:
                 w.installEventFilter(self)
-                if previous is not None:
-                    QWidget.setTabOrder(previous, w)
-                previous = w
-            ed.set_read_only(self._read_only)
-            self._editors[ad.id] = ed
-            self._errors[ad.id] = error
+            self._box.insertWidget(0, page)
+            if len(self._pages) >= _MAX_PAGES:
+                old = self._pages.pop(0)
+                self._box.removeWidget(old)
+                old.deleteLater()
+        else:
+            self._pages.remove(page)
+        self._pages.append(page)
+        if self._page is not None and self._page is not page:
+            self._page.hide()
+        page.show()
+        self._page = page
+        return page
 
     def set_actor_names(self, names: Sequence[str]) -> None:
-        self._actor_names = list(names)
-        for ed in self._editors.values():
-            if ed.ad.type == "actor":
-                self._set_completer(ed)
+        """The names the actor fields complete from (case-insensitive, anywhere in the name)."""
+        self._actor_names.setStringList(list(names))
 
-    def _set_completer(self, ed: _Editor) -> None:
-        if isinstance(ed, _LineEditor):
-            comp = QCompleter(self._actor_names, ed)
-            comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            comp.setFilterMode(Qt.MatchFlag.MatchContains)
-            ed.edit.setCompleter(comp)
+    def actor_names(self) -> list[str]:
+        return self._actor_names.stringList()
 
     def set_read_only(self, on: bool) -> None:
+        if on == self._read_only:
+            return
         self._read_only = on
-        for ed in self._editors.values():
-            ed.set_read_only(on)
+        for page in self._pages:
+            for ed in page.editors.values():
+                ed.set_read_only(on)
+
+    def is_read_only(self) -> bool:
+        return self._read_only
+
+    # ------------------------------------------------------------ inspection (tests, window)
+
+    def attribute_ids(self) -> list[str]:
+        return [ad.id for ad in self._page.defs] if self._page else []
+
+    def editor_fields(self, attribute: str) -> list[QWidget]:
+        """The input widgets of one attribute (one, or several for count and place)."""
+        return self._editor(attribute).fields()
+
+    def error_text(self, attribute: str) -> str:
+        """The validation message shown under the field, or ""."""
+        if self._page is None or attribute not in self._page.errors:
+            return ""
+        label = self._page.errors[attribute]
+        return "" if label.isHidden() else label.text()
+
+    def is_suggested(self, attribute: str) -> bool:
+        return attribute in self._suggestions
+
+    def _editor(self, attribute: str) -> _Editor:
+        if self._page is None or attribute not in self._page.editors:
+            raise KeyError(attribute)
+        return self._page.editors[attribute]
 
     # ------------------------------------------------------------ validation and commits
 
-    def _check(self, attribute: str) -> tuple[Any, str | None]:
-        ed = self._editors[attribute]
+    def _read(self, attribute: str) -> tuple[Any, str | None]:
+        ed = self._editor(attribute)
         try:
             value = ed.value()
         except ValueError as exc:
@@ -400,69 +572,125 @@ class AttributeForm(QWidget):
             return None, None
         return value, ed.ad.check(value)
 
-    def _validate(self, attribute: str) -> bool:
-        ed = self._editors[attribute]
-        if ed.suggested:
-            ed.set_suggested(False)  # editing replaces the suggestion
-            self._suggestions.pop(attribute, None)
-        _, problem = self._check(attribute)
-        error = self._errors[attribute]
+    def _show_problem(self, attribute: str, problem: str | None) -> None:
+        assert self._page is not None
+        error = self._page.errors[attribute]
         if problem:
-            error.setText(problem)
+            if error.text() != problem:
+                error.setText(problem)
             error.show()
-        else:
+        elif not error.isHidden():
             error.hide()
-        return problem is None
+
+    def _edited(self, attribute: str) -> None:
+        ed = self._editor(attribute)
+        if ed.suggested:  # editing replaces the suggestion
+            ed.set_suggested(False)
+            self._suggestions.pop(attribute, None)
+        self._show_problem(attribute, self._read(attribute)[1])
 
     def _commit(self, attribute: str) -> None:
-        ed = self._editors[attribute]
-        if ed.suggested:
-            return  # a suggestion is committed only by accept_suggestions()
-        if not self._validate(attribute):
+        ed = self._editor(attribute)
+        if self._read_only or ed.suggested:
+            return  # a suggestion is stored only by accept_suggestions()
+        value, problem = self._read(attribute)
+        self._show_problem(attribute, problem)
+        if problem:
             return
-        value, _ = self._check(attribute)
-        if value != self._values.get(attribute):
+        old = self._values.get(attribute)
+        if _same(value, old) or (value is None and old is None):
+            return
+        if value is None:
+            self._values.pop(attribute, None)
+        else:
             self._values[attribute] = value
-            self.attribute_changed.emit(attribute, value)
-
-    def error_text(self, attribute: str) -> str:
-        label = self._errors.get(attribute)
-        return label.text() if label is not None and not label.isHidden() else ""
-
-    def editor(self, attribute: str) -> _Editor:
-        return self._editors[attribute]
+            ed.blockSignals(True)
+            ed.set_value(value)  # normalized: "ml" -> "ML", "1,200" -> "1200"
+            ed.blockSignals(False)
+        self.attribute_changed.emit(attribute, value)
 
     # ------------------------------------------------------------ suggestions
 
     def has_suggestions(self) -> bool:
-        return any(self._editors[k].suggested for k in self._suggestions if k in self._editors)
+        return bool(self._suggestions)
 
-    def accept_suggestions(self) -> None:
-        accepted = {}
-        for attribute, value in list(self._suggestions.items()):
-            ed = self._editors.get(attribute)
-            if ed is None or not ed.suggested:
-                continue
-            ed.set_suggested(False)
+    def accept_suggestions(self) -> dict[str, Any]:
+        """Store every suggestion shown; returns them. Emits nothing if read-only."""
+        if self._read_only or not self._suggestions or self._page is None:
+            return {}
+        accepted = dict(self._suggestions)
+        self._suggestions = {}
+        for attribute, value in accepted.items():
+            self._page.editors[attribute].set_suggested(False)
             self._values[attribute] = value
-            accepted[attribute] = value
-        self._suggestions.clear()
-        if accepted:
+        batch = QMetaMethod.fromSignal(self.suggestions_accepted)
+        if self.isSignalConnected(batch):
             self.suggestions_accepted.emit(accepted)
+        else:
+            for attribute, value in accepted.items():
+                self.attribute_changed.emit(attribute, value)
+        return accepted
 
     # ------------------------------------------------------------ keyboard
 
     def focus_first(self) -> None:
-        if self._defs:
-            self._editors[self._defs[0].id].focus_widget().setFocus(Qt.FocusReason.TabFocusReason)
+        """Keyboard focus to the first editor (Tab / Shift+Tab then walk them in order)."""
+        if self._page is not None and self._page.order:
+            self._page.order[0].setFocus(Qt.FocusReason.TabFocusReason)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if event.key() == Qt.Key.Key_Escape:
-                self.escape_pressed.emit()
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return self._key(obj, event) or super().eventFilter(obj, event)
+        if kind == QEvent.Type.ShortcutOverride:
+            if isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
+                event.accept()  # Escape is ours even if the window binds it
                 return True
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.has_suggestions():
-                self.accept_suggestions()
-                return True
+        elif kind == QEvent.Type.FocusIn:
+            if isinstance(obj, QLineEdit) and obj.property(_ATTR) in self._suggestions:
+                obj.selectAll()  # typing replaces the suggestion; arrows keep it to adjust
+        elif self._read_only and isinstance(obj, QComboBox) and kind in (
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonDblClick,
+            QEvent.Type.Wheel,
+        ):
+            return True
         return super().eventFilter(obj, event)
+
+    def _key(self, obj: QObject, event: QKeyEvent) -> bool:
+        """Handle a key pressed in one of the fields; True if it was used here."""
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and obj.property(_ATTR) in self._suggestions:
+            self.accept_suggestions()
+            return True
+        if not isinstance(obj, QComboBox):
+            return False
+        if self._read_only:
+            return key not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        mods = event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+        plain = mods == Qt.KeyboardModifier.NoModifier
+        interval = QApplication.keyboardInputInterval() / 1000
+        if key == Qt.Key.Key_Space and plain and time.monotonic() - self._typed_at < interval:
+            # a space inside type-ahead ("at m" for "at most") searches, not opens the list
+            self._typed_at = time.monotonic()
+            self._search(obj, " ")
+            return True
+        if plain and event.text()[:1].isprintable() and event.text().strip():
+            self._typed_at = time.monotonic()  # QComboBox does the search itself
+        return False
+
+    @staticmethod
+    def _search(combo: QComboBox, text: str) -> None:
+        view = combo.view()
+        current = combo.model().index(combo.currentIndex(), combo.modelColumn())
+        view.setCurrentIndex(current)
+        view.keyboardSearch(text)
+        row = view.currentIndex().row()
+        if row >= 0 and row != current.row():
+            combo.setCurrentIndex(row)
+            combo.activated.emit(row)
