@@ -6,9 +6,7 @@ Exit status 0 only when everything asked for succeeded; every failure names the 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from annotator import __version__
 from annotator.core.codebook import CodebookError, load_codebook
 from annotator.core.commands import CommandError
 from annotator.core.db import DatabaseOpenError
+from annotator.core.io.atomic import atomic_text_file
 from annotator.core.io.importer import FileResult
 from annotator.core.project import Project, ProjectError
 
@@ -223,17 +222,11 @@ def _export(project: Project, args: argparse.Namespace) -> int:
         print(f"exported {n} report(s)", file=sys.stderr)
         return 0
     out = Path(args.out)
-    if out.parent and not out.parent.exists():
-        return _fail(f"{out}: the folder {out.parent} does not exist")
-    # write beside the target, then rename: a failed export never leaves a half-written file
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with atomic_text_file(out) as fh:  # a failed export never leaves a half-written file
             n = project.export_jsonl(fh, coders)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except FileNotFoundError as exc:
+        return _fail(str(exc))
     print(f"{out}: exported {n} report(s)")
     return 0
 

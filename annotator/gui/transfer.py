@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from annotator.core.io.atomic import atomic_text_file
 from annotator.core.io.importer import FileResult
 from annotator.core.project import Project
 
@@ -61,12 +60,6 @@ def choose_and_export_jsonl(parent: QWidget, project: Project, coders: list[str]
     if not path:
         return None
     out = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            n = project.export_jsonl(fh, coders)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_text_file(out) as fh:
+        n = project.export_jsonl(fh, coders)
     return f"{out}: exported {n} report(s)"
