@@ -4,10 +4,35 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Found", "fold"]
+__all__ = ["Found", "IntervalSet", "fold"]
+
+
+class IntervalSet:
+    """Half-open intervals merged into disjoint runs, with an O(log n) overlap test."""
+
+    def __init__(self, intervals: Iterable[tuple[int, int]] = ()) -> None:
+        runs: list[list[int]] = []
+        for s, e in sorted(intervals):
+            if e <= s:
+                continue
+            if runs and s <= runs[-1][1]:
+                runs[-1][1] = max(runs[-1][1], e)
+            else:
+                runs.append([s, e])
+        self._starts = [r[0] for r in runs]
+        self._ends = [r[1] for r in runs]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self._starts, start) - 1
+        if i >= 0 and self._ends[i] > start:
+            return True
+        j = i + 1
+        return j < len(self._starts) and self._starts[j] < end
 
 
 @dataclass(frozen=True)

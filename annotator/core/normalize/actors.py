@@ -78,6 +78,9 @@ def _is_acronym(name: str) -> bool:
     return bool(letters) and len(letters) <= 6 and all(c.isupper() for c in letters)
 
 
+_TOKENS = re.compile(r"\s+|\S+")
+
+
 def fold_with_map(text: str) -> tuple[str, list[int]]:
     """``fold(text)`` one character at a time, with the original index of each folded char.
 
@@ -85,19 +88,20 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     """
     out: list[str] = []
     index: list[int] = []
-    prev_space = False
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if not prev_space:
-                out.append(" ")
-                index.append(i)
-            prev_space = True
-            continue
-        prev_space = False
-        f = ch.lower() if ch.isascii() and ch not in "`_" else fold(ch)
-        for c in f:
-            out.append(c)
-            index.append(i)
+    # token by token: ASCII words (nearly all of an English report) fold with one lower()
+    for m in _TOKENS.finditer(text):
+        start, chunk = m.start(), m.group()
+        if chunk[0].isspace():
+            out.append(" ")
+            index.append(start)
+        elif chunk.isascii() and "`" not in chunk and "_" not in chunk:
+            out.append(chunk.lower())
+            index.extend(range(start, start + len(chunk)))
+        else:
+            for i, ch in enumerate(chunk, start):
+                f = ch.lower() if ch.isascii() and ch not in "`_" else fold(ch)
+                out.append(f)
+                index.extend([i] * len(f))
     return "".join(out), index
 
 

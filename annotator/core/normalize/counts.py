@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ._common import Found
+from ._common import Found, IntervalSet
 from ._numbers import NUMBER_RE, parse_number
 
 __all__ = [
@@ -257,8 +257,11 @@ _CLAUSE_END = re.compile(r"[.;!?\n()]|\s(?:while|whereas|but)\s|,\s*(?:which|who
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     """Bounds of the sentence-ish stretch around text[start:end]."""
-    left = 0
-    for m in _CLAUSE_END.finditer(text, 0, start):
+    # look back a bounded stretch only: scanning from the start of the text for every number
+    # made a long report quadratic
+    window = max(0, start - 600)
+    left = window
+    for m in _CLAUSE_END.finditer(text, window, start):
         # a dot between digits ("1.200") or in an abbreviation is no sentence end
         if m.group(0) == "." and m.start() > 0 and text[m.start() - 1].isdigit() and (
             m.end() < len(text) and text[m.end()].isdigit()
@@ -391,14 +394,14 @@ def find_counts(
 
         # any reference date will do: only the spans matter ("3 December" is no count)
         exclude = [(f.start, f.end) for f in find_dates(text, _ANY_DAY)]
-    blocked = sorted(exclude)
+    blocked = IntervalSet(exclude)
     out: list[Found] = []
     for m in _COUNT_RE.finditer(text):
         parsed = _parse_match(m, table)
         if parsed is None:
             continue
         start, end = parsed.start, parsed.end
-        if any(s < end and start < e for s, e in blocked):
+        if blocked.overlaps(start, end):
             continue
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "/:-."):
             continue

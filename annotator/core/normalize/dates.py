@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Any
 
@@ -53,8 +54,13 @@ def _candidates(text: str, ctx: Ctx) -> Iterator[Cand]:
 def _choose(cands: list[Cand]) -> list[Cand]:
     """Non-overlapping candidates, longer ones first, then earlier ones."""
     chosen: list[Cand] = []
+    taken: list[tuple[int, int]] = []  # chosen intervals, sorted by start (they never overlap)
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
-        if all(c.end <= o.start or c.start >= o.end for o in chosen):
+        i = bisect_left(taken, (c.start, -1))
+        left_ok = i == 0 or taken[i - 1][1] <= c.start
+        right_ok = i == len(taken) or taken[i][0] >= c.end
+        if left_ok and right_ok:
+            taken.insert(i, (c.start, c.end))
             chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
 
@@ -127,9 +133,12 @@ _RULES_OTHER = re.compile(r"\b(?:day|week)s?\b", re.IGNORECASE)
 
 def _candidates_other(text: str, chosen: list[Cand], ctx: Ctx) -> Iterator[Cand]:
     name, rx, handler = next(r for r in RULES if r[0] == "other_rel")
+    days = sorted((c.end, k) for k, c in enumerate(chosen) if c.values[0].granularity == "day")
+    ends = [e for e, _ in days]
     for m in rx.finditer(text):
-        before = [c for c in chosen if c.end <= m.start() and c.values[0].granularity == "day"]
-        other = before[-1].values[0].start if before else ctx.other
+        i = bisect_right(ends, m.start())
+        before_day = chosen[days[i - 1][1]] if i else None
+        other = before_day.values[0].start if before_day is not None else ctx.other
         if other is None:
             continue
         cand = handler(m, Ctx(ctx.reference, ctx.day_first, other))

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._common import IntervalSet
 from .actors import ActorList
 from .counts import find_counts, normalize_count
 from .dates import find_dates, normalize_date
@@ -154,6 +155,7 @@ def _find_locations(
 ) -> list[Suggestion]:
     if gazetteer is None and project_places is None:
         return []
+    blocked_set = IntervalSet(blocked)
     accepted: list[tuple[int, int, str, list[PlaceCandidate]]] = []
     last_end = -1
     last_prev = ""
@@ -176,7 +178,7 @@ def _find_locations(
                     continue
                 type_m = _TYPE_AFTER.match(text[e:e + 20])
                 name_end = e + type_m.end() if type_m else e
-                if any(bs < name_end and s < be for bs, be in blocked):
+                if blocked_set.overlaps(s, name_end):
                     continue
                 cands = _lookup(text[s:name_end], gazetteer, project_places, None)
                 if not cands and type_m:
