@@ -58,7 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
     ex = sub.add_parser("export", help="export the coded dataset")
-    ex.add_argument("--format", default="jsonl", choices=["jsonl"], help="output format")
+    ex.add_argument("--format", choices=["jsonl", "csv", "xlsx"], default="jsonl",
+                    help="jsonl: the interchange format; csv: a folder of tables; xlsx: one workbook")
+    ex.add_argument("--profile", choices=["native", "acled", "gtd", "ucdp"], default="native",
+                    help="column profile of the claims table (csv, xlsx)")
+    ex.add_argument("--raw", action="store_true",
+                    help="write cells starting with = + - @ as they are (unsafe in spreadsheets)")
     ex.add_argument("--out", required=True, metavar="FILE", help="output file ('-' for stdout)")
     ex.add_argument(
         "--coder",
@@ -217,6 +222,33 @@ def _import(project: Project, args: argparse.Namespace) -> int:
 
 def _export(project: Project, args: argparse.Namespace) -> int:
     coders = args.coder
+    if args.format in ("csv", "xlsx"):
+        from annotator.core.io import spreadsheet
+
+        if args.out == "-":
+            return _fail(f"--format {args.format} needs --out PATH")
+        out = Path(args.out)
+        records = project.iter_export(coders)
+
+        def progress(done: int) -> bool:
+            if sys.stderr.isatty():
+                print(f"\r{done} report(s)", end="", file=sys.stderr, flush=True)
+            return True
+
+        try:
+            if args.format == "csv":
+                counts = spreadsheet.write_csv(records, project.codebook, out, args.profile, args.raw, progress)
+            else:
+                if not out.parent.is_dir():
+                    return _fail(f"{out}: the folder {out.parent} does not exist")
+                counts = spreadsheet.write_xlsx(records, project.codebook, out, args.profile, args.raw, progress)
+        except KeyboardInterrupt:
+            return _fail("export cancelled; nothing was written")
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        print(f"{out}: " + ", ".join(f"{n} {name} row(s)" for name, n in counts.items())
+              + f" ({args.profile} claims)")
+        return 0
     if args.out == "-":
         n = project.export_jsonl(sys.stdout, coders)
         print(f"exported {n} report(s)", file=sys.stderr)

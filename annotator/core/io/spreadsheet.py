@@ -1,0 +1,436 @@
+"""The coded dataset as tables: CSV files or one Excel workbook, with column profiles for claims.
+
+Tables: ``claims`` (one row per claim), ``spans`` (one row per span), ``reports`` and
+``codebook``. The claims table has the profiles ``native``, ``acled``, ``gtd`` and ``ucdp``, each
+mapped as docs/export-formats.md says. Records are streamed from the interchange export.
+
+Spreadsheet safety: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return is written so that Excel and LibreOffice show it as text (a leading apostrophe in CSV;
+an explicit string cell in xlsx) unless ``raw`` is set.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from annotator.core.codebook import NOT_REPORTED, Codebook
+from annotator.core.summary import span_value
+
+__all__ = ["PROFILES", "Cancelled", "claim_rows", "safe_text", "write_csv", "write_xlsx"]
+
+PROFILES = ("native", "acled", "gtd", "ucdp")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+Progress = Callable[[int], bool]
+
+
+class Cancelled(Exception):
+    """The export was cancelled; nothing was written under the target name."""
+
+
+def safe_text(value: Any, raw: bool = False) -> Any:
+    """A text cell that a spreadsheet would run as a formula, made inert (apostrophe prefix)."""
+    if raw or not isinstance(value, str) or not value.startswith(_DANGEROUS):
+        return value
+    return "'" + value
+
+
+# ------------------------------------------------------------------ rows
+
+
+def _date_bounds(value: str | None) -> tuple[dt.date | None, dt.date | None]:
+    if not value:
+        return None, None
+    parts = value.split("/")
+
+    def one(p: str, end: bool) -> dt.date | None:
+        p = p.rstrip("~?%")
+        if not p or p == "..":
+            return None
+        bits = [int(x) for x in p.split("-")]
+        if len(bits) == 3:
+            return dt.date(*bits)
+        if len(bits) == 2:
+            if end:
+                nxt = dt.date(bits[0] + bits[1] // 12, bits[1] % 12 + 1, 1)
+                return nxt - dt.timedelta(days=1)
+            return dt.date(bits[0], bits[1], 1)
+        return dt.date(bits[0], 12, 31) if end else dt.date(bits[0], 1, 1)
+
+    try:
+        return one(parts[0], False), one(parts[-1], True)
+    except (ValueError, IndexError):
+        return None, None
+
+
+class _Claim:
+    """One claim with its slots resolved to the coder's spans."""
+
+    def __init__(self, record: Mapping[str, Any], ann: Mapping[str, Any], claim: Mapping[str, Any]):
+        self.report = record["report"]
+        self.coder = ann["coder"]
+        self.claim = claim
+        self.spans = {s["id"]: s for s in ann.get("spans", [])}
+
+    def slot(self, name: str) -> list[dict[str, Any]] | str:
+        value = self.claim.get("slots", {}).get(name)
+        if value == NOT_REPORTED:
+            return NOT_REPORTED
+        return [self.spans[s] for s in value or () if s in self.spans]
+
+    def values(self, name: str) -> list[str]:
+        got = self.slot(name)
+        return [] if isinstance(got, str) else [span_value(_SpanView(s)) for s in got]
+
+    def first_attrs(self, name: str) -> dict[str, Any]:
+        got = self.slot(name)
+        return {} if isinstance(got, str) or not got else dict(got[0].get("attributes") or {})
+
+    def counts(self) -> list[dict[str, Any]]:
+        got = self.slot("casualties") or self.slot("counts")
+        return [] if isinstance(got, str) else [dict(s.get("attributes") or {}) for s in got]
+
+    def quotes(self) -> str:
+        parts = []
+        for name, value in self.claim.get("slots", {}).items():
+            if value == NOT_REPORTED:
+                parts.append(f"{name}: not reported")
+                continue
+            for sid in value:
+                s = self.spans.get(sid)
+                if s is not None:
+                    parts.append(f"{name}: \u201c{s['text']}\u201d [{s['start']}-{s['end']}]")
+        return "; ".join(parts)
+
+
+class _SpanView:
+    def __init__(self, s: Mapping[str, Any]) -> None:
+        self.type, self.text, self.attributes = s["type"], s["text"], dict(s.get("attributes") or {})
+
+
+def _base(c: _Claim) -> dict[str, Any]:
+    r = c.report
+    return {"report_id": r["id"], "report_title": r.get("title", ""), "published": _as_date(r.get("published")),
+            "coder": c.coder, "claim_id": c.claim["id"], "claim_type": c.claim["type"]}
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _native(c: _Claim, cb: Codebook) -> dict[str, Any]:
+    row = _base(c)
+    ct = cb.claim_type(c.claim["type"])
+    for ad in ct.attributes if ct else ():
+        row[ad.id] = c.claim.get("attributes", {}).get(ad.id)
+    for sd in ct.slots if ct else ():
+        got = c.slot(sd.id)
+        if got == NOT_REPORTED:
+            row[sd.id] = "not reported"
+            continue
+        row[sd.id] = " | ".join(c.values(sd.id))
+        if sd.id == "date" and got:
+            lo, hi = _date_bounds(c.first_attrs("date").get("value"))
+            row["date_start"], row["date_end"] = lo, hi
+        if sd.accepts == ("casualty_count",):
+            best = [a.get("count", {}).get("best") for a in c.counts()]
+            row[f"{sd.id}_best_total"] = sum(b for b in best if isinstance(b, int)) if best else None
+    row["evidence"] = c.quotes()
+    return row
+
+
+_TIME_PRECISION = {"day": 1, "week": 2}  # month, season, year -> 3
+_GEO_PRECISION = {"site": 1, "place": 1, "near_place": 2, "admin3": 2, "admin2": 2}  # else 3
+
+
+def _acled(c: _Claim, cb: Codebook) -> dict[str, Any]:
+    date = c.first_attrs("date")
+    place = c.first_attrs("location").get("place") or {}
+    loc = c.first_attrs("location")
+    lo, _ = _date_bounds(date.get("value"))
+    fatalities = 0
+    notes = []
+    for a in c.counts():
+        best = (a.get("count") or {}).get("best")
+        status = a.get("status")
+        if best is None:
+            continue
+        if status in ("killed", "executed") and a.get("unit", "persons") == "persons":
+            fatalities += best
+        else:
+            notes.append(f"{best} {str(status or 'unspecified').replace('_', ' ')}")
+    return {
+        **_base(c),
+        "event_date": lo,
+        "time_precision": _TIME_PRECISION.get(date.get("granularity", ""), 3) if date else None,
+        "event_type": c.claim.get("attributes", {}).get("event_type"),
+        "actor1": " | ".join(c.values("perpetrator")),
+        "actor2": " | ".join(c.values("target")),
+        "country": place.get("country"),
+        "admin1": place.get("admin1"),
+        "admin2": place.get("admin2"),
+        "location": place.get("name"),
+        "latitude": round(place["lat"], 4) if place.get("lat") is not None else None,
+        "longitude": round(place["lon"], 4) if place.get("lon") is not None else None,
+        "geo_precision": _GEO_PRECISION.get(loc.get("precision", ""), 3) if loc else None,
+        "source": " | ".join(c.values("reported_by")),
+        "notes": "; ".join(notes + [c.quotes()]),
+        "fatalities": fatalities,
+    }
+
+
+def _gtd(c: _Claim, cb: Codebook) -> dict[str, Any]:
+    date = c.first_attrs("date")
+    lo, hi = _date_bounds(date.get("value"))
+    gran = date.get("granularity")
+    place = c.first_attrs("location").get("place") or {}
+    nkill = nwound = 0
+    for a in c.counts():
+        best = (a.get("count") or {}).get("best") or 0
+        if a.get("status") in ("killed", "executed"):
+            nkill += best
+        elif a.get("status") == "wounded":
+            nwound += best
+    stance = c.claim.get("attributes", {}).get("stance")
+    groups = c.values("perpetrator")
+    return {
+        **_base(c),
+        "iyear": lo.year if lo else 0,
+        "imonth": lo.month if lo and gran in ("day", "week", "month") else 0,
+        "iday": lo.day if lo and gran == "day" else 0,
+        "approxdate": date.get("value") if gran not in (None, "day") else None,
+        "country": place.get("country"),
+        "provstate": place.get("admin1"),
+        "city": place.get("name"),
+        "gname": groups[0] if groups else None,
+        "gname2": groups[1] if len(groups) > 1 else None,
+        "gname3": groups[2] if len(groups) > 2 else None,
+        "claimed": 1 if stance == "claimed_responsibility" else 0,
+        "nkill": nkill,
+        "nwound": nwound,
+        "date_end": hi if hi != lo else None,
+        "summary": c.quotes(),
+    }
+
+
+def _ucdp(c: _Claim, cb: Codebook) -> dict[str, Any]:
+    date = c.first_attrs("date")
+    lo, hi = _date_bounds(date.get("value"))
+    low = best = high = 0
+    for a in c.counts():
+        if a.get("status") not in ("killed", "executed"):
+            continue
+        n = a.get("count") or {}
+        given = [int(v) for v in (n.get("best"), n.get("low"), n.get("high")) if isinstance(v, int)]
+        b = given[0] if given else 0
+        lo_v, hi_v = n.get("low"), n.get("high")
+        best += b
+        low += lo_v if isinstance(lo_v, int) else b
+        high += hi_v if isinstance(hi_v, int) else b
+    prec = {"day": 1, "week": 3, "month": 4, "season": 4, "year": 5}.get(date.get("granularity", ""), 5)
+    return {
+        **_base(c),
+        "date_start": lo,
+        "date_end": hi,
+        "date_prec": prec if date else None,
+        "side_a": " | ".join(c.values("perpetrator")),
+        "side_b": " | ".join(c.values("target")),
+        "where": " | ".join(c.values("location")),
+        "low": low,
+        "best": best,
+        "high": high,
+        "source_original": " | ".join(c.values("claimant") + c.values("reported_by")),
+        "source_text": c.quotes(),
+    }
+
+
+_PROFILE_FN = {"native": _native, "acled": _acled, "gtd": _gtd, "ucdp": _ucdp}
+
+
+def claim_rows(records: Iterable[Mapping[str, Any]], codebook: Codebook, profile: str = "native") -> Iterator[dict[str, Any]]:
+    """One row per claim; aggregate claims are no event rows in the acled, gtd and ucdp profiles."""
+    fn = _PROFILE_FN[profile]
+    for record in records:
+        for ann in record.get("annotations", []):
+            for claim in ann.get("claims", []):
+                if profile != "native" and claim["type"] == "aggregate":
+                    continue
+                yield fn(_Claim(record, ann, claim), codebook)
+
+
+def span_rows(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    for record in records:
+        r = record["report"]
+        for ann in record.get("annotations", []):
+            for s in ann.get("spans", []):
+                row: dict[str, Any] = {"report_id": r["id"], "coder": ann["coder"], "span_id": s["id"],
+                                       "type": s["type"], "start": s["start"], "end": s["end"], "text": s["text"]}
+                for k, v in (s.get("attributes") or {}).items():
+                    if k == "count":
+                        for part in ("low", "best", "high"):
+                            row[f"count_{part}"] = (v or {}).get(part)
+                    elif isinstance(v, dict):
+                        for part in ("name", "country", "admin1", "admin2", "lat", "lon"):
+                            row[f"{k}_{part}"] = v.get(part)
+                    elif k == "value" and s["type"] == "date":
+                        row["value"] = v
+                        lo, hi = _date_bounds(v)
+                        row["date_start"], row["date_end"] = lo, hi
+                    else:
+                        row[k] = v
+                yield row
+
+
+def report_rows(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    for record in records:
+        r = record["report"]
+        yield {"report_id": r["id"], "title": r.get("title", ""), "published": _as_date(r.get("published")),
+               "source": r.get("source"), "url": r.get("url"), "language": r.get("language"),
+               "characters": len(r["text"]),
+               "coders": " | ".join(f"{a['coder']}: {a.get('status', 'todo')}" for a in record.get("annotations", []))}
+
+
+def codebook_rows(codebook: Codebook) -> Iterator[dict[str, Any]]:
+    for st in codebook.span_types:
+        yield {"kind": "span type", "id": st.id, "label": st.label, "key": st.hotkey, "of": None,
+               "type": None, "level": None, "values": None, "definition": st.definition}
+        for ad in st.attributes:
+            yield {"kind": "attribute", "id": ad.id, "label": ad.label, "key": None, "of": st.id,
+                   "type": ad.type, "level": ad.level, "values": " | ".join(ad.values or ()),
+                   "definition": ad.definition}
+    for ct in codebook.claim_types:
+        yield {"kind": "claim type", "id": ct.id, "label": ct.label, "key": ct.hotkey, "of": None,
+               "type": None, "level": None, "values": None, "definition": ct.definition}
+        for sd in ct.slots:
+            card = f"{sd.min}..{'n' if sd.max is None else sd.max}"
+            yield {"kind": "slot", "id": sd.id, "label": sd.label, "key": sd.hotkey, "of": ct.id,
+                   "type": " | ".join(sd.accepts), "level": card, "values": None, "definition": sd.definition}
+        for ad in ct.attributes:
+            yield {"kind": "claim attribute", "id": ad.id, "label": ad.label, "key": None, "of": ct.id,
+                   "type": ad.type, "level": ad.level, "values": " | ".join(ad.values or ()),
+                   "definition": ad.definition}
+
+
+# ------------------------------------------------------------------ writers
+
+
+def _tables(records: Iterable[Mapping[str, Any]], codebook: Codebook, profile: str,
+            progress: Progress | None) -> dict[str, list[dict[str, Any]]]:
+    """The four tables. Rows are collected per table (a row is small; the report texts are not
+    kept), so that each table's columns are known before its header is written."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile '{profile}'; use one of {', '.join(PROFILES)}")
+    tables: dict[str, list[dict[str, Any]]] = {"claims": [], "spans": [], "reports": []}
+    done = 0
+    for record in records:
+        tables["claims"].extend(claim_rows([record], codebook, profile))
+        tables["spans"].extend(span_rows([record]))
+        tables["reports"].extend(report_rows([record]))
+        done += 1
+        if progress is not None and progress(done) is False:
+            raise Cancelled(f"cancelled after {done} report(s)")
+    tables["codebook"] = list(codebook_rows(codebook))
+    return tables
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[str]:
+    cols: list[str] = []
+    seen: set[str] = set()
+    for row in rows:
+        for k in row:
+            if k not in seen:
+                seen.add(k)
+                cols.append(k)
+    return cols or ["empty"]
+
+
+def _csv_value(v: Any, raw: bool) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return safe_text(v, raw)
+
+
+def write_csv(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir: Path,
+              profile: str = "native", raw: bool = False, progress: Progress | None = None) -> dict[str, int]:
+    """claims.csv, spans.csv, reports.csv and codebook.csv in ``out_dir`` (UTF-8 with BOM).
+
+    Each file is written under a temporary name and moved into place at the end."""
+    tables = _tables(records, codebook, profile, progress)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[tuple[str, Path]] = []
+    try:
+        for name, rows in tables.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
+            written.append((tmp, out_dir / f"{name}.csv"))
+            cols = _columns(rows)
+            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(cols)
+                for row in rows:
+                    w.writerow([_csv_value(row.get(c), raw) for c in cols])
+        for tmp, final in written:
+            os.replace(tmp, final)
+    except BaseException:
+        for tmp, _ in written:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return {name: len(rows) for name, rows in tables.items()}
+
+
+def write_xlsx(records: Iterable[Mapping[str, Any]], codebook: Codebook, path: Path,
+               profile: str = "native", raw: bool = False, progress: Progress | None = None) -> dict[str, int]:
+    """One workbook, a sheet per table: typed cells, frozen header, filters."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    tables = _tables(records, codebook, profile, progress)
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for name, rows in tables.items():
+        ws = wb.create_sheet(name)
+        cols = _columns(rows)
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(1, len(rows) + 1)}"
+        header = []
+        for c in cols:
+            cell = WriteOnlyCell(ws, value=c)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in rows:
+            cells = []
+            for c in cols:
+                v = row.get(c)
+                if isinstance(v, str) and v.startswith(_DANGEROUS) and not raw:
+                    cell = WriteOnlyCell(ws, value=v)
+                    cell.data_type = "s"  # a string, never a formula
+                    cell.quotePrefix = True
+                    cells.append(cell)
+                else:
+                    cells.append(v)
+            ws.append(cells)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return {name: len(rows) for name, rows in tables.items()}
