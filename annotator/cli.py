@@ -91,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     v.add_argument("file", type=Path)
     cbs.add_parser("show", help="print the project's codebook (JSON)")
+    cd = cbs.add_parser("doc", help="the project's codebook (or FILE) as a coder's manual")
+    cd.add_argument("file", type=Path, nargs="?", help="a codebook file instead of the project's")
+    cd.add_argument("--format", choices=["md", "html"], default="md")
+    cd.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (default: stdout)")
 
     sg = sub.add_parser(
         "suggest",
@@ -148,6 +152,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _gui(args)
     if args.command == "codebook" and args.codebook_command == "validate":
         return _codebook_validate(args.file)
+    if args.command == "codebook" and args.codebook_command == "doc" and args.file:
+        return _codebook_doc(load_codebook(args.file), args)
     if args.command == "init":
         return _init(args)
     if args.command == "suggest":
@@ -301,7 +307,24 @@ def _coders(project: Project, args: argparse.Namespace) -> int:
 
 
 def _codebook_show(project: Project, args: argparse.Namespace) -> int:
+    if args.codebook_command == "doc":
+        return _codebook_doc(project.codebook, args)
     print(project.codebook.to_json())
+    return 0
+
+
+def _codebook_doc(codebook: object, args: argparse.Namespace) -> int:
+    from annotator.core.codebook import Codebook
+    from annotator.core.io.codebook_manual import codebook_manual
+
+    assert isinstance(codebook, Codebook)
+    text = codebook_manual(codebook, args.format)
+    if args.out:
+        with atomic_text_file(args.out) as fh:
+            fh.write(text)
+        print(f"{args.out}: codebook manual written")
+    else:
+        sys.stdout.write(text)
     return 0
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import Codebook
+from annotator.core.io.documents import DOCUMENT_SUFFIXES, read_document
 from annotator.core.io.interchange import iter_records, store_record
 from annotator.core.io.textfile import ImportProblem, TextDocument, read_text_file, text_sha256
 from annotator.core.models import report_t, utcnow
@@ -71,7 +72,7 @@ def _expand(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """(file, named explicitly) for every path; directories recursively, sorted, hidden skipped."""
     for path in paths:
         if path.is_dir():
-            wanted = TEXT_SUFFIXES | JSONL_SUFFIXES
+            wanted = TEXT_SUFFIXES | JSONL_SUFFIXES | DOCUMENT_SUFFIXES
             found: list[tuple[str, Path]] = []
             for folder, dirs, files in os.walk(path):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -217,9 +218,9 @@ def import_paths(
         elif suffix in JSONL_SUFFIXES:
             flush()
             report(_import_jsonl(engine, path, codebook, codebook_id))
-        elif suffix in TEXT_SUFFIXES or explicit:
+        elif suffix in TEXT_SUFFIXES or suffix in DOCUMENT_SUFFIXES or explicit:
             try:
-                doc = read_text_file(path)
+                doc = read_document(path) if suffix in DOCUMENT_SUFFIXES else read_text_file(path)
             except ImportProblem as exc:
                 report(FileResult(str(path), False, f"error: {exc}", line=exc.line))
                 continue

@@ -1,0 +1,148 @@
+"""Reports that arrive as web pages, PDFs or Word files: their text, title and published date.
+
+HTML: the main text without scripts, styles, navigation, headers, footers, asides and forms
+(the standard library's parser; nothing is run or fetched). PDF: the text layer (pypdf); a PDF
+without one (a scan) is refused with a clear message. DOCX: the paragraphs (python-docx).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+from annotator.core.io.textfile import ImportProblem, TextDocument, dateline, normalize_newlines
+
+__all__ = ["DOCUMENT_SUFFIXES", "read_document"]
+
+DOCUMENT_SUFFIXES = {".html", ".htm", ".pdf", ".docx"}
+_SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template",
+         "svg", "button", "iframe"}
+_BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+          "blockquote", "pre", "figcaption", "td", "th", "dd", "dt"}
+
+
+class _MainText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skip = 0
+        self.parts: list[str] = []
+        self.title = ""
+        self.h1 = ""
+        self._in: list[str] = []
+        self.article: list[str] | None = None
+        self._article_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip += 1
+        self._in.append(tag)
+        if tag == "article" and self.article is None:
+            self.article = []
+            self._article_depth = len(self._in)
+        if tag in _BLOCK:
+            self._emit("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP and self.skip:
+            self.skip -= 1
+        if tag in _BLOCK:
+            self._emit("\n")
+        if self._in and self._in[-1] == tag:
+            if tag == "article" and len(self._in) == self._article_depth:
+                self._article_depth = -1  # the first article is closed
+            self._in.pop()
+
+    def handle_data(self, data: str) -> None:
+        current = self._in[-1] if self._in else ""
+        if current == "title":
+            self.title += data
+            return
+        if self.skip:
+            return
+        if current == "h1" and not self.h1:
+            self.h1 = data.strip()
+        self._emit(data)
+
+    def _emit(self, text: str) -> None:
+        self.parts.append(text)
+        if self.article is not None and self._article_depth > 0:
+            self.article.append(text)
+
+
+def _tidy(text: str) -> str:
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in normalize_newlines(text).split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return unicodedata.normalize("NFC", "\n".join(out).strip() + "\n")
+
+
+def _html(path: Path) -> TextDocument:
+    raw = path.read_bytes()
+    m = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", raw[:4000], re.I)
+    encoding = m.group(1).decode("ascii") if m else "utf-8"
+    try:
+        source = raw.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        source = raw.decode("utf-8", errors="replace")
+    parser = _MainText()
+    parser.feed(source)
+    parser.close()
+    body = "".join(parser.article if parser.article and "".join(parser.article).strip() else parser.parts)
+    text = _tidy(body)
+    if not text.strip():
+        raise ImportProblem(path, "no text in the page (only scripts, navigation or images)")
+    title = (parser.h1 or parser.title.strip() or path.stem)[:200]
+    return TextDocument(title, text, encoding, dateline(text))
+
+
+def _pdf(path: Path) -> TextDocument:
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise ImportProblem(path, f"reading PDFs needs pypdf ({exc})") from exc
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, OSError) as exc:
+        raise ImportProblem(path, f"not a readable PDF: {exc}") from exc
+    text = _tidy("\n\n".join(pages))
+    if not text.strip():
+        raise ImportProblem(
+            path, f"the PDF has no text layer ({len(pages)} page(s), a scan?): run OCR first"
+        )
+    meta_title = (reader.metadata.title if reader.metadata else None) or ""
+    first = text.split("\n", 1)[0]
+    return TextDocument((meta_title.strip() or first or path.stem)[:200], text, "pdf", dateline(text))
+
+
+def _docx(path: Path) -> TextDocument:
+    try:
+        import docx
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise ImportProblem(path, f"reading Word files needs python-docx ({exc})") from exc
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises several kinds for broken files
+        raise ImportProblem(path, f"not a readable Word (.docx) file: {exc}") from exc
+    text = _tidy("\n\n".join(p.text for p in document.paragraphs))
+    if not text.strip():
+        raise ImportProblem(path, "the document has no text")
+    title = (document.core_properties.title or text.split("\n", 1)[0] or path.stem)[:200]
+    return TextDocument(title, text, "docx", dateline(text))
+
+
+def read_document(path: Path) -> TextDocument:
+    """Read an HTML, PDF or DOCX report; ImportProblem names the file and the reason."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return _html(path)
+    if suffix == ".pdf":
+        return _pdf(path)
+    if suffix == ".docx":
+        return _docx(path)
+    raise ImportProblem(path, f"not a document type Annotator reads ({suffix})")
