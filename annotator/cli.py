@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
         "--codebook", type=Path, metavar="FILE", help="codebook JSON (default: conflict-events)"
     )
     i.add_argument("--example", action="store_true", help="also import the bundled example report")
+    i.add_argument("--codebook-from-brat", type=Path, metavar="CONF",
+                   help="make the codebook from brat's annotation.conf")
 
     im = sub.add_parser(
         "import", help="import reports (.txt, .md, directories, interchange .jsonl)"
@@ -58,8 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
     ex = sub.add_parser("export", help="export the coded dataset")
-    ex.add_argument("--format", choices=["jsonl", "csv", "xlsx"], default="jsonl",
-                    help="jsonl: the interchange format; csv: a folder of tables; xlsx: one workbook")
+    ex.add_argument("--format", choices=["jsonl", "csv", "xlsx", "brat"], default="jsonl",
+                    help="jsonl: the interchange format; csv: a folder of tables; xlsx: one workbook; "
+                    "brat: a folder of standoff files with annotation.conf")
     ex.add_argument("--profile", choices=["native", "acled", "gtd", "ucdp"], default="native",
                     help="column profile of the claims table (csv, xlsx)")
     ex.add_argument("--raw", action="store_true",
@@ -206,6 +209,12 @@ def _codebook_validate(path: Path) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     codebook = load_codebook(args.codebook) if args.codebook else None
+    if getattr(args, "codebook_from_brat", None):
+        from annotator.core.codebook import parse_codebook
+        from annotator.core.io.brat_format import codebook_from_brat_conf
+
+        conf = args.codebook_from_brat
+        codebook = parse_codebook(codebook_from_brat_conf(conf), str(conf))
     project = Project.open(args.db, codebook=codebook, with_example=args.example)
     try:
         print(f"{project.location}: project ready with codebook {project.codebook.ref}")
@@ -228,6 +237,14 @@ def _import(project: Project, args: argparse.Namespace) -> int:
 
 def _export(project: Project, args: argparse.Namespace) -> int:
     coders = args.coder
+    if args.format == "brat":
+        from annotator.core.io.brat_format import write_brat
+
+        if args.out == "-":
+            return _fail("--format brat needs --out FOLDER")
+        n = write_brat(project.iter_export(coders), project.codebook, Path(args.out))
+        print(f"{args.out}: {n} .ann file(s) and annotation.conf")
+        return 0
     if args.format in ("csv", "xlsx"):
         from annotator.core.io import spreadsheet
 

@@ -7,6 +7,7 @@ batch) because per-file transactions would dominate the time of a 10,000-file im
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -161,6 +162,40 @@ def _free_id(conn: Connection, base: str, taken: set[str]) -> str:
     return candidate
 
 
+def is_brat_folder(path: Path) -> bool:
+    """A folder of brat .ann files (directly, or one sub-folder per annotator)."""
+    return path.is_dir() and (any(path.glob("*.ann")) or any(path.glob("*/*.ann")))
+
+
+def _import_brat(
+    engine: Engine, path: Path, codebook: Codebook, codebook_id: int
+) -> Iterator[FileResult]:
+    """One result per text: each text with all its annotators is stored whole or not at all."""
+    from annotator.core.io.brat_format import read_brat
+    from annotator.core.io.interchange import parse_record
+
+    coder_cache: dict[str, int] = {}
+    for name, line, item in read_brat(path, codebook):
+        where = path / name
+        if isinstance(item, str):
+            yield FileResult(str(name), False, f"error: {name}{f':{line}' if line else ''}: {item}; "
+                             "nothing of this text was stored", line=line)
+            continue
+        for ann in item["annotations"]:
+            ann["codebook"] = codebook.ref
+        try:
+            rec = parse_record(json.dumps(item, ensure_ascii=False), codebook)
+            with engine.begin() as conn:
+                res = store_record(conn, rec, codebook_id, coder_cache)
+        except ValueError as exc:
+            yield FileResult(str(where), False, f"error: {where}: {exc}; nothing of this text was stored")
+            continue
+        yield FileResult(str(where), True,
+                         f"{'added' if res.report_added else 'already present'}, "
+                         f"{len(res.coders_added)} annotator(s): {', '.join(res.coders_added) or '-'}",
+                         int(res.report_added), int(not res.report_added), len(res.coders_added))
+
+
 def _import_jsonl(engine: Engine, path: Path, codebook: Codebook, codebook_id: int) -> FileResult:
     added = existing = annotations = unchanged = 0
     coder_cache: dict[str, int] = {}
@@ -211,7 +246,15 @@ def import_paths(
         with engine.begin() as conn:
             batch.flush(conn, report)
 
-    for path, explicit in _expand(paths):
+    plain: list[Path] = []
+    for path in paths:
+        if is_brat_folder(path):
+            flush()
+            for result in _import_brat(engine, path, codebook, codebook_id):
+                report(result)
+        else:
+            plain.append(path)
+    for path, explicit in _expand(plain):
         suffix = path.suffix.lower()
         if not path.exists():
             report(FileResult(str(path), False, f"error: {path}: no such file or directory"))
