@@ -118,3 +118,38 @@ def test_codebook_manual(tmp_path: Path, capsys) -> None:
     out = tmp_path / "manual.html"
     assert main(["--db", db, "codebook", "doc", "--format", "html", "--out", str(out)]) == 0
     assert out.read_text("utf-8").startswith("<!doctype html>")
+
+
+def test_report_tables_csv_and_xlsx(tmp_path: Path, capsys) -> None:
+    good = tmp_path / "reports.csv"
+    good.write_text("report_id,headline,body,date,link,desk\n"
+                    "a1,Post attacked,\"Gunmen attacked a post near Gao, killing 3.\",2023-12-05,http://x/1,Sahel\n"
+                    "a2,,Second report text.,,,\n", "utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,text,published\nb1,Fine text.,2023-12-01\nb2,Other text.,5 Dec\n", "utf-8")
+    db = str(tmp_path / "p.db")
+    assert main(["--db", db, "import", str(good), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "row 3" in err and "not YYYY-MM-DD" in err
+    p = Project.open(db)
+    reps = {r.external_id: r for r in p.reports()}
+    assert set(reps) == {"a1", "a2"}  # nothing of bad.csv
+    detail = p.report(reps["a1"].id)
+    assert detail.title == "Post attacked" and detail.published == "2023-12-05"
+    assert detail.url == "http://x/1" and detail.meta == {"desk": "Sahel"}
+    assert p.report(reps["a2"].id).title == "Second report text."
+    p.close()
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "title", "text", "published"])
+    import datetime as dt
+
+    ws.append(["x1", "From Excel", "Text from a spreadsheet about Kidal.", dt.datetime(2023, 11, 2)])
+    xlsx = tmp_path / "r.xlsx"
+    wb.save(xlsx)
+    assert main(["--db", db, "import", str(xlsx)]) == 0
+    p = Project.open(db)
+    x1 = next(r for r in p.reports() if r.external_id == "x1")
+    assert x1.published == "2023-11-02"
+    p.close()

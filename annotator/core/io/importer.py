@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import Codebook
-from annotator.core.io.documents import DOCUMENT_SUFFIXES, read_document
+from annotator.core.io.documents import DOCUMENT_SUFFIXES, TABLE_SUFFIXES, read_document
 from annotator.core.io.interchange import iter_records, store_record
 from annotator.core.io.textfile import ImportProblem, TextDocument, read_text_file, text_sha256
 from annotator.core.models import report_t, utcnow
@@ -196,6 +196,40 @@ def _import_brat(
                          int(res.report_added), int(not res.report_added), len(res.coders_added))
 
 
+def _import_table(engine: Engine, path: Path, codebook: Codebook, codebook_id: int) -> FileResult:
+    """A CSV/TSV/XLSX file of reports, one per row: the whole file or nothing."""
+    from annotator.core.io.documents import read_report_table
+    from annotator.core.io.interchange import parse_record
+
+    records = []
+    try:
+        for number, item in read_report_table(path):
+            if isinstance(item, str):
+                return FileResult(str(path), False, f"error: {path}: row {number}: {item}; "
+                                  "nothing of this file was stored", line=number)
+            records.append((number, item))
+    except (UnicodeDecodeError, ValueError, OSError) as exc:
+        return FileResult(str(path), False, f"error: {path}: cannot read the table: {exc}")
+    if not records:
+        return FileResult(str(path), False, f"error: {path}: no rows")
+    added = existing = 0
+    coder_cache: dict[str, int] = {}
+    try:
+        with engine.begin() as conn:
+            for number, report in records:
+                try:
+                    rec = parse_record(json.dumps({"report": report}, ensure_ascii=False), codebook)
+                    res = store_record(conn, rec, codebook_id, coder_cache)
+                except ValueError as exc:
+                    raise ImportProblem(path, f"row {number}: {exc}", number) from exc
+                added += res.report_added
+                existing += not res.report_added
+    except ImportProblem as exc:
+        return FileResult(str(path), False, f"error: {exc}; nothing of this file was stored", line=exc.line)
+    return FileResult(str(path), True, f"{added} report(s) added, {existing} already present",
+                      added, existing)
+
+
 def _import_jsonl(engine: Engine, path: Path, codebook: Codebook, codebook_id: int) -> FileResult:
     added = existing = annotations = unchanged = 0
     coder_cache: dict[str, int] = {}
@@ -261,6 +295,9 @@ def import_paths(
         elif suffix in JSONL_SUFFIXES:
             flush()
             report(_import_jsonl(engine, path, codebook, codebook_id))
+        elif suffix in TABLE_SUFFIXES and explicit:
+            flush()
+            report(_import_table(engine, path, codebook, codebook_id))
         elif suffix in TEXT_SUFFIXES or suffix in DOCUMENT_SUFFIXES or explicit:
             try:
                 doc = read_document(path) if suffix in DOCUMENT_SUFFIXES else read_text_file(path)
