@@ -242,7 +242,10 @@ def _export(project: Project, args: argparse.Namespace) -> int:
 
         if args.out == "-":
             return _fail("--format brat needs --out FOLDER")
-        n = write_brat(project.iter_export(coders), project.codebook, Path(args.out))
+        try:
+            n = write_brat(project.iter_export(coders), project.codebook, Path(args.out))
+        except FileExistsError as exc:
+            return _fail(str(exc))
         print(f"{args.out}: {n} .ann file(s) and annotation.conf")
         return 0
     if args.format in ("csv", "xlsx"):

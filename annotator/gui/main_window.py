@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         m = bar.addMenu("&File")
         self._action("&Import reports…", self.import_files, ["Ctrl+O"], menu=m)
-        self._action("&Export (interchange JSON Lines)…", self.export_jsonl, ["Ctrl+E"], menu=m)
+        self._action("&Export…", self.export_dialog, ["Ctrl+E"], menu=m)
         m.addSeparator()
         self._action("Switch &coder…", self.switch_coder, menu=m)
         m.addSeparator()
@@ -1233,14 +1233,14 @@ class MainWindow(QMainWindow):
         if line:
             self.statusBar().showMessage(line, 10000)
 
-    def export_jsonl(self) -> None:
-        from annotator.gui.transfer import choose_and_export_jsonl
+    def export_dialog(self) -> None:
+        from annotator.gui.export_dialog import ExportDialog
 
         # blind coding: a coder exports only their own work
-        coders = None if self.role == "reviewer" else [self.coder_name]
-        line = choose_and_export_jsonl(self, self.project, coders)
-        if line:
-            self.statusBar().showMessage(line, 10000)
+        dlg = ExportDialog(self.project, None if self.role == "reviewer" else self.coder_name, self)
+        self.export_window = dlg
+        if dlg.exec() and dlg.result_line:
+            self.statusBar().showMessage(dlg.result_line, 10000)
 
     def dragEnterEvent(self, event: Any) -> None:  # noqa: N802
         if event.mimeData().hasUrls():

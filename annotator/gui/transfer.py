@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from annotator.core.io.atomic import atomic_text_file
 from annotator.core.io.importer import FileResult
 from annotator.core.project import Project
 
@@ -52,14 +51,3 @@ def choose_and_import(parent: QWidget, project: Project) -> str | None:
     if not files:
         return None
     return import_with_progress(parent, project, [Path(f) for f in files])
-
-
-def choose_and_export_jsonl(parent: QWidget, project: Project, coders: list[str] | None) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, "Export (interchange JSON Lines)", "export.jsonl",
-                                          "JSON Lines (*.jsonl)")
-    if not path:
-        return None
-    out = Path(path)
-    with atomic_text_file(out) as fh:
-        n = project.export_jsonl(fh, coders)
-    return f"{out}: exported {n} report(s)"

@@ -352,3 +352,28 @@ def test_import_from_the_window_with_progress(qtbot, window, gui_project, tmp_pa
     line = import_with_progress(window, gui_project, [tmp_path / "new" / "a.txt"])
     assert "1 report(s) added" in line
     assert window.queue.topLevelItemCount() == 3  # the queue follows the import
+
+
+def test_export_dialog_formats_and_cancel(qtbot, window, gui_project, tmp_path, monkeypatch) -> None:
+    from annotator.core.commands import AddSpan
+    from annotator.gui import export_dialog
+
+    gui_project.run(AddSpan(window.report_id, window.coder_id, "actor", 0, 5))
+    dlg = export_dialog.ExportDialog(gui_project, "tester", window)
+    qtbot.addWidget(dlg)
+    # a coder cannot tick other coders
+    names = [dlg.coders.item(i).text() for i in range(dlg.coders.count())]
+    assert dlg.chosen_coders() == ["tester"] and "tester" in names
+    dlg.format.setCurrentIndex(2)  # xlsx
+    dlg.target.setText(str(tmp_path / "out.xlsx"))
+    dlg.run()
+    assert (tmp_path / "out.xlsx").exists() and "claims row(s)" in dlg.result_line
+    # cancel: nothing under the target name
+    monkeypatch.setattr(export_dialog.QProgressDialog, "wasCanceled", lambda self: True)
+    line = ""
+    try:
+        export_dialog.export(gui_project, "brat", tmp_path / "brat", ["tester"], "native", False, window)
+    except export_dialog.ExportCancelled:
+        line = "cancelled"
+    assert line == "cancelled" and not (tmp_path / "brat").exists()
+    assert not list(tmp_path.glob(".brat*"))

@@ -19,7 +19,10 @@ brat counts offsets in characters of the .txt file, which are Python's code poin
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -141,18 +144,32 @@ def _ann(record: Mapping[str, Any], ann: Mapping[str, Any], codebook: Codebook) 
 
 
 def write_brat(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir: Path) -> int:
-    """Write the brat collection; returns the number of .ann files written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "annotation.conf").write_text(write_conf(codebook), "utf-8")
-    n = 0
-    for record in records:
-        name = _file_name(record["report"]["id"])
-        for ann in record.get("annotations", []):
-            folder = out_dir / _file_name(ann["coder"])
-            folder.mkdir(exist_ok=True)
-            (folder / f"{name}.txt").write_text(record["report"]["text"], "utf-8", newline="")
-            (folder / f"{name}.ann").write_text(_ann(record, ann, codebook), "utf-8")
-            n += 1
+    """Write the brat collection into a new or empty folder; returns the number of .ann files.
+
+    Everything is written into a temporary folder beside it that takes its name at the end, so
+    a failure or a cancel (an exception from ``records``) leaves no half-written collection."""
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise FileExistsError(f"{out_dir}: choose a new or empty folder for the brat collection")
+    parent = out_dir.parent if str(out_dir.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".part", dir=parent))
+    try:
+        (tmp / "annotation.conf").write_text(write_conf(codebook), "utf-8")
+        n = 0
+        for record in records:
+            name = _file_name(record["report"]["id"])
+            for ann in record.get("annotations", []):
+                folder = tmp / _file_name(ann["coder"])
+                folder.mkdir(exist_ok=True)
+                (folder / f"{name}.txt").write_text(record["report"]["text"], "utf-8", newline="")
+                (folder / f"{name}.ann").write_text(_ann(record, ann, codebook), "utf-8")
+                n += 1
+        if out_dir.exists():
+            out_dir.rmdir()
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return n
 
 
