@@ -276,19 +276,36 @@ def span_rows(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
                 row: dict[str, Any] = {"report_id": r["id"], "coder": ann["coder"], "span_id": s["id"],
                                        "type": s["type"], "start": s["start"], "end": s["end"], "text": s["text"]}
                 for k, v in (s.get("attributes") or {}).items():
-                    if k == "count":
+                    if isinstance(v, dict) and ("best" in v or "low" in v or "high" in v):
                         for part in ("low", "best", "high"):
-                            row[f"count_{part}"] = (v or {}).get(part)
+                            row[f"{k}_{part}"] = v.get(part)
                     elif isinstance(v, dict):
                         for part in ("name", "country", "admin1", "admin2", "lat", "lon"):
                             row[f"{k}_{part}"] = v.get(part)
-                    elif k == "value" and s["type"] == "date":
-                        row["value"] = v
+                    elif s["type"] == "date" and isinstance(v, str) and k == "value":
+                        row[k] = v
                         lo, hi = _date_bounds(v)
                         row["date_start"], row["date_end"] = lo, hi
                     else:
                         row[k] = v
                 yield row
+
+
+def span_columns(codebook: Codebook) -> list[str]:
+    """The spans table's columns, from the codebook (so the table can be streamed)."""
+    cols = ["report_id", "coder", "span_id", "type", "start", "end", "text"]
+    for st in codebook.span_types:
+        for ad in st.attributes:
+            if ad.type == "count":
+                new = [f"{ad.id}_low", f"{ad.id}_best", f"{ad.id}_high"]
+            elif ad.type == "place":
+                new = [f"{ad.id}_{p}" for p in ("name", "country", "admin1", "admin2", "lat", "lon")]
+            elif ad.type == "date":
+                new = [ad.id, "date_start", "date_end"]
+            else:
+                new = [ad.id]
+            cols += [c for c in new if c not in cols]
+    return cols
 
 
 def report_rows(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -324,25 +341,6 @@ def codebook_rows(codebook: Codebook) -> Iterator[dict[str, Any]]:
 # ------------------------------------------------------------------ writers
 
 
-def _tables(records: Iterable[Mapping[str, Any]], codebook: Codebook, profile: str,
-            progress: Progress | None) -> dict[str, list[dict[str, Any]]]:
-    """The four tables. Rows are collected per table (a row is small; the report texts are not
-    kept), so that each table's columns are known before its header is written."""
-    if profile not in PROFILES:
-        raise ValueError(f"unknown profile '{profile}'; use one of {', '.join(PROFILES)}")
-    tables: dict[str, list[dict[str, Any]]] = {"claims": [], "spans": [], "reports": []}
-    done = 0
-    for record in records:
-        tables["claims"].extend(claim_rows([record], codebook, profile))
-        tables["spans"].extend(span_rows([record]))
-        tables["reports"].extend(report_rows([record]))
-        done += 1
-        if progress is not None and progress(done) is False:
-            raise Cancelled(f"cancelled after {done} report(s)")
-    tables["codebook"] = list(codebook_rows(codebook))
-    return tables
-
-
 def _columns(rows: list[dict[str, Any]]) -> list[str]:
     cols: list[str] = []
     seen: set[str] = set()
@@ -364,31 +362,64 @@ def _csv_value(v: Any, raw: bool) -> Any:
     return safe_text(v, raw)
 
 
+def _walk(records: Iterable[Mapping[str, Any]], codebook: Codebook, profile: str,
+          progress: Progress | None, on_span: Callable[[dict[str, Any]], None]) -> dict[str, list[dict[str, Any]]]:
+    """Stream the records: spans go to ``on_span`` one at a time (the big table); claims and
+    reports (small: no texts) are collected so that their columns are known."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile '{profile}'; use one of {', '.join(PROFILES)}")
+    claims: list[dict[str, Any]] = []
+    reports: list[dict[str, Any]] = []
+    done = 0
+    for record in records:
+        claims.extend(claim_rows([record], codebook, profile))
+        for row in span_rows([record]):
+            on_span(row)
+        reports.extend(report_rows([record]))
+        done += 1
+        if progress is not None and progress(done) is False:
+            raise Cancelled(f"cancelled after {done} report(s)")
+    return {"claims": claims, "reports": reports, "codebook": list(codebook_rows(codebook))}
+
+
 def write_csv(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir: Path,
               profile: str = "native", raw: bool = False, progress: Progress | None = None) -> dict[str, int]:
     """claims.csv, spans.csv, reports.csv and codebook.csv in ``out_dir`` (UTF-8 with BOM).
 
-    Each file is written under a temporary name and moved into place at the end."""
-    tables = _tables(records, codebook, profile, progress)
+    The spans table is streamed; every file is written under a temporary name and moved into
+    place at the end."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[tuple[str, Path]] = []
+    temps: dict[str, str] = {}
     try:
+        fd, temps["spans"] = tempfile.mkstemp(prefix=".spans.", suffix=".part", dir=out_dir)
+        cols = span_columns(codebook)
+        n_spans = 0
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(cols)
+
+            def on_span(row: dict[str, Any]) -> None:
+                nonlocal n_spans
+                n_spans += 1
+                w.writerow([_csv_value(row.get(c), raw) for c in cols])
+
+            tables = _walk(records, codebook, profile, progress, on_span)
         for name, rows in tables.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
-            written.append((tmp, out_dir / f"{name}.csv"))
-            cols = _columns(rows)
+            fd, temps[name] = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
+            tcols = _columns(rows)
             with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(cols)
+                tw = csv.writer(fh)
+                tw.writerow(tcols)
                 for row in rows:
-                    w.writerow([_csv_value(row.get(c), raw) for c in cols])
-        for tmp, final in written:
-            os.replace(tmp, final)
+                    tw.writerow([_csv_value(row.get(c), raw) for c in tcols])
+        for name, tmp in temps.items():
+            os.replace(tmp, out_dir / f"{name}.csv")
     except BaseException:
-        for tmp, _ in written:
+        for tmp in temps.values():
             Path(tmp).unlink(missing_ok=True)
         raise
-    return {name: len(rows) for name, rows in tables.items()}
+    return {"claims": len(tables["claims"]), "spans": n_spans, "reports": len(tables["reports"]),
+            "codebook": len(tables["codebook"])}
 
 
 def write_xlsx(records: Iterable[Mapping[str, Any]], codebook: Codebook, path: Path,
@@ -399,32 +430,53 @@ def write_xlsx(records: Iterable[Mapping[str, Any]], codebook: Codebook, path: P
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    tables = _tables(records, codebook, profile, progress)
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
-    for name, rows in tables.items():
-        ws = wb.create_sheet(name)
-        cols = _columns(rows)
+    sheets = {name: wb.create_sheet(name) for name in ("claims", "spans", "reports", "codebook")}
+
+    def cell(ws: Any, v: Any) -> Any:
+        if isinstance(v, str) and v.startswith(_DANGEROUS) and not raw:
+            c = WriteOnlyCell(ws, value=v)
+            c.data_type = "s"  # a string, never a formula
+            c.quotePrefix = True
+            return c
+        return v
+
+    def header(ws: Any, cols: list[str], n_rows: int) -> None:
         ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(1, len(rows) + 1)}"
-        header = []
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(1, n_rows + 1)}"
+        cells = []
         for c in cols:
-            cell = WriteOnlyCell(ws, value=c)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
+            hc = WriteOnlyCell(ws, value=c)
+            hc.font = bold
+            cells.append(hc)
+        ws.append(cells)
+
+    span_cols = span_columns(codebook)
+    spans_ws = sheets["spans"]
+    header(spans_ws, span_cols, 1_048_575)  # the filter covers the rows to come
+    n_spans = 0
+
+    def on_span(row: dict[str, Any]) -> None:
+        nonlocal n_spans
+        n_spans += 1
+        spans_ws.append([cell(spans_ws, row.get(c)) for c in span_cols])
+
+    try:
+        tables = _walk(records, codebook, profile, progress, on_span)
+    except BaseException:
+        for ws in sheets.values():  # write-only sheets hold temporary files: close them
+            try:
+                ws.close()
+            except Exception:  # noqa: BLE001, S110 - best effort on the way out
+                pass
+        raise
+    for name, rows in tables.items():
+        ws = sheets[name]
+        cols = _columns(rows)
+        header(ws, cols, len(rows))
         for row in rows:
-            cells = []
-            for c in cols:
-                v = row.get(c)
-                if isinstance(v, str) and v.startswith(_DANGEROUS) and not raw:
-                    cell = WriteOnlyCell(ws, value=v)
-                    cell.data_type = "s"  # a string, never a formula
-                    cell.quotePrefix = True
-                    cells.append(cell)
-                else:
-                    cells.append(v)
-            ws.append(cells)
+            ws.append([cell(ws, row.get(c)) for c in cols])
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
     try:
@@ -433,4 +485,5 @@ def write_xlsx(records: Iterable[Mapping[str, Any]], codebook: Codebook, path: P
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return {name: len(rows) for name, rows in tables.items()}
+    return {"claims": len(tables["claims"]), "spans": n_spans, "reports": len(tables["reports"]),
+            "codebook": len(tables["codebook"])}
