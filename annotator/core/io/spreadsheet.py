@@ -398,10 +398,19 @@ def write_csv(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir:
             w = csv.writer(fh)
             w.writerow(cols)
 
+            position = {c: i for i, c in enumerate(cols)}
+            blank: list[Any] = [""] * len(cols)
+
             def on_span(row: dict[str, Any]) -> None:
+                # most cells of a span row are empty: fill only the ones it has
                 nonlocal n_spans
                 n_spans += 1
-                w.writerow([_csv_value(row.get(c), raw) for c in cols])
+                cells = blank.copy()
+                for k, v in row.items():
+                    i = position.get(k)
+                    if i is not None and v is not None:
+                        cells[i] = v if type(v) is int else _csv_value(v, raw)
+                w.writerow(cells)
 
             tables = _walk(records, codebook, profile, progress, on_span)
         for name, rows in tables.items():
