@@ -223,12 +223,44 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Bar:
+    """A progress bar on the terminal's stderr (nothing when stderr is not a terminal)."""
+
+    def __init__(self, total: int | None, what: str) -> None:
+        self.total, self.what, self.done = total, what, 0
+        self.live = sys.stderr.isatty()
+
+    def step(self, n: int = 1) -> bool:
+        self.done += n
+        if self.live:
+            if self.total:
+                filled = int(30 * self.done / self.total)
+                bar = "#" * filled + "-" * (30 - filled)
+                print(f"\r[{bar}] {self.done}/{self.total} {self.what}", end="", file=sys.stderr, flush=True)
+            else:
+                print(f"\r{self.done} {self.what}", end="", file=sys.stderr, flush=True)
+        return True
+
+    def clear(self) -> None:
+        if self.live and self.done:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
 def _import(project: Project, args: argparse.Namespace) -> int:
+    bar = _Bar(None, "file(s)")
+
     def line(result: FileResult) -> None:
+        bar.clear()
         stream = sys.stdout if result.ok else sys.stderr
         print(f"{result.path}: {result.message}" if result.ok else result.message, file=stream)
+        bar.step()
 
-    summary = project.import_paths(args.paths, on_file=line)
+    try:
+        summary = project.import_paths(args.paths, on_file=line)
+    except KeyboardInterrupt:
+        bar.clear()
+        return _fail(f"import interrupted after {bar.done} file(s); each file was stored whole or not at all")
+    bar.clear()
     print(summary.line())
     if not summary.files:
         return _fail("no importable files found under the given paths")
@@ -255,11 +287,10 @@ def _export(project: Project, args: argparse.Namespace) -> int:
             return _fail(f"--format {args.format} needs --out PATH")
         out = Path(args.out)
         records = project.iter_export(coders)
+        bar = _Bar(len(project.reports()), "report(s)")
 
         def progress(done: int) -> bool:
-            if sys.stderr.isatty():
-                print(f"\r{done} report(s)", end="", file=sys.stderr, flush=True)
-            return True
+            return bar.step()
 
         try:
             if args.format == "csv":
@@ -270,8 +301,7 @@ def _export(project: Project, args: argparse.Namespace) -> int:
                 counts = spreadsheet.write_xlsx(records, project.codebook, out, args.profile, args.raw, progress)
         except KeyboardInterrupt:
             return _fail("export cancelled; nothing was written")
-        if sys.stderr.isatty():
-            print(file=sys.stderr)
+        bar.clear()
         print(f"{out}: " + ", ".join(f"{n} {name} row(s)" for name, n in counts.items())
               + f" ({args.profile} claims)")
         return 0
