@@ -22,6 +22,11 @@ class Utf16Map:
         self.length = len(text)
         self.length16 = len(text) + len(astral)
 
+    @property
+    def astral_positions(self) -> list[int]:
+        """Code point offsets of the characters that take two UTF-16 units, in order."""
+        return self._astral
+
     def to_utf16(self, cp: int) -> int:
         """UTF-16 position of code point offset ``cp``."""
         return cp + bisect_left(self._astral, cp)

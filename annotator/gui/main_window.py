@@ -670,7 +670,7 @@ class MainWindow(QMainWindow):
     # ================================================================ annotations
 
     def _span_label(self, p: PaintedSpan) -> str:
-        if p.label:
+        if getattr(p, "label", ""):
             return p.label
         st = self.codebook.span_type(p.type)
         span = self._span_by_id.get(p.id)
@@ -682,11 +682,13 @@ class MainWindow(QMainWindow):
         self._spans = self.project.spans(self.report_id, self.coder_id)
         self._span_by_id = {s.id: s for s in self._spans}
         self._claims = self.project.claims(self.report_id, self.coder_id)
-        painted = [PaintedSpan(s.id, s.type, s.start, s.end) for s in self._spans]
+        # span rows carry id, type, start and end, which is all the view paints with; they
+        # come from the database in (start, end, id) order
+        painted: Any = self._spans
         if full:
-            self.text.set_report_text(self.report_text, painted)
+            self.text.set_report_text(self.report_text, painted, presorted=True)
         else:
-            self.text.update_spans(painted)
+            self.text.update_spans(painted, presorted=True)
         if self.current_span_id not in self._span_by_id:
             self.current_span_id = None
         if self.current_claim_id not in {c.id for c in self._claims}:

@@ -49,7 +49,7 @@ def segments(
     through a sweep over their start and end events."""
     live = sorted(
         (s for s in spans if s.end > lo and s.start < hi), key=lambda s: (s.start, s.end)
-    )
+    ) if not _is_sorted_inside(spans, lo, hi) else list(spans)
     out: list[tuple[int, int, list[PaintedSpan]]] = []
     n = len(live)
     i = 0
@@ -66,6 +66,16 @@ def segments(
             out.extend(_sweep(live[i : j + 1], lo, hi))
         i = j + 1
     return out
+
+
+def _is_sorted_inside(spans: Sequence[PaintedSpan], lo: int, hi: int) -> bool:
+    """Spans already sorted by (start, end) and all inside [lo, hi) (the whole-report paint)."""
+    if not spans:
+        return True
+    if spans[0].start < lo or max(s.end for s in spans) > hi:
+        return False
+    return all(a.start < b.start or (a.start == b.start and a.end <= b.end)
+               for a, b in zip(spans, spans[1:], strict=False))
 
 
 def _sweep(
@@ -106,8 +116,8 @@ def _outer_first(s: PaintedSpan) -> tuple[int, int, int]:
 class _Index:
     """Spans sorted by start, with the longest span length, for point and range lookups."""
 
-    def __init__(self, spans: Iterable[PaintedSpan]) -> None:
-        self.spans = sorted(spans, key=lambda s: (s.start, s.end, s.id))
+    def __init__(self, spans: Iterable[PaintedSpan], presorted: bool = False) -> None:
+        self.spans = list(spans) if presorted else sorted(spans, key=lambda s: (s.start, s.end, s.id))
         self.starts = [s.start for s in self.spans]
         self.longest = max((s.end - s.start for s in self.spans), default=0)
 
@@ -158,11 +168,15 @@ class ReportTextView(QPlainTextEdit):
     def text(self) -> str:
         return self._text
 
-    def set_report_text(self, text: str, spans: Iterable[PaintedSpan] = ()) -> None:
-        """Show a new report with its spans painted (one edit block over a fresh document)."""
+    def set_report_text(
+        self, text: str, spans: Iterable[PaintedSpan] = (), presorted: bool = False
+    ) -> None:
+        """Show a new report with its spans painted (one edit block over a fresh document).
+
+        ``presorted``: the spans come sorted by (start, end, id), as the database gives them."""
         self._text = text
         self._map = Utf16Map(text)
-        self._index = _Index(spans)
+        self._index = _Index(spans, presorted)
         self._suggested = []
         self._emphasis = []
         self.setExtraSelections([])
@@ -203,9 +217,9 @@ class ReportTextView(QPlainTextEdit):
         self._index = _Index(spans)
         self._paint(0, len(self._text), reset_all=True)
 
-    def update_spans(self, spans: Iterable[PaintedSpan]) -> None:
+    def update_spans(self, spans: Iterable[PaintedSpan], presorted: bool = False) -> None:
         """Replace the painted spans, repainting only where something changed."""
-        new = _Index(spans)
+        new = _Index(spans, presorted)
         old_by_id = {s.id: s for s in self._index.spans}
         new_by_id = {s.id: s for s in new.spans}
         touched: list[tuple[int, int]] = []
@@ -238,21 +252,45 @@ class ReportTextView(QPlainTextEdit):
             cursor.setPosition(self._map.to_utf16(hi), QTextCursor.MoveMode.KeepAnchor)
             cursor.setCharFormat(plain)
         self._fresh = False
-        to16 = self._map.to_utf16
+        astral = self._map.astral_positions
+        n_astral = len(astral)
         set_pos = cursor.setPosition
         set_format = cursor.setCharFormat
         keep = QTextCursor.MoveMode.KeepAnchor
         formats = self._formats
         make = self._format
-        for a, b, covering in segments(self._index.overlapping(lo, hi), lo, hi):
-            key = covering[0].type if len(covering) == 1 else tuple(s.type for s in covering)
-            fmt = formats.get(key)  # type: ignore[call-overload]
-            if fmt is None:
-                fmt = make(covering)
-                formats[key] = fmt  # type: ignore[index]
-            set_pos(to16(a))
-            set_pos(to16(b), keep)
-            set_format(fmt)
+        ka = kb = 0  # astral characters before a / before b (segments come in text order)
+        live = self._index.overlapping(lo, hi)
+        n = len(live)
+        i = 0
+        while i < n:
+            # a cluster of overlapping spans goes through the sweep; a lone span is one segment
+            first = live[i]
+            j, end = i, first.end
+            while j + 1 < n and live[j + 1].start < end:
+                j += 1
+                if live[j].end > end:
+                    end = live[j].end
+            if j == i:
+                pieces: Any = ((max(lo, first.start), min(hi, first.end), (first,)),)
+            else:
+                pieces = _sweep(live[i : j + 1], lo, hi)
+            i = j + 1
+            for a, b, covering in pieces:
+                key = covering[0].type if len(covering) == 1 else tuple(s.type for s in covering)
+                fmt = formats.get(key)  # type: ignore[call-overload]
+                if fmt is None:
+                    fmt = make(covering)
+                    formats[key] = fmt  # type: ignore[index]
+                while ka < n_astral and astral[ka] < a:
+                    ka += 1
+                if kb < ka:
+                    kb = ka
+                while kb < n_astral and astral[kb] < b:
+                    kb += 1
+                set_pos(a + ka)
+                set_pos(b + kb, keep)
+                set_format(fmt)
         cursor.endEditBlock()
 
     def spans_at(self, pos: int) -> list[PaintedSpan]:
@@ -382,7 +420,7 @@ class ReportTextView(QPlainTextEdit):
             pos = self.position_at(event.pos().x(), event.pos().y())
             hits = self.spans_at(pos)
             sug = self.suggestion_at(pos)
-            name = self.label_for or (lambda s: s.label)
+            name = self.label_for or (lambda s: getattr(s, "label", "") or s.type)
             lines = [name(s) for s in hits] + ([f"suggested {name(sug)}"] if sug else [])
             if lines:
                 QToolTip.showText(event.globalPos(), "\n".join(lines), self)
