@@ -88,26 +88,8 @@ def _keys() -> dict[str, dict[str, list]]:
     return out
 
 
-def _parse_edtf(value: str) -> tuple[dt.date, dt.date] | None:
-    parts = value.split("/")
-    try:
-        def one(p: str, end: bool) -> dt.date:
-            p = p.rstrip("~?%")
-            bits = [int(x) for x in p.split("-")]
-            if len(bits) == 3:
-                return dt.date(*bits)
-            if len(bits) == 2:
-                if end:
-                    nxt = dt.date(bits[0] + bits[1] // 12, bits[1] % 12 + 1, 1)
-                    return nxt - dt.timedelta(days=1)
-                return dt.date(bits[0], bits[1], 1)
-            return dt.date(bits[0], 12, 31) if end else dt.date(bits[0], 1, 1)
-        return one(parts[0], False), one(parts[-1], True)
-    except (ValueError, IndexError):
-        return None
-
-
 def muc_recall() -> None:
+    from annotator.core.edtf import bounds
     from annotator.core.normalize import suggest_spans
 
     if not (MUC / "tst3-muc4").exists():
@@ -128,8 +110,8 @@ def muc_recall() -> None:
             spans = [s for s in sug if s.type == "date"]
             # only suggestions precise to the day or the week count: "in 1989" containing the
             # incident date would flatter the recall
-            intervals = [iv for iv in (_parse_edtf(s.attributes.get("value", "")) for s in spans)
-                         if iv and (iv[1] - iv[0]).days <= 6]
+            intervals = [(lo, hi) for lo, hi in (bounds(s.attributes.get("value", "")) for s in spans)
+                         if lo and hi and (hi - lo).days <= 6]
             for a, b in set(key["dates"]):
                 total_d += 1
                 found_d += any(lo <= a and b <= hi or (a <= lo and hi <= b) for lo, hi in intervals)

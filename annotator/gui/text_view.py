@@ -12,7 +12,7 @@ tooltip naming every span under the mouse. Changes repaint only the range they t
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -51,21 +51,27 @@ def segments(
         (s for s in spans if s.end > lo and s.start < hi), key=lambda s: (s.start, s.end)
     ) if not _is_sorted_inside(spans, lo, hi) else list(spans)
     out: list[tuple[int, int, list[PaintedSpan]]] = []
+    for first, last in _clusters(live):
+        if first == last:
+            s = live[first]
+            out.append((max(lo, s.start), min(hi, s.end), [s]))
+        else:
+            out.extend(_sweep(live[first : last + 1], lo, hi))
+    return out
+
+
+def _clusters(live: Sequence[PaintedSpan]) -> Iterator[tuple[int, int]]:
+    """(first, last) index of each run of overlapping spans in a list sorted by start."""
     n = len(live)
     i = 0
     while i < n:
-        first = live[i]
-        j, end = i, first.end
+        j, end = i, live[i].end
         while j + 1 < n and live[j + 1].start < end:
             j += 1
             if live[j].end > end:
                 end = live[j].end
-        if j == i:
-            out.append((max(lo, first.start), min(hi, first.end), [first]))
-        else:
-            out.extend(_sweep(live[i : j + 1], lo, hi))
+        yield i, j
         i = j + 1
-    return out
 
 
 def _is_sorted_inside(spans: Sequence[PaintedSpan], lo: int, hi: int) -> bool:
@@ -261,21 +267,13 @@ class ReportTextView(QPlainTextEdit):
         make = self._format
         ka = kb = 0  # astral characters before a / before b (segments come in text order)
         live = self._index.overlapping(lo, hi)
-        n = len(live)
-        i = 0
-        while i < n:
+        for first, last in _clusters(live):
             # a cluster of overlapping spans goes through the sweep; a lone span is one segment
-            first = live[i]
-            j, end = i, first.end
-            while j + 1 < n and live[j + 1].start < end:
-                j += 1
-                if live[j].end > end:
-                    end = live[j].end
-            if j == i:
-                pieces: Any = ((max(lo, first.start), min(hi, first.end), (first,)),)
+            if first == last:
+                s = live[first]
+                pieces: Any = ((max(lo, s.start), min(hi, s.end), (s,)),)
             else:
-                pieces = _sweep(live[i : j + 1], lo, hi)
-            i = j + 1
+                pieces = _sweep(live[first : last + 1], lo, hi)
             for a, b, covering in pieces:
                 key = covering[0].type if len(covering) == 1 else tuple(s.type for s in covering)
                 fmt = formats.get(key)  # type: ignore[call-overload]

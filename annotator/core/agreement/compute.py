@@ -5,7 +5,6 @@ The definitions are in docs/agreement.md, written to match this code.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import statistics
 from bisect import bisect_left
@@ -26,6 +25,7 @@ from annotator.core.agreement.align import (
 from annotator.core.agreement.alpha import AlphaResult, alpha, cohen_kappa, reliability_label
 from annotator.core.agreement.data import ClaimItem, Dataset, SpanItem
 from annotator.core.codebook import NOT_REPORTED, AttributeDef
+from annotator.core.edtf import bounds as edtf_bounds
 
 __all__ = [
     "AgreementResult",
@@ -68,18 +68,8 @@ def _jsonable(v: Any) -> Any:
 
 
 def _day_number(edtf: str) -> int | None:
-    start = edtf.split("/", 1)[0].rstrip("?~%")
-    if start in ("", ".."):
-        return None
-    parts = start.split("-")
-    try:
-        if len(parts) == 1:
-            return dt.date(int(parts[0]), 1, 1).toordinal()
-        if len(parts) == 2:
-            return dt.date(int(parts[0]), int(parts[1]), 1).toordinal()
-        return dt.date.fromisoformat(start).toordinal()
-    except ValueError:
-        return None
+    start, _ = edtf_bounds(edtf)
+    return None if start is None else start.toordinal()
 
 
 def attribute_value(ad: AttributeDef, value: Any) -> Any:

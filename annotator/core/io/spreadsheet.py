@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.codebook import NOT_REPORTED, Codebook
+from annotator.core.edtf import bounds as edtf_bounds
 from annotator.core.summary import span_value
 
 __all__ = ["PROFILES", "Cancelled", "claim_rows", "safe_text", "write_csv", "write_xlsx"]
@@ -41,31 +42,6 @@ def safe_text(value: Any, raw: bool = False) -> Any:
 
 
 # ------------------------------------------------------------------ rows
-
-
-def _date_bounds(value: str | None) -> tuple[dt.date | None, dt.date | None]:
-    if not value:
-        return None, None
-    parts = value.split("/")
-
-    def one(p: str, end: bool) -> dt.date | None:
-        p = p.rstrip("~?%")
-        if not p or p == "..":
-            return None
-        bits = [int(x) for x in p.split("-")]
-        if len(bits) == 3:
-            return dt.date(*bits)
-        if len(bits) == 2:
-            if end:
-                nxt = dt.date(bits[0] + bits[1] // 12, bits[1] % 12 + 1, 1)
-                return nxt - dt.timedelta(days=1)
-            return dt.date(bits[0], bits[1], 1)
-        return dt.date(bits[0], 12, 31) if end else dt.date(bits[0], 1, 1)
-
-    try:
-        return one(parts[0], False), one(parts[-1], True)
-    except (ValueError, IndexError):
-        return None, None
 
 
 class _Claim:
@@ -140,7 +116,7 @@ def _native(c: _Claim, cb: Codebook) -> dict[str, Any]:
             continue
         row[sd.id] = " | ".join(c.values(sd.id))
         if sd.id == "date" and got:
-            lo, hi = _date_bounds(c.first_attrs("date").get("value"))
+            lo, hi = edtf_bounds(c.first_attrs("date").get("value"))
             row["date_start"], row["date_end"] = lo, hi
         if sd.accepts == ("casualty_count",):
             best = [a.get("count", {}).get("best") for a in c.counts()]
@@ -157,7 +133,7 @@ def _acled(c: _Claim, cb: Codebook) -> dict[str, Any]:
     date = c.first_attrs("date")
     place = c.first_attrs("location").get("place") or {}
     loc = c.first_attrs("location")
-    lo, _ = _date_bounds(date.get("value"))
+    lo, _ = edtf_bounds(date.get("value"))
     fatalities = 0
     notes = []
     for a in c.counts():
@@ -191,7 +167,7 @@ def _acled(c: _Claim, cb: Codebook) -> dict[str, Any]:
 
 def _gtd(c: _Claim, cb: Codebook) -> dict[str, Any]:
     date = c.first_attrs("date")
-    lo, hi = _date_bounds(date.get("value"))
+    lo, hi = edtf_bounds(date.get("value"))
     gran = date.get("granularity")
     place = c.first_attrs("location").get("place") or {}
     nkill = nwound = 0
@@ -225,7 +201,7 @@ def _gtd(c: _Claim, cb: Codebook) -> dict[str, Any]:
 
 def _ucdp(c: _Claim, cb: Codebook) -> dict[str, Any]:
     date = c.first_attrs("date")
-    lo, hi = _date_bounds(date.get("value"))
+    lo, hi = edtf_bounds(date.get("value"))
     low = best = high = 0
     for a in c.counts():
         if a.get("status") not in ("killed", "executed"):
@@ -284,7 +260,7 @@ def span_rows(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
                             row[f"{k}_{part}"] = v.get(part)
                     elif s["type"] == "date" and isinstance(v, str) and k == "value":
                         row[k] = v
-                        lo, hi = _date_bounds(v)
+                        lo, hi = edtf_bounds(v)
                         row["date_start"], row["date_end"] = lo, hi
                     else:
                         row[k] = v
