@@ -22,13 +22,17 @@ def ask_coder(project: Project, parent: QWidget | None = None) -> str | None:
 
 
 def _warm_up_gazetteer() -> None:
-    """Load the place index in the background so that the first scan or prefill is quick."""
+    """Load the normalizers and the place index in the background, so that the first scan or
+    prefill is quick and the window does not wait for them."""
     import threading
 
-    from annotator.core.normalize import Gazetteer
+    def load() -> None:
+        from annotator.core.normalize import Gazetteer
 
-    if Gazetteer.available():
-        threading.Thread(target=Gazetteer.default().load, name="gazetteer", daemon=True).start()
+        if Gazetteer.available():
+            Gazetteer.default().load()
+
+    threading.Thread(target=load, name="gazetteer", daemon=True).start()
 
 
 def run(db: str | None, coder: str | None = None) -> int:

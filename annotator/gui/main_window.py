@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.assist import RejectSuggestions
 from annotator.core.codebook import NOT_REPORTED
 from annotator.core.commands import (
     AddSpan,
@@ -1069,12 +1068,16 @@ class MainWindow(QMainWindow):
     def reject_suggestion(self, index: int) -> None:
         s = self._suggestions[index]
         if self.report_id is not None:
+            from annotator.core.assist import RejectSuggestions  # the normalizers load on first use
+
             self._run(RejectSuggestions(self.report_id, self.coder_id, [(s.type, s.start, s.end)]))
 
     def reject_all_suggestions(self) -> None:
         if self.report_id is None or not self._suggestions:
             return
         items = [(s.type, s.start, s.end) for s in self._suggestions]
+        from annotator.core.assist import RejectSuggestions
+
         self._run(RejectSuggestions(self.report_id, self.coder_id, items))
 
     def ask_reference_date(self) -> None:
