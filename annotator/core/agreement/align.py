@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from annotator.core.agreement.data import ClaimItem, SpanItem
 
@@ -32,18 +31,18 @@ class SpanGroup:
     report: str
     members: dict[str, SpanItem] = field(default_factory=dict)  # coder -> span
 
-    # computed once the group is complete (alignment adds members before anyone reads these)
-    @cached_property
-    def types(self) -> set[str]:
-        return {s.type for s in self.members.values()}
+    # set by seal() once the group is complete (functools.cached_property takes a lock on every
+    # read in Python 3.11, which cost more than the alignment itself)
+    types: set[str] = field(default_factory=set)
+    start: int = 0
+    end: int = 0
 
-    @cached_property
-    def start(self) -> int:
-        return min(s.start for s in self.members.values())
-
-    @cached_property
-    def end(self) -> int:
-        return max(s.end for s in self.members.values())
+    def seal(self) -> SpanGroup:
+        items = self.members.values()
+        self.types = {s.type for s in items}
+        self.start = min(s.start for s in items)
+        self.end = max(s.end for s in items)
+        return self
 
     def exact(self) -> bool:
         offsets = {(s.start, s.end) for s in self.members.values()}
@@ -80,7 +79,7 @@ def align_spans(spans: Sequence[SpanItem], first_id: int = 0) -> list[SpanGroup]
             agreed.append(SpanGroup(0, report, {s.coder: s for s in items}))
         else:
             rest.extend(items)
-    groups = _align_general(rest, report) + agreed
+    groups = [g.seal() for g in _align_general(rest, report)] + [g.seal() for g in agreed]
     groups.sort(key=lambda grp: (grp.start, grp.end))
     for k, grp in enumerate(groups):
         grp.id = first_id + k
