@@ -53,6 +53,8 @@ class ExportDialog(QDialog):
         self.coders = QListWidget()
         self.coders.setObjectName("export_coders")
         for c in project.coders():
+            if own_coder is not None and c.name != own_coder:
+                continue  # blind coding: a coder does not even see the other names
             item = QListWidgetItem(c.name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             mine = own_coder is None or c.name == own_coder
