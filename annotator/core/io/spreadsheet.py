@@ -126,6 +126,47 @@ def _native(c: _Claim, cb: Codebook) -> dict[str, Any]:
 
 
 _TIME_PRECISION = {"day": 1, "week": 2}  # month, season, year -> 3
+_KILLED = ("killed", "executed")
+
+
+def _granularity(date: Mapping[str, Any]) -> str | None:
+    """The date's granularity attribute or, when the coder left it empty, what its value covers:
+    one day, up to a week, up to a month, or more."""
+    gran = date.get("granularity")
+    if gran:
+        return str(gran)
+    lo, hi = edtf_bounds(date.get("value"))
+    if lo is None or hi is None:
+        return None
+    days = (hi - lo).days
+    return "day" if days == 0 else "week" if days < 7 else "month" if days < 31 else "year"
+
+
+def _persons(a: Mapping[str, Any]) -> bool:
+    """A count of people (the default unit), never of operations, vehicles or the like."""
+    return a.get("unit") in (None, "persons")
+
+
+def _count_phrase(a: Mapping[str, Any]) -> str:
+    """A count as words for the notes column: "30 killed or wounded", "up to 9 killed"."""
+    n = a.get("count") or {}
+    low, best, high = n.get("low"), n.get("best"), n.get("high")
+    if best is not None:
+        amount = str(best)
+    elif low is not None and high is not None:
+        amount = f"{low}-{high}"
+    elif high is not None:
+        amount = f"up to {high}"
+    elif low is not None:
+        amount = f"at least {low}"
+    else:
+        amount = "an unknown number"
+    words = [amount, str(a.get("status") or "unspecified").replace("_", " ")]
+    if not _persons(a):
+        words.insert(1, str(a.get("unit")))
+    return " ".join(words)
+
+
 _GEO_PRECISION = {"site": 1, "place": 1, "near_place": 2, "admin3": 2, "admin2": 2}  # else 3
 
 
@@ -133,22 +174,22 @@ def _acled(c: _Claim, cb: Codebook) -> dict[str, Any]:
     date = c.first_attrs("date")
     place = c.first_attrs("location").get("place") or {}
     loc = c.first_attrs("location")
-    lo, _ = edtf_bounds(date.get("value"))
+    lo, hi = edtf_bounds(date.get("value"))
+    precision = _TIME_PRECISION.get(_granularity(date) or "", 3) if date else None
+    # ACLED dates a week or a month by its midpoint
+    event_date = lo + (hi - lo) // 2 if lo and hi and precision != 1 else lo
     fatalities = 0
     notes = []
     for a in c.counts():
         best = (a.get("count") or {}).get("best")
-        status = a.get("status")
-        if best is None:
-            continue
-        if status in ("killed", "executed") and a.get("unit", "persons") == "persons":
+        if isinstance(best, int) and a.get("status") in _KILLED and _persons(a):
             fatalities += best
         else:
-            notes.append(f"{best} {str(status or 'unspecified').replace('_', ' ')}")
+            notes.append(_count_phrase(a))
     return {
         **_base(c),
-        "event_date": lo,
-        "time_precision": _TIME_PRECISION.get(date.get("granularity", ""), 3) if date else None,
+        "event_date": event_date,
+        "time_precision": precision,
         "event_type": c.claim.get("attributes", {}).get("event_type"),
         "actor1": " | ".join(c.values("perpetrator")),
         "actor2": " | ".join(c.values("target")),
@@ -168,15 +209,20 @@ def _acled(c: _Claim, cb: Codebook) -> dict[str, Any]:
 def _gtd(c: _Claim, cb: Codebook) -> dict[str, Any]:
     date = c.first_attrs("date")
     lo, hi = edtf_bounds(date.get("value"))
-    gran = date.get("granularity")
+    gran = _granularity(date)
     place = c.first_attrs("location").get("place") or {}
-    nkill = nwound = 0
+    nkill = nwound = nkillter = nwoundte = 0
     for a in c.counts():
         best = (a.get("count") or {}).get("best") or 0
-        if a.get("status") in ("killed", "executed"):
+        if not _persons(a):
+            continue
+        perpetrators = a.get("victim_category") == "perpetrator"
+        if a.get("status") in _KILLED:
             nkill += best
+            nkillter += best if perpetrators else 0
         elif a.get("status") == "wounded":
             nwound += best
+            nwoundte += best if perpetrators else 0
     stance = c.claim.get("attributes", {}).get("stance")
     groups = c.values("perpetrator")
     return {
@@ -193,7 +239,9 @@ def _gtd(c: _Claim, cb: Codebook) -> dict[str, Any]:
         "gname3": groups[2] if len(groups) > 2 else None,
         "claimed": 1 if stance == "claimed_responsibility" else 0,
         "nkill": nkill,
+        "nkillter": nkillter,
         "nwound": nwound,
+        "nwoundte": nwoundte,
         "date_end": hi if hi != lo else None,
         "summary": c.quotes(),
     }
@@ -204,7 +252,7 @@ def _ucdp(c: _Claim, cb: Codebook) -> dict[str, Any]:
     lo, hi = edtf_bounds(date.get("value"))
     low = best = high = 0
     for a in c.counts():
-        if a.get("status") not in ("killed", "executed"):
+        if a.get("status") not in _KILLED or not _persons(a):
             continue
         n = a.get("count") or {}
         given = [int(v) for v in (n.get("best"), n.get("low"), n.get("high")) if isinstance(v, int)]
@@ -213,7 +261,7 @@ def _ucdp(c: _Claim, cb: Codebook) -> dict[str, Any]:
         best += b
         low += lo_v if isinstance(lo_v, int) else b
         high += hi_v if isinstance(hi_v, int) else b
-    prec = {"day": 1, "week": 3, "month": 4, "season": 4, "year": 5}.get(date.get("granularity", ""), 5)
+    prec = {"day": 1, "week": 3, "month": 4, "season": 4, "year": 5}.get(_granularity(date) or "", 5)
     return {
         **_base(c),
         "date_start": lo,

@@ -215,22 +215,12 @@ def test_acled_time_precision_from_granularity(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: without a granularity attribute the precision is not taken "
-    "from the EDTF value (a day value gives time_precision 3, imonth 0)",
-)
 def test_precision_falls_back_to_the_date_value() -> None:
     assert rows("acled", granularity=None, date_value="2023-12-04")["c1"]["time_precision"] == 1
     gtd = rows("gtd", granularity=None, date_value="2023-12-04")["c1"]
     assert (gtd["iyear"], gtd["imonth"], gtd["iday"]) == (2023, 12, 4)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: DOMAIN.md says ACLED uses the midpoint of a week or month; "
-    "event_date is the interval's start",
-)
 def test_acled_week_event_date_is_the_midpoint() -> None:
     assert rows("acled")["c1"]["event_date"] == dt.date(2023, 12, 7)
 
@@ -287,11 +277,6 @@ def _with_counts(*counts: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: gtd nkill and ucdp deaths add counts whose unit is not persons "
-    "(acled checks the unit; DOMAIN: '24 operations' is never summed with people)",
-)
 def test_operations_are_never_deaths() -> None:
     recs = _with_counts(
         {"count": {"low": 24, "best": 24, "high": 24}, "status": "killed", "unit": "operations"},
@@ -302,11 +287,6 @@ def test_operations_are_never_deaths() -> None:
     assert next(claim_rows(recs, cb(), "ucdp"))["best"] == 7
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: a killed count without a best value ('up to 9' = high only) "
-    "is dropped from acled fatalities AND notes",
-)
 def test_count_without_best_is_not_silently_dropped() -> None:
     recs = _with_counts(
         {
@@ -320,10 +300,6 @@ def test_count_without_best_is_not_silently_dropped() -> None:
     assert "9" in row["notes"].split(";")[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: no nkillter column (GTD: perpetrators killed, from victim_category perpetrator)",
-)
 def test_gtd_nkillter() -> None:
     recs = _with_counts(
         {
@@ -415,8 +391,8 @@ def test_xlsx_typed_cells_frozen_header_filter_and_no_formulas(tmp_path: Path) -
     header = [c.value for c in claims[1]]
     first = dict(zip(header, [c.value for c in claims[2]], strict=True))
     assert isinstance(first["event_date"], dt.datetime) and first["event_date"].date() == dt.date(
-        2023, 12, 4
-    )
+        2023, 12, 7
+    )  # the week's midpoint
     assert claims.cell(2, header.index("event_date") + 1).is_date
     assert first["fatalities"] == 0 and isinstance(first["time_precision"], int)
     assert isinstance(first["latitude"], float)
