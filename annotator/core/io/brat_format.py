@@ -156,8 +156,14 @@ def write_brat(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir
     try:
         (tmp / "annotation.conf").write_text(write_conf(codebook), "utf-8")
         n = 0
+        taken: set[str] = set()  # file names in use, compared without case (Windows, macOS)
         for record in records:
-            name = _file_name(record["report"]["id"])
+            name = base = _file_name(record["report"]["id"])
+            k = 1
+            while name.casefold() in taken:  # "r/1" and "r_1" must not share a file
+                k += 1
+                name = f"{base}-{k}"
+            taken.add(name.casefold())
             for ann in record.get("annotations", []):
                 folder = tmp / _file_name(ann["coder"])
                 folder.mkdir(exist_ok=True)
@@ -186,7 +192,8 @@ def _parse_ann(path: Path, text: str, codebook: Codebook | None) -> dict[str, An
     spans: dict[str, dict[str, Any]] = {}
     triggers: dict[str, str] = {}
     events: list[tuple[int, str, str, str, list[tuple[str, str]]]] = []
-    notes: dict[str, Any] = {}
+    notes: dict[str, dict[str, Any]] = {}  # JSON objects: attribute values we wrote
+    free_notes: dict[str, list[str]] = {}  # anything else a brat user typed, kept as text
     claim_types = {c.id for c in codebook.claim_types} if codebook else set()
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         if not line.strip():
@@ -239,10 +246,13 @@ def _parse_ann(path: Path, text: str, codebook: Codebook | None) -> dict[str, An
             target = parts[1] if len(parts) > 1 else ""
             body = fields[2] if len(fields) > 2 else ""
             try:
-                notes[target] = json.loads(body)
+                value = json.loads(body)
             except json.JSONDecodeError:
-                if target in spans:
-                    spans[target]["attributes"]["note"] = body
+                value = None
+            if isinstance(value, dict):
+                notes.setdefault(target, {}).update(value)
+            else:
+                free_notes.setdefault(target, []).append(body)
         elif ident.startswith(("R", "*")):
             kind = "relations (R lines)" if ident.startswith("R") else "equivalences (* lines)"
             raise BratError(path, number, f"{kind} have no place in this codebook; "
@@ -250,11 +260,14 @@ def _parse_ann(path: Path, text: str, codebook: Codebook | None) -> dict[str, An
         else:
             raise BratError(path, number, f"unknown brat line {ident!r}")
     for tid, extra in notes.items():
-        if tid in spans and isinstance(extra, dict):
+        if tid in spans:
             spans[tid]["attributes"].update(extra)
+    for tid, bodies in free_notes.items():
+        if tid in spans:
+            spans[tid]["attributes"]["note"] = "\n".join(bodies)
     claims = []
     for number, eid, head, _trig, roles in events:
-        extra = notes.get(eid) if isinstance(notes.get(eid), dict) else {}  # noqa: SIM108
+        extra = notes.get(eid, {})
         slots: dict[str, Any] = {}
         ct_def = codebook.claim_type(head) if codebook else None
         for role, target in roles:
@@ -325,7 +338,7 @@ def codebook_from_brat_conf(path: Path) -> dict[str, Any]:
             section = line.strip()[1:-1]
             continue
         name = line.strip().split("\t")[0].split()[0].lstrip("!")
-        if section == "entities":
+        if section in ("entities", "spans"):  # older brat confs call entities [spans]
             entities.append(name)
         elif section == "events":
             roles = []

@@ -1,6 +1,6 @@
 """Issue 7 audit: brat standoff (annotator.core.io.brat_format), pure functions, no CLI.
 
-Texts are invented for the test. ``xfail(strict=True)`` marks pin gaps found in the audit.
+Texts are invented for the test..
 """
 
 from __future__ import annotations
@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from annotator.core.codebook import load_default_codebook, parse_codebook
 from annotator.core.io.brat_format import codebook_from_brat_conf, read_brat, write_brat, write_conf
@@ -363,11 +361,6 @@ def test_conf_to_codebook_is_valid() -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: report ids that differ only in characters unsafe for file names "
-    "('r/1', 'r_1') overwrite each other; write_brat still counts 2",
-)
 def test_export_never_overwrites_a_report_with_another(tmp_path: Path) -> None:
     anns = [{"coder": "a", "status": "done", "spans": [], "claims": []}]
     recs = [record("r/1", "One text.\n", anns), record("r_1", "Another text.\n", anns)]
@@ -375,11 +368,6 @@ def test_export_never_overwrites_a_report_with_another(tmp_path: Path) -> None:
     assert len(list((tmp_path / "b" / "a").glob("*.txt"))) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a free-text AnnotatorNotes that parses as JSON but is no object "
-    "('42') is dropped, and a second note on the same span replaces the first",
-)
 def test_free_text_notes_are_kept(tmp_path: Path) -> None:
     coll = tmp_path / "n"
     coll.mkdir()
@@ -394,11 +382,6 @@ def test_free_text_notes_are_kept(tmp_path: Path) -> None:
     assert "42" in note and "seen twice" in note
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: older brat confs name the entity section [spans] "
-    "(the TDT and CoNLL-ST_2006 examples); it is ignored",
-)
 def test_conf_with_a_spans_section(tmp_path: Path) -> None:
     conf = tmp_path / "annotation.conf"
     conf.write_text("[spans]\nN\nV\n\n[relations]\nobj Arg1:<ENTITY>, Arg2:<ENTITY>\n", "utf-8")
