@@ -23,6 +23,9 @@ _SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscrip
          "svg", "button", "iframe"}
 _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
           "blockquote", "pre", "figcaption", "td", "th", "dd", "dt"}
+# elements that never have an end tag: they must not stay on the stack of open elements
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+         "track", "wbr"}
 
 
 class _MainText(HTMLParser):
@@ -32,39 +35,55 @@ class _MainText(HTMLParser):
         self.parts: list[str] = []
         self.title = ""
         self.h1 = ""
+        self._h1_parts: list[str] | None = None  # the first <h1>'s text, markup inside included
         self._in: list[str] = []
         self.article: list[str] | None = None
         self._article_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK:
+            self._emit("\n")
+        if tag in _VOID:
+            return
         if tag in _SKIP:
             self.skip += 1
         self._in.append(tag)
+        if tag == "h1" and self._h1_parts is None and not self.skip:
+            self._h1_parts = []
         if tag == "article" and self.article is None:
             self.article = []
             self._article_depth = len(self._in)
-        if tag in _BLOCK:
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK:  # <br/>; other self-closed elements (<path/>) hold no text
             self._emit("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP and self.skip:
-            self.skip -= 1
         if tag in _BLOCK:
             self._emit("\n")
-        if self._in and self._in[-1] == tag:
-            if tag == "article" and len(self._in) == self._article_depth:
+        if tag not in self._in:
+            return  # a stray end tag
+        # close it and whatever was left open inside it (</p> and </li> may be omitted)
+        while self._in:
+            open_tag = self._in.pop()
+            if open_tag in _SKIP and self.skip:
+                self.skip -= 1
+            if open_tag == "h1" and self._h1_parts is not None and not self.h1:
+                self.h1 = re.sub(r"\s+", " ", "".join(self._h1_parts)).strip()
+            if open_tag == "article" and len(self._in) + 1 == self._article_depth:
                 self._article_depth = -1  # the first article is closed
-            self._in.pop()
+            if open_tag == tag:
+                break
 
     def handle_data(self, data: str) -> None:
         current = self._in[-1] if self._in else ""
+        if self.skip:
+            return  # an <svg><title> too: it names an icon, not the page
         if current == "title":
             self.title += data
             return
-        if self.skip:
-            return
-        if current == "h1" and not self.h1:
-            self.h1 = data.strip()
+        if self._h1_parts is not None and not self.h1:
+            self._h1_parts.append(data)
         self._emit(data)
 
     def _emit(self, text: str) -> None:
@@ -187,9 +206,15 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    for row in reader:
-        yield reader.line_num, {k.strip(): v for k, v in row.items() if k}
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+    header = [h.strip() for h in next(reader, [])]
+    while True:
+        first_line = reader.line_num + 1  # where the record starts, though a cell spans lines
+        values = next(reader, None)
+        if values is None:
+            return
+        if values:  # blank lines are no records
+            yield first_line, {h: v for h, v in zip(header, values, strict=False) if h}
 
 
 def read_report_table(

@@ -1,6 +1,6 @@
 """Issue 7 audit: brat standoff (annotator.core.io.brat_format), pure functions, no CLI.
 
-Texts are invented for the test..
+Texts are invented for the test.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Issue 7 audit: reports from HTML, PDF, DOCX and report tables (annotator.core.io.documents).
 
-Every page, paragraph and row here is invented for the test. ``xfail(strict=True)`` marks pin gaps.
+Every page, paragraph and row here is invented for the test.
 """
 
 from __future__ import annotations
@@ -79,11 +79,6 @@ def test_html_with_only_scripts_is_refused(tmp_path: Path) -> None:
         read_document(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: void elements (<br>, <img>) stay on the parser's tag stack, so the "
-    "end of the first <article> is never seen and later text leaks in",
-)
 def test_html_article_ends_after_void_elements(tmp_path: Path) -> None:
     path = tmp_path / "a.html"
     path.write_text(
@@ -94,9 +89,6 @@ def test_html_article_ends_after_void_elements(tmp_path: Path) -> None:
     assert "Related stories" not in read_document(path).text
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: an <h1> with inline markup gives only its first text run as title"
-)
 def test_html_h1_with_inline_markup(tmp_path: Path) -> None:
     path = tmp_path / "h.html"
     path.write_text(
@@ -105,9 +97,6 @@ def test_html_h1_with_inline_markup(tmp_path: Path) -> None:
     assert read_document(path).title == "Gunmen attack a post"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: an <svg><title> in the body is appended to the page title"
-)
 def test_html_svg_title_is_not_the_page_title(tmp_path: Path) -> None:
     path = tmp_path / "s.html"
     path.write_text(
@@ -199,11 +188,6 @@ def test_report_table_csv_auto_mapping_and_bad_rows(tmp_path: Path) -> None:
     assert fourth["text"] == "A fourth report.\nOn two lines."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: a record with a multi-line cell is numbered by its LAST line "
-    "(csv line_num), so an error points below the row it is about",
-)
 def test_report_table_row_number_is_where_the_row_starts(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text('id,text,date\na,"Two\nlines",2023-13-01\n', encoding="utf-8")

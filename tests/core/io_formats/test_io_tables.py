@@ -1,8 +1,6 @@
 """Issue 7 audit: CSV and xlsx tables (annotator.core.io.spreadsheet) against the brief.
 
-Every sentence here is invented for the test. Tests marked ``xfail(strict=True)`` pin a gap that
-was found while auditing: they start to XPASS (and so fail) once the gap is closed; then drop
-the mark.
+Every sentence here is invented for the test.
 """
 
 from __future__ import annotations
