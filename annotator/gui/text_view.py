@@ -6,7 +6,9 @@ Painting: the spans are cut into elementary segments (where the set of covering 
 constant). A segment covered by one span gets its type's colour; nested or overlapping spans stack
 their colours (the background darkens with depth) and the outermost span's colour underlines the
 segment, wavy when spans overlap there, so every level stays distinguishable. Hovering shows a
-tooltip naming every span under the mouse. Changes repaint only the range they touch.
+tooltip naming every span under the mouse. The formats are given block by block as blocks
+come into view (the layout's own formats, as a syntax highlighter does), and a change re-formats
+only the blocks it touches.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ from PySide6.QtGui import (
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
+    QPaintEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextLayout,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -47,9 +52,11 @@ def segments(
 
     Spans that overlap nothing are segments as they are; only clusters of overlapping spans go
     through a sweep over their start and end events."""
-    live = sorted(
-        (s for s in spans if s.end > lo and s.start < hi), key=lambda s: (s.start, s.end)
-    ) if not _is_sorted_inside(spans, lo, hi) else list(spans)
+    live = (
+        sorted((s for s in spans if s.end > lo and s.start < hi), key=lambda s: (s.start, s.end))
+        if not _is_sorted_inside(spans, lo, hi)
+        else list(spans)
+    )
     out: list[tuple[int, int, list[PaintedSpan]]] = []
     for first, last in _clusters(live):
         if first == last:
@@ -80,8 +87,10 @@ def _is_sorted_inside(spans: Sequence[PaintedSpan], lo: int, hi: int) -> bool:
         return True
     if spans[0].start < lo or max(s.end for s in spans) > hi:
         return False
-    return all(a.start < b.start or (a.start == b.start and a.end <= b.end)
-               for a, b in zip(spans, spans[1:], strict=False))
+    return all(
+        a.start < b.start or (a.start == b.start and a.end <= b.end)
+        for a, b in zip(spans, spans[1:], strict=False)
+    )
 
 
 def _sweep(
@@ -123,7 +132,9 @@ class _Index:
     """Spans sorted by start, with the longest span length, for point and range lookups."""
 
     def __init__(self, spans: Iterable[PaintedSpan], presorted: bool = False) -> None:
-        self.spans = list(spans) if presorted else sorted(spans, key=lambda s: (s.start, s.end, s.id))
+        self.spans = (
+            list(spans) if presorted else sorted(spans, key=lambda s: (s.start, s.end, s.id))
+        )
         self.starts = [s.start for s in self.spans]
         self.longest = max((s.end - s.start for s in self.spans), default=0)
 
@@ -160,8 +171,9 @@ class ReportTextView(QPlainTextEdit):
         self._colors: dict[str, str] = {}
         self._index = _Index(())
         self._formats: dict[str | tuple[str, ...], QTextCharFormat] = {}
+        self._current: set[int] = set()  # blocks whose layout formats match the spans
+        self._formatted: set[int] = set()  # blocks whose layout has formats at all
         self.alt_at_selection = False
-        self._fresh = True
         self.label_for: Any = None  # callable(PaintedSpan) -> str for tooltips
         self._suggested: list[PaintedSpan] = []
         self._emphasis: list[QTextEdit.ExtraSelection] = []
@@ -177,7 +189,7 @@ class ReportTextView(QPlainTextEdit):
     def set_report_text(
         self, text: str, spans: Iterable[PaintedSpan] = (), presorted: bool = False
     ) -> None:
-        """Show a new report with its spans painted (one edit block over a fresh document).
+        """Show a new report with its spans (painted block by block as they come into view).
 
         ``presorted``: the spans come sorted by (start, end, id), as the database gives them."""
         self._text = text
@@ -185,46 +197,46 @@ class ReportTextView(QPlainTextEdit):
         self._index = _Index(spans, presorted)
         self._suggested = []
         self._emphasis = []
+        self._current.clear()
+        self._formatted.clear()
         self.setExtraSelections([])
         self.setPlainText(text)
-        self._fresh = True  # no formats yet: the first paint need not clear any
-        if self._index.spans:
-            self._paint_doc(self.document(), 0, len(text), reset_all=True)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def set_colors(self, colors: dict[str, str]) -> None:
         self._colors = dict(colors)
         self._formats.clear()
+        self._current.clear()
+        self.viewport().update()
 
     def _format(self, covering: Sequence[PaintedSpan]) -> QTextCharFormat:
-        fmt = None
-        if fmt is None:
-            fmt = QTextCharFormat()
-            # stacked backgrounds: blend each level's colour over the last
-            r = g = b = 255.0
-            for s in covering:
-                c = QColor(self._colors.get(s.type, "#999999"))
-                alpha = 0.30
-                r = r * (1 - alpha) + c.red() * alpha
-                g = g * (1 - alpha) + c.green() * alpha
-                b = b * (1 - alpha) + c.blue() * alpha
-            fmt.setBackground(QColor(int(r), int(g), int(b)))
-            outer = QColor(self._colors.get(covering[0].type, "#999999"))
-            fmt.setUnderlineColor(outer)
-            fmt.setUnderlineStyle(
-                QTextCharFormat.UnderlineStyle.WaveUnderline
-                if len(covering) > 1
-                else QTextCharFormat.UnderlineStyle.SingleUnderline
-            )
+        fmt = QTextCharFormat()
+        # stacked backgrounds: blend each level's colour over the last
+        r = g = b = 255.0
+        for s in covering:
+            c = QColor(self._colors.get(s.type, "#999999"))
+            alpha = 0.30
+            r = r * (1 - alpha) + c.red() * alpha
+            g = g * (1 - alpha) + c.green() * alpha
+            b = b * (1 - alpha) + c.blue() * alpha
+        fmt.setBackground(QColor(int(r), int(g), int(b)))
+        outer = QColor(self._colors.get(covering[0].type, "#999999"))
+        fmt.setUnderlineColor(outer)
+        fmt.setUnderlineStyle(
+            QTextCharFormat.UnderlineStyle.WaveUnderline
+            if len(covering) > 1
+            else QTextCharFormat.UnderlineStyle.SingleUnderline
+        )
         return fmt
 
     def set_spans(self, spans: Iterable[PaintedSpan]) -> None:
-        """Paint all spans (one edit block; the document is reset to plain first)."""
+        """Replace all painted spans."""
         self._index = _Index(spans)
-        self._paint(0, len(self._text), reset_all=True)
+        self._current.clear()
+        self.viewport().update()
 
     def update_spans(self, spans: Iterable[PaintedSpan], presorted: bool = False) -> None:
-        """Replace the painted spans, repainting only where something changed."""
+        """Replace the painted spans, repainting only the blocks where something changed."""
         new = _Index(spans, presorted)
         old_by_id = {s.id: s for s in self._index.spans}
         new_by_id = {s.id: s for s in new.spans}
@@ -238,35 +250,51 @@ class ReportTextView(QPlainTextEdit):
         self._index = new
         if not touched:
             return
-        lo = min(t[0] for t in touched)
-        hi = max(t[1] for t in touched)
-        self._paint(lo, hi)
+        doc = self.document()
+        first = doc.findBlock(self._map.to_utf16(min(t[0] for t in touched))).blockNumber()
+        last = doc.findBlock(self._map.to_utf16(max(t[1] for t in touched))).blockNumber()
+        if last < 0:
+            last = doc.blockCount() - 1
+        self._current.difference_update(range(first, last + 1))
+        self.viewport().update()
 
-    def _paint(self, lo: int, hi: int, reset_all: bool = False) -> None:
-        self._paint_doc(self.document(), lo, hi, reset_all)
+    # ------------------------------------------------------------ painting
 
-    def _paint_doc(self, doc: QTextDocument, lo: int, hi: int, reset_all: bool = False) -> None:
-        cursor = QTextCursor(doc)
-        cursor.beginEditBlock()
-        plain = QTextCharFormat()
-        if reset_all:
-            if not self._fresh:
-                cursor.select(QTextCursor.SelectionType.Document)
-                cursor.setCharFormat(plain)
-        else:
-            cursor.setPosition(self._map.to_utf16(lo))
-            cursor.setPosition(self._map.to_utf16(hi), QTextCursor.MoveMode.KeepAnchor)
-            cursor.setCharFormat(plain)
-        self._fresh = False
-        astral = self._map.astral_positions
-        n_astral = len(astral)
-        set_pos = cursor.setPosition
-        set_format = cursor.setCharFormat
-        keep = QTextCursor.MoveMode.KeepAnchor
-        formats = self._formats
-        make = self._format
-        ka = kb = 0  # astral characters before a / before b (segments come in text order)
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        self._format_visible()
+        super().paintEvent(event)
+
+    def _format_visible(self) -> None:
+        """Give every visible block whose spans changed its formats (the block's layout
+        formats, as a syntax highlighter does: the document itself is never edited, so opening
+        a report costs the same whatever the number of spans, and scrolling formats a screenful)."""
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        height = self.viewport().height()
+        current = self._current
+        while block.isValid() and top <= height:
+            n = block.blockNumber()
+            # the block's height is taken before its formats change (which clears its lines)
+            bottom = top + self.blockBoundingRect(block).height()
+            if n not in current:
+                current.add(n)
+                self._format_block(block)
+            block = block.next()
+            top = bottom
+
+    def block_formats(self, block: QTextBlock) -> list[tuple[int, int, QTextCharFormat]]:
+        """The formats a block gets: (start, end, format) in UTF-16 positions inside the block."""
+        pos16 = block.position()
+        to_cp, to_16 = self._map.to_codepoint, self._map.to_utf16
+        lo = to_cp(pos16)
+        hi = to_cp(pos16 + max(0, block.length() - 1))
         live = self._index.overlapping(lo, hi)
+        out: list[tuple[int, int, QTextCharFormat]] = []
+        if not live:
+            return out
+        formats = self._formats
         for first, last in _clusters(live):
             # a cluster of overlapping spans goes through the sweep; a lone span is one segment
             if first == last:
@@ -276,20 +304,25 @@ class ReportTextView(QPlainTextEdit):
                 pieces = _sweep(live[first : last + 1], lo, hi)
             for a, b, covering in pieces:
                 key = covering[0].type if len(covering) == 1 else tuple(s.type for s in covering)
-                fmt = formats.get(key)  # type: ignore[call-overload]
+                fmt = formats.get(key)
                 if fmt is None:
-                    fmt = make(covering)
-                    formats[key] = fmt  # type: ignore[index]
-                while ka < n_astral and astral[ka] < a:
-                    ka += 1
-                if kb < ka:
-                    kb = ka
-                while kb < n_astral and astral[kb] < b:
-                    kb += 1
-                set_pos(a + ka)
-                set_pos(b + kb, keep)
-                set_format(fmt)
-        cursor.endEditBlock()
+                    fmt = formats[key] = self._format(covering)
+                out.append((to_16(a) - pos16, to_16(b) - pos16, fmt))
+        return out
+
+    def _format_block(self, block: QTextBlock) -> None:
+        ranges = []
+        for a, b, fmt in self.block_formats(block):
+            r = QTextLayout.FormatRange()
+            r.start, r.length, r.format = a, b - a, fmt
+            ranges.append(r)
+        n = block.blockNumber()
+        if ranges or n in self._formatted:
+            block.layout().setFormats(ranges)
+            if ranges:
+                self._formatted.add(n)
+            else:
+                self._formatted.discard(n)
 
     def spans_at(self, pos: int) -> list[PaintedSpan]:
         """Spans covering code point ``pos``, innermost first."""
@@ -297,7 +330,9 @@ class ReportTextView(QPlainTextEdit):
 
     # ------------------------------------------------------------ emphasis (claim evidence, current span)
 
-    def emphasize(self, current: tuple[int, int] | None, evidence: Iterable[tuple[int, int]]) -> None:
+    def emphasize(
+        self, current: tuple[int, int] | None, evidence: Iterable[tuple[int, int]]
+    ) -> None:
         """Outline the current span and mark a claim's evidence spans (extra selections)."""
         sels = []
         for start, end in evidence:
