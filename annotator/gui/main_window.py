@@ -6,7 +6,6 @@ the Project facade and repaints what a change touched. Coders see only their own
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 from PySide6.QtCore import (
@@ -64,6 +63,7 @@ from annotator.core.commands import (
     SetSpanType,
     SetStatus,
 )
+from annotator.core.gcpause import gc_paused
 from annotator.core.offsets import snap_to_words
 from annotator.core.project import Project
 from annotator.core.queries import ClaimRow, SpanRow
@@ -635,13 +635,8 @@ class MainWindow(QMainWindow):
     def open_report(self, report_id: int) -> None:
         # tens of thousands of small objects are made here: keep the cyclic collector from
         # scanning the whole heap in the middle of it (nothing made here forms cycles)
-        gc_was = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             self._open_report(report_id)
-        finally:
-            if gc_was:
-                gc.enable()
 
     def _open_report(self, report_id: int) -> None:
         detail = self.project.report(report_id)

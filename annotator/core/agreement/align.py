@@ -74,12 +74,15 @@ def align_spans(spans: Sequence[SpanItem], first_id: int = 0) -> list[SpanGroup]
         same[(s.start, s.end, s.type)].append(s)
     agreed: list[SpanGroup] = []
     rest: list[SpanItem] = []
-    for items in same.values():
-        if len(coders) > 1 and len(items) == len(coders) and len({s.coder for s in items}) == len(coders):
-            agreed.append(SpanGroup(0, report, {s.coder: s for s in items}))
-        else:
-            rest.extend(items)
-    groups = [g.seal() for g in _align_general(rest, report)] + [g.seal() for g in agreed]
+    n_coders = len(coders)
+    for (start, end, kind), items in same.items():
+        if n_coders > 1 and len(items) == n_coders:
+            members = {s.coder: s for s in items}
+            if len(members) == n_coders:
+                agreed.append(SpanGroup(0, report, members, {kind}, start, end))
+                continue
+        rest.extend(items)
+    groups = [g.seal() for g in _align_general(rest, report)] + agreed
     groups.sort(key=lambda grp: (grp.start, grp.end))
     for k, grp in enumerate(groups):
         grp.id = first_id + k

@@ -105,23 +105,26 @@ def _distance(level: str, domain: Sequence[Any], marginals: npt.NDArray[np.float
     raise ValueError(f"unknown level of measurement {level!r}; use one of {', '.join(LEVELS)}")
 
 
-def _counts(units: Sequence[Sequence[Any]], domain: Sequence[Any]) -> tuple[Matrix, Matrix]:
-    """Unit x value counts for the pairable units, and m_u (values per unit)."""
+def _patterns(units: Sequence[Sequence[Any]], domain: Sequence[Any]) -> tuple[Matrix, Matrix, Matrix]:
+    """The distinct value patterns of the pairable units (units with two or more values): a
+    pattern x value count matrix, values per pattern (m_u), and how many units have each pattern.
+
+    Units with the same values are interchangeable in alpha and in its bootstrap, so everything
+    downstream works on the (few) patterns weighted by their multiplicity."""
     index = {v: i for i, v in enumerate(domain)}
-    rows, cols = [], []
-    r = 0
+    seen: dict[tuple[int, ...], int] = {}
     for unit in units:
         vals = [index[v] for v in unit if v is not None]
         if len(vals) < 2:
             continue
-        rows.extend([r] * len(vals))
-        cols.extend(vals)
-        r += 1
-    c = np.zeros((r, len(domain)), dtype=np.float64)
-    if r:
-        np.add.at(c, (np.asarray(rows), np.asarray(cols)), 1.0)
-    m = c.sum(axis=1)
-    return c, m
+        vals.sort()
+        key = tuple(vals)
+        seen[key] = seen.get(key, 0) + 1
+    c = np.zeros((len(seen), len(domain)), dtype=np.float64)
+    for r, key in enumerate(seen):
+        for v in key:
+            c[r, v] += 1.0
+    return c, c.sum(axis=1), np.fromiter(seen.values(), dtype=np.float64, count=len(seen))
 
 
 def _alpha_from(
@@ -164,19 +167,16 @@ def alpha(
     if level not in LEVELS:
         raise ValueError(f"unknown level of measurement {level!r}; use one of {', '.join(LEVELS)}")
     domain = _domain(units, level, order)
-    c, m = _counts(units, domain)
-    n_units, n_values = int(len(m)), int(m.sum())
+    c, m, mult = _patterns(units, domain)
+    n_units, n_values = int(mult.sum()), int(m @ mult)
     if n_units == 0:
         return AlphaResult(None, 0, 0, None, "no unit has values from two or more coders")
-    value, reason = _alpha_from(c, m, level, domain)
+    value, reason = _alpha_from(c, m, level, domain, mult)
     ci = None
     if value is not None and resamples > 0 and n_units > 1:
-        # units with the same values are interchangeable: resample the distinct patterns with
-        # multinomial weights in proportion to how often each occurs (the same distribution as
-        # resampling the units themselves, and far smaller matrices)
-        patterns, counts = np.unique(c, axis=0, return_counts=True)
-        ci = _bootstrap(patterns, patterns.sum(axis=1), level, domain, resamples, seed,
-                        confidence, counts.astype(np.float64))
+        # resampling the distinct patterns with multinomial weights in proportion to how often
+        # each occurs is the same distribution as resampling the units themselves
+        ci = _bootstrap(c, m, level, domain, resamples, seed, confidence, mult)
     return AlphaResult(value, n_units, n_values, ci, reason)
 
 

@@ -26,6 +26,7 @@ from annotator.core.agreement.alpha import AlphaResult, alpha, cohen_kappa, reli
 from annotator.core.agreement.data import ClaimItem, Dataset, SpanItem
 from annotator.core.codebook import NOT_REPORTED, AttributeDef
 from annotator.core.edtf import bounds as edtf_bounds
+from annotator.core.gcpause import without_gc
 
 __all__ = [
     "AgreementResult",
@@ -114,6 +115,33 @@ def f1_overlap(a: Sequence[SpanItem], b: Sequence[SpanItem]) -> float | None:
 
 def overlap_matches(a: Sequence[SpanItem], b: Sequence[SpanItem]) -> int:
     """How many one-to-one matches of same-type overlapping spans ``a`` and ``b`` have."""
+    # identical spans come first in the greedy order and are interchangeable, so they are
+    # matched by counting; only the rest go through the overlap search
+    unmatched: dict[tuple[str, str, int, int], int] = {}
+    for t in b:
+        k = (t.report, t.type, t.start, t.end)
+        unmatched[k] = unmatched.get(k, 0) + 1
+    matched = 0
+    rest_a = []
+    for s in a:
+        k = (s.report, s.type, s.start, s.end)
+        left = unmatched.get(k, 0)
+        if left:
+            unmatched[k] = left - 1
+            matched += 1
+        else:
+            rest_a.append(s)
+    rest_b = []
+    for t in b:
+        k = (t.report, t.type, t.start, t.end)
+        left = unmatched[k]
+        if left:
+            unmatched[k] = left - 1
+            rest_b.append(t)
+    return matched + _greedy_overlap_matches(rest_a, rest_b)
+
+
+def _greedy_overlap_matches(a: Sequence[SpanItem], b: Sequence[SpanItem]) -> int:
     by_key: dict[tuple[str, str], list[SpanItem]] = defaultdict(list)
     for t in b:
         by_key[(t.report, t.type)].append(t)
@@ -154,18 +182,23 @@ def overlap_matches(a: Sequence[SpanItem], b: Sequence[SpanItem]) -> int:
 def _binary_alpha(hist: np.ndarray, m: int) -> tuple[float | None, float]:
     """Nominal alpha for units that each hold m binary values, from hist[k] = units with k ones.
     Returns (alpha or None, n pairable values)."""
+    values, n = _binary_alphas(np.asarray(hist, dtype=np.float64)[None, :], m)
+    return (None if np.isnan(values[0]) else float(values[0])), float(n[0])
+
+
+def _binary_alphas(hists: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_binary_alpha`` for each row of ``hists`` at once: (alphas with NaN where undefined,
+    pairable values per row)."""
     k = np.arange(m + 1, dtype=np.float64)
-    h = hist.astype(np.float64)
-    o01 = float((h * k * (m - k)).sum()) / (m - 1)
-    n1 = float((h * k).sum())
-    n = float(h.sum()) * m
+    o01 = (hists * (k * (m - k))).sum(axis=1) / (m - 1)
+    n1 = hists @ k
+    n = hists.sum(axis=1) * m
     n0 = n - n1
-    if n < 2:
-        return None, n
-    d_e = 2 * n1 * n0 / (n * (n - 1))
-    if d_e == 0:
-        return None, n
-    return 1 - (2 * o01 / n) / d_e, n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_e = 2 * n1 * n0 / (n * (n - 1))
+        out = 1 - (2 * o01 / n) / d_e
+    out[(n < 2) | ~(d_e > 0)] = np.nan
+    return out, n
 
 
 def unitizing_alpha(
@@ -192,23 +225,28 @@ def unitizing_alpha(
     for r in reports:
         offset[r] = total
         total += report_lengths[r]
-    index = {c: i for i, c in enumerate(coders)}
-    starts: list[list[int]] = [[] for _ in coders]
-    ends: list[list[int]] = [[] for _ in coders]
-    for sp in spans:
-        base = offset.get(sp.report)
-        ci = index.get(sp.coder)
-        if base is None or ci is None:
-            continue
-        length = report_lengths[sp.report]
-        starts[ci].append(base + min(sp.start, length))
-        ends[ci].append(base + min(sp.end, length))
+    # each span placed at its report's global offset and clipped to the report's text
+    report_pos = {r: i for i, r in enumerate(reports)}
+    coder_pos = {c: i for i, c in enumerate(coders)}
+    n_spans = len(spans)
+    r_idx = np.fromiter((report_pos.get(s.report, -1) for s in spans), np.int64, n_spans)
+    c_idx = np.fromiter((coder_pos.get(s.coder, -1) for s in spans), np.int64, n_spans)
+    keep_span = (r_idx >= 0) & (c_idx >= 0)
+    r_idx, c_idx = r_idx[keep_span], c_idx[keep_span]
+    base_of = np.fromiter((offset[r] for r in reports), np.int64, len(reports))
+    length_of = np.fromiter((report_lengths[r] for r in reports), np.int64, len(reports))
+    span_lengths = length_of[r_idx]
+    raw_starts = np.fromiter((s.start for s in spans), np.int64, n_spans)[keep_span]
+    raw_ends = np.fromiter((s.end for s in spans), np.int64, n_spans)[keep_span]
+    all_starts = base_of[r_idx] + np.minimum(raw_starts, span_lengths)
+    all_ends = base_of[r_idx] + np.minimum(raw_ends, span_lengths)
+    starts = [all_starts[c_idx == k] for k in range(m)]
+    ends = [all_ends[c_idx == k] for k in range(m)]
     pos_parts, delta_parts = [], []
     for k in range(m):
-        if not starts[k]:
+        if not len(starts[k]):
             continue
-        st = np.asarray(starts[k], dtype=np.int64)
-        en = np.asarray(ends[k], dtype=np.int64)
+        st, en = starts[k], ends[k]
         order = np.argsort(st, kind="stable")
         st, en = st[order], en[order]
         reach = np.maximum.accumulate(en)
@@ -246,11 +284,15 @@ def unitizing_alpha(
     interval = None
     n_reports = len(reports)
     if resamples > 0 and n_reports > 1:
+        # each resample draws n_reports reports with replacement; w[b, r] = times report r is drawn
         rng = np.random.default_rng(seed)
-        w = rng.multinomial(n_reports, np.full(n_reports, 1.0 / n_reports), size=resamples)
-        values = [v for v in (_binary_alpha(row, m)[0] for row in w @ per_report) if v is not None]
-        if values:
-            lo, hi = np.quantile(np.asarray(values), [0.025, 0.975])
+        drawn = rng.integers(0, n_reports, size=(resamples, n_reports))
+        drawn += np.arange(resamples)[:, None] * n_reports
+        w = np.bincount(drawn.ravel(), minlength=resamples * n_reports).reshape(resamples, n_reports)
+        values, _ = _binary_alphas(w @ per_report, m)
+        values = values[~np.isnan(values)]
+        if values.size:
+            lo, hi = np.quantile(values, [0.025, 0.975])
             interval = (float(lo), float(hi))
     return AlphaResult(value, units, int(n_values), interval)
 
@@ -304,6 +346,7 @@ def _alpha_json(res: AlphaResult, kappa: float | None = None, level: str | None 
     return out
 
 
+@without_gc
 def compute_agreement(
     data: Dataset,
     coders: Sequence[str] | None = None,
@@ -386,37 +429,43 @@ def compute_agreement(
     for r in used:
         gs = align_spans(by_report.get(r, []), first_id=len(groups))
         groups.extend(gs)
-        idx = span_group_index(gs)
-        group_index.update({(r, c, sid): g for (c, sid), g in idx.items()})
-        claim_groups.extend(align_claims(claims_by_report.get(r, []), idx, len(claim_groups)))
+        for g in gs:
+            for coder_name, sp in g.members.items():
+                group_index[(r, coder_name, sp.id)] = g.id
+        report_claims = claims_by_report.get(r)
+        if report_claims:
+            claim_groups.extend(align_claims(report_claims, span_group_index(gs), len(claim_groups)))
 
     # span type confusion: aligned pairs of spans, by the two coders' types
     confusion: dict[str, dict[str, int]] = {t: {u: 0 for u in [*types, "(none)"]} for t in [*types, "(none)"]}
-    for g in groups:
-        for a, b in pairs:
-            ta = g.members[a].type if a in g.members else "(none)"
-            tb = g.members[b].type if b in g.members else "(none)"
-            if ta == tb == "(none)":
-                continue
-            confusion.setdefault(ta, {}).setdefault(tb, 0)
-            confusion[ta][tb] += 1
-
     # attribute alpha: units are aligned groups, per span type
     attr_out: dict[str, dict[str, dict[str, Any]]] = {}
     groups_by_type: dict[str, list[list[SpanItem | None]]] = defaultdict(list)
+    pair_index = list(itertools.combinations(range(len(chosen)), 2))
     for g in groups:
-        row = [g.members.get(c) for c in chosen]
+        members = g.members
+        row = [members.get(c) for c in chosen]
+        kinds = [s.type if s is not None else "(none)" for s in row]
+        for ia, ib in pair_index:
+            ta, tb = kinds[ia], kinds[ib]
+            if ta == tb == "(none)":
+                continue
+            line = confusion.setdefault(ta, {})
+            line[tb] = line.get(tb, 0) + 1
         if not any(s is not None and s.attributes for s in row):
             continue  # no coded attribute: no value for any attribute alpha
-        for t in {s.type for s in g.members.values()}:
+        if len(g.types) == 1:
+            groups_by_type[next(iter(g.types))].append(row)
+            continue
+        for t in g.types:
             groups_by_type[t].append([s if s is not None and s.type == t else None for s in row])
     for st in cb.span_types:
         per_attr: dict[str, dict[str, Any]] = {}
         trows = groups_by_type.get(st.id, [])
         for ad in st.attributes:
             key = ad.id
-            units = [[None if s is None else attribute_value(ad, s.attributes.get(key)) for s in row]
-                     for row in trows]
+            units = [[None if s is None or (v := s.attributes.get(key)) is None else attribute_value(ad, v)
+                      for s in row] for row in trows]
             level = "nominal" if ad.type in ("place", "actor", "text", "boolean") else ad.level
             order = list(range(len(ad.values))) if ad.type == "enum" and ad.level == "ordinal" and ad.values else None
             res = alpha(units, level, order=order, resamples=resamples, seed=seed)
@@ -427,7 +476,7 @@ def compute_agreement(
         attr_out[st.id] = per_attr
 
     # claims: slots and attributes over aligned claim groups
-    span_lookup = {(s.report, s.coder, s.id): s for s in spans}
+    span_lookup = {(s.report, s.coder, s.id): s for s in spans} if claims else {}
     claims_out: dict[str, dict[str, dict[str, Any]]] = {}
     for ct in cb.claim_types:
         cgs = [cg for cg in claim_groups if cg.type == ct.id]
@@ -489,7 +538,16 @@ def find_disagreements(
     span_types = {t.id: t for t in cb.span_types}
     out: list[Disagreement] = []
     everyone = tuple(coders)
+    everyone_set = set(everyone)
     for g in groups:
+        members = g.members
+        if len(g.types) == 1 and members.keys() == everyone_set:
+            # the common case, everyone agrees on offsets and attributes: nothing to report
+            it = iter(members.values())
+            first_span = next(it)
+            if all(o.start == first_span.start and o.end == first_span.end
+                   and o.attributes == first_span.attributes for o in it):
+                continue
         present = tuple(c for c in everyone if c in g.members)
         ids = {c: g.members[c].id for c in present}
         if len(present) < len(everyone):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import Codebook
+from annotator.core.gcpause import without_gc
 from annotator.core.models import assignment_t, claim_t, coder_t, report_t, slot_fill_t
 
 __all__ = ["ClaimItem", "Dataset", "SpanItem", "load_dataset"]
@@ -49,6 +50,7 @@ class Dataset:
     titles: Mapping[str, str] = field(default_factory=dict)
 
 
+@without_gc
 def load_dataset(
     conn: Connection,
     codebook: Codebook,
@@ -93,11 +95,20 @@ def load_dataset(
         span_rows = cursor.execute(sql).fetchall()
     else:
         span_rows = conn.exec_driver_sql(sql).fetchall()
+    # the same attribute text recurs (a status, a count): each distinct one is decoded once and
+    # shared, read-only like the rest of the span
+    decoded: dict[str, Mapping[str, Any]] = {}
+    empty: Mapping[str, Any] = {}
     for sid, rid, cid, key, t, a, b, x, at in span_rows:
         if rid in ext and cid in names:
             keys[sid] = key
-            spans.append(SpanItem(ext[rid], names[cid], key, t, a, b, x,
-                                  loads(at) if at and at != "{}" else {}))
+            if not at or at == "{}":
+                attrs = empty
+            else:
+                attrs = decoded.get(at)  # type: ignore[assignment]
+                if attrs is None:
+                    attrs = decoded[at] = loads(at)
+            spans.append(SpanItem(ext[rid], names[cid], key, t, a, b, x, attrs))
     fills: dict[int, dict[str, Any]] = {}
     for cl, slot, sid, nr in conn.execute(
         select(slot_fill_t.c.claim_id, slot_fill_t.c.slot, slot_fill_t.c.span_id,

@@ -48,6 +48,49 @@ def test_f1_overlap_is_one_to_one() -> None:
     assert f1_overlap([S("a", "1", "actor", 0, 5)], [S("b", "1", "date", 0, 5)]) == 0.0
 
 
+def _reference_overlap_matches(a: list[SpanItem], b: list[SpanItem]) -> int:
+    """The definition, slowly: every same-type overlapping pair, identical offsets first, then the
+    greatest overlap, ties by position; greedy one-to-one."""
+    pairs = []
+    for i, s in enumerate(a):
+        for j, t in enumerate(b):
+            ov = min(s.end, t.end) - max(s.start, t.start)
+            if s.report == t.report and s.type == t.type and ov > 0:
+                exact = (s.start, s.end) == (t.start, t.end)
+                pairs.append((0 if exact else 1, -ov, s.report, s.start, t.start, i, j))
+    pairs.sort()
+    used_a, used_b = set(), set()
+    for *_, i, j in pairs:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+    return len(used_a)
+
+
+def test_overlap_matches_follow_the_definition_on_random_spans() -> None:
+    # duplicates and identical spans across coders exercise the counting shortcut for exact pairs
+    import random
+
+    from annotator.core.agreement.compute import overlap_matches
+
+    rnd = random.Random(11)
+    for _ in range(1500):
+        def gen(coder: str) -> list[SpanItem]:
+            out = []
+            for k in range(rnd.randint(0, 10)):
+                start = rnd.randrange(0, 25)
+                out.append(S(coder, f"{coder}{k}", rnd.choice(["actor", "date"]), start,
+                             start + rnd.randint(1, 7), rnd.choice(["r1", "r2"])))
+            if out and rnd.random() < 0.4:
+                out.append(out[0]._replace(id="dup"))
+            return out
+
+        a, b = gen("a"), gen("b")
+        b += [s._replace(coder="b", id=f"copy{s.id}") for s in a if rnd.random() < 0.5]
+        rnd.shuffle(b)
+        assert overlap_matches(a, b) == _reference_overlap_matches(a, b), (a, b)
+
+
 def test_unitizing_alpha_matches_the_character_matrix() -> None:
     spans = [S("a", "1", "actor", 2, 8), S("b", "1", "actor", 3, 8), S("c", "1", "actor", 2, 6),
              S("a", "2", "actor", 12, 15), S("b", "2", "actor", 13, 15, report="r2")]
