@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,31 +79,77 @@ def _is_acronym(name: str) -> bool:
     return bool(letters) and len(letters) <= 6 and all(c.isupper() for c in letters)
 
 
-_TOKENS = re.compile(r"\s+|\S+")
+# what fold() changes the length of, or turns into another character: whitespace runs and
+# whitespace other than a plain space, anything outside ASCII, backquote and underscore
+_IRREGULAR = re.compile(r"\s{2,}|[^\S ]|[^\x00-\x7f]|[`_]")
 
 
-def fold_with_map(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` one character at a time, with the original index of each folded char.
+class _FoldMap:
+    """Folded index -> original index, stored as segments (most of a report maps one to one)."""
 
-    Whitespace runs become one space (kept at the first whitespace character's index).
+    def __init__(self) -> None:
+        self.fstart: list[int] = []
+        self.ostart: list[int] = []
+        self.linear: list[bool] = []
+
+    def add(self, fpos: int, opos: int, linear: bool) -> None:
+        self.fstart.append(fpos)
+        self.ostart.append(opos)
+        self.linear.append(linear)
+
+    def __getitem__(self, i: int) -> int:
+        k = bisect_right(self.fstart, i) - 1
+        return self.ostart[k] + (i - self.fstart[k]) if self.linear[k] else self.ostart[k]
+
+
+def fold_with_map(text: str) -> tuple[str, _FoldMap]:
+    """``fold(text)`` one character at a time, with a map from each folded index to the
+    original index of its character.
+
+    Whitespace runs become one space (kept at the first whitespace character's index). ASCII
+    stretches (nearly all of an English report) are lowered in one piece; only the characters
+    ``_IRREGULAR`` finds are folded one by one.
     """
     out: list[str] = []
-    index: list[int] = []
-    # token by token: ASCII words (nearly all of an English report) fold with one lower()
-    for m in _TOKENS.finditer(text):
-        start, chunk = m.start(), m.group()
-        if chunk[0].isspace():
-            out.append(" ")
-            index.append(start)
-        elif chunk.isascii() and "`" not in chunk and "_" not in chunk:
-            out.append(chunk.lower())
-            index.extend(range(start, start + len(chunk)))
-        else:
-            for i, ch in enumerate(chunk, start):
-                f = ch.lower() if ch.isascii() and ch not in "`_" else fold(ch)
-                out.append(f)
-                index.extend([i] * len(f))
+    index = _FoldMap()
+    flen = 0
+    prev = 0
+    for m in _IRREGULAR.finditer(text):
+        if m.start() > prev:
+            out.append(text[prev:m.start()].lower())
+            index.add(flen, prev, True)
+            flen += m.start() - prev
+        chunk = m.group()
+        piece = " " if chunk[0].isspace() else fold(chunk)
+        if piece:
+            out.append(piece)
+            index.add(flen, m.start(), False)
+            flen += len(piece)
+        prev = m.end()
+    if prev < len(text):
+        out.append(text[prev:].lower())
+        index.add(flen, prev, True)
     return "".join(out), index
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regular expression matching any of ``words``, longest first, built as a trie so that
+    the engine follows one path per position instead of trying every word in turn."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # end of a word
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
 
 
 class ActorList:
@@ -167,9 +214,7 @@ class ActorList:
         if not self._by_fold:
             return []
         if self._finder is None:
-            names = sorted(self._by_fold, key=len, reverse=True)
-            alternation = "|".join(re.escape(n) for n in names)
-            self._finder = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+            self._finder = re.compile(rf"(?<!\w)(?:{_trie_pattern(self._by_fold)})(?!\w)")
         folded, index = fold_with_map(text)
         out: list[Found] = []
         for m in self._finder.finditer(folded):

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ._common import Found, IntervalSet
+from ..gcpause import without_gc
+from ._common import Found, IntervalSet, Original
 from ._numbers import NUMBER_RE, parse_number
 
 __all__ = [
@@ -102,9 +104,23 @@ _STATUS_WORDS: list[tuple[str, str]] = [
      r"|captive)|hostages?|captives?|prisoners?|detained|arrested|seized", "captured_or_abducted"),
     (r"missing|disappeared|unaccounted\s+for", "missing"),
 ]  # fmt: skip
-_STATUS_RE = [
-    (re.compile(rf"\b(?:{pat})\b", re.IGNORECASE), status) for pat, status in _STATUS_WORDS
-]
+
+
+def _keywords(words: list[tuple[str, str]]) -> tuple[re.Pattern[str], list[str]]:
+    """One expression for a list of (pattern, label): at each place the first pattern in the
+    list that matches there wins (group k<i> tells which), as searching them one by one and
+    breaking ties by list order would."""
+    alternatives = "|".join(f"(?P<k{i}>{pat})" for i, (pat, _) in enumerate(words))
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), [label for _, label in words]
+
+
+def _lowered(keywords: tuple[re.Pattern[str], list[str]]) -> tuple[re.Pattern[str], list[str]]:
+    """The same keywords for text already in lower case (no case folding at every character)."""
+    return re.compile(keywords[0].pattern), keywords[1]
+
+
+_STATUS_RE = _keywords(_STATUS_WORDS)
+_STATUS_LOW = _lowered(_STATUS_RE)
 
 _VICTIM_WORDS: list[tuple[str, str]] = [
     (r"enemy\s+(?:fighters|soldiers|troops|elements)|militiamen|militia\s+(?:fighters|members)"
@@ -120,9 +136,11 @@ _VICTIM_WORDS: list[tuple[str, str]] = [
     (r"people|persons|individuals|others|victims|men|captives|hostages|prisoners|detainees",
      "unknown"),
 ]  # fmt: skip
-_VICTIM_RE = [
-    (re.compile(rf"\b(?:{pat})\b", re.IGNORECASE), cat) for pat, cat in _VICTIM_WORDS
-]
+_VICTIM_RE = _keywords(_VICTIM_WORDS)
+_VICTIM_LOW = _lowered(_VICTIM_RE)
+
+# longer than any status or victim phrase ("killing or wounding", "members of the group")
+_LONGEST_KEYWORD = 40
 
 _UNIT_RE = [
     (re.compile(r"^\s*(?:\w+\s+){0,2}?(?:operations|attacks|raids|ambushes|assaults|strikes)\b",
@@ -153,14 +171,19 @@ _APPROX = (
     r"about|around|approximately|roughly|some|nearly|almost|close\s+to|an\s+estimated"
     r"|estimated|circa|c\.|approx\.|just\s+(?:over|under)|perhaps"
 )
+# a count starts a word (a number glued to letters, "x12", is none): the guard lets the engine
+# skip the inside of words instead of trying every alternative at every character
 _COUNT_RE = re.compile(
-    rf"(?:(?P<between>between|from)\s+(?P<r1>{NUMBER_RE})\s*(?:and|to|-|\u2013)\s*"
+    rf"(?<![^\W_])(?=\w)(?:(?P<between>between|from)\s+(?P<r1>{NUMBER_RE})\s*(?:and|to|-|\u2013)\s*"
     rf"(?P<r2>{NUMBER_RE})"
     rf"|(?:(?P<prefix>{_AT_LEAST}|{_AT_MOST}|{_APPROX})\s+)?"
     rf"(?:(?P<vague>{_VAGUE})(?:\s+of)?(?![\w-])"
     rf"|(?P<n1>{NUMBER_RE})(?:\s*(?:-|\u2013|\bto\b|\bor\b)\s*(?P<n2>{NUMBER_RE}))?))",
     re.IGNORECASE,
 )
+
+
+_COUNT_LOW = re.compile(_COUNT_RE.pattern)  # for text already in lower case
 
 
 def _kind_of_prefix(prefix: str) -> str:
@@ -232,24 +255,29 @@ def _parse_match(m: re.Match[str], table: Mapping[str, int]) -> _Parsed | None:
 
 
 def _nearest(
-    patterns: list[tuple[re.Pattern[str], str]], text: str, start: int, end: int, reach: int
+    keywords: tuple[re.Pattern[str], list[str]], text: str, start: int, end: int, reach: int
 ) -> tuple[str, int] | None:
-    """Category of the keyword closest to text[start:end] (within ``reach`` characters)."""
-    best: tuple[int, int, str] | None = None
-    for order, (rx, label) in enumerate(patterns):
-        for m in rx.finditer(text):
-            if m.end() <= start:
-                dist = start - m.end()
-            elif m.start() >= end:
-                dist = m.start() - end
-            else:
-                dist = 0
-            if dist > reach:
-                continue
-            key = (dist, order, label)
-            if best is None or key[:2] < best[:2]:
-                best = key
-    return None if best is None else (best[2], best[0])
+    """Category of the keyword closest to text[start:end] (within ``reach`` characters); ties go
+    to the category listed first."""
+    rx, labels = keywords
+    best: tuple[int, int] | None = None  # (distance, category index)
+    # only keywords within reach count: search that stretch, with room for the longest keyword
+    # phrase on either side (the engine sees the text around it for word boundaries)
+    lo = max(0, start - reach - _LONGEST_KEYWORD)
+    hi = min(len(text), end + reach + _LONGEST_KEYWORD)
+    for m in rx.finditer(text, lo, hi):
+        if m.end() <= start:
+            dist = start - m.end()
+        elif m.start() >= end:
+            dist = m.start() - end
+        else:
+            dist = 0
+        if dist > reach:
+            continue
+        key = (dist, int(m.lastgroup[1:]))  # type: ignore[index]
+        if best is None or key < best:
+            best = key
+    return None if best is None else (labels[best[1]], best[0])
 
 
 _CLAUSE_END = re.compile(r"[.;!?\n()]|\s(?:while|whereas|but)\s|,\s*(?:which|who|whose|where)\b")
@@ -277,15 +305,65 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+class _Clauses:
+    """Every clause end of a text, found once, for the bounds of many numbers in it (the same
+    bounds as :func:`_clause`, which searches around one number)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.dots: list[bool] = []
+        for m in _CLAUSE_END.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+            self.dots.append(m.group(0) == ".")
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        text, starts, ends, dots = self.text, self.starts, self.ends, self.dots
+        n = len(text)
+        window = max(0, start - 600)
+        left = window
+        i = bisect_right(ends, start) - 1
+        while i >= 0 and starts[i] >= window:
+            a, b = starts[i], ends[i]
+            if dots[i] and a > 0 and text[a - 1].isdigit() and b < n and text[b].isdigit():
+                i -= 1
+                continue
+            left = b
+            break
+        right = n
+        j = bisect_left(starts, end)
+        while j < len(starts):
+            if dots[j] and ends[j] < n and text[ends[j]].isdigit():
+                j += 1
+                continue
+            right = starts[j]
+            break
+        return left, right
+
+
 def _describe(
-    text: str, start: int, end: int
+    text: str,
+    start: int,
+    end: int,
+    clauses: _Clauses | None = None,
+    low: str | None = None,
 ) -> tuple[str | None, str | None, str, int | None]:
-    """(status, victim category, unit, distance to the status word) of the number at start:end."""
-    left, right = _clause(text, start, end)
+    """(status, victim category, unit, distance to the status word) of the number at start:end.
+
+    ``clauses`` (of ``text``) and ``low`` (``text`` in lower case, the same length) save work
+    when many numbers of one text are described."""
+    left, right = clauses.bounds(start, end) if clauses else _clause(text, start, end)
     window = text[left:right]
     s, e = start - left, end - left
-    status = _nearest(_STATUS_RE, window, s, e, 60)
-    victim = _nearest(_VICTIM_RE, window, s, e, 40)
+    if low is not None:
+        low_window = low[left:right]
+        status = _nearest(_STATUS_LOW, low_window, s, e, 60)
+        victim = _nearest(_VICTIM_LOW, low_window, s, e, 40)
+    else:
+        status = _nearest(_STATUS_RE, window, s, e, 60)
+        victim = _nearest(_VICTIM_RE, window, s, e, 40)
     unit = "persons"
     for rx, name in _UNIT_RE:
         if rx.match(window[e:]):
@@ -376,6 +454,7 @@ _PERSON_NOUN = re.compile(
 _ANY_DAY = dt.date(2000, 1, 1)
 
 
+@without_gc
 def find_counts(
     text: str,
     vague_table: Mapping[str, int] | None = None,
@@ -396,7 +475,15 @@ def find_counts(
         exclude = [(f.start, f.end) for f in find_dates(text, _ANY_DAY)]
     blocked = IntervalSet(exclude)
     out: list[Found] = []
-    for m in _COUNT_RE.finditer(text):
+    clauses = _Clauses(text)
+    lowered = text.lower()
+    # a character that lowers to two ("İ") would shift positions: then case is folded as we go
+    low = lowered if len(lowered) == len(text) else None
+    matches: Iterator[Any] = (
+        _COUNT_RE.finditer(text) if low is None
+        else (Original(m, text) for m in _COUNT_LOW.finditer(low))
+    )  # fmt: skip
+    for m in matches:
         parsed = _parse_match(m, table)
         if parsed is None:
             continue
@@ -416,7 +503,7 @@ def find_counts(
             continue  # "one of the", "no one"
         if number is not None and 1900 <= number <= 2099 and not _PERSON_NOUN.match(after):
             continue  # most likely a year
-        status, victim, unit, distance = _describe(text, start, end)
+        status, victim, unit, distance = _describe(text, start, end, clauses, low)
         if status is None or unit != "persons":
             continue
         if parsed.vague_word and distance is not None and distance > 30:

@@ -22,7 +22,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Any
 
-from ._common import Found
+from ..gcpause import without_gc
+from ._common import Found, Original
 from ._date_rules import (
     APPROX_BEFORE,
     MON,
@@ -42,9 +43,75 @@ __all__ = ["DateValue", "find_dates", "normalize_date"]
 # Scanning
 
 
-def _candidates(text: str, ctx: Ctx) -> Iterator[Cand]:
-    for name, rx, handler in RULES:
-        for m in rx.finditer(text):
+# A word every match of a rule contains (in lower case). A rule is only tried near its word:
+# a long report is mostly prose without any month name, "ago" or "yesterday", and trying twenty
+# patterns at every character of it was most of the scan.
+_MONTH_WORD = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_TRIGGER_WORDS = {
+    "dmy": _MONTH_WORD, "mdy": _MONTH_WORD, "range_md": _MONTH_WORD, "range_dm": _MONTH_WORD,
+    "week_of": _MONTH_WORD, "part_of_month": _MONTH_WORD, "month_range": _MONTH_WORD,
+    "month_year": _MONTH_WORD, "month_only": _MONTH_WORD,
+    "iso": r"\d-\d", "numeric": r"\d[/.]\d",
+    "first_days": r"first|last|final", "part_of_year": r"early|mid|late",
+    "year_only": r"1[89]\d\d|20\d\d", "season": r"spring|summer|autumn|fall|winter",
+    "rel_day": r"yesterday|today|tonight|night|morning|afternoon|evening", "ago": r"ago",
+    "rel_period": r"week|month|year", "past_n": r"past|last|previous",
+    "weekday": r"monday|tuesday|wednesday|thursday|friday|saturday|sunday",
+    "other_rel": r"day|week",
+}  # fmt: skip
+_TRIGGERS = {name: re.compile(word) for name, word in _TRIGGER_WORDS.items()}
+# how far a match reaches before or after its word (the longest rule, a day range with weekday
+# and year, is under 70 characters)
+_REACH = 100
+# the rules without IGNORECASE, for text lowered once
+_LOWER_RULES = {name: re.compile(rx.pattern) for name, rx, _ in RULES}
+_RULES_BY_NAME = {name: rx for name, rx, _ in RULES}
+
+
+def _windows(low: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Stretches of ``low`` within reach of an occurrence of ``trigger``, merged."""
+    out: list[list[int]] = []
+    n = len(low)
+    for m in trigger.finditer(low):
+        s, e = max(0, m.start() - _REACH), min(n, m.end() + _REACH)
+        if out and s <= out[-1][1]:
+            out[-1][1] = e
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _matches(
+    name: str, text: str, low: str | None, windows: dict[str, list[tuple[int, int]]]
+) -> Iterator[Any]:
+    """The matches of rule ``name`` in ``text``: near its trigger word in the lowered text
+    ``low`` when there is one (``windows`` caches the stretches per word), else everywhere."""
+    if low is None:
+        yield from _RULES_BY_NAME[name].finditer(text)
+        return
+    word = _TRIGGER_WORDS[name]
+    if word not in windows:
+        windows[word] = _windows(low, _TRIGGERS[name])
+    rx = _LOWER_RULES[name]
+    for start, end in windows[word]:
+        for m in rx.finditer(low, start, end):
+            yield Original(m, text)
+
+
+def _lower(text: str) -> str | None:
+    """``text`` in lower case, or None when a character lowers to two ("İ") and positions
+    would shift."""
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
+def _candidates(
+    text: str, ctx: Ctx, low: str | None, windows: dict[str, list[tuple[int, int]]]
+) -> Iterator[Cand]:
+    for name, _, handler in RULES:
+        if name == "other_rel" and ctx.other is None:
+            continue  # counts from another date: see _candidates_other
+        for m in _matches(name, text, low, windows):
             cand = handler(m, ctx)
             if cand is not None:
                 cand.rule = name
@@ -118,12 +185,14 @@ def _apply_approx(text: str, c: Cand) -> Cand:
 
 def _scan(text: str, ctx: Ctx) -> list[Cand]:
     base = Ctx(ctx.reference, ctx.day_first, None)
-    chosen = _choose(list(_candidates(text, base)))
+    low = _lower(text)
+    windows: dict[str, list[tuple[int, int]]] = {}
+    chosen = _choose(list(_candidates(text, base, low, windows)))
     chosen = _join_ranges(text, chosen, base)
     chosen = [_apply_approx(text, c) for c in chosen]
     # "the next day" and "three days later" count from the last date before them
     if _RULES_OTHER.search(text):
-        others = [c for c in _candidates_other(text, chosen, ctx)]
+        others = [c for c in _candidates_other(text, chosen, ctx, low, windows)]
         chosen = _choose(chosen + others)
     return chosen
 
@@ -131,11 +200,17 @@ def _scan(text: str, ctx: Ctx) -> list[Cand]:
 _RULES_OTHER = re.compile(r"\b(?:day|week)s?\b", re.IGNORECASE)
 
 
-def _candidates_other(text: str, chosen: list[Cand], ctx: Ctx) -> Iterator[Cand]:
-    name, rx, handler = next(r for r in RULES if r[0] == "other_rel")
+def _candidates_other(
+    text: str,
+    chosen: list[Cand],
+    ctx: Ctx,
+    low: str | None,
+    windows: dict[str, list[tuple[int, int]]],
+) -> Iterator[Cand]:
+    name, _, handler = next(r for r in RULES if r[0] == "other_rel")
     days = sorted((c.end, k) for k, c in enumerate(chosen) if c.values[0].granularity == "day")
     ends = [e for e, _ in days]
-    for m in rx.finditer(text):
+    for m in _matches(name, text, low, windows):
         i = bisect_right(ends, m.start())
         before_day = chosen[days[i - 1][1]] if i else None
         other = before_day.values[0].start if before_day is not None else ctx.other
@@ -147,6 +222,7 @@ def _candidates_other(text: str, chosen: list[Cand], ctx: Ctx) -> Iterator[Cand]
             yield cand
 
 
+@without_gc
 def find_dates(text: str, reference: dt.date | None, day_first: bool = False) -> list[Found]:
     """Date expressions in ``text``, as non-overlapping spans sorted by start.
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..gcpause import without_gc
 from ._common import IntervalSet
 from .actors import ActorList
 from .counts import find_counts, normalize_count
@@ -235,6 +236,7 @@ def _find_locations(
 # Whole text
 
 
+@without_gc
 def suggest_spans(
     text: str,
     published: dt.date | None,
