@@ -10,6 +10,7 @@ from annotator.cli import main
 from annotator.core.io.documents import read_document
 from annotator.core.io.textfile import ImportProblem
 from annotator.core.project import Project
+from tests.core.helpers import minimal_pdf
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Site | Attack near Gao</title>
 <script>document.write("SECRET-SCRIPT")</script><style>p{color:red}</style></head>
@@ -18,30 +19,6 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Site | Attack 
 <p>Gunmen attacked an army post near Gao on Sunday, killing 12 soldiers &amp; wounding 3.</p>
 <p>The group has not claimed the attack.</p></article>
 <aside>Related: other news</aside><footer>© a site</footer></body></html>"""
-
-
-def minimal_pdf(text: str) -> bytes:
-    """A one-page PDF with a text layer, written by hand (offsets computed)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
 
 
 def test_html_main_text_without_scripts_or_navigation(tmp_path: Path) -> None:
@@ -70,7 +47,7 @@ def test_docx_paragraphs(tmp_path: Path) -> None:
 def test_pdf_text_layer_and_scanned_pdf(tmp_path: Path) -> None:
     pytest.importorskip("pypdf")
     path = tmp_path / "r.pdf"
-    path.write_bytes(minimal_pdf("Militants seized Djibo on Friday"))
+    path.write_bytes(minimal_pdf(["Militants seized Djibo on Friday"]))
     assert "Militants seized Djibo on Friday" in read_document(path).text
     from pypdf import PdfWriter
 
@@ -91,7 +68,7 @@ def test_import_folder_of_documents(tmp_path: Path, capsys) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "page.html").write_text(PAGE, "utf-8")
-    (folder / "r.pdf").write_bytes(minimal_pdf("Militants seized Djibo on Friday"))
+    (folder / "r.pdf").write_bytes(minimal_pdf(["Militants seized Djibo on Friday"]))
     (folder / "scan.pdf").write_bytes(b"%PDF-1.4 garbage")
     db = str(tmp_path / "p.db")
     assert main(["--db", db, "import", str(folder)]) == 1  # one bad file

@@ -12,38 +12,10 @@ from typing import Any
 from annotator.core.codebook import load_default_codebook, parse_codebook
 from annotator.core.io.brat_format import codebook_from_brat_conf, read_brat, write_brat, write_conf
 from tests.core.helpers import record, span
+from tests.core.test_brat import ANN_A, ANN_B, CONF
 
 TEXT = "Gunmen 🔥 stormed Tessit.\nThe army said 12 soldiers died on 3 December 2023.\n"
 
-CONF = """[entities]
-Actor
-Place
-Casualties
-
-[relations]
-
-[events]
-Attack\tAgent:Actor, Place?:Place, Victims*:Casualties
-
-[attributes]
-Role\tArg:Actor, Value:state|nonstate
-Confirmed\tArg:Casualties
-"""
-
-ANN_A = """T1\tActor 0 6\tGunmen
-T2\tPlace 17 23\tTessit
-T3\tCasualties 39 50\t12 soldiers
-A1\tRole T1 nonstate
-A2\tConfirmed T3
-N1\tReference T2 Geonames:2441291\tTessit
-T4\tAttack 9 16\tstormed
-E1\tAttack:T4 Agent:T1 Place:T2 Victims:T3
-"""
-
-ANN_B = """T1\tActor 0 6\tGunmen
-T2\tPlace 17 23\tTessit
-A1\tRole T1 state
-"""
 
 
 def default_records() -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ import pytest
 
 from annotator.core.io.documents import read_document, read_report_table
 from annotator.core.io.textfile import ImportProblem
+from tests.core.helpers import minimal_pdf
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Sahel Wire | Convoy hit</title>
 <script>var leak = "SCRIPT-MUST-NOT-APPEAR"; if (1 < 2) { document.write("</p>"); }</script>
@@ -21,33 +22,6 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Sahel Wire | C
 <p>Nobody has claimed the attack.</p>
 <form><label>Email</label> FORM-MUST-NOT-APPEAR</form><aside>ASIDE-MUST-NOT-APPEAR</aside>
 <footer>FOOTER-MUST-NOT-APPEAR</footer></body></html>"""
-
-
-def minimal_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF with a text layer (Helvetica), written by hand with computed offsets."""
-    ops = " ".join(f"({line}) Tj 0 -16 Td" for line in lines)
-    stream = f"BT /F1 12 Tf 72 720 Td {ops} ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return bytes(out)
 
 
 def test_html_main_text_and_title(tmp_path: Path) -> None:
