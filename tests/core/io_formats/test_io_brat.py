@@ -17,7 +17,6 @@ from tests.core.test_brat import ANN_A, ANN_B, CONF
 TEXT = "Gunmen 🔥 stormed Tessit.\nThe army said 12 soldiers died on 3 December 2023.\n"
 
 
-
 def default_records() -> list[dict[str, Any]]:
     spans = [
         span(
