@@ -231,13 +231,15 @@ def unitizing_alpha(
     n_spans = len(spans)
     r_idx = np.fromiter((report_pos.get(s.report, -1) for s in spans), np.int64, n_spans)
     c_idx = np.fromiter((coder_pos.get(s.coder, -1) for s in spans), np.int64, n_spans)
-    keep_span = (r_idx >= 0) & (c_idx >= 0)
+    raw_starts = np.fromiter((s.start for s in spans), np.int64, n_spans)
+    raw_ends = np.fromiter((s.end for s in spans), np.int64, n_spans)
+    # spans of other reports or coders, and empty or reversed ones (none stored ever is), add nothing
+    keep_span = (r_idx >= 0) & (c_idx >= 0) & (raw_ends > raw_starts)
     r_idx, c_idx = r_idx[keep_span], c_idx[keep_span]
+    raw_starts, raw_ends = raw_starts[keep_span], raw_ends[keep_span]
     base_of = np.fromiter((offset[r] for r in reports), np.int64, len(reports))
     length_of = np.fromiter((report_lengths[r] for r in reports), np.int64, len(reports))
     span_lengths = length_of[r_idx]
-    raw_starts = np.fromiter((s.start for s in spans), np.int64, n_spans)[keep_span]
-    raw_ends = np.fromiter((s.end for s in spans), np.int64, n_spans)[keep_span]
     all_starts = base_of[r_idx] + np.minimum(raw_starts, span_lengths)
     all_ends = base_of[r_idx] + np.minimum(raw_ends, span_lengths)
     starts = [all_starts[c_idx == k] for k in range(m)]

@@ -111,6 +111,13 @@ def test_unitizing_alpha_matches_the_character_matrix() -> None:
     assert res.n_units == 36
 
 
+def test_unitizing_alpha_ignores_empty_and_reversed_spans() -> None:
+    good = [S("a", "1", "actor", 0, 5), S("b", "1", "actor", 0, 4)]
+    bad = [S("a", "2", "actor", 9, 3), S("b", "2", "actor", 7, 7)]
+    lengths = {"r1": 20}
+    assert unitizing_alpha(good + bad, ["a", "b"], lengths, 0) == unitizing_alpha(good, ["a", "b"], lengths, 0)
+
+
 def test_unitizing_alpha_degenerate() -> None:
     assert unitizing_alpha([], ["a", "b"], {"r1": 10}).reason.startswith("no variation")
     assert unitizing_alpha([], ["a"], {"r1": 10}).alpha is None
