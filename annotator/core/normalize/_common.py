@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Found", "IntervalSet", "Original", "fold"]
+__all__ = ["Found", "IntervalSet", "Original", "fold", "lower_aligned"]
 
 
 class IntervalSet:
@@ -26,6 +26,10 @@ class IntervalSet:
                 runs.append([s, e])
         self._starts = [r[0] for r in runs]
         self._ends = [r[1] for r in runs]
+
+    def runs(self) -> list[tuple[int, int]]:
+        """The merged intervals, in order."""
+        return list(zip(self._starts, self._ends, strict=True))
 
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect_right(self._starts, start) - 1
@@ -92,3 +96,10 @@ class Original:
 
     def end(self, group: int | str = 0) -> int:
         return self._m.end(group)
+
+
+def lower_aligned(text: str) -> str | None:
+    """``text`` in lower case, position for position, to match without case folding at every
+    character; None when a character lowers to two ("İ") and positions would shift."""
+    low = text.lower()
+    return low if len(low) == len(text) else None

@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..gcpause import without_gc
-from ._common import Found, IntervalSet, Original
+from ._common import Found, IntervalSet, Original, lower_aligned
 from ._numbers import NUMBER_RE, parse_number
 
 __all__ = [
@@ -476,9 +476,7 @@ def find_counts(
     blocked = IntervalSet(exclude)
     out: list[Found] = []
     clauses = _Clauses(text)
-    lowered = text.lower()
-    # a character that lowers to two ("İ") would shift positions: then case is folded as we go
-    low = lowered if len(lowered) == len(text) else None
+    low = lower_aligned(text)  # None: case is folded as we go
     matches: Iterator[Any] = (
         _COUNT_RE.finditer(text) if low is None
         else (Original(m, text) for m in _COUNT_LOW.finditer(low))

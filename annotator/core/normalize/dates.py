@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..gcpause import without_gc
-from ._common import Found, Original
+from ._common import Found, IntervalSet, Original, lower_aligned
 from ._date_rules import (
     APPROX_BEFORE,
     MON,
@@ -70,15 +70,9 @@ _RULES_BY_NAME = {name: rx for name, rx, _ in RULES}
 
 def _windows(low: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
     """Stretches of ``low`` within reach of an occurrence of ``trigger``, merged."""
-    out: list[list[int]] = []
     n = len(low)
-    for m in trigger.finditer(low):
-        s, e = max(0, m.start() - _REACH), min(n, m.end() + _REACH)
-        if out and s <= out[-1][1]:
-            out[-1][1] = e
-        else:
-            out.append([s, e])
-    return [(s, e) for s, e in out]
+    near = ((max(0, m.start() - _REACH), min(n, m.end() + _REACH)) for m in trigger.finditer(low))
+    return IntervalSet(near).runs()
 
 
 def _matches(
@@ -96,13 +90,6 @@ def _matches(
     for start, end in windows[word]:
         for m in rx.finditer(low, start, end):
             yield Original(m, text)
-
-
-def _lower(text: str) -> str | None:
-    """``text`` in lower case, or None when a character lowers to two ("İ") and positions
-    would shift."""
-    low = text.lower()
-    return low if len(low) == len(text) else None
 
 
 def _candidates(
@@ -185,7 +172,7 @@ def _apply_approx(text: str, c: Cand) -> Cand:
 
 def _scan(text: str, ctx: Ctx) -> list[Cand]:
     base = Ctx(ctx.reference, ctx.day_first, None)
-    low = _lower(text)
+    low = lower_aligned(text)
     windows: dict[str, list[tuple[int, int]]] = {}
     chosen = _choose(list(_candidates(text, base, low, windows)))
     chosen = _join_ranges(text, chosen, base)
