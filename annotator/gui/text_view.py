@@ -229,12 +229,6 @@ class ReportTextView(QPlainTextEdit):
         )
         return fmt
 
-    def set_spans(self, spans: Iterable[PaintedSpan]) -> None:
-        """Replace all painted spans."""
-        self._index = _Index(spans)
-        self._current.clear()
-        self.viewport().update()
-
     def update_spans(self, spans: Iterable[PaintedSpan], presorted: bool = False) -> None:
         """Replace the painted spans, repainting only the blocks where something changed."""
         new = _Index(spans, presorted)
