@@ -214,6 +214,11 @@ class Project:
         with self.engine.connect() as conn:
             return queries.report_rows(conn, **kw)
 
+    def report_count(self) -> int:
+        """How many reports the project holds (one COUNT, not a read of every report)."""
+        with self.engine.connect() as conn:
+            return queries.report_count(conn)
+
     def coders(self) -> list[queries.CoderRow]:
         with self.engine.connect() as conn:
             return queries.coder_rows(conn)

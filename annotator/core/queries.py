@@ -165,6 +165,10 @@ def report_rows(
     ]
 
 
+def report_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(report_t)).scalar_one())
+
+
 def coder_rows(conn: Connection) -> list[CoderRow]:
     a = assignment_t
     counts: dict[int, dict[str, int]] = defaultdict(dict)

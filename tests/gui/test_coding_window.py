@@ -171,18 +171,18 @@ def test_find_shortcut_sheet_and_done_next(qtbot, window, gui_project) -> None:
     qtbot.keyClick(window.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert gui_project.status(first, window.coder_id) == "done"
     assert window.report_id != first
-    assert window.queue.topLevelItem(0).text(0) == "●"
+    assert window.queue.model().index(0, 0).data() == "●"
 
 
 def test_queue_filters_by_status_and_search(qtbot, window, gui_project) -> None:
     qtbot.keyClick(window.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     window.status_filter.setCurrentIndex(3)  # done
-    assert window.queue.topLevelItemCount() == 1
+    assert window.queue_panel.row_count() == 1
     window.status_filter.setCurrentIndex(0)
     window.search.setText("Kidal")
     window.reload_queue()
-    assert window.queue.topLevelItemCount() == 1
-    assert window.queue.topLevelItem(0).text(1) == "Second"
+    assert window.queue_panel.row_count() == 1
+    assert window.queue.model().index(0, 1).data() == "Second"
 
 
 def test_coders_see_only_their_own_spans(qtbot, gui_project) -> None:
@@ -351,7 +351,7 @@ def test_import_from_the_window_with_progress(qtbot, window, gui_project, tmp_pa
     (tmp_path / "new" / "b.txt").write_bytes(b"\x00\x01binary")
     line = import_with_progress(window, gui_project, [tmp_path / "new" / "a.txt"])
     assert "1 report(s) added" in line
-    assert window.queue.topLevelItemCount() == 3  # the queue follows the import
+    assert window.queue_panel.row_count() == 3  # the queue follows the import
 
 
 def test_export_dialog_formats_and_cancel(qtbot, window, gui_project, tmp_path, monkeypatch) -> None:

@@ -14,7 +14,7 @@ def put_caret(window, codepoint: int) -> None:
 
 
 def test_keyboard_selection_and_hotkey_tag_a_word_after_an_emoji(qtbot, window, gui_project) -> None:
-    assert window.queue.topLevelItemCount() == 2
+    assert window.queue_panel.row_count() == 2
     start = EMOJI_TEXT.index("Tessit")
     put_caret(window, start)
     # Shift+Ctrl+Right selects by word, as a coder would

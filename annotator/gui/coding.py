@@ -1,0 +1,278 @@
+"""The coding actions of the window: tag, retag, delete, claims and slots, suggested values and
+suggested spans. Each builds a core Command and runs it through the Project; the view refreshes
+from the change notification (main_window._on_changes), never from here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.codebook import NOT_REPORTED
+from annotator.core.commands import (
+    AddSpan,
+    AddToSlot,
+    Batch,
+    Command,
+    CommandError,
+    CreateClaim,
+    DeleteClaim,
+    DeleteSpan,
+    RemoveFromSlot,
+    SetClaimAttribute,
+    SetNotReported,
+    SetSpanAttribute,
+    SetSpanType,
+)
+from annotator.core.offsets import snap_to_words
+from annotator.gui.text_view import PaintedSpan
+
+if TYPE_CHECKING:
+    from annotator.gui.window_host import WindowHost as _Base
+else:
+    _Base = object
+
+
+class CodingActions(_Base):
+    """Mixed into MainWindow; the state it reads (report, spans, current span and claim) is the
+    window's (declared in window_host.WindowHost)."""
+
+    def _run(self, cmd: Command) -> bool:
+        try:
+            self.project.run(cmd)
+        except CommandError as exc:
+            self.statusBar().showMessage(f"Not done: {exc}", 8000)
+            QApplication.beep()
+            return False
+        return True
+
+    # ---------------------------------------------------------------- spans
+
+    def tag_selection(self, type_id: str) -> None:
+        """Tag the selection (snapped to words unless Alt is held), or retag the current span."""
+        if self.report_id is None:
+            return
+        sel = self.text.selection()
+        if sel is None:
+            span = self.current_span
+            if span is not None and span.type != type_id:
+                self._run(SetSpanType(span.id, type_id))
+            elif span is None:
+                self.statusBar().showMessage("Select some text first, then press the type's key.", 4000)
+            return
+        exact = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier) or self.text.alt_at_selection
+        start, end = sel if exact else snap_to_words(self.report_text, *sel)
+        if start >= end:
+            return
+        cmd = AddSpan(self.report_id, self.coder_id, type_id, start, end)
+        if self._run(cmd):
+            self.current_span_id = cmd.span_id
+            try:
+                alternatives = self.project.prefill(self.report_id, type_id, start, end)
+            except Exception as exc:  # noqa: BLE001 - a normalizer failing must never cost the span
+                alternatives = []
+                self.statusBar().showMessage(f"No suggestion: {exc}", 5000)
+            if alternatives:
+                self._prefill[cmd.span_id] = (alternatives, 0)
+            self.text.blockSignals(True)
+            self.text.select_range(end, end)
+            self.text.blockSignals(False)
+            self.spans_view.select_span(cmd.span_id)
+            if self.current_claim_id is None:
+                self.tabs.setCurrentIndex(0)
+            self._show_form()
+
+    def retag_current(self, type_id: str) -> None:
+        span = self.current_span
+        if span is not None and type_id != span.type:
+            self._run(SetSpanType(span.id, type_id))
+
+    def _on_span_attribute(self, attribute: str, value: object) -> None:
+        span = self.current_span
+        if span is not None:
+            self._run(SetSpanAttribute(span.id, attribute, value))
+
+    def _on_claim_attribute(self, attribute: str, value: object) -> None:
+        claim = self.current_claim
+        if claim is not None:
+            self._run(SetClaimAttribute(claim.id, attribute, value))
+
+    def delete_current(self) -> None:
+        if self.claims_view.hasFocus() and self.current_claim is not None:
+            self._run(DeleteClaim(self.current_claim.id))
+            return
+        span = self.current_span
+        if span is None:
+            span = self.span_at(self.text.caret())
+        if span is None:
+            sug = self.text.suggestion_at(self.text.caret())
+            if sug is not None:
+                self.reject_suggestion(sug.id)
+                return
+            self.statusBar().showMessage("Put the caret inside a span to delete it.", 4000)
+            return
+        self._run(DeleteSpan(span.id))
+
+    # ---------------------------------------------------------------- claims and slots
+
+    def new_claim(self, type_id: str) -> None:
+        if self.report_id is None:
+            return
+        cmd = CreateClaim(self.report_id, self.coder_id, type_id)
+        if self._run(cmd):
+            self.current_claim_id = cmd.claim_id
+            self.tabs.setCurrentIndex(1)
+            self.select_claim(cmd.claim_id)
+            self.text.setFocus()
+            ct = self.codebook.claim_type(type_id)
+            keys = ", ".join(f"{s.hotkey} {s.label}" for s in (ct.slots if ct else ()) if s.hotkey)
+            self.statusBar().showMessage(f"New claim: put the caret in a span and press a slot key ({keys}).", 8000)
+
+    def _slot_for_key(self, key: str) -> str | None:
+        claim = self.current_claim
+        if claim is None:
+            self.statusBar().showMessage("Start or select a claim first (a claim type's key).", 5000)
+            return None
+        ct = self.codebook.claim_type(claim.type)
+        slot = next((sd.id for sd in (ct.slots if ct else ()) if sd.hotkey == key), None)
+        if slot is None:
+            self.statusBar().showMessage(f"A {claim.type} claim has no slot on key {key}.", 5000)
+        return slot
+
+    def fill_slot_key(self, key: str) -> None:
+        slot = self._slot_for_key(key)
+        if slot is not None:
+            self.fill_slot(slot)
+
+    def toggle_not_reported_key(self, key: str) -> None:
+        slot = self._slot_for_key(key)
+        if slot is not None:
+            self.toggle_not_reported(slot)
+
+    def fill_slot(self, slot: str, span_id: int | None = None) -> None:
+        claim = self.current_claim
+        if claim is None:
+            self.statusBar().showMessage("Start or select a claim first (a claim type's key).", 5000)
+            return
+        if span_id is None:
+            span = self.current_span or self.span_at(self.text.caret())
+            if span is None:
+                self.statusBar().showMessage("Put the caret in a span to put it in the slot.", 5000)
+                return
+            span_id = span.id
+        if self._run(AddToSlot(claim.id, slot, span_id)):
+            self.tabs.setCurrentIndex(1)
+            self.select_claim(claim.id)
+
+    def _remove_from_slot(self, slot: str, span_id: int) -> None:
+        claim = self.current_claim
+        if claim is not None:
+            self._run(RemoveFromSlot(claim.id, slot, span_id))
+
+    def toggle_not_reported(self, slot: str) -> None:
+        claim = self.current_claim
+        if claim is None:
+            self.statusBar().showMessage("Start or select a claim first (a claim type's key).", 5000)
+            return
+        marked = claim.slots.get(slot) == NOT_REPORTED
+        self._run(SetNotReported(claim.id, slot, not marked))
+
+    # ---------------------------------------------------------------- suggested values
+
+    def enter(self) -> None:
+        """Enter: accept what is suggested here (values, or a suggested span), else edit."""
+        span = self.current_span
+        if span is not None and span.id in self._prefill:
+            self.form.span_form.accept_suggestions()
+            return
+        if span is None:
+            sug = self.text.suggestion_at(self.text.caret())
+            if sug is None and self.text.caret() > 0:
+                sug = self.text.suggestion_at(self.text.caret() - 1)
+            if sug is not None:
+                self.accept_suggestion(sug.id)
+                return
+        self.focus_form()
+
+    def _on_span_suggestions_accepted(self, values: dict[str, Any]) -> None:
+        span = self.current_span
+        if span is None:
+            return
+        self._prefill.pop(span.id, None)
+        cmds: list[Command] = [SetSpanAttribute(span.id, k, v) for k, v in values.items()]
+        if cmds:
+            self._run(Batch("Accept suggested values", cmds))
+
+    def cycle_prefill(self, step: int) -> None:
+        span = self.current_span
+        if span is None or span.id not in self._prefill:
+            self.statusBar().showMessage("No suggested values for this span.", 3000)
+            return
+        alternatives, shown = self._prefill[span.id]
+        self._prefill[span.id] = (alternatives, (shown + step) % len(alternatives))
+        self._show_span_form(span)
+
+    # ---------------------------------------------------------------- suggested spans
+
+    def toggle_scan(self) -> None:
+        self.scan_on = not self.scan_on
+        self._rescan()
+        if self.scan_on:
+            self.tabs.setCurrentIndex(2)
+            self.statusBar().showMessage(
+                f"{len(self._suggestions)} suggested span(s): caret in one, then Enter accepts, Delete rejects",
+                8000,
+            )
+
+    def _rescan(self) -> None:
+        self._suggestions = []
+        if self.scan_on and self.report_id is not None:
+            try:
+                self._suggestions = self.project.suggestions(self.report_id, self.coder_id)
+            except Exception as exc:  # noqa: BLE001 - the scan is a help, never a blocker
+                self.statusBar().showMessage(f"The scan failed: {exc}", 8000)
+        labels = self.suggestions_view.labels
+        self.text.set_suggestions(
+            PaintedSpan(k, s.type, s.start, s.end, f"{labels.get(s.type, s.type)}: {s.text}")
+            for k, s in enumerate(self._suggestions)
+        )
+        self.suggestions_view.show_suggestions(self._suggestions)
+        self.tabs.setTabText(2, f"Suggestions ({len(self._suggestions)})" if self.scan_on else "Suggestions")
+
+    def _on_suggestion_chosen(self, index: int) -> None:
+        if 0 <= index < len(self._suggestions):
+            s = self._suggestions[index]
+            self.text.select_range(s.start, s.start)
+
+    def accept_suggestion(self, index: int) -> None:
+        s = self._suggestions[index]
+        if self.report_id is None:
+            return
+        cmd = AddSpan(self.report_id, self.coder_id, s.type, s.start, s.end, s.attributes)
+        if self._run(cmd):
+            self.select_span(cmd.span_id)
+
+    def accept_all_suggestions(self) -> None:
+        if self.report_id is None or not self._suggestions:
+            return
+        cmds: list[Command] = [
+            AddSpan(self.report_id, self.coder_id, s.type, s.start, s.end, s.attributes)
+            for s in self._suggestions
+        ]
+        self._run(Batch(f"Accept {len(cmds)} suggested spans", cmds))
+
+    def reject_suggestion(self, index: int) -> None:
+        s = self._suggestions[index]
+        if self.report_id is not None:
+            from annotator.core.assist import RejectSuggestions  # the normalizers load on first use
+
+            self._run(RejectSuggestions(self.report_id, self.coder_id, [(s.type, s.start, s.end)]))
+
+    def reject_all_suggestions(self) -> None:
+        if self.report_id is None or not self._suggestions:
+            return
+        items = [(s.type, s.start, s.end) for s in self._suggestions]
+        from annotator.core.assist import RejectSuggestions
+
+        self._run(RejectSuggestions(self.report_id, self.coder_id, items))

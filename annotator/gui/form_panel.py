@@ -1,0 +1,168 @@
+"""The form under the lists: the current span's type and values, or the current claim's slots and
+attributes, under a title naming the object shown (in its type's colour)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.codebook import ClaimTypeDef, Codebook, SpanTypeDef
+from annotator.gui.attribute_form import AttributeForm
+from annotator.gui.claim_panel import SlotTree
+
+EMPTY, SPAN, CLAIM = 0, 1, 2
+CLAIM_COLOR = "#5b3f99"
+
+HINT = (
+    "Select text and press a type's key (or a palette button) to tag it.\n"
+    "Put the caret in a span to edit its values (Enter).\n"
+    "Press a claim type's key to start a claim. F1 lists every key."
+)
+
+
+class FormPanel(QWidget):
+    """Shows one object at a time: nothing, a span, or a claim (``page``)."""
+
+    retag_requested = Signal(str)  # span type id
+    delete_requested = Signal()
+
+    def __init__(self, codebook: Codebook, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.codebook = codebook
+        self.title = QLabel()
+        self.title.setObjectName("form_title")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        bold = QFont(self.title.font())
+        bold.setBold(True)
+        self.title.setFont(bold)
+        self.hint = QLabel()
+        self.hint.setObjectName("form_hint")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        self.hint.hide()
+
+        self.span_type_box = QComboBox()
+        self.span_type_box.setObjectName("span_type")
+        for st in codebook.span_types:
+            self.span_type_box.addItem(st.label, st.id)
+        self.span_type_box.activated.connect(self._on_retag_box)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self.delete_requested.emit)
+        head = QHBoxLayout()
+        head.addWidget(self.span_type_box, 1)
+        head.addWidget(self.delete_button)
+        self.span_form = AttributeForm()
+        self.span_form.setObjectName("span_form")
+        span_page = QWidget()
+        sp = QVBoxLayout(span_page)
+        sp.setContentsMargins(0, 0, 0, 0)
+        sp.addLayout(head)
+        sp.addWidget(self.span_form, 1)
+
+        self.slot_tree = SlotTree()
+        self.slot_tree.setObjectName("slots")
+        self.claim_form = AttributeForm()
+        self.claim_form.setObjectName("claim_form")
+        claim_page = QWidget()
+        cp = QVBoxLayout(claim_page)
+        cp.setContentsMargins(0, 0, 0, 0)
+        cp.addWidget(self.slot_tree, 2)
+        cp.addWidget(self.claim_form, 1)
+
+        self.empty_page = QLabel(HINT)
+        self.empty_page.setWordWrap(True)
+        self.empty_page.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty_page.setStyleSheet("color: #555; padding: 8px;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_page)
+        self.stack.addWidget(span_page)
+        self.stack.addWidget(claim_page)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.title)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.stack, 1)
+        self._set_band(None)
+
+    @property
+    def page(self) -> int:
+        return self.stack.currentIndex()
+
+    def _set_band(self, color: str | None) -> None:
+        """The title in the colour of what is shown, so a coder sees at once span or claim."""
+        if color is None:
+            self.title.setStyleSheet("padding: 4px;")
+            return
+        c = QColor(color)
+        self.title.setStyleSheet(
+            f"padding: 4px; border-left: 6px solid {color};"
+            f" background: rgba({c.red()},{c.green()},{c.blue()},40);"
+        )
+
+    def _set_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+
+    def show_empty(self) -> None:
+        self.title.setText("")
+        self._set_hint("")
+        self._set_band(None)
+        self.stack.setCurrentIndex(EMPTY)
+
+    def show_span(
+        self,
+        span_type: SpanTypeDef | None,
+        title: str,
+        values: Mapping[str, Any],
+        suggestions: Mapping[str, Any] | None,
+        hint: str = "",
+    ) -> None:
+        self.title.setText(title)
+        self._set_hint(hint)
+        self._set_band(span_type.color if span_type else "#888888")
+        if span_type is not None:
+            self.span_type_box.setCurrentIndex(self.span_type_box.findData(span_type.id))
+        self.span_form.set_attributes(span_type.attributes if span_type else (), dict(values), suggestions)
+        self.span_form.set_read_only(False)
+        self.stack.setCurrentIndex(SPAN)
+
+    def show_claim(
+        self,
+        claim_type: ClaimTypeDef | None,
+        title: str,
+        slots: Mapping[str, list[int] | str],
+        describe: Mapping[int, str],
+        missing: set[str],
+        attributes: Mapping[str, Any],
+        hint: str = "",
+    ) -> None:
+        self.title.setText(title)
+        self._set_hint(hint)
+        self._set_band(CLAIM_COLOR)
+        self.slot_tree.show_claim(claim_type, slots, describe, missing)
+        self.claim_form.set_attributes(claim_type.attributes if claim_type else (), dict(attributes))
+        self.stack.setCurrentIndex(CLAIM)
+
+    def focus_first(self) -> None:
+        if self.page == SPAN:
+            self.span_form.focus_first()
+        elif self.page == CLAIM:
+            self.claim_form.focus_first()
+
+    def _on_retag_box(self, index: int) -> None:
+        type_id = self.span_type_box.itemData(index)
+        if type_id:
+            self.retag_requested.emit(str(type_id))

@@ -1,0 +1,296 @@
+"""The queue of reports: status filter, search, and a list that fetches its rows a page at a time.
+
+The list is a table model over ``Project.reports(limit=, offset=)``: opening a project of 100,000
+reports reads one page, not every report, and no query's variables grow with the project. Columns
+have fixed widths, so changing one row's counts repaints that row without measuring the others.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.project import Project
+from annotator.core.queries import ReportRow
+
+STATUS_MARK = {"todo": "○", "in_progress": "◐", "done": "●"}
+STATUS_FILTERS = [
+    ("All reports", None),
+    ("To do", "todo"),
+    ("In progress", "in_progress"),
+    ("Done", "done"),
+]
+PAGE = 256  # rows fetched at a time
+
+
+class QueueModel(QAbstractTableModel):
+    """Reports in id order for one coder, fetched a page at a time as the view scrolls."""
+
+    HEADERS = ("", "Report", "Spans", "Claims")
+
+    def __init__(self, project: Project, coder_id: int, coder_name: str) -> None:
+        super().__init__()
+        self.project = project
+        self.coder_id = coder_id
+        self.coder_name = coder_name
+        self.status: str | None = None
+        self.search: str | None = None
+        self.rows: list[ReportRow] = []
+        self.row_of: dict[int, int] = {}
+        self._exhausted = False
+        # (status, spans, claims) overrides for rows changed since they were fetched
+        self._live: dict[int, tuple[str, int, int]] = {}
+
+    # ------------------------------------------------------------ loading
+
+    def reset(self, status: str | None, search: str | None) -> None:
+        self.beginResetModel()
+        self.status, self.search = status, search
+        self.rows, self.row_of, self._live = [], {}, {}
+        self._exhausted = False
+        self._fetch_page()
+        self.endResetModel()
+
+    def _fetch_page(self) -> int:
+        page = self.project.reports(
+            coder_id=self.coder_id, status=self.status, search=self.search,
+            limit=PAGE, offset=len(self.rows),
+        )
+        for row in page:
+            self.row_of[row.id] = len(self.rows)
+            self.rows.append(row)
+        if len(page) < PAGE:
+            self._exhausted = True
+        return len(page)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid() or self._exhausted:
+            return
+        first = len(self.rows)
+        page = self.project.reports(
+            coder_id=self.coder_id, status=self.status, search=self.search,
+            limit=PAGE, offset=first,
+        )
+        if len(page) < PAGE:
+            self._exhausted = True
+        if not page:
+            return
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        for row in page:
+            self.row_of[row.id] = len(self.rows)
+            self.rows.append(row)
+        self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        while self.canFetchMore():
+            self.fetchMore()
+
+    def update_row(self, report_id: int, status: str, spans: int, claims: int) -> None:
+        """Show new figures for one report without reading the others."""
+        self._live[report_id] = (status, spans, claims)
+        row = self.row_of.get(report_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 3))
+
+    # ------------------------------------------------------------ reading
+
+    def figures(self, row: ReportRow) -> tuple[str, int, int]:
+        live = self._live.get(row.id)
+        if live is not None:
+            return live
+        return row.statuses.get(self.coder_name, "todo"), row.spans, row.claims
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        status, spans, claims = self.figures(row)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return STATUS_MARK.get(status, "○")
+            if col == 1:
+                return row.title or row.external_id
+            return str(spans if col == 2 else claims)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
+            return (
+                f"{row.external_id} · {row.length:,} characters · {status.replace('_', ' ')}"
+                + (f" · published {row.published}" if row.published else "")
+            )
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+
+class QueuePanel(QWidget):
+    """Filter, search and the queue; emits ``report_chosen`` when the current report changes."""
+
+    report_chosen = Signal(int)
+    reloaded = Signal()
+
+    def __init__(self, project: Project, coder_id: int, coder_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("status_filter")
+        for label, _ in STATUS_FILTERS:
+            self.status_filter.addItem(label)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search titles and text…")
+        self.search.setClearButtonEnabled(True)
+        self.model = QueueModel(project, coder_id, coder_name)
+        self.view = QTableView()
+        self.view.setObjectName("queue")
+        self.view.setModel(self.model)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        # fixed widths: a changed count repaints its row without measuring every other row
+        digits = self.fontMetrics().horizontalAdvance("00000") + 12
+        for col, width in ((0, self.fontMetrics().horizontalAdvance("◐") + 14), (2, digits), (3, digits)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 0, 4)
+        lay.addWidget(self.status_filter)
+        lay.addWidget(self.search)
+        lay.addWidget(self.view)
+        self._current: int | None = None
+        self.view.selectionModel().currentRowChanged.connect(self._on_current)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def filtered(self) -> bool:
+        return self.status_filter.currentIndex() != 0 or bool(self.search.text().strip())
+
+    def set_coder(self, coder_id: int, coder_name: str) -> None:
+        self.model.coder_id, self.model.coder_name = coder_id, coder_name
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the first page again (filter, search or the set of reports changed)."""
+        status = STATUS_FILTERS[self.status_filter.currentIndex()][1]
+        current = self._current
+        sel = self.view.selectionModel()
+        sel.blockSignals(True)
+        self.model.reset(status, self.search.text().strip() or None)
+        if current is not None:
+            self._select(current, fetch=False)
+        sel.blockSignals(False)
+        self.reloaded.emit()
+
+    def row_count(self) -> int:
+        return self.model.rowCount()
+
+    def report_at(self, row: int) -> int | None:
+        if 0 <= row < len(self.model.rows):
+            return self.model.rows[row].id
+        if row >= len(self.model.rows) and self.model.canFetchMore():
+            self.model.fetchMore()
+            return self.report_at(row)
+        return None
+
+    def current_report(self) -> int | None:
+        return self._current
+
+    def select_row(self, row: int) -> None:
+        report_id = self.report_at(row)
+        if report_id is not None:
+            self.select_report(report_id)
+
+    def select_report(self, report_id: int) -> None:
+        """Make ``report_id`` current (emits report_chosen when it changes)."""
+        self._select(report_id, fetch=True)
+
+    def _select(self, report_id: int, fetch: bool) -> None:
+        row = self.model.row_of.get(report_id)
+        while row is None and fetch and self.model.canFetchMore():
+            self.model.fetchMore()
+            row = self.model.row_of.get(report_id)
+        if row is None:
+            return
+        index = self.model.index(row, 1)
+        self.view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index)
+
+    def _on_current(self, index: QModelIndex, _prev: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        report_id = self.model.rows[index.row()].id
+        if report_id != self._current:
+            self._current = report_id
+            self.report_chosen.emit(report_id)
+
+    def step(self, delta: int) -> None:
+        """The next (1) or previous (-1) report in the list."""
+        row = self.model.row_of.get(self._current, -1) if self._current is not None else -1
+        target = row + delta
+        if target >= 0:
+            self.select_row(target)
+
+    def after_done(self, done_id: int, old_row: int) -> None:
+        """Go to what is now next after ``done_id`` (which a filter may have removed)."""
+        row = self.model.row_of.get(done_id)
+        target = row + 1 if row is not None else max(old_row, 0)
+        report_id = self.report_at(target)
+        if report_id is not None and report_id != done_id:
+            self.select_report(report_id)
+
+    def row_of_current(self) -> int:
+        return self.model.row_of.get(self._current, -1) if self._current is not None else -1
+
+    def update_row(self, report_id: int, status: str, spans: int, claims: int) -> None:
+        self.model.update_row(report_id, status, spans, claims)

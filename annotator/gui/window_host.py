@@ -1,0 +1,66 @@
+"""What the window's mixins (coding, launchers) may use of the window: for the type checker only.
+
+MainWindow provides all of it; this module is imported under TYPE_CHECKING and never at run time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QTreeWidget
+
+from annotator.core.codebook import Codebook
+from annotator.core.commands import Command
+from annotator.core.project import Project
+from annotator.core.queries import ClaimRow, SpanRow
+from annotator.gui.form_panel import FormPanel
+from annotator.gui.queue_panel import QueuePanel
+from annotator.gui.span_list import SpanList
+from annotator.gui.suggestions_panel import SuggestionsPanel
+from annotator.gui.text_view import ReportTextView
+
+
+class WindowHost(QMainWindow):
+    project: Project
+    codebook: Codebook
+    coder_id: int
+    coder_name: str
+    role: str
+    report_id: int | None
+    report_text: str
+    current_span_id: int | None
+    current_claim_id: int | None
+    scan_on: bool
+    _prefill: dict[int, tuple[list[dict[str, Any]], int]]
+    _suggestions: list[Any]
+    text: ReportTextView
+    form: FormPanel
+    tabs: QTabWidget
+    spans_view: SpanList
+    claims_view: QTreeWidget
+    suggestions_view: SuggestionsPanel
+    queue_panel: QueuePanel
+    splitter: QSplitter
+    right: QSplitter
+    review_action: QAction
+    agreement_action: QAction
+    review_window: Any
+    agreement_dialog: Any
+    export_window: Any
+
+    @property
+    def current_span(self) -> SpanRow | None: raise NotImplementedError
+    @property
+    def current_claim(self) -> ClaimRow | None: raise NotImplementedError
+    def _run(self, cmd: Command) -> bool: raise NotImplementedError
+    def _show_form(self) -> None: raise NotImplementedError
+    def _show_span_form(self, span: SpanRow) -> None: raise NotImplementedError
+    def select_span(self, span_id: int, focus_text: bool = True) -> None: raise NotImplementedError
+    def select_claim(self, claim_id: int) -> None: raise NotImplementedError
+    def span_at(self, pos: int) -> SpanRow | None: raise NotImplementedError
+    def focus_form(self) -> None: raise NotImplementedError
+    def open_report(self, report_id: int) -> None: raise NotImplementedError
+    def reject_suggestion(self, index: int) -> None: raise NotImplementedError
+    def accept_suggestion(self, index: int) -> None: raise NotImplementedError
+    def _rescan(self) -> None: raise NotImplementedError
