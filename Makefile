@@ -28,7 +28,15 @@ $(CORE_STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/annotator
 
-test: lint test-gui test-core
+# Every part runs even when an earlier one fails (the Qt-free suite is reported on its own); the
+# status is non-zero when any part failed.
+test: $(STAMP) $(CORE_STAMP)
+	@failed=""; \
+	$(MAKE) --no-print-directory lint || failed="$$failed lint"; \
+	$(MAKE) --no-print-directory test-gui || failed="$$failed test-gui"; \
+	$(MAKE) --no-print-directory test-core || failed="$$failed test-core"; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
+	echo "make test: lint, test-gui and test-core passed"
 
 test-gui: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider

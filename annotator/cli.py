@@ -14,6 +14,7 @@ from annotator import __version__
 from annotator.core.codebook import CodebookError, load_codebook
 from annotator.core.commands import CommandError
 from annotator.core.db import DatabaseOpenError
+from annotator.core.io import registry
 from annotator.core.io.atomic import atomic_text_file
 from annotator.core.io.importer import FileResult
 from annotator.core.project import Project, ProjectError
@@ -55,18 +56,22 @@ def _parser() -> argparse.ArgumentParser:
                    help="make the codebook from brat's annotation.conf")
 
     im = sub.add_parser(
-        "import", help="import reports (.txt, .md, directories, interchange .jsonl)"
+        "import", help="import reports: files and folders in any format that `formats` lists"
     )
     im.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
     ex = sub.add_parser("export", help="export the coded dataset")
-    ex.add_argument("--format", choices=["jsonl", "csv", "xlsx", "brat"], default="jsonl",
-                    help="jsonl: the interchange format; csv: a folder of tables; xlsx: one workbook; "
-                    "brat: a folder of standoff files with annotation.conf")
-    ex.add_argument("--profile", choices=["native", "acled", "gtd", "ucdp"], default="native",
-                    help="column profile of the claims table (csv, xlsx)")
-    ex.add_argument("--raw", action="store_true",
-                    help="write cells starting with = + - @ as they are (unsafe in spreadsheets)")
+    ex.add_argument("--format", choices=[f.name for f in registry.exporters()],
+                    default=registry.exporters()[0].name,
+                    help="; ".join(f"{f.name}: {f.help or f.label}" for f in registry.exporters()))
+    options = {o.name: o for f in registry.exporters() for o in f.options}
+    for option in options.values():
+        users = ", ".join(f.name for f in registry.exporters() if option in f.options)
+        if option.choices:
+            ex.add_argument(f"--{option.name}", choices=option.choices, default=option.default,
+                            help=f"{option.help} ({users})")
+        else:
+            ex.add_argument(f"--{option.name}", action="store_true", help=f"{option.help} ({users})")
     ex.add_argument("--out", required=True, metavar="FILE", help="output file ('-' for stdout)")
     ex.add_argument(
         "--coder",
@@ -74,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="only this coder's annotations (repeatable)",
     )
+
+    sub.add_parser("formats", help="list the import and export formats (a Markdown table)")
 
     r = sub.add_parser("reports", help="list the reports with each coder's status")
     r.add_argument("--coder", metavar="NAME", help="with --status: filter by this coder's status")
@@ -161,6 +168,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _init(args)
     if args.command == "suggest":
         return _suggest(args)
+    if args.command == "formats":
+        sys.stdout.write(registry.formats_table())
+        return 0
     project = Project.open(args.db)
     try:
         handler = {
@@ -268,54 +278,28 @@ def _import(project: Project, args: argparse.Namespace) -> int:
 
 
 def _export(project: Project, args: argparse.Namespace) -> int:
-    coders = args.coder
-    if args.format == "brat":
-        from annotator.core.io.brat_format import write_brat
-
-        if args.out == "-":
-            return _fail("--format brat needs --out FOLDER")
-        try:
-            n = write_brat(project.iter_export(coders), project.codebook, Path(args.out))
-        except FileExistsError as exc:
-            return _fail(str(exc))
-        print(f"{args.out}: {n} .ann file(s) and annotation.conf")
-        return 0
-    if args.format in ("csv", "xlsx"):
-        from annotator.core.io import spreadsheet
-
-        if args.out == "-":
-            return _fail(f"--format {args.format} needs --out PATH")
-        out = Path(args.out)
-        records = project.iter_export(coders)
-        bar = _Bar(len(project.reports()), "report(s)")
-
-        def progress(done: int) -> bool:
-            return bar.step()
-
-        try:
-            if args.format == "csv":
-                counts = spreadsheet.write_csv(records, project.codebook, out, args.profile, args.raw, progress)
-            else:
-                if not out.parent.is_dir():
-                    return _fail(f"{out}: the folder {out.parent} does not exist")
-                counts = spreadsheet.write_xlsx(records, project.codebook, out, args.profile, args.raw, progress)
-        except KeyboardInterrupt:
-            return _fail("export cancelled; nothing was written")
-        bar.clear()
-        print(f"{out}: " + ", ".join(f"{n} {name} row(s)" for name, n in counts.items())
-              + f" ({args.profile} claims)")
-        return 0
-    if args.out == "-":
-        n = project.export_jsonl(sys.stdout, coders)
-        print(f"exported {n} report(s)", file=sys.stderr)
-        return 0
-    out = Path(args.out)
+    fmt = registry.exporter(args.format)
+    if args.out == "-" and not fmt.streams:
+        return _fail(f"--format {fmt.name} needs --out {'FOLDER' if fmt.target != 'file' else 'PATH'}")
+    target = None if args.out == "-" else Path(args.out)
+    bar = None if target is None else _Bar(len(project.reports()), "report(s)")
+    records = project.iter_export(args.coder)
+    if bar is not None:
+        records = (record for record in records if bar.step())
+    options = {o.name: getattr(args, o.name) for o in fmt.options}
     try:
-        with atomic_text_file(out) as fh:  # a failed export never leaves a half-written file
-            n = project.export_jsonl(fh, coders)
-    except FileNotFoundError as exc:
+        line = fmt.write(registry.ExportJob(records, project.codebook, target, options, sys.stdout))
+    except KeyboardInterrupt:
+        return _fail("export cancelled; nothing was written")
+    except (OSError, ValueError) as exc:
         return _fail(str(exc))
-    print(f"{out}: exported {n} report(s)")
+    finally:
+        if bar is not None:
+            bar.clear()
+    if target is None:
+        print(line, file=sys.stderr)
+    else:
+        print(f"{target}: {line}")
     return 0
 
 

@@ -25,11 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.io.atomic import atomic_text_file
+from annotator.core.io import registry
 from annotator.core.project import Project
-
-FORMATS = [("jsonl", "Interchange JSON Lines (.jsonl)"), ("csv", "CSV tables (a folder)"),
-           ("xlsx", "Excel workbook (.xlsx)"), ("brat", "brat standoff (a new folder)")]
 
 
 class ExportCancelled(Exception):
@@ -44,12 +41,21 @@ class ExportDialog(QDialog):
         self.project = project
         self.own_coder = own_coder
         self.format = QComboBox()
-        for key, label in FORMATS:
-            self.format.addItem(label, key)
-        self.profile = QComboBox()
-        for p in ("native", "acled", "gtd", "ucdp"):
-            self.profile.addItem(p)
-        self.raw = QCheckBox("Write cells starting with = + - @ as they are (unsafe)")
+        for fmt in registry.exporters():
+            self.format.addItem(fmt.label, fmt.name)
+        # one widget per option of any format; enabled while the chosen format has it
+        self.options: dict[str, tuple[registry.Option, QComboBox | QCheckBox]] = {}
+        for option in {o.name: o for f in registry.exporters() for o in f.options}.values():
+            widget: QComboBox | QCheckBox
+            if option.choices:
+                widget = QComboBox()
+                widget.addItems(list(option.choices))
+                widget.setCurrentText(str(option.default))
+            else:
+                widget = QCheckBox(option.label)
+                widget.setChecked(bool(option.default))
+            widget.setObjectName(f"export_{option.name}")
+            self.options[option.name] = (option, widget)
         self.coders = QListWidget()
         self.coders.setObjectName("export_coders")
         for c in project.coders():
@@ -71,8 +77,8 @@ class ExportDialog(QDialog):
         row.addWidget(browse)
         form = QFormLayout(self)
         form.addRow("Format", self.format)
-        form.addRow("Claims columns", self.profile)
-        form.addRow("", self.raw)
+        for option, widget in self.options.values():
+            form.addRow(option.label if option.choices else "", widget)
         form.addRow("Coders", self.coders)
         form.addRow("Save to", row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -84,18 +90,28 @@ class ExportDialog(QDialog):
         self.result_line = ""
 
     def _update(self) -> None:
-        tabular = self.format.currentData() in ("csv", "xlsx")
-        self.profile.setEnabled(tabular)
-        self.raw.setEnabled(tabular)
+        names = {o.name for o in registry.exporter(self.format.currentData()).options}
+        for name, (_option, widget) in self.options.items():
+            widget.setEnabled(name in names)
+
+    def option_values(self) -> dict[str, Any]:
+        """The chosen format's options, as its exporter reads them."""
+        values: dict[str, Any] = {}
+        for option in registry.exporter(self.format.currentData()).options:
+            widget = self.options[option.name][1]
+            values[option.name] = (widget.currentText() if isinstance(widget, QComboBox)
+                                   else widget.isChecked())
+        return values
 
     def _browse(self) -> None:
-        fmt = self.format.currentData()
-        if fmt == "csv":
-            path = QFileDialog.getExistingDirectory(self, "Folder for the CSV tables")
-        elif fmt == "brat":
-            path = QFileDialog.getSaveFileName(self, "New folder for the brat collection")[0]
+        fmt = registry.exporter(self.format.currentData())
+        if fmt.target == "folder":
+            path = QFileDialog.getExistingDirectory(self, f"Folder for the {fmt.label}")
+        elif fmt.target == "new_folder":
+            path = QFileDialog.getSaveFileName(self, f"New folder for the {fmt.label}")[0]
         else:
-            path = QFileDialog.getSaveFileName(self, "Export to", f"export.{fmt}")[0]
+            ext = fmt.extensions[0] if fmt.extensions else ""
+            path = QFileDialog.getSaveFileName(self, "Export to", f"export{ext}")[0]
         if path:
             self.target.setText(path)
 
@@ -113,8 +129,7 @@ class ExportDialog(QDialog):
             return
         try:
             self.result_line = export(self.project, self.format.currentData(), Path(self.target.text()),
-                                      self.chosen_coders(), self.profile.currentText(), self.raw.isChecked(),
-                                      self)
+                                      self.chosen_coders(), parent=self, options=self.option_values())
         except ExportCancelled:
             self.result_line = "Export cancelled: nothing was written."
         except (OSError, ValueError) as exc:
@@ -123,9 +138,16 @@ class ExportDialog(QDialog):
         self.accept()
 
 
-def export(project: Project, fmt: str, target: Path, coders: list[str], profile: str, raw: bool,
-           parent: QWidget | None = None) -> str:
-    """Export with a progress dialog; cancelling leaves nothing under the target name."""
+def export(project: Project, fmt: str, target: Path, coders: list[str], profile: str = "native",
+           raw: bool = False, parent: QWidget | None = None,
+           options: dict[str, Any] | None = None) -> str:
+    """Export with a progress dialog; cancelling leaves nothing under the target name.
+
+    ``options`` are the format's options (default: ``profile`` and ``raw`` where it has them)."""
+    exporter = registry.exporter(fmt)
+    if options is None:
+        given = {"profile": profile, "raw": raw}
+        options = {o.name: given.get(o.name, o.default) for o in exporter.options}
     total = len(project.reports())
     dialog = QProgressDialog("Exporting…", "Cancel", 0, max(total, 1), parent)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -141,24 +163,6 @@ def export(project: Project, fmt: str, target: Path, coders: list[str], profile:
 
     records = counted(project.iter_export(coders))
     try:
-        if fmt == "jsonl":
-            import json
-
-            with atomic_text_file(target) as fh:
-                n = 0
-                for record in records:
-                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-                    n += 1
-            return f"{target}: exported {n} report(s)"
-        if fmt == "brat":
-            from annotator.core.io.brat_format import write_brat
-
-            n = write_brat(records, project.codebook, target)
-            return f"{target}: {n} .ann file(s) and annotation.conf"
-        from annotator.core.io import spreadsheet
-
-        writer = spreadsheet.write_csv if fmt == "csv" else spreadsheet.write_xlsx
-        counts = writer(records, project.codebook, target, profile, raw)
-        return f"{target}: " + ", ".join(f"{v} {k} row(s)" for k, v in counts.items())
+        return f"{target}: " + exporter.write(registry.ExportJob(records, project.codebook, target, options))
     finally:
         dialog.close()

@@ -8,10 +8,17 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from annotator.core.io import registry
 from annotator.core.io.importer import FileResult
 from annotator.core.project import Project
 
-IMPORT_FILTER = "Reports (*.txt *.md *.markdown *.jsonl *.ndjson);;All files (*)"
+
+def import_filter() -> str:
+    """The file dialog's filter: every importable suffix, then one entry per format."""
+    files = [i for i in registry.importers() if i.kind != "folder"]
+    every = " ".join(f"*{e}" for i in files for e in i.extensions)
+    each = [f"{i.label} ({' '.join(f'*{e}' for e in i.extensions)})" for i in files]
+    return ";;".join([f"Reports ({every})", *each, "All files (*)"])
 
 
 def import_with_progress(parent: QWidget, project: Project, paths: Sequence[Path]) -> str:
@@ -47,7 +54,7 @@ def import_with_progress(parent: QWidget, project: Project, paths: Sequence[Path
 
 
 def choose_and_import(parent: QWidget, project: Project) -> str | None:
-    files, _ = QFileDialog.getOpenFileNames(parent, "Import reports", "", IMPORT_FILTER)
+    files, _ = QFileDialog.getOpenFileNames(parent, "Import reports", "", import_filter())
     if not files:
         return None
     return import_with_progress(parent, project, [Path(f) for f in files])

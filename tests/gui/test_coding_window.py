@@ -378,3 +378,12 @@ def test_export_dialog_formats_and_cancel(qtbot, window, gui_project, tmp_path, 
         line = "cancelled"
     assert line == "cancelled" and not (tmp_path / "brat").exists()
     assert not list(tmp_path.glob(".brat*"))
+
+
+def test_import_filter_lists_every_importable_suffix() -> None:
+    from annotator.gui.transfer import import_filter
+
+    first = import_filter().split(";;")[0]
+    for suffix in ("*.txt", "*.md", "*.jsonl", "*.html", "*.pdf", "*.docx", "*.csv", "*.xlsx"):
+        assert suffix in first
+    assert import_filter().endswith("All files (*)")

@@ -16,9 +16,8 @@ from typing import Any
 
 from annotator.core.io.textfile import ImportProblem, TextDocument, dateline, normalize_newlines
 
-__all__ = ["DOCUMENT_SUFFIXES", "TABLE_SUFFIXES", "read_document", "read_report_table"]
+__all__ = ["read_document", "read_report_table"]
 
-DOCUMENT_SUFFIXES = {".html", ".htm", ".pdf", ".docx"}
 _SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template",
          "svg", "button", "iframe"}
 _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
@@ -171,7 +170,6 @@ def read_document(path: Path) -> TextDocument:
 
 # ------------------------------------------------------------------ reports from tables
 
-TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx"}
 _COLUMN_NAMES = {
     "id": ("id", "report_id", "doc_id", "identifier", "key"),
     "title": ("title", "headline", "heading", "subject"),

@@ -1,4 +1,4 @@
-"""Import reports from paths: .txt/.md files, directories (recursively) and interchange .jsonl.
+"""Import reports from paths: files and folders (recursively) in any format of io/registry.py.
 
 Every file is all-or-nothing: a bad file is reported with its place and reason, nothing of it is
 stored, and the other files still are. Text files are inserted in batches (one transaction per
@@ -7,7 +7,6 @@ batch) because per-file transactions would dominate the time of a 10,000-file im
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -18,15 +17,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import Codebook
-from annotator.core.io.documents import DOCUMENT_SUFFIXES, TABLE_SUFFIXES, read_document
-from annotator.core.io.interchange import iter_records, store_record
-from annotator.core.io.textfile import ImportProblem, TextDocument, read_text_file, text_sha256
+from annotator.core.io.interchange import ParsedRecord, parse_data, store_record
+from annotator.core.io.registry import Importer, importer_for, importers
+from annotator.core.io.textfile import ImportProblem, TextDocument, text_sha256
 from annotator.core.models import report_t, utcnow
 
-__all__ = ["FileResult", "ImportSummary", "import_paths", "TEXT_SUFFIXES"]
+__all__ = ["FileResult", "ImportSummary", "import_paths"]
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 _BATCH = 1000  # text reports per transaction (about 5 MB of text at ~5 KB each)
 
 
@@ -73,7 +70,7 @@ def _expand(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """(file, named explicitly) for every path; directories recursively, sorted, hidden skipped."""
     for path in paths:
         if path.is_dir():
-            wanted = TEXT_SUFFIXES | JSONL_SUFFIXES | DOCUMENT_SUFFIXES
+            wanted = {e for i in importers() if i.in_folders and i.kind != "folder" for e in i.extensions}
             found: list[tuple[str, Path]] = []
             for folder, dirs, files in os.walk(path):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -162,20 +159,12 @@ def _free_id(conn: Connection, base: str, taken: set[str]) -> str:
     return candidate
 
 
-def is_brat_folder(path: Path) -> bool:
-    """A folder of brat .ann files (directly, or one sub-folder per annotator)."""
-    return path.is_dir() and (any(path.glob("*.ann")) or any(path.glob("*/*.ann")))
-
-
-def _import_brat(
-    engine: Engine, path: Path, codebook: Codebook, codebook_id: int
+def _import_folder(
+    engine: Engine, fmt: Importer, path: Path, codebook: Codebook, codebook_id: int
 ) -> Iterator[FileResult]:
     """One result per text: each text with all its annotators is stored whole or not at all."""
-    from annotator.core.io.brat_format import read_brat
-    from annotator.core.io.interchange import parse_record
-
     coder_cache: dict[str, int] = {}
-    for name, line, item in read_brat(path, codebook):
+    for name, line, item in fmt.read(path, codebook):
         where = path / name
         if isinstance(item, str):
             yield FileResult(str(name), False, f"error: {name}{f':{line}' if line else ''}: {item}; "
@@ -184,7 +173,7 @@ def _import_brat(
         for ann in item["annotations"]:
             ann["codebook"] = codebook.ref
         try:
-            rec = parse_record(json.dumps(item, ensure_ascii=False), codebook)
+            rec = parse_data(item, codebook)
             with engine.begin() as conn:
                 res = store_record(conn, rec, codebook_id, coder_cache)
         except ValueError as exc:
@@ -196,47 +185,17 @@ def _import_brat(
                          int(res.report_added), int(not res.report_added), len(res.coders_added))
 
 
-def _import_table(engine: Engine, path: Path, codebook: Codebook, codebook_id: int) -> FileResult:
-    """A CSV/TSV/XLSX file of reports, one per row: the whole file or nothing."""
-    from annotator.core.io.documents import read_report_table
-    from annotator.core.io.interchange import parse_record
-
-    records = []
-    try:
-        for number, item in read_report_table(path):
-            if isinstance(item, str):
-                return FileResult(str(path), False, f"error: {path}: row {number}: {item}; "
-                                  "nothing of this file was stored", line=number)
-            records.append((number, item))
-    except (UnicodeDecodeError, ValueError, OSError) as exc:
-        return FileResult(str(path), False, f"error: {path}: cannot read the table: {exc}")
-    if not records:
-        return FileResult(str(path), False, f"error: {path}: no rows")
-    added = existing = 0
-    coder_cache: dict[str, int] = {}
-    try:
-        with engine.begin() as conn:
-            for number, report in records:
-                try:
-                    rec = parse_record(json.dumps({"report": report}, ensure_ascii=False), codebook)
-                    res = store_record(conn, rec, codebook_id, coder_cache)
-                except ValueError as exc:
-                    raise ImportProblem(path, f"row {number}: {exc}", number) from exc
-                added += res.report_added
-                existing += not res.report_added
-    except ImportProblem as exc:
-        return FileResult(str(path), False, f"error: {exc}; nothing of this file was stored", line=exc.line)
-    return FileResult(str(path), True, f"{added} report(s) added, {existing} already present",
-                      added, existing)
-
-
-def _import_jsonl(engine: Engine, path: Path, codebook: Codebook, codebook_id: int) -> FileResult:
+def _import_records(
+    engine: Engine, fmt: Importer, path: Path, codebook: Codebook, codebook_id: int
+) -> FileResult:
+    """A file of records (interchange lines, table rows, another tool's format): all or nothing."""
     added = existing = annotations = unchanged = 0
     coder_cache: dict[str, int] = {}
     try:
         with engine.begin() as conn:  # the whole file or nothing
-            for number, rec in iter_records(path, codebook):
+            for number, item in fmt.read(path, codebook):
                 try:
+                    rec = item if isinstance(item, ParsedRecord) else parse_data(item, codebook)
                     res = store_record(conn, rec, codebook_id, coder_cache)
                 except ValueError as exc:
                     raise ImportProblem(path, str(exc), number) from exc
@@ -250,10 +209,9 @@ def _import_jsonl(engine: Engine, path: Path, codebook: Codebook, codebook_id: i
         )
     if added + existing == 0:
         return FileResult(str(path), False, f"error: {path}: no reports in the file")
-    msg = (
-        f"{added} report(s) added, {existing} already present, "
-        f"{annotations} coder annotation set(s) added"
-    )
+    msg = f"{added} report(s) added, {existing} already present"
+    if fmt.annotations:
+        msg += f", {annotations} coder annotation set(s) added"
     if unchanged:
         msg += f", {unchanged} already there unchanged"
     return FileResult(str(path), True, msg, added, existing, annotations)
@@ -282,25 +240,25 @@ def import_paths(
 
     plain: list[Path] = []
     for path in paths:
-        if is_brat_folder(path):
+        folder = importer_for(path) if path.is_dir() else None
+        if folder is not None:
             flush()
-            for result in _import_brat(engine, path, codebook, codebook_id):
+            for result in _import_folder(engine, folder, path, codebook, codebook_id):
                 report(result)
         else:
             plain.append(path)
     for path, explicit in _expand(plain):
-        suffix = path.suffix.lower()
+        fmt = importer_for(path, explicit)
         if not path.exists():
             report(FileResult(str(path), False, f"error: {path}: no such file or directory"))
-        elif suffix in JSONL_SUFFIXES:
+        elif fmt is None:
+            continue
+        elif fmt.kind == "records":
             flush()
-            report(_import_jsonl(engine, path, codebook, codebook_id))
-        elif suffix in TABLE_SUFFIXES and explicit:
-            flush()
-            report(_import_table(engine, path, codebook, codebook_id))
-        elif suffix in TEXT_SUFFIXES or suffix in DOCUMENT_SUFFIXES or explicit:
+            report(_import_records(engine, fmt, path, codebook, codebook_id))
+        else:
             try:
-                doc = read_document(path) if suffix in DOCUMENT_SUFFIXES else read_text_file(path)
+                doc = fmt.read(path)
             except ImportProblem as exc:
                 report(FileResult(str(path), False, f"error: {exc}", line=exc.line))
                 continue

@@ -40,6 +40,7 @@ __all__ = [
     "export_jsonl",
     "iter_export",
     "iter_records",
+    "parse_data",
     "parse_record",
     "store_record",
 ]
@@ -97,6 +98,11 @@ def parse_record(line: str, codebook: Codebook) -> ParsedRecord:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ValueError(f"malformed JSON: {exc.msg} at column {exc.colno}") from exc
+    return parse_data(data, codebook)
+
+
+def parse_data(data: Any, codebook: Codebook) -> ParsedRecord:
+    """Validate one interchange record already read (a dict, as ``json.loads`` gives it)."""
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
