@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -325,10 +324,8 @@ def test_same_defs_reuse_widgets_and_emit_nothing(qtbot, form, got) -> None:
     form.set_attributes(defs, {"status": "killed"})
     before = {a.id: form.editor_fields(a.id) for a in defs}
     values = {"status": "wounded", "count": {"best": 7}, "aggregate": True, "deaths": 3}
-    start = time.perf_counter()
-    for i in range(50):
+    for i in range(50):  # the time per refresh: benchmarks/bench_window.py
         form.set_attributes(list(defs), values if i % 2 else {"vague_word": "many"})
-    per_call = (time.perf_counter() - start) / 50
     form.set_attributes(list(defs), values)
     assert {a.id: form.editor_fields(a.id) for a in defs} == before
     assert box(form, "status").currentText() == "wounded"
@@ -336,7 +333,6 @@ def test_same_defs_reuse_widgets_and_emit_nothing(qtbot, form, got) -> None:
     assert box(form, "aggregate").currentText() == "yes"
     assert line(form, "vague_word").text() == ""
     assert got.changes == []
-    assert per_call < 0.005, f"{per_call * 1000:.2f} ms per refresh"
 
 
 def test_switching_attribute_sets_and_back_reuses_the_page(form, got) -> None:

