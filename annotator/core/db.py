@@ -1,15 +1,16 @@
-"""Open or create a project database: engine, SQLite pragmas, schema version, migrations."""
+"""Open or create a project database (SQLite file or PostgreSQL URL): engine, connection
+settings, schema version and migrations (Alembic revisions in annotator/core/migrations)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
 from sqlmodel import SQLModel
 
 from annotator.core import models
@@ -19,28 +20,19 @@ __all__ = [
     "DatabaseOpenError",
     "database_url",
     "default_database_path",
+    "display_url",
     "get_meta",
+    "head_revision",
     "open_engine",
     "set_meta",
 ]
 
-#: Version of the table layout written by this code. Bump it and add a step to _MIGRATIONS
-#: whenever a table changes; opening an older project migrates it in one transaction.
+#: The table layout written by this code: the number of the newest Alembic revision (revision
+#: ids are "0001", "0002", ...). It is also written to ``meta.schema_version`` so that builds from
+#: before Alembic refuse a newer project with a clear message instead of damaging it.
 SCHEMA_VERSION = 3
 
-
-def _v1_to_v2(conn: Connection) -> None:
-    # report.reference_date (the override for relative dates); the actor, place and
-    # rejected_suggestion tables are new and made by create_all after the migrations
-    conn.exec_driver_sql("ALTER TABLE report ADD COLUMN reference_date VARCHAR")
-
-
-# version N -> function that upgrades a connection from N to N + 1
-def _v2_to_v3(conn: Connection) -> None:
-    """The decision table is new (create_all makes it); nothing else changed."""
-
-
-_MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+_MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 class DatabaseOpenError(Exception):
@@ -55,11 +47,30 @@ def default_database_path() -> Path:
 
 
 def database_url(db: str | os.PathLike[str]) -> str:
-    """A SQLAlchemy URL for a path (made absolute) or a URL given as is."""
+    """A SQLAlchemy URL for a path (made absolute) or a URL given as is.
+
+    ``postgresql://`` and ``postgres://`` URLs get the psycopg (version 3) driver, the one
+    Annotator installs.
+    """
     s = os.fspath(db)
     if "://" in s:
+        for plain in ("postgresql://", "postgres://"):
+            if s.startswith(plain):
+                return "postgresql+psycopg://" + s[len(plain) :]
         return s
     return "sqlite:///" + str(Path(s).expanduser().resolve())
+
+
+def display_url(url: str) -> str:
+    """The database as a user would name it: the file of a SQLite URL, a URL without password."""
+    if url.startswith("sqlite:///"):
+        return url.split(":///", 1)[1]
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 (a malformed URL is shown as given)
+        return url
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -78,9 +89,10 @@ def open_engine(db: str | os.PathLike[str], *, create: bool = True) -> Engine:
     """Open (or create) the project database and bring its schema up to date.
 
     Raises DatabaseOpenError naming the database when it is not a project database, is from a
-    newer version of Annotator, or does not exist and ``create`` is False.
+    newer version of Annotator, cannot be reached, or does not exist and ``create`` is False.
     """
     url = database_url(db)
+    shown = display_url(url)
     is_sqlite = url.startswith("sqlite")
     if is_sqlite:
         path = Path(url.split(":///", 1)[1])
@@ -88,49 +100,103 @@ def open_engine(db: str | os.PathLike[str], *, create: bool = True) -> Engine:
             if not create:
                 raise DatabaseOpenError(f"{path}: no such project database")
             path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    try:
+        # a server may close idle connections (a window left open overnight): test before use
+        engine = create_engine(url, pool_pre_ping=not is_sqlite)
+    except ImportError as exc:
+        raise DatabaseOpenError(
+            f"{shown}: the database driver is not installed ({exc}); "
+            "PostgreSQL needs `pip install 'psycopg[binary]'`"
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 (a malformed URL; SQLAlchemy raises several kinds)
+        raise DatabaseOpenError(f"{shown}: not a database path or URL ({exc})") from exc
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
-        _prepare_schema(engine)
-    except (DatabaseError, OperationalError) as exc:
+        _prepare_schema(engine, shown)
+    except (DatabaseError, OperationalError, InterfaceError) as exc:
         engine.dispose()
         reason = str(exc.orig) if exc.orig is not None else str(exc)
-        raise DatabaseOpenError(
-            f"{_display(url)}: not a usable project database ({reason})"
-        ) from exc
+        reason = " ".join(reason.split())
+        raise DatabaseOpenError(f"{shown}: not a usable project database ({reason})") from exc
+    except DatabaseOpenError:
+        engine.dispose()
+        raise
     return engine
 
 
-def _display(url: str) -> str:
-    return url.split(":///", 1)[1] if url.startswith("sqlite:///") else url
+def _alembic_config(conn: Connection) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
 
 
-def _prepare_schema(engine: Engine) -> None:
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest revision id of the migrations shipped with this build."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(_MIGRATIONS)).get_current_head()
+    assert head is not None
+    return head
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory(str(_MIGRATIONS)).walk_revisions()}
+
+
+def _current_revision(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def _prepare_schema(engine: Engine, shown: str) -> None:
+    from alembic import command
+
     with engine.begin() as conn:
         names = set(inspect(conn).get_table_names())
         if "meta" not in names:
-            foreign = names - {t for t in SQLModel.metadata.tables}
+            foreign = names - set(SQLModel.metadata.tables) - {"alembic_version"}
             if foreign:
                 raise DatabaseOpenError(
-                    f"{_display(str(engine.url))}: this database has other tables "
+                    f"{shown}: this database has other tables "
                     f"({', '.join(sorted(foreign)[:5])}); it is not an Annotator project"
                 )
+            # a new project: the tables as the models declare them, stamped with the newest
+            # revision (tests/core/test_migrations.py proves the revisions build the same)
             SQLModel.metadata.create_all(conn)
+            command.stamp(_alembic_config(conn), head_revision())
             set_meta(conn, "schema_version", str(SCHEMA_VERSION))
             return
-        version = int(get_meta(conn, "schema_version") or "0")
-        if version > SCHEMA_VERSION:
-            raise DatabaseOpenError(
-                f"{_display(str(engine.url))}: written by a newer Annotator (schema {version}, "
-                f"this one knows up to {SCHEMA_VERSION}); update Annotator to open it"
-            )
-        while version < SCHEMA_VERSION:
-            _MIGRATIONS[version](conn)
-            version += 1
-            set_meta(conn, "schema_version", str(version))
-        # new tables added since (create_all skips the existing ones)
-        SQLModel.metadata.create_all(conn)
+        current = _current_revision(conn) if "alembic_version" in names else None
+        if current is None:
+            # made before Alembic: meta.schema_version 1..3 is revision 0001..0003
+            version = int(get_meta(conn, "schema_version") or "0")
+            if version > SCHEMA_VERSION:
+                raise _newer(shown, str(version))
+            if version < 1:
+                raise DatabaseOpenError(f"{shown}: no schema version; not an Annotator project")
+            current = f"{version:04d}"
+            command.stamp(_alembic_config(conn), current)
+        if current == head_revision():
+            return
+        if current not in _known_revisions():
+            raise _newer(shown, current)
+        command.upgrade(_alembic_config(conn), "head")
+        set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+
+
+def _newer(shown: str, version: str) -> DatabaseOpenError:
+    return DatabaseOpenError(
+        f"{shown}: written by a newer Annotator (schema {version}, "
+        f"this one knows up to {SCHEMA_VERSION}); update Annotator to open it"
+    )
 
 
 def get_meta(conn: Connection, key: str) -> str | None:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.engine import Connection
 
 from annotator.core.models import (
@@ -203,7 +203,13 @@ def report_detail(conn: Connection, report_id: int) -> ReportDetail:
 
 _SPAN_ROWS_SQL = (
     'SELECT id, "key", type, start, "end", text, attributes FROM span '
-    "WHERE report_id = ? AND coder_id = ? ORDER BY start, \"end\", id"
+    'WHERE report_id = ? AND coder_id = ? ORDER BY start, "end", id'
+)
+# the same read for other databases: named parameters, and the JSON as text (psycopg would
+# decode it into a dict, SQLite's driver gives the text)
+_SPAN_ROWS_PORTABLE = text(
+    'SELECT id, "key", type, start, "end", text, CAST(attributes AS TEXT) FROM span '
+    'WHERE report_id = :report_id AND coder_id = :coder_id ORDER BY start, "end", id'
 )
 
 
@@ -220,7 +226,9 @@ def span_rows(conn: Connection, report_id: int, coder_id: int) -> list[SpanRow]:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         rows = cursor.execute(_SPAN_ROWS_SQL, (report_id, coder_id)).fetchall()
     else:
-        rows = conn.exec_driver_sql(_SPAN_ROWS_SQL, (report_id, coder_id)).fetchall()
+        rows = conn.execute(
+            _SPAN_ROWS_PORTABLE, {"report_id": report_id, "coder_id": coder_id}
+        ).fetchall()
     return [
         SpanRow(i, k, t, a, b, x, loads(at) if at and at != "{}" else {})
         for i, k, t, a, b, x, at in rows

@@ -18,8 +18,8 @@ TEXT = "The Liptako Brigade said on Sunday that its fighters killed 14 soldiers 
 
 
 @pytest.fixture
-def proj(tmp_path: Path):
-    p = Project.open(tmp_path / "p.db")
+def proj(tmp_path: Path, new_db):
+    p = Project.open(new_db("p.db"))
     p.import_paths([write_jsonl(tmp_path / "r.jsonl", [record("r1", TEXT, published="2024-12-09")])])
     rid = p.reports()[0].id
     cid = p.coder_id("amina", create=True)
@@ -85,8 +85,8 @@ def test_places_and_actor_commands_refuse_duplicates(proj) -> None:
         p.run(assist.AddActor(ActorEntry("Niger Armed Forces")))
 
 
-def test_actor_csv_round_trip_and_bad_file(capsys, tmp_path: Path) -> None:
-    db = str(tmp_path / "a.db")
+def test_actor_csv_round_trip_and_bad_file(capsys, tmp_path: Path, new_db) -> None:
+    db = new_db("a.db")
     good = tmp_path / "actors.csv"
     good.write_text("canonical_name,actor_type,country,aliases\nLiptako Brigade,rebel_or_jihadist_group,,the Brigade|LB\nNiger Armed Forces,state_forces,NE,FAN\n", "utf-8")
     assert main(["--db", db, "actors", "import", str(good)]) == 0

@@ -60,14 +60,14 @@ def lines_by_kind(path: Path) -> dict[str, list[str]]:
     return out
 
 
-def test_two_annotators_import_and_round_trip(tmp_path: Path, capsys) -> None:
+def test_two_annotators_import_and_round_trip(tmp_path: Path, capsys, new_db) -> None:
     coll = make_collection(tmp_path / "coll")
     assert TEXT[17:23] == "Tessit" and TEXT[39:50] == "12 soldiers"  # code points, emoji included
     cb = parse_codebook(codebook_from_brat_conf(coll / "annotation.conf"), "conf")
     assert [t.id for t in cb.span_types] == ["Actor", "Place", "Casualties"]
     attack = cb.claim_type("Attack")
     assert attack is not None and attack.slot("Victims").max is None and attack.slot("Place").max == 1
-    db = str(tmp_path / "p.db")
+    db = new_db("p.db")
     assert main(["--db", db, "init", "--codebook-from-brat", str(coll / "annotation.conf")]) == 0
     assert main(["--db", db, "import", str(coll)]) == 0
     p = Project.open(db)
@@ -90,8 +90,8 @@ def test_two_annotators_import_and_round_trip(tmp_path: Path, capsys) -> None:
     assert (out / "ann_b" / "doc1.txt").read_text("utf-8") == TEXT
 
 
-def test_project_to_brat_and_back_keeps_spans_and_claims(tmp_path: Path, capsys) -> None:
-    db = str(tmp_path / "p.db")
+def test_project_to_brat_and_back_keeps_spans_and_claims(tmp_path: Path, capsys, new_db) -> None:
+    db = new_db("p.db")
     assert main(["--db", db, "import", str(resources_dir() / "example" / "example.jsonl")]) == 0
     assert main(["--db", db, "export", "--format", "brat", "--out", str(tmp_path / "b")]) == 0
     records = [r for _, _, r in read_brat(tmp_path / "b")]
@@ -118,7 +118,7 @@ def test_project_to_brat_and_back_keeps_spans_and_claims(tmp_path: Path, capsys)
                     assert [by_id[x] for x in g["slots"][slot]] == [want_ids[x] for x in value]
 
 
-def test_discontinuous_and_unknown_types_are_named(tmp_path: Path, capsys) -> None:
+def test_discontinuous_and_unknown_types_are_named(tmp_path: Path, capsys, new_db) -> None:
     coll = tmp_path / "bad"
     coll.mkdir()
     (coll / "d.txt").write_text("Gunmen killed two men in Gao.\n", "utf-8")
@@ -127,7 +127,7 @@ def test_discontinuous_and_unknown_types_are_named(tmp_path: Path, capsys) -> No
     (coll / "e.ann").write_text("T1\tWeapon 0 7\tAnother\n", "utf-8")
     (coll / "f.txt").write_text("A fine one in Gao.\n", "utf-8")
     (coll / "f.ann").write_text("T1\tlocation 14 17\tGao\n", "utf-8")
-    db = str(tmp_path / "p.db")
+    db = new_db("p.db")
     assert main(["--db", db, "import", str(coll)]) == 1
     err = capsys.readouterr().err
     assert "d.ann:1" in err and "discontinuous" in err

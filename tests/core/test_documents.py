@@ -64,13 +64,13 @@ def test_pdf_text_layer_and_scanned_pdf(tmp_path: Path) -> None:
         read_document(broken)
 
 
-def test_import_folder_of_documents(tmp_path: Path, capsys) -> None:
+def test_import_folder_of_documents(tmp_path: Path, capsys, new_db) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "page.html").write_text(PAGE, "utf-8")
     (folder / "r.pdf").write_bytes(minimal_pdf(["Militants seized Djibo on Friday"]))
     (folder / "scan.pdf").write_bytes(b"%PDF-1.4 garbage")
-    db = str(tmp_path / "p.db")
+    db = new_db("p.db")
     assert main(["--db", db, "import", str(folder)]) == 1  # one bad file
     out = capsys.readouterr()
     assert "scan.pdf" in out.err and "2 report(s) added" in out.out
@@ -79,7 +79,7 @@ def test_import_folder_of_documents(tmp_path: Path, capsys) -> None:
     p.close()
 
 
-def test_codebook_manual(tmp_path: Path, capsys) -> None:
+def test_codebook_manual(tmp_path: Path, capsys, new_db) -> None:
     from annotator.core.resources import schemas_dir
 
     assert main(["codebook", "doc", str(schemas_dir() / "conflict-events.json")]) == 0
@@ -91,20 +91,20 @@ def test_codebook_manual(tmp_path: Path, capsys) -> None:
     assert "### Actor (`actor`), key `1`" in md and "| Perpetrator (`perpetrator`) | p | actor | 1..n |" in md
     html = codebook_manual(load_default_codebook(), "html")
     assert "<kbd>a</kbd>" in html and "claimed_responsibility" in html and "<script" not in html
-    db = str(tmp_path / "p.db")
+    db = new_db("p.db")
     out = tmp_path / "manual.html"
     assert main(["--db", db, "codebook", "doc", "--format", "html", "--out", str(out)]) == 0
     assert out.read_text("utf-8").startswith("<!doctype html>")
 
 
-def test_report_tables_csv_and_xlsx(tmp_path: Path, capsys) -> None:
+def test_report_tables_csv_and_xlsx(tmp_path: Path, capsys, new_db) -> None:
     good = tmp_path / "reports.csv"
     good.write_text("report_id,headline,body,date,link,desk\n"
                     "a1,Post attacked,\"Gunmen attacked a post near Gao, killing 3.\",2023-12-05,http://x/1,Sahel\n"
                     "a2,,Second report text.,,,\n", "utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_text("id,text,published\nb1,Fine text.,2023-12-01\nb2,Other text.,5 Dec\n", "utf-8")
-    db = str(tmp_path / "p.db")
+    db = new_db("p.db")
     assert main(["--db", db, "import", str(good), str(bad)]) == 1
     err = capsys.readouterr().err
     assert "bad.csv" in err and "row 3" in err and "not YYYY-MM-DD" in err

@@ -34,8 +34,8 @@ def corpus(tmp_path: Path) -> Path:
     return root
 
 
-def test_import_folder_recursively_with_encodings(capsys, tmp_path: Path, corpus: Path) -> None:
-    db = str(tmp_path / "p.db")
+def test_import_folder_recursively_with_encodings(capsys, tmp_path: Path, corpus: Path, new_db) -> None:
+    db = new_db("p.db")
     code, out, err = run(capsys, "--db", db, "import", str(corpus))
     assert code == 0, err
     assert out.count("\n") == 6  # five files and the summary
@@ -55,7 +55,7 @@ def test_import_folder_recursively_with_encodings(capsys, tmp_path: Path, corpus
     assert code == 0 and "0 report(s) added, 5 already present" in out
 
 
-def test_bad_files_are_named_and_others_still_imported(capsys, tmp_path: Path) -> None:
+def test_bad_files_are_named_and_others_still_imported(capsys, tmp_path: Path, new_db) -> None:
     good = tmp_path / "good.txt"
     good.write_text("A good report about Gao.\n", "utf-8")
     binary = tmp_path / "photo.txt"
@@ -64,7 +64,7 @@ def test_bad_files_are_named_and_others_still_imported(capsys, tmp_path: Path) -
     empty.write_text("  \n\n", "utf-8")
     bad_jsonl = tmp_path / "bad.jsonl"
     bad_jsonl.write_text(json.dumps(record("ok", "fine\n")) + "\n{oops\n", "utf-8")
-    db = str(tmp_path / "p.db")
+    db = new_db("p.db")
     code, out, err = run(capsys, "--db", db, "import", str(good), str(binary), str(empty), str(bad_jsonl), str(tmp_path / "missing.txt"))
     assert code == 1
     lines = (out + err).splitlines()
@@ -77,8 +77,8 @@ def test_bad_files_are_named_and_others_still_imported(capsys, tmp_path: Path) -
     project.close()
 
 
-def test_export_reports_coders_and_round_trip(capsys, tmp_path: Path) -> None:
-    db = str(tmp_path / "p.db")
+def test_export_reports_coders_and_round_trip(capsys, tmp_path: Path, new_db) -> None:
+    db = new_db("p.db")
     ann = {"coder": "amina", "status": "done", "spans": [{"id": "s1", "type": "location", "start": 0, "end": 3, "text": "Gao", "attributes": {}}]}
     src = write_jsonl(tmp_path / "in.jsonl", [record("r1", "Gao was shelled.\n", [ann], title="Shelling"), record("r2", "Quiet day.\n")])
     assert run(capsys, "--db", db, "import", str(src))[0] == 0
@@ -99,8 +99,8 @@ def test_export_reports_coders_and_round_trip(capsys, tmp_path: Path) -> None:
     assert code == 1 and "nobody" in err and not (tmp_path / "x.jsonl").exists()
 
 
-def test_init_with_users_codebook(capsys, tmp_path: Path) -> None:
-    db = str(tmp_path / "ner.db")
+def test_init_with_users_codebook(capsys, tmp_path: Path, new_db) -> None:
+    db = new_db("ner.db")
     code, out, err = run(capsys, "--db", db, "init", "--codebook", str(FIXTURES / "ner-codebook.json"))
     assert code == 0, err
     assert "ner-basic@2" in out
@@ -154,25 +154,3 @@ def test_not_a_database(capsys, tmp_path: Path) -> None:
 def test_default_project_gets_the_example(capsys) -> None:
     code, out, _ = run(capsys, "reports")
     assert code == 0 and "example-liptako-claim" in out and "amina: done, lukas: done" in out
-
-
-def test_a_version_1_project_is_migrated(tmp_path: Path) -> None:
-    import sqlite3
-
-    db = tmp_path / "old.db"
-    p = Project.open(db)
-    p.close()
-    con = sqlite3.connect(db)  # turn it back into a version 1 project
-    con.execute("ALTER TABLE report DROP COLUMN reference_date")
-    con.execute("DROP TABLE actor")
-    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    con.commit()
-    con.close()
-    p = Project.open(db)
-    with p.engine.connect() as conn:
-        from annotator.core.db import get_meta
-
-        assert get_meta(conn, "schema_version") == "3"
-        conn.exec_driver_sql("SELECT reference_date FROM report").all()
-        conn.exec_driver_sql("SELECT canonical FROM actor").all()
-    p.close()

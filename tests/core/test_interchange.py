@@ -64,9 +64,9 @@ def export(project: Project, **kw) -> list[dict]:
     return [json.loads(line) for line in buf.getvalue().splitlines()]
 
 
-def test_round_trip_is_lossless(tmp_path: Path) -> None:
+def test_round_trip_is_lossless(tmp_path: Path, new_db) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", rich_records())
-    p1 = Project.open(tmp_path / "one.db")
+    p1 = Project.open(new_db("one.db"))
     summary = p1.import_paths([src])
     assert not summary.failed and summary.added == 3
     out1 = export(p1)
@@ -83,15 +83,15 @@ def test_round_trip_is_lossless(tmp_path: Path) -> None:
                 assert text[s["start"] : s["end"]] == s["text"]
     # import the export into an empty project and export again: identical
     again = write_jsonl(tmp_path / "out1.jsonl", out1)
-    p2 = Project.open(tmp_path / "two.db")
+    p2 = Project.open(new_db("two.db"))
     p2.import_paths([again])
     assert canonical(export(p2)) == canonical(out1)
     p1.close()
     p2.close()
 
 
-def test_export_validates_against_the_schema(tmp_path: Path) -> None:
-    project = Project.open(tmp_path / "p.db")
+def test_export_validates_against_the_schema(tmp_path: Path, new_db) -> None:
+    project = Project.open(new_db("p.db"))
     project.import_paths([write_jsonl(tmp_path / "in.jsonl", rich_records()), resources_dir() / "example" / "example.jsonl"])
     schema = json.loads((schemas_dir() / "interchange.schema.json").read_text("utf-8"))
     validator = Draft202012Validator(schema)
@@ -102,11 +102,11 @@ def test_export_validates_against_the_schema(tmp_path: Path) -> None:
     project.close()
 
 
-def test_crlf_is_normalized_once_and_offsets_follow(tmp_path: Path) -> None:
+def test_crlf_is_normalized_once_and_offsets_follow(tmp_path: Path, new_db) -> None:
     spans = [span("s1", "location", CRLF, "Gao"), span("s2", "location", CRLF, "Ansongo"),
              span("s3", "casualty_count", CRLF, "4 wounded")]
     rec = record("crlf", CRLF, [{"coder": "amina", "spans": spans}])
-    project = Project.open(tmp_path / "p.db")
+    project = Project.open(new_db("p.db"))
     project.import_paths([write_jsonl(tmp_path / "crlf.jsonl", [rec])])
     (out,) = export(project)
     text = out["report"]["text"]
@@ -116,16 +116,16 @@ def test_crlf_is_normalized_once_and_offsets_follow(tmp_path: Path) -> None:
     project.close()
 
 
-def test_export_of_chosen_coders(tmp_path: Path) -> None:
-    project = Project.open(tmp_path / "p.db")
+def test_export_of_chosen_coders(tmp_path: Path, new_db) -> None:
+    project = Project.open(new_db("p.db"))
     project.import_paths([write_jsonl(tmp_path / "in.jsonl", rich_records())])
     records = export(project, coders=["lukas"])
     assert [[a["coder"] for a in r["annotations"]] for r in records] == [["lukas"], [], []]
     project.close()
 
 
-def test_reimport_is_recognized_and_conflicts_refused(tmp_path: Path) -> None:
-    project = Project.open(tmp_path / "p.db")
+def test_reimport_is_recognized_and_conflicts_refused(tmp_path: Path, new_db) -> None:
+    project = Project.open(new_db("p.db"))
     src = write_jsonl(tmp_path / "in.jsonl", rich_records())
     project.import_paths([src])
     second = project.import_paths([src])
@@ -152,8 +152,8 @@ BAD_LINES = [
 
 
 @pytest.mark.parametrize(("line", "reason"), BAD_LINES)
-def test_a_bad_line_fails_its_file_with_line_and_reason(tmp_path: Path, line: str, reason: str) -> None:
-    project = Project.open(tmp_path / "p.db")
+def test_a_bad_line_fails_its_file_with_line_and_reason(tmp_path: Path, line: str, reason: str, new_db) -> None:
+    project = Project.open(new_db("p.db"))
     good_first = json.dumps(record("fine", "A good report before the bad line.\n"))
     bad = tmp_path / "bad.jsonl"
     bad.write_text(good_first + "\n\n" + line + "\n", "utf-8")

@@ -12,7 +12,7 @@ import annotator
 ROOT = Path(annotator.__file__).resolve().parent
 
 
-def test_core_and_cli_run_with_pyside6_blocked(tmp_path: Path) -> None:
+def test_core_and_cli_run_with_pyside6_blocked(new_db) -> None:
     # a meta path finder that refuses PySide6 stands in for a machine without it
     script = textwrap.dedent(
         f"""
@@ -29,7 +29,7 @@ def test_core_and_cli_run_with_pyside6_blocked(tmp_path: Path) -> None:
         for mod in pkgutil.walk_packages(annotator.core.__path__, "annotator.core."):
             importlib.import_module(mod.name)
         from annotator.cli import main
-        code = main(["--db", {str(tmp_path / "p.db")!r}, "reports"])
+        code = main(["--db", {new_db("p.db")!r}, "reports"])
         assert code == 0, code
         assert not any(m.startswith(("PySide6", "annotator.gui")) for m in sys.modules)
         print("no-qt-ok")
@@ -40,7 +40,7 @@ def test_core_and_cli_run_with_pyside6_blocked(tmp_path: Path) -> None:
     assert "no-qt-ok" in done.stdout
 
 
-def test_gui_command_without_qt_says_so(tmp_path: Path) -> None:
+def test_gui_command_without_qt_says_so(new_db) -> None:
     script = textwrap.dedent(
         f"""
         import sys
@@ -50,7 +50,7 @@ def test_gui_command_without_qt_says_so(tmp_path: Path) -> None:
                     raise ImportError("No module named 'PySide6'")
         sys.meta_path.insert(0, Block())
         from annotator.cli import main
-        sys.exit(main(["--db", {str(tmp_path / "p.db")!r}, "gui"]))
+        sys.exit(main(["--db", {new_db("p.db")!r}, "gui"]))
         """
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

@@ -18,8 +18,8 @@ EXAMPLE = resources_dir() / "example" / "example.jsonl"
 
 
 @pytest.fixture
-def proj(tmp_path: Path):
-    p = Project.open(tmp_path / "review.db")
+def proj(tmp_path: Path, new_db):
+    p = Project.open(new_db("review.db"))
     p.import_paths([EXAMPLE])
     p.coder_id("rita", create=True, role="reviewer")
     yield p
@@ -107,12 +107,12 @@ def test_accept_unanimous_and_gold_done(proj) -> None:
     assert proj.status(rid, proj.coder_id("gold")) == "in_progress"
 
 
-def test_gold_round_trip_with_provenance(proj, tmp_path: Path) -> None:
+def test_gold_round_trip_with_provenance(proj, tmp_path: Path, new_db) -> None:
     proj.run(review.AcceptUnanimous("rita"))
     out = tmp_path / "gold.jsonl"
     with out.open("w", encoding="utf-8") as fh:
         proj.export_jsonl(fh)
-    p2 = Project.open(tmp_path / "two.db")
+    p2 = Project.open(new_db("two.db"))
     assert not p2.import_paths([out]).failed
     buf1, buf2 = io.StringIO(), io.StringIO()
     proj.export_jsonl(buf1)

@@ -106,11 +106,11 @@ def test_cancel_leaves_nothing(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*part"))
 
 
-def test_cli_export_csv_xlsx(tmp_path: Path, capsys) -> None:
+def test_cli_export_csv_xlsx(tmp_path: Path, capsys, new_db) -> None:
     from annotator.cli import main
     from annotator.core.resources import resources_dir
 
-    db = str(tmp_path / "p.db")
+    db = new_db("p.db")
     assert main(["--db", db, "import", str(resources_dir() / "example" / "example.jsonl")]) == 0
     assert main(["--db", db, "export", "--format", "csv", "--out", str(tmp_path / "t"), "--profile", "acled"]) == 0
     assert (tmp_path / "t" / "claims.csv").exists()

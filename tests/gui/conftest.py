@@ -12,8 +12,8 @@ EMOJI_TEXT = "Alert 🚨 from Gao: gunmen 🔥 attacked Tessit, killing 12 soldi
 
 
 @pytest.fixture
-def gui_project(tmp_path: Path) -> Iterator[Project]:
-    project = Project.open(tmp_path / "gui.db")
+def gui_project(tmp_path: Path, new_db) -> Iterator[Project]:
+    project = Project.open(new_db("gui.db"))
     project.import_paths([
         write_jsonl(tmp_path / "r.jsonl", [
             record("first", EMOJI_TEXT, title="Emoji and Arabic"),

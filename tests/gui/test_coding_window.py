@@ -245,7 +245,7 @@ def test_sigkill_loses_nothing_shown(gui_project, tmp_path: Path) -> None:
     reopened.close()
 
 
-def test_long_report_with_many_spans_opens(qtbot, tmp_path: Path) -> None:
+def test_long_report_with_many_spans_opens(qtbot, tmp_path: Path, new_db) -> None:
     """A 1 MB report with 10,000 spans opens, paints and tags (the timing is in benchmarks/)."""
     from annotator.core.commands import AddSpan
     from annotator.core.models import span_t, utcnow
@@ -253,7 +253,7 @@ def test_long_report_with_many_spans_opens(qtbot, tmp_path: Path) -> None:
     from tests.core.helpers import record, write_jsonl
 
     text = ("Fighters 🔥 attacked the post near Gao on Sunday. " * 20_000)[:1_000_000]
-    project = Project.open(tmp_path / "big.db")
+    project = Project.open(new_db("big.db"))
     project.import_paths([write_jsonl(tmp_path / "big.jsonl", [record("big", text)])])
     rid = project.reports()[0].id
     cid = project.coder_id("bulk", create=True)

@@ -12,8 +12,8 @@ from annotator.core.resources import resources_dir
 
 
 @pytest.fixture
-def reviewed(tmp_path: Path):
-    p = Project.open(tmp_path / "r.db")
+def reviewed(tmp_path: Path, new_db):
+    p = Project.open(new_db("r.db"))
     p.import_paths([resources_dir() / "example" / "example.jsonl"])
     p.coder_id("rita", create=True, role="reviewer")
     yield p

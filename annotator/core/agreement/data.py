@@ -89,8 +89,11 @@ def load_dataset(
     keys: dict[int, str] = {}
     loads = json.loads
     # raw rows: attributes decoded only when there are any (most spans of a big project have few)
-    sql = 'SELECT id, report_id, coder_id, "key", type, start, "end", text, attributes FROM span'
-    if conn.dialect.name == "sqlite":  # plain tuples straight from the driver
+    # attributes as JSON text on every database (psycopg would decode them into unhashable dicts)
+    sqlite = conn.dialect.name == "sqlite"
+    sql = ('SELECT id, report_id, coder_id, "key", type, start, "end", text, '
+           f"{'attributes' if sqlite else 'CAST(attributes AS TEXT)'} FROM span")
+    if sqlite:  # plain tuples straight from the driver
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         span_rows = cursor.execute(sql).fetchall()
     else:

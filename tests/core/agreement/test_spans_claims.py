@@ -205,13 +205,13 @@ def test_one_coder_and_no_overlap_of_reports_are_defined() -> None:
     json.dumps(none_done, allow_nan=False)
 
 
-def test_agreement_cli_json_html_csv(tmp_path, capsys) -> None:
+def test_agreement_cli_json_html_csv(tmp_path, capsys, new_db) -> None:
     import json
 
     from annotator.cli import main
     from annotator.core.resources import resources_dir
 
-    db = str(tmp_path / "p.db")
+    db = new_db("p.db")
     assert main(["--db", db, "import", str(resources_dir() / "example" / "example.jsonl")]) == 0
     capsys.readouterr()
     html, csvdir = tmp_path / "a.html", tmp_path / "csv"
