@@ -12,7 +12,7 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.core.codebook import CodebookError, load_codebook
-from annotator.core.commands import CommandError
+from annotator.core.commands import AcceptUnanimous, CommandError
 from annotator.core.db import DatabaseOpenError
 from annotator.core.io import registry
 from annotator.core.io.atomic import atomic_text_file
@@ -426,7 +426,7 @@ def _adjudicate(project: Project, args: argparse.Namespace) -> int:
     if args.accept_unanimous:
         if not args.identity:
             return _fail("--accept-unanimous needs --as REVIEWER (who decides is recorded)")
-        cmd = review.AcceptUnanimous(args.identity, ids, coders)
+        cmd = AcceptUnanimous(args.identity, ids, coders)
         project.run(cmd)
         print(f"accepted {cmd.accepted} unanimous item(s) into gold")
     with project.engine.connect() as conn:

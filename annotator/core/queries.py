@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.engine import Connection
 
+from annotator.core.codebook import NOT_REPORTED
 from annotator.core.models import (
     assignment_t,
     claim_t,
@@ -252,7 +253,7 @@ def claim_rows(conn: Connection, report_id: int, coder_id: int) -> list[ClaimRow
     for cid, slot, span_id, nr in fills:
         entry = slots[int(cid)]
         if nr:
-            entry[slot] = "not_reported"
+            entry[slot] = NOT_REPORTED
         else:
             current = entry.setdefault(slot, [])
             if isinstance(current, list):

@@ -17,32 +17,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from annotator.core.agreement.align import align_claims, align_spans, span_group_index
 from annotator.core.agreement.compute import attribute_value
 from annotator.core.agreement.data import ClaimItem, SpanItem, load_dataset
-from annotator.core.codebook import NOT_REPORTED, Codebook
-from annotator.core.commands import Changes, Command, CommandError, Context
+from annotator.core.codebook import Codebook
 from annotator.core.models import (
     GOLD_CODER,
-    assignment_t,
-    claim_t,
     coder_t,
     decision_t,
     inserted_id,
-    provenance_t,
     report_t,
-    slot_fill_t,
-    span_t,
-    utcnow,
 )
 
 __all__ = [
     "ACTIONS",
-    "AcceptUnanimous",
-    "Decide",
     "ReviewItem",
     "gold_coder_id",
     "review_items",
@@ -212,266 +203,11 @@ def review_summary(items: dict[int, list[ReviewItem]]) -> dict[int, tuple[int, i
             for rid, its in items.items()}
 
 
-# ------------------------------------------------------------------ copying into gold
+def __getattr__(name: str) -> Any:
+    # the adjudication commands live in annotator.core.commands.adjudication; kept reachable here
+    # for older callers (imported late: that module reads this one)
+    if name in ("Decide", "AcceptUnanimous"):
+        from annotator.core.commands import adjudication
 
-
-class _GoldWriter:
-    """Copies coders' spans and claims into the gold layer of one report, with provenance."""
-
-    def __init__(self, conn: Connection, ctx: Context, report_id: int, reviewer: str,
-                 action: str, rationale: str | None,
-                 group_of: dict[tuple[str, str], int] | None = None) -> None:
-        self.group_of = group_of or {}
-        self.conn, self.ctx, self.report_id = conn, ctx, report_id
-        self.reviewer, self.action, self.rationale = reviewer, action, rationale
-        gid = gold_coder_id(conn)
-        assert gid is not None
-        self.gold = gid
-        self.span_ids: list[int] = []
-        self.claim_ids: list[int] = []
-        self.now = utcnow()
-        # gold spans already copied from a coder's span: (coder, key) -> gold span id
-        self.copied: dict[tuple[str, str], int] = {}
-        q = (select(provenance_t.c.from_coder, provenance_t.c.from_key, span_t.c.id)
-             .join(span_t, span_t.c.id == provenance_t.c.span_id)
-             .where(span_t.c.report_id == report_id, span_t.c.coder_id == self.gold))
-        for coder, key, sid in conn.execute(q):
-            if coder and key:
-                self.copied[(str(coder), str(key))] = int(sid)
-
-    def _provenance(self, coder: str | None, key: str | None, **item: int) -> dict[str, Any]:
-        return {"span_id": item.get("span_id"), "claim_id": item.get("claim_id"),
-                "from_coder": coder, "from_key": key, "action": self.action,
-                "decided_by": self.reviewer, "decided_at": self.now, "rationale": self.rationale}
-
-    def span(self, coder: str, s: SpanItem, reuse_group: bool = False) -> int:
-        if (coder, s.id) in self.copied:
-            return self.copied[(coder, s.id)]
-        if reuse_group and (coder, s.id) in self.group_of:
-            # evidence of a claim: the gold copy of any coder's span in the same group will do
-            group = self.group_of[(coder, s.id)]
-            for (other, key), gid in self.copied.items():
-                if self.group_of.get((other, key)) == group:
-                    return gid
-        sid = inserted_id(self.conn.execute(span_t.insert().values(
-            report_id=self.report_id, coder_id=self.gold, key=f"{coder}.{s.id}", type=s.type,
-            start=s.start, end=s.end, text=s.text, attributes=dict(s.attributes),
-            codebook_id=self.ctx.codebook_id, created_at=self.now, updated_at=self.now)))
-        self.conn.execute(provenance_t.insert().values(**self._provenance(coder, s.id, span_id=sid)))
-        self.copied[(coder, s.id)] = sid
-        self.span_ids.append(sid)
-        return sid
-
-    def claim(self, coder: str, c: ClaimItem, spans: dict[str, SpanItem]) -> int:
-        cid = inserted_id(self.conn.execute(claim_t.insert().values(
-            report_id=self.report_id, coder_id=self.gold, key=f"{coder}.{c.id}", type=c.type,
-            attributes=dict(c.attributes), codebook_id=self.ctx.codebook_id,
-            created_at=self.now, updated_at=self.now)))
-        self.conn.execute(provenance_t.insert().values(**self._provenance(coder, c.id, claim_id=cid)))
-        self.claim_ids.append(cid)
-        fills = []
-        for slot, value in c.slots.items():
-            if value == NOT_REPORTED or isinstance(value, str):
-                fills.append({"claim_id": cid, "slot": slot, "position": 0, "span_id": None,
-                              "not_reported": True})
-                continue
-            for pos, key in enumerate(value):
-                s = spans.get(key)
-                if s is None:
-                    continue
-                fills.append({"claim_id": cid, "slot": slot, "position": pos,
-                              "span_id": self.span(coder, s, reuse_group=True),
-                              "not_reported": False})
-        if fills:
-            self.conn.execute(slot_fill_t.insert(), fills)
-        return cid
-
-    def remove(self) -> None:
-        if self.claim_ids:
-            self.conn.execute(delete(claim_t).where(claim_t.c.id.in_(self.claim_ids)))
-        if self.span_ids:
-            self.conn.execute(delete(span_t).where(span_t.c.id.in_(self.span_ids)))
-
-
-def _set_gold_status(conn: Connection, report_id: int, gold: int, done: bool) -> None:
-    a = assignment_t
-    status = "done" if done else "in_progress"
-    row = conn.execute(select(a.c.id).where(a.c.report_id == report_id, a.c.coder_id == gold)).first()
-    now = utcnow()
-    if row is None:
-        conn.execute(a.insert().values(report_id=report_id, coder_id=gold, status=status,
-                                       created_at=now, updated_at=now))
-    else:
-        conn.execute(a.update().where(a.c.id == row[0]).values(status=status, updated_at=now))
-
-
-def _coder_spans(conn: Connection, codebook: Codebook, report_id: int, coder: str) -> dict[str, SpanItem]:
-    ext = conn.execute(select(report_t.c.external_id).where(report_t.c.id == report_id)).scalar_one()
-    data = load_dataset(conn, codebook, [coder], [ext])
-    return {s.id: s for s in data.spans}
-
-
-def _group_index(conn: Connection, codebook: Codebook, report_id: int,
-                 coders: Sequence[str] | None) -> dict[tuple[str, str], int]:
-    ext = conn.execute(select(report_t.c.external_id).where(report_t.c.id == report_id)).scalar_one()
-    data = load_dataset(conn, codebook, coders, [ext])
-    return span_group_index(align_spans(list(data.spans)))
-
-
-class Decide(Command):
-    """Decide one review item: take a coder's version (accepted, or edited: taken to be edited
-    in the gold layer), every version (accepted_both), or none (rejected)."""
-
-    def __init__(self, item: ReviewItem, action: str, reviewer: str, coder: str | None = None,
-                 rationale: str | None = None, coders: Sequence[str] | None = None) -> None:
-        if action not in ("accepted", "accepted_both", "rejected", "edited"):
-            raise CommandError(f"unknown decision '{action}'")
-        if action in ("accepted", "edited") and coder not in item.versions:
-            raise CommandError(f"coder '{coder}' has no version of this item")
-        self.item, self.action, self.reviewer = item, action, reviewer
-        self.coder, self.rationale = coder, (rationale or None)
-        self.coders = list(coders) if coders else sorted(item.versions)
-        names = {"accepted": f"Accept {coder}'s version", "accepted_both": "Accept every version",
-                 "rejected": "Reject", "edited": f"Take {coder}'s version to edit"}
-        self.label = names[action]
-        self._decision_id: int | None = None
-        self._writer: _GoldWriter | None = None
-        self._old_status: tuple[int, str | None] | None = None
-        self.gold_span_ids: list[int] = []
-        self.gold_claim_ids: list[int] = []
-
-    def do(self, conn: Connection, ctx: Context) -> Changes:
-        rid = self.item.report_id
-        if conn.execute(select(decision_t.c.id).where(
-                decision_t.c.report_id == rid, decision_t.c.item_key == self.item.key)).first():
-            raise CommandError("this item is already decided (undo that decision first)")
-        writer = _GoldWriter(conn, ctx, rid, self.reviewer, self.action, self.rationale,
-                             _group_index(conn, ctx.codebook, rid, self.coders))
-        takers = ([self.coder] if self.action in ("accepted", "edited")
-                  else sorted(self.item.versions) if self.action == "accepted_both" else [])
-        for coder in takers:
-            assert coder is not None
-            version = self.item.versions[coder]
-            if isinstance(version, SpanItem):
-                writer.span(coder, version)
-            else:
-                writer.claim(coder, version, _coder_spans(conn, ctx.codebook, rid, coder))
-        self._writer = writer
-        self.gold_span_ids, self.gold_claim_ids = writer.span_ids, writer.claim_ids
-        self._decision_id = inserted_id(conn.execute(decision_t.insert().values(
-            report_id=rid, item_key=self.item.key, kind=self.item.kind, action=self.action,
-            coder=self.coder, decided_by=self.reviewer, decided_at=utcnow(),
-            rationale=self.rationale)))
-        a = assignment_t
-        old = conn.execute(select(a.c.id, a.c.status).where(
-            a.c.report_id == rid, a.c.coder_id == writer.gold)).first()
-        self._old_status = (writer.gold, None if old is None else str(old[1]))
-        left = [i for i in review_items(conn, ctx.codebook, [rid], self.coders)[rid] if i.open]
-        _set_gold_status(conn, rid, writer.gold, done=not left)
-        return Changes(self.label, reports={rid}, statuses={(rid, writer.gold)})
-
-    def undo(self, conn: Connection, ctx: Context) -> Changes:
-        rid = self.item.report_id
-        if self._writer is not None:
-            self._writer.conn = conn
-            self._writer.remove()
-        conn.execute(delete(decision_t).where(decision_t.c.id == self._decision_id))
-        if self._old_status is not None:
-            gold, status = self._old_status
-            a = assignment_t
-            if status is None:
-                conn.execute(delete(a).where(a.c.report_id == rid, a.c.coder_id == gold))
-            else:
-                conn.execute(a.update().where(a.c.report_id == rid, a.c.coder_id == gold)
-                             .values(status=status))
-        return Changes(self.label, reports={rid})
-
-
-class AcceptUnanimous(Command):
-    """Accept every agreed, undecided item of the given reports (default: the whole project)
-    into gold in one step, with bulk inserts."""
-
-    def __init__(self, reviewer: str, report_ids: Sequence[int] | None = None,
-                 coders: Sequence[str] | None = None) -> None:
-        self.reviewer, self.report_ids = reviewer, report_ids
-        self.coders = coders
-        self.label = "Accept unanimous items"
-        self.accepted = 0
-        self._span_ids: list[int] = []
-        self._claim_ids: list[int] = []
-        self._decision_ids: list[int] = []
-        self._statuses: list[tuple[int, int, str | None]] = []
-
-    def do(self, conn: Connection, ctx: Context) -> Changes:
-        gold = gold_coder_id(conn)
-        assert gold is not None
-        items = review_items(conn, ctx.codebook, self.report_ids, self.coders)
-        now = utcnow()
-        span_rows: list[dict[str, Any]] = []
-        span_prov: list[tuple[str, str]] = []
-        decisions: list[dict[str, Any]] = []
-        claim_jobs: list[tuple[int, str, ClaimItem]] = []
-        for rid, its in items.items():
-            for it in its:
-                if not it.agreed or it.decision is not None:
-                    continue
-                coder = sorted(it.versions)[0]
-                version = it.versions[coder]
-                if isinstance(version, SpanItem):
-                    span_rows.append({
-                        "report_id": rid, "coder_id": gold, "key": f"{coder}.{version.id}",
-                        "type": version.type, "start": version.start, "end": version.end,
-                        "text": version.text, "attributes": dict(version.attributes),
-                        "codebook_id": ctx.codebook_id, "created_at": now, "updated_at": now})
-                    span_prov.append((coder, version.id))
-                else:
-                    claim_jobs.append((rid, coder, version))
-                decisions.append({"report_id": rid, "item_key": it.key, "kind": it.kind,
-                                  "action": "accepted_unanimous", "coder": coder,
-                                  "decided_by": self.reviewer, "decided_at": now,
-                                  "rationale": None})
-        if span_rows:
-            ids = [r[0] for r in conn.execute(
-                span_t.insert().returning(span_t.c.id, sort_by_parameter_order=True), span_rows)]
-            self._span_ids = [int(i) for i in ids]
-            conn.execute(provenance_t.insert(), [
-                {"span_id": sid, "claim_id": None, "from_coder": c, "from_key": k,
-                 "action": "accepted_unanimous", "decided_by": self.reviewer, "decided_at": now,
-                 "rationale": None} for sid, (c, k) in zip(self._span_ids, span_prov, strict=True)])
-        for rid, coder, claim in claim_jobs:
-            writer = _GoldWriter(conn, ctx, rid, self.reviewer, "accepted_unanimous", None,
-                                 _group_index(conn, ctx.codebook, rid, self.coders))
-            writer.claim(coder, claim, _coder_spans(conn, ctx.codebook, rid, coder))
-            self._claim_ids += writer.claim_ids
-            self._span_ids += writer.span_ids
-        if decisions:
-            ids = [r[0] for r in conn.execute(
-                decision_t.insert().returning(decision_t.c.id, sort_by_parameter_order=True),
-                decisions)]
-            self._decision_ids = [int(i) for i in ids]
-        self.accepted = len(decisions)
-        a = assignment_t
-        old = {int(r): str(s) for r, s in conn.execute(
-            select(a.c.report_id, a.c.status).where(a.c.coder_id == gold))}
-        for rid, its in items.items():
-            still_open = any(i.open for i in its)
-            self._statuses.append((rid, gold, old.get(rid)))
-            _set_gold_status(conn, rid, gold, done=not still_open)
-        self.label = f"Accept {self.accepted} unanimous item(s)"
-        return Changes(self.label, reports=set(items), structure=True)
-
-    def undo(self, conn: Connection, ctx: Context) -> Changes:
-        if self._claim_ids:
-            conn.execute(delete(claim_t).where(claim_t.c.id.in_(self._claim_ids)))
-        if self._span_ids:
-            conn.execute(delete(span_t).where(span_t.c.id.in_(self._span_ids)))
-        if self._decision_ids:
-            conn.execute(delete(decision_t).where(decision_t.c.id.in_(self._decision_ids)))
-        a = assignment_t
-        for rid, gold, status in self._statuses:
-            if status is None:
-                conn.execute(delete(a).where(a.c.report_id == rid, a.c.coder_id == gold))
-            else:
-                conn.execute(a.update().where(a.c.report_id == rid, a.c.coder_id == gold)
-                             .values(status=status))
-        return Changes(self.label, reports={r for r, _, _ in self._statuses}, structure=True)
+        return getattr(adjudication, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

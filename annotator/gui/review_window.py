@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import review
 from annotator.core.agreement.data import ClaimItem, SpanItem
-from annotator.core.commands import Changes, CommandError
+from annotator.core.commands import AcceptUnanimous, Changes, CommandError, Decide
 from annotator.core.project import Project
 from annotator.gui.bridge import ChangeBridge
 from annotator.gui.text_view import PaintedSpan, ReportTextView
@@ -355,7 +355,7 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage(f"{coder} has no version of this item.", 4000)
             return
         try:
-            self.project.run(review.Decide(it, action, self.reviewer, coder,
+            self.project.run(Decide(it, action, self.reviewer, coder,
                                            self.rationale.text().strip() or None, self.coders))
         except CommandError as exc:
             self.statusBar().showMessage(f"Not done: {exc}", 6000)
@@ -368,7 +368,7 @@ class ReviewWindow(QMainWindow):
 
     def accept_unanimous(self, whole_project: bool) -> None:
         ids = None if whole_project or self.report_id is None else [self.report_id]
-        cmd = review.AcceptUnanimous(self.reviewer, ids, self.coders)
+        cmd = AcceptUnanimous(self.reviewer, ids, self.coders)
         self.project.run(cmd)
         self.statusBar().showMessage(f"{cmd.accepted} unanimous item(s) accepted into gold", 5000)
 

@@ -163,3 +163,20 @@ def test_every_action_is_stored_when_it_happens(setup, db_path: Path) -> None:
         assert [s.text for s in reopened.spans(rid, cid)] == ["Gunmen"]
     finally:
         reopened.close()
+
+
+def test_the_package_exports_every_command() -> None:
+    import importlib
+    import pkgutil
+
+    from annotator.core import assist, review
+
+    for info in pkgutil.iter_modules(c.__path__):
+        module = importlib.import_module(f"annotator.core.commands.{info.name}")
+        for name in getattr(module, "__all__", []):
+            if info.name != "base" or name in c.__all__:  # base's row helpers stay there
+                assert getattr(c, name) is getattr(module, name), (info.name, name)
+    assert review.Decide is c.Decide and review.AcceptUnanimous is c.AcceptUnanimous
+    assert assist.AddActor is c.AddActor and assist.SetReferenceDate is c.SetReferenceDate
+    assert {"spans", "claims", "slots", "status", "adjudication", "lists"} <= {
+        i.name for i in pkgutil.iter_modules(c.__path__)}

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from annotator.core.codebook import Codebook
+from annotator.core.codebook import NOT_REPORTED, Codebook
 from annotator.core.gcpause import without_gc
 from annotator.core.models import assignment_t, claim_t, coder_t, report_t, slot_fill_t
 
@@ -119,7 +119,7 @@ def load_dataset(
     ):
         entry = fills.setdefault(int(cl), {})
         if nr:
-            entry[str(slot)] = "not_reported"
+            entry[str(slot)] = NOT_REPORTED
         elif sid is not None and int(sid) in keys:
             current = entry.setdefault(str(slot), [])
             if isinstance(current, list):

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
-from annotator.core.codebook import Codebook
+from annotator.core.codebook import NOT_REPORTED, Codebook
 from annotator.core.io.textfile import ImportProblem, normalize_newlines, text_sha256
 from annotator.core.models import (
     GOLD_CODER,
@@ -45,7 +45,6 @@ __all__ = [
     "store_record",
 ]
 
-NOT_REPORTED = "not_reported"
 _PROVENANCE_KEYS = ("from_coder", "from_id", "action", "decided_by", "decided_at", "rationale")
 
 
