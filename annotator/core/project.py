@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 
 from annotator.core import queries
 from annotator.core.codebook import Codebook, load_default_codebook, parse_codebook
-from annotator.core.commands import Changes, Command, CommandError, Context
+from annotator.core.commands import Batch, Changes, Command, CommandError, Context
 from annotator.core.db import database_url, default_database_path, get_meta, open_engine, set_meta
 from annotator.core.io.importer import FileResult, ImportSummary, import_paths
 from annotator.core.io.interchange import export_jsonl
@@ -49,6 +49,8 @@ class Project:
         self._undo: list[Command] = []
         self._redo: list[Command] = []
         self._listeners: list[Listener] = []
+        self._coalesce_key: Hashable | None = None  # the key of the command on top of the undo stack
+        self._coalesced: Command | None = None
 
     # ------------------------------------------------------------ opening
 
@@ -113,11 +115,23 @@ class Project:
         for listener in list(self._listeners):
             listener(changes)
 
-    def run(self, cmd: Command) -> Changes:
-        """Apply a command in one transaction (stored at once), push it on the undo stack."""
+    def run(self, cmd: Command, *, coalesce: Hashable | None = None) -> Changes:
+        """Apply a command in one transaction (stored at once), push it on the undo stack.
+
+        Commands run with the same ``coalesce`` key one after the other (the keystrokes typed in
+        one field) are stored one by one but undone as one step."""
         with self.engine.begin() as conn:
             changes = cmd.do(conn, self.context)
-        self._undo.append(cmd)
+        top = self._undo[-1] if self._undo else None
+        if coalesce is not None and top is not None and self._coalesce_key == coalesce:
+            steps = top.commands if isinstance(top, Batch) and top is self._coalesced else [top]
+            merged = Batch(top.label, [*steps, cmd])
+            self._undo[-1] = merged
+            self._coalesced = merged
+        else:
+            self._undo.append(cmd)
+            self._coalesced = None
+        self._coalesce_key = coalesce
         self._redo.clear()
         self._notify(changes)
         return changes
@@ -126,6 +140,7 @@ class Project:
         if not self._undo:
             return None
         cmd = self._undo[-1]
+        self._coalesce_key = self._coalesced = None
         with self.engine.begin() as conn:
             changes = cmd.undo(conn, self.context)
         self._redo.append(self._undo.pop())
@@ -136,6 +151,7 @@ class Project:
         if not self._redo:
             return None
         cmd = self._redo[-1]
+        self._coalesce_key = self._coalesced = None
         with self.engine.begin() as conn:
             changes = cmd.do(conn, self.context)
         self._undo.append(self._redo.pop())

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from annotator.core.codebook import NOT_REPORTED, Codebook
 
-__all__ = ["claim_summary", "span_value"]
+__all__ = ["claim_summary", "span_value", "stored_value"]
 
 
 class _Span(Protocol):
@@ -62,6 +62,22 @@ def span_value(span: _Span) -> str:
             words += " " + str(a["unit"])
         return words
     return span.text
+
+
+def stored_value(span: _Span) -> str:
+    """The normalized value stored for a span, or "" when it has none (never its text)."""
+    if not span.attributes:
+        return ""
+    shown = span_value(span)
+    if shown != span.text:
+        return shown
+    a = span.attributes
+    stored = (
+        a.get("canonical_name")
+        or (a["place"].get("name") if isinstance(a.get("place"), Mapping) else None)
+        or (a["value"] if isinstance(a.get("value"), str) else None)
+    )
+    return shown if stored else ""
 
 
 def claim_summary(claim: _Claim, spans: Mapping[int, _Span], codebook: Codebook) -> str:

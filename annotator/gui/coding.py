@@ -4,6 +4,7 @@ from the change notification (main_window._on_changes), never from here."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -38,9 +39,9 @@ class CodingActions(_Base):
     """Mixed into MainWindow; the state it reads (report, spans, current span and claim) is the
     window's (declared in window_host.WindowHost)."""
 
-    def _run(self, cmd: Command) -> bool:
+    def _run(self, cmd: Command, coalesce: Hashable | None = None) -> bool:
         try:
-            self.project.run(cmd)
+            self.project.run(cmd, coalesce=coalesce)
         except CommandError as exc:
             self.statusBar().showMessage(f"Not done: {exc}", 8000)
             QApplication.beep()
@@ -65,9 +66,16 @@ class CodingActions(_Base):
         start, end = sel if exact else snap_to_words(self.report_text, *sel)
         if start >= end:
             return
+        same = next((s for s in self._spans if (s.start, s.end) in ((start, end), sel)), None)
+        if same is not None:  # the selection is a span already (find lands on one): retag it
+            self.select_span(same.id)
+            if same.type != type_id:
+                self._run(SetSpanType(same.id, type_id))
+            return
         cmd = AddSpan(self.report_id, self.coder_id, type_id, start, end)
         if self._run(cmd):
             self.current_span_id = cmd.span_id
+            self.form_target = "span"
             try:
                 alternatives = self.project.prefill(self.report_id, type_id, start, end)
             except Exception as exc:  # noqa: BLE001 - a normalizer failing must never cost the span
@@ -89,14 +97,17 @@ class CodingActions(_Base):
             self._run(SetSpanType(span.id, type_id))
 
     def _on_span_attribute(self, attribute: str, value: object) -> None:
-        span = self.current_span
-        if span is not None:
-            self._run(SetSpanAttribute(span.id, attribute, value))
+        # stored for the span the value was typed for, even if the caret has moved on since
+        form = self.form.span_form
+        owner = form.owner
+        if isinstance(owner, tuple) and owner[0] == "span":
+            self._run(SetSpanAttribute(owner[1], attribute, value), form.edit_key(attribute))
 
     def _on_claim_attribute(self, attribute: str, value: object) -> None:
-        claim = self.current_claim
-        if claim is not None:
-            self._run(SetClaimAttribute(claim.id, attribute, value))
+        form = self.form.claim_form
+        owner = form.owner
+        if isinstance(owner, tuple) and owner[0] == "claim":
+            self._run(SetClaimAttribute(owner[1], attribute, value), form.edit_key(attribute))
 
     def delete_current(self) -> None:
         if self.claims_view.hasFocus() and self.current_claim is not None:
@@ -176,6 +187,7 @@ class CodingActions(_Base):
             self.statusBar().showMessage("Start or select a claim first (a claim type's key).", 5000)
             return
         marked = claim.slots.get(slot) == NOT_REPORTED
+        self.form_target = "claim"
         self._run(SetNotReported(claim.id, slot, not marked))
 
     # ---------------------------------------------------------------- suggested values

@@ -41,6 +41,7 @@ class FormPanel(QWidget):
     def __init__(self, codebook: Codebook, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.codebook = codebook
+        self.home: QWidget | None = None  # where the keyboard goes when the page it was on goes
         self.title = QLabel()
         self.title.setObjectName("form_title")
         self.title.setWordWrap(True)
@@ -101,6 +102,22 @@ class FormPanel(QWidget):
     def page(self) -> int:
         return self.stack.currentIndex()
 
+    def flush(self) -> None:
+        """Store what was typed in either form and not yet stored."""
+        self.span_form.flush()
+        self.claim_form.flush()
+
+    def _switch(self, page: int) -> None:
+        if page == self.stack.currentIndex():
+            return
+        self.flush()
+        focus = self.focusWidget()
+        had_focus = focus is not None and focus.hasFocus() and self.isAncestorOf(focus)
+        self.stack.setCurrentIndex(page)
+        if had_focus and self.home is not None:
+            # never leave the keyboard in a field of the page that appeared
+            self.home.setFocus()
+
     def _set_band(self, color: str | None) -> None:
         """The title in the colour of what is shown, so a coder sees at once span or claim."""
         if color is None:
@@ -120,7 +137,7 @@ class FormPanel(QWidget):
         self.title.setText("")
         self._set_hint("")
         self._set_band(None)
-        self.stack.setCurrentIndex(EMPTY)
+        self._switch(EMPTY)
 
     def show_span(
         self,
@@ -129,15 +146,18 @@ class FormPanel(QWidget):
         values: Mapping[str, Any],
         suggestions: Mapping[str, Any] | None,
         hint: str = "",
+        owner: object = None,
     ) -> None:
         self.title.setText(title)
         self._set_hint(hint)
         self._set_band(span_type.color if span_type else "#888888")
         if span_type is not None:
             self.span_type_box.setCurrentIndex(self.span_type_box.findData(span_type.id))
-        self.span_form.set_attributes(span_type.attributes if span_type else (), dict(values), suggestions)
+        self.span_form.set_attributes(
+            span_type.attributes if span_type else (), dict(values), suggestions, owner=owner
+        )
         self.span_form.set_read_only(False)
-        self.stack.setCurrentIndex(SPAN)
+        self._switch(SPAN)
 
     def show_claim(
         self,
@@ -148,13 +168,16 @@ class FormPanel(QWidget):
         missing: set[str],
         attributes: Mapping[str, Any],
         hint: str = "",
+        owner: object = None,
     ) -> None:
         self.title.setText(title)
         self._set_hint(hint)
         self._set_band(CLAIM_COLOR)
         self.slot_tree.show_claim(claim_type, slots, describe, missing)
-        self.claim_form.set_attributes(claim_type.attributes if claim_type else (), dict(attributes))
-        self.stack.setCurrentIndex(CLAIM)
+        self.claim_form.set_attributes(
+            claim_type.attributes if claim_type else (), dict(attributes), owner=owner
+        )
+        self._switch(CLAIM)
 
     def focus_first(self) -> None:
         if self.page == SPAN:

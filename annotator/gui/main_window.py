@@ -38,7 +38,7 @@ from annotator.gui import actions as actions_mod
 from annotator.gui.bridge import ChangeBridge
 from annotator.gui.coding import CodingActions
 from annotator.gui.find_bar import FindBar
-from annotator.gui.form_panel import FormPanel
+from annotator.gui.form_panel import CLAIM_COLOR, FormPanel
 from annotator.gui.launchers import Launchers
 from annotator.gui.queue_panel import QueuePanel
 from annotator.gui.span_list import SpanList, SpanModel
@@ -64,6 +64,10 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
         self._claims: list[ClaimRow] = []
         self.current_span_id: int | None = None
         self.current_claim_id: int | None = None
+        # what the form shows when the caret is in a span and a claim is open: the coder's last
+        # explicit choice ("span": caret moved into a span, tagged; "claim": started, selected,
+        # filled a slot), never switched by a refresh
+        self.form_target = "span"
         # attribute suggestions for spans tagged in this session: span id -> (alternatives, shown)
         self._prefill: dict[int, tuple[list[dict[str, Any]], int]] = {}
         self._suggestions: list[Any] = []  # the scan's suggested spans for the open report
@@ -112,12 +116,21 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
             palette.addWidget(b)
             self.palette_buttons[st.id] = b
         palette.addStretch(1)
+        self.claim_strip = QLabel()
+        self.claim_strip.setObjectName("claim_strip")
+        self.claim_strip.setWordWrap(True)
+        self.claim_strip.setTextFormat(Qt.TextFormat.PlainText)
+        self.claim_strip.setStyleSheet(
+            f"padding: 3px 6px; border-left: 6px solid {CLAIM_COLOR}; background: #ece6f5;"
+        )
+        self.claim_strip.hide()
         self.find_bar = FindBar()
         self.find_edit = self.find_bar.edit
         centre = QWidget()
         cl = QVBoxLayout(centre)
         cl.setContentsMargins(0, 4, 0, 4)
         cl.addLayout(palette)
+        cl.addWidget(self.claim_strip)
         cl.addWidget(self.text, 1)
         cl.addWidget(self.find_bar)
 
@@ -136,6 +149,7 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
         self.tabs.addTab(self.suggestions_view, "Suggestions")
 
         self.form = FormPanel(self.codebook)
+        self.form.home = self.text
         self.form_stack = self.form.stack
         self.span_form = self.form.span_form
         self.claim_form = self.form.claim_form
@@ -240,6 +254,7 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
             self._open_report(report_id)
 
     def _open_report(self, report_id: int) -> None:
+        self.form.flush()  # what was typed for the last report's span is stored for it
         detail = self.project.report(report_id)
         self.report_id = report_id
         self.report_text = detail.text
@@ -299,7 +314,7 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
             self.current_span_id = None
         if self.current_claim_id not in {c.id for c in self._claims}:
             self.current_claim_id = None
-        self.span_model.set_rows(self._spans)
+        self.span_model.set_rows(self._spans, self._missing_values())
         self.spans_view.select_span(self.current_span_id)
         self._fill_claim_list()
         self._show_form()
@@ -335,15 +350,43 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
             for i in fill if i in self._span_by_id
         ]
 
+    def _missing_values(self) -> dict[int, list[str]]:
+        """Span id -> labels of the required attributes it has no stored value for."""
+        required = {
+            st.id: [(a.id, a.label) for a in st.attributes if a.required]
+            for st in self.codebook.span_types
+        }
+        out: dict[int, list[str]] = {}
+        for s in self._spans:
+            missing = [label for aid, label in required.get(s.type, ()) if s.attributes.get(aid) is None]
+            if missing:
+                out[s.id] = missing
+        return out
+
     def _show_form(self) -> None:
         span, claim = self.current_span, self.current_claim
         self.text.emphasize((span.start, span.end) if span else None, self._evidence(claim))
-        if span is not None and (self.tabs.currentIndex() == 0 or claim is None):
+        self._show_claim_strip(claim)
+        if span is not None and (self.form_target == "span" or claim is None):
             self._show_span_form(span)
         elif claim is not None:
             self._show_claim_form(claim)
         else:
             self.form.show_empty()
+
+    def _show_claim_strip(self, claim: ClaimRow | None) -> None:
+        """The open claim stays in view above the text: slot keys fill it."""
+        if claim is None:
+            self.claim_strip.hide()
+            return
+        ct = self.codebook.claim_type(claim.type)
+        keys = "  ".join(f"{sd.hotkey} {sd.label}" for sd in (ct.slots if ct else ()) if sd.hotkey)
+        summary = claim_summary(claim, self._span_by_id, self.codebook)
+        self.claim_strip.setText(
+            f"Open claim {claim.key} {ct.label if ct else claim.type}: {summary}\n"
+            f"slot keys: {keys}   (Shift+key: not reported, Esc: close the claim)"
+        )
+        self.claim_strip.show()
 
     def _show_span_form(self, span: SpanRow) -> None:
         st = self.codebook.span_type(span.type)
@@ -356,7 +399,7 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
             n = len(alternatives)
             more = f", ] / [ for the other {n - 1}" if n > 1 else ""
             hint = f"Suggested values in grey: Enter accepts{more}"
-        self.form.show_span(st, title, span.attributes, suggestions, hint)
+        self.form.show_span(st, title, span.attributes, suggestions, hint, owner=("span", span.id))
 
     def _show_claim_form(self, claim: ClaimRow) -> None:
         ct = self.codebook.claim_type(claim.type)
@@ -364,7 +407,9 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
         title = f"{claim.key} {ct.label if ct else claim.type}: {summary}"
         describe = {s.id: f"{s.text}  [{span_value(s)}]" if s.attributes else s.text for s in self._spans}
         missing = set(self.codebook.missing_slots(claim.type, claim.slots))
-        self.form.show_claim(ct, title, claim.slots, describe, missing, claim.attributes)
+        self.form.show_claim(
+            ct, title, claim.slots, describe, missing, claim.attributes, owner=("claim", claim.id)
+        )
 
     def focus_form(self) -> None:
         self.form.focus_first()
@@ -376,16 +421,37 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
         hits = self.text.spans_at(pos)
         return self._span_by_id.get(hits[0].id) if hits else None
 
-    def _on_caret(self, pos: int) -> None:
+    def span_under_caret(self) -> SpanRow | None:
+        """The span the keys act on: the one the selection covers exactly (as find leaves it),
+        else the innermost one at the caret or just before it."""
+        sel = self.text.selection()
+        if sel is not None:
+            covering = self._spans_covering(sel[0])
+            exact = [s for s in covering if (s.start, s.end) == sel]
+            if exact:
+                return exact[0]
+            inside = [s for s in covering if s.end >= sel[1]]
+            return inside[0] if inside else None
+        pos = self.text.caret()
         span = self.span_at(pos)
-        if span is None and pos > 0 and self.text.selection() is None:
+        if span is None and pos > 0:
             span = self.span_at(pos - 1)  # the caret right after a span's last character
+        return span
+
+    def _spans_covering(self, pos: int) -> list[SpanRow]:
+        return [self._span_by_id[h.id] for h in self.text.spans_at(pos) if h.id in self._span_by_id]
+
+    def _on_caret(self, _pos: int) -> None:
+        span = self.span_under_caret()
         new_id = span.id if span else None
         if new_id != self.current_span_id:
+            self.form.flush()  # typed values belong to the span they were typed for
             self.current_span_id = new_id
             self.spans_view.select_span(new_id)
-            if span is not None and self.current_claim_id is None:
-                self.tabs.setCurrentIndex(0)
+            if span is not None:
+                self.form_target = "span"
+                if self.current_claim_id is None:
+                    self.tabs.setCurrentIndex(0)
             self._show_form()
 
     def _select_row(self, view: QTreeWidget, item_id: int | None) -> None:
@@ -407,14 +473,16 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
         span = self._span_by_id.get(span_id)
         if span is None:
             return
+        self.form.flush()
         self.current_span_id = span_id
+        self.form_target = "span"
         self.text.blockSignals(True)
         self.text.select_range(span.start, span.start)
         self.text.blockSignals(False)
         self.spans_view.select_span(span_id)
-        self.tabs.setCurrentIndex(0)
-        self._show_span_form(span)
-        self.text.emphasize((span.start, span.end), [])
+        if self.current_claim_id is None:
+            self.tabs.setCurrentIndex(0)
+        self._show_form()
         if focus_text:
             self.text.setFocus()
 
@@ -423,24 +491,33 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
             self.select_claim(int(item.data(0, _ID)))
 
     def select_claim(self, claim_id: int) -> None:
+        self.form.flush()
         self.current_claim_id = claim_id
+        self.form_target = "claim"
         claim = self.current_claim
         if claim is not None:
             self.tabs.setCurrentIndex(1)
             self._select_row(self.claims_view, claim_id)
-            self._show_claim_form(claim)
-            self.text.emphasize(None, self._evidence(claim))
+            self._show_form()
 
     def escape(self) -> None:
+        """Esc, from anywhere: back to the text; there, clear the selection, then close the claim."""
+        self.form.flush()
+        in_text = self.text.hasFocus()
+        self.text.setFocus()
         if self.find_bar.isVisible():
             self.find_bar.hide()
-            self.text.setFocus()
+            return
+        if not in_text:
             return
         c = self.text.textCursor()
-        c.clearSelection()
-        self.text.setTextCursor(c)
+        if c.hasSelection():
+            c.clearSelection()
+            self.text.setTextCursor(c)
+            return
         if self.current_claim_id is not None:
             self.current_claim_id = None
+            self.form_target = "span"
             self.claims_view.clearSelection()
             self._show_form()
 
@@ -524,6 +601,7 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
             self.queue_panel.update_row(self.report_id, st, len(self._spans), len(self._claims))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.form.flush()
         self._save_layout()
         self.bridge.detach()
         super().closeEvent(event)

@@ -15,10 +15,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from annotator.core.queries import SpanRow
-from annotator.core.summary import span_value
+from annotator.core.summary import stored_value
 from annotator.gui.claim_panel import SPAN_MIME, span_mime
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+_MISSING = QColor("#b00020")
 
 
 class SpanModel(QAbstractTableModel):
@@ -32,11 +33,14 @@ class SpanModel(QAbstractTableModel):
         self.row_of: dict[int, int] = {}
         self.labels = labels
         self.colors = {k: QColor(v) for k, v in colors.items()}
+        self.missing: dict[int, list[str]] = {}
 
-    def set_rows(self, rows: list[SpanRow]) -> None:
+    def set_rows(self, rows: list[SpanRow], missing: dict[int, list[str]] | None = None) -> None:
+        """``missing``: span id -> labels of required values it has none stored for."""
         self.beginResetModel()
         self.rows = rows
         self.row_of = {r.id: i for i, r in enumerate(rows)}
+        self.missing = missing or {}
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -60,9 +64,15 @@ class SpanModel(QAbstractTableModel):
                 return self.labels.get(row.type, row.type)
             if col == 1:
                 return row.text
-            return span_value(row) if row.attributes else ""
+            value = stored_value(row)
+            missing = self.missing.get(row.id)
+            if missing:
+                return f"{value}  ⚠ needs {', '.join(missing)}" if value else f"⚠ needs {', '.join(missing)}"
+            return value
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return self.colors.get(row.type)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 2 and row.id in self.missing:
+            return _MISSING
         if role == Qt.ItemDataRole.ToolTipRole and col == 1:
             return f"{row.key}: {row.start}–{row.end}"
         if role == ID_ROLE:

@@ -32,8 +32,8 @@ def window_action_specs(w: MainWindow) -> list[ActionSpec]:
         ActionSpec("edit.find", "&Edit", "&Find…", w.open_find, ("Ctrl+F",), separator_before=True),
         ActionSpec("edit.find_next", "&Edit", "Find &next", lambda: w.find_next(False), ("F3",)),
         ActionSpec("edit.find_previous", "&Edit", "Find &previous", lambda: w.find_next(True), ("Shift+F3",)),
-        ActionSpec("edit.escape", "&Edit", "Close find / clear selection", w.escape, ("Escape",),
-                   coding_key=True, in_menu=False),
+        ActionSpec("edit.escape", "&Edit", "Back to the text; there: clear the selection, then close the claim",
+                   w.escape, ("Escape",), in_menu=False),
     ]
     for st in cb.span_types:
         keys = (st.hotkey, f"Alt+{st.hotkey}") if st.hotkey else ()

@@ -5,6 +5,7 @@ MainWindow provides all of it; this module is imported under TYPE_CHECKING and n
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from PySide6.QtGui import QAction
@@ -32,8 +33,10 @@ class WindowHost(QMainWindow):
     current_span_id: int | None
     current_claim_id: int | None
     scan_on: bool
+    form_target: str
     _prefill: dict[int, tuple[list[dict[str, Any]], int]]
     _suggestions: list[Any]
+    _spans: list[SpanRow]
     text: ReportTextView
     form: FormPanel
     tabs: QTabWidget
@@ -53,7 +56,7 @@ class WindowHost(QMainWindow):
     def current_span(self) -> SpanRow | None: raise NotImplementedError
     @property
     def current_claim(self) -> ClaimRow | None: raise NotImplementedError
-    def _run(self, cmd: Command) -> bool: raise NotImplementedError
+    def _run(self, cmd: Command, coalesce: Hashable | None = None) -> bool: raise NotImplementedError
     def _show_form(self) -> None: raise NotImplementedError
     def _show_span_form(self, span: SpanRow) -> None: raise NotImplementedError
     def select_span(self, span_id: int, focus_text: bool = True) -> None: raise NotImplementedError

@@ -1,0 +1,244 @@
+"""The coding loop from the keyboard (issue 13): every value typed is stored, the form stays on
+what the coder works on, Esc goes home, and keys act on the span find landed on."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.gui.form_panel import CLAIM, SPAN
+from tests.gui.conftest import EMOJI_TEXT
+
+K = Qt.Key
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def select(window, needle: str) -> tuple[int, int]:
+    pos = window.report_text.index(needle)
+    window.text.select_range(pos, pos + len(needle))
+    window.text.setFocus()
+    return pos, pos + len(needle)
+
+
+def tag(qtbot, window, needle: str, key) -> int:
+    select(window, needle)
+    qtbot.keyClick(window.text, key)
+    assert window.current_span is not None and window.current_span.text == needle
+    return window.current_span.id
+
+
+def stored(project, window, span_id: int) -> dict:
+    return next(s for s in project.spans(window.report_id, window.coder_id) if s.id == span_id).attributes
+
+
+def wait_stored(qtbot, project, window, span_id: int, attribute: str, value) -> None:
+    qtbot.waitUntil(lambda: stored(project, window, span_id).get(attribute) == value, timeout=3000)
+
+
+def test_typing_is_stored_after_a_pause_without_enter(qtbot, window, gui_project) -> None:
+    sid = tag(qtbot, window, "Tessit", K.Key_2)
+    qtbot.keyClick(window.text, K.Key_F2)
+    name = window.span_form.editor_fields("place")[0]
+    assert QApplication.focusWidget() is name
+    qtbot.keyClicks(name, "Tessit village")
+    # no Enter, no Tab: stored once the coder pauses
+    wait_stored(qtbot, gui_project, window, sid, "place", {"name": "Tessit village"})
+
+
+def test_tab_past_untouched_fields_keeps_the_value_on_screen_and_stored(qtbot, window, gui_project) -> None:
+    sid = tag(qtbot, window, "Tessit", K.Key_2)
+    qtbot.keyClick(window.text, K.Key_F2)
+    fields = window.span_form.editor_fields("place")
+    qtbot.keyClicks(fields[0], "Tessit")
+    qtbot.keyClick(fields[0], K.Key_Tab)
+    qtbot.keyClicks(fields[1], "ml")
+    for _field in fields[1:]:  # Tab through country, admin1, admin2, lat, lon untouched
+        qtbot.keyClick(QApplication.focusWidget(), K.Key_Tab)
+    assert stored(gui_project, window, sid)["place"] == {"name": "Tessit", "country": "ML"}
+    assert fields[0].text() == "Tessit" and fields[1].text() == "ML"  # not redrawn empty
+
+
+def test_keystrokes_in_one_field_are_one_undo_step(qtbot, window, gui_project) -> None:
+    sid = tag(qtbot, window, "gunmen", K.Key_1)
+    qtbot.keyClick(window.text, K.Key_F2)
+    name = window.span_form.editor_fields("canonical_name")[0]
+    qtbot.keyClicks(name, "arm")
+    wait_stored(qtbot, gui_project, window, sid, "canonical_name", "arm")
+    qtbot.keyClicks(name, "ed men")  # a second pause: stored again
+    wait_stored(qtbot, gui_project, window, sid, "canonical_name", "armed men")
+    qtbot.keyClick(name, K.Key_Escape)
+    assert window.text.hasFocus()
+    qtbot.keyClick(window.text, K.Key_Z, CTRL)
+    assert "canonical_name" not in stored(gui_project, window, sid)  # both pauses in one step
+    assert gui_project.spans(window.report_id, window.coder_id)  # the span itself is still there
+
+
+def test_value_typed_for_a_span_stays_with_it_when_the_caret_moves(qtbot, window, gui_project) -> None:
+    first = tag(qtbot, window, "gunmen", K.Key_1)
+    second = tag(qtbot, window, "soldiers", K.Key_1)
+    window.select_span(first)
+    qtbot.keyClick(window.text, K.Key_F2)
+    name = window.span_form.editor_fields("canonical_name")[0]
+    qtbot.keyClicks(name, "Unknown gunmen")
+    window.select_span(second)  # before the pause: flushed for the first span, not the second
+    assert stored(gui_project, window, first).get("canonical_name") == "Unknown gunmen"
+    assert "canonical_name" not in stored(gui_project, window, second)
+
+
+def test_spans_list_shows_stored_values_only(qtbot, window, gui_project) -> None:
+    sid = tag(qtbot, window, "Gao", K.Key_2)
+    row = window.span_model.row_of[sid]
+    assert window.span_model.index(row, 2).data() == ""  # no value stored: not the span text
+    qtbot.keyClick(window.text, K.Key_F2)
+    qtbot.keyClicks(window.span_form.editor_fields("place")[0], "Gao town")
+    qtbot.keyClick(QApplication.focusWidget(), K.Key_Return)
+    row = window.span_model.row_of[sid]
+    assert window.span_model.index(row, 2).data() == "Gao town"
+
+
+def test_saving_a_span_value_with_a_claim_open_keeps_the_span_form(qtbot, window, gui_project) -> None:
+    sid = tag(qtbot, window, "gunmen", K.Key_1)
+    qtbot.keyClick(window.text, K.Key_A)  # an attack claim opens
+    assert window.current_claim is not None and window.claim_strip.isVisible()
+    window.select_span(sid)
+    assert window.form.page == SPAN
+    qtbot.keyClick(window.text, K.Key_F2)
+    qtbot.keyClicks(window.span_form.editor_fields("canonical_name")[0], "Unknown gunmen")
+    qtbot.keyClick(QApplication.focusWidget(), K.Key_Return)
+    assert window.form.page == SPAN  # the claim did not take over
+    assert not window.claim_form.isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(QApplication.focusWidget(), K.Key_Escape)
+    assert window.text.hasFocus()
+    qtbot.keyClick(window.text, K.Key_P)  # a slot key fills the slot, edits no field
+    claim = window.current_claim
+    assert claim is not None and claim.slots.get("perpetrator") == [sid]
+    assert claim.attributes.get("event_type") is None
+    assert window.form.page == CLAIM
+
+
+def test_escape_from_anywhere_returns_to_the_text(qtbot, window) -> None:
+    qtbot.keyClick(window.text, K.Key_A)
+    window.slot_tree.setFocus()
+    qtbot.keyClick(window.slot_tree, K.Key_Escape)
+    assert window.text.hasFocus()
+    window.form.span_type_box.setFocus()
+    qtbot.keyClick(window.form.span_type_box, K.Key_Escape)
+    assert window.text.hasFocus()
+    window.queue.setFocus()
+    qtbot.keyClick(window.queue, K.Key_Escape)
+    assert window.text.hasFocus()
+    qtbot.keyClick(window.text, K.Key_Escape)  # in the text: closes the open claim
+    assert window.current_claim is None and not window.claim_strip.isVisible()
+
+
+def test_keys_act_on_the_span_find_landed_on(qtbot, window, gui_project) -> None:
+    sid = tag(qtbot, window, "Tessit", K.Key_2)
+    window.text.select_range(0, 0)
+    qtbot.keyClick(window.text, K.Key_F, CTRL)
+    qtbot.keyClicks(window.find_edit, "tessit")
+    qtbot.keyClick(window.find_edit, K.Key_Return)
+    qtbot.keyClick(window.find_edit, K.Key_Escape)
+    start = EMOJI_TEXT.index("Tessit")
+    assert window.text.hasFocus() and window.text.selection() == (start, start + 6)
+    assert window.current_span_id == sid
+    qtbot.keyClick(window.text, K.Key_1)  # retags the found span, adds none
+    spans = gui_project.spans(window.report_id, window.coder_id)
+    assert [(s.id, s.type) for s in spans] == [(sid, "actor")]
+    qtbot.keyClick(window.text, K.Key_Return)  # Enter edits that span's values
+    assert window.span_form.isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(QApplication.focusWidget(), K.Key_Escape)
+    window.text.select_range(start, start + 6)
+    qtbot.keyClick(window.text, K.Key_Delete)
+    assert gui_project.spans(window.report_id, window.coder_id) == []
+
+
+def test_unbound_letters_create_nothing(qtbot, window, gui_project) -> None:
+    for k in (K.Key_X, K.Key_Q, K.Key_Z, K.Key_U):
+        qtbot.keyClick(window.text, k)
+    assert gui_project.claims(window.report_id, window.coder_id) == []
+    assert gui_project.spans(window.report_id, window.coder_id) == []
+
+
+KILL_TYPED = textwrap.dedent(
+    """
+    import os, sys, time
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from annotator.core.project import Project
+    from annotator.gui.main_window import MainWindow
+    project = Project.open(sys.argv[1])
+    w = MainWindow(project, project.coder_id("typist", create=True))
+    w.show()
+    text = w.report_text
+
+    def tag(word, type_id):
+        start = text.index(word)
+        w.text.select_range(start, start + len(word))
+        w.text.setFocus()
+        w.tag_actions[type_id].trigger()
+        app.processEvents()
+
+    def type_in(attribute, index, keys):
+        field = w.span_form.editor_fields(attribute)[index]
+        field.setFocus()
+        app.processEvents()
+        QTest.keyClicks(field, keys)
+
+    tag("gunmen", "actor")
+    type_in("canonical_name", 0, "Unknown gunmen")      # actor
+    type_in("country", 0, "ML")                         # text
+    type_in("actor_type", 0, "mil")                     # enum, by type-ahead
+    tag("Tessit", "location")
+    type_in("place", 0, "Tessit")                       # place: name and country, no Enter
+    type_in("place", 1, "ml")
+    tag("12", "casualty_count")
+    type_in("count", 1, "12")                           # count: best only
+    type_in("aggregate", 0, "n")                        # boolean
+    deadline = time.time() + 0.6                        # longer than the pause that stores
+    while time.time() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    print("typed", flush=True)
+    while True:
+        app.processEvents()
+        time.sleep(0.01)
+    """
+)
+
+
+def test_sigkill_after_typing_loses_no_value(gui_project, tmp_path: Path) -> None:
+    script = tmp_path / "type.py"
+    script.write_text(KILL_TYPED, "utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), gui_project.location],
+                            stdout=subprocess.PIPE, text=True, env=dict(os.environ))
+    assert proc.stdout is not None
+    deadline = time.time() + 120
+    line = ""
+    while "typed" not in line and time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    assert "typed" in line
+    coder = gui_project.coder_id("typist")
+    report = gui_project.reports()[0].id
+    by_text = {s.text: s.attributes for s in gui_project.spans(report, coder)}
+    assert by_text["gunmen"]["canonical_name"] == "Unknown gunmen"
+    assert by_text["gunmen"]["country"] == "ML"
+    assert by_text["gunmen"]["actor_type"] == "militia"
+    assert by_text["Tessit"]["place"] == {"name": "Tessit", "country": "ML"}
+    assert by_text["12"]["count"]["best"] == 12
+    assert by_text["12"]["aggregate"] is False
