@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.core.codebook import NOT_REPORTED
 from annotator.core.commands import (
+    AcceptIntoSlot,
     AddSpan,
     AddToSlot,
     Batch,
@@ -117,9 +118,9 @@ class CodingActions(_Base):
         if span is None:
             span = self.span_at(self.text.caret())
         if span is None:
-            sug = self.text.suggestion_at(self.text.caret())
-            if sug is not None:
-                self.reject_suggestion(sug.id)
+            index = self.suggestion_under_caret()
+            if index is not None:
+                self.reject_suggestion(index)
                 return
             self.statusBar().showMessage("Put the caret inside a span to delete it.", 4000)
             return
@@ -169,6 +170,15 @@ class CodingActions(_Base):
         if span_id is None:
             span = self.current_span or self.span_at(self.text.caret())
             if span is None:
+                index = self.suggestion_under_caret()
+                if index is not None:  # a suggested span: accept it with its values, into the slot
+                    s = self._suggestions[index]
+                    assert self.report_id is not None
+                    add = AddSpan(self.report_id, self.coder_id, s.type, s.start, s.end, s.attributes)
+                    if self._run(AcceptIntoSlot(add, claim.id, slot)):
+                        self.form_target = "claim"
+                        self.select_claim(claim.id)
+                    return
                 self.statusBar().showMessage("Put the caret in a span to put it in the slot.", 5000)
                 return
             span_id = span.id
@@ -199,11 +209,9 @@ class CodingActions(_Base):
             self.form.span_form.accept_suggestions()
             return
         if span is None:
-            sug = self.text.suggestion_at(self.text.caret())
-            if sug is None and self.text.caret() > 0:
-                sug = self.text.suggestion_at(self.text.caret() - 1)
-            if sug is not None:
-                self.accept_suggestion(sug.id)
+            index = self.suggestion_under_caret()
+            if index is not None:
+                self.accept_suggestion(index)
                 return
         self.focus_form()
 
@@ -251,6 +259,41 @@ class CodingActions(_Base):
         )
         self.suggestions_view.show_suggestions(self._suggestions)
         self.tabs.setTabText(2, f"Suggestions ({len(self._suggestions)})" if self.scan_on else "Suggestions")
+
+    def suggestion_under_caret(self) -> int | None:
+        """The index of the suggested span at the caret (or the one the selection is)."""
+        sel = self.text.selection()
+        if sel is not None:
+            for k, s in enumerate(self._suggestions):
+                if (s.start, s.end) == sel:
+                    return k
+        caret = self.text.caret()
+        sug = self.text.suggestion_at(caret)
+        if sug is None and caret > 0:
+            sug = self.text.suggestion_at(caret - 1)
+        return None if sug is None else int(sug.id)
+
+    def step_suggestion(self, delta: int) -> None:
+        """Select the next (1) or previous (-1) suggested span; scans first if needed."""
+        if not self.scan_on:
+            self.toggle_scan()
+        if not self._suggestions:
+            self.statusBar().showMessage("No suggested spans in this report.", 4000)
+            return
+        caret = self.text.caret()
+        here = self.suggestion_under_caret()
+        starts = [s.start for s in self._suggestions]
+        if delta > 0:
+            k = next((i for i, st in enumerate(starts) if st > caret and i != here), None)
+            k = 0 if k is None else k
+        else:
+            before = [i for i, st in enumerate(starts) if st < (self._suggestions[here].start if here is not None else caret)]
+            k = before[-1] if before else len(starts) - 1
+        s = self._suggestions[k]
+        self.text.select_range(s.start, s.end)
+        self.statusBar().showMessage(
+            "Suggested: Enter accepts, Delete rejects, a slot key puts it into the open claim", 4000
+        )
 
     def _on_suggestion_chosen(self, index: int) -> None:
         if 0 <= index < len(self._suggestions):

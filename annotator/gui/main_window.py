@@ -39,6 +39,7 @@ from annotator.gui.bridge import ChangeBridge
 from annotator.gui.coding import CodingActions
 from annotator.gui.find_bar import FindBar
 from annotator.gui.form_panel import CLAIM_COLOR, FormPanel
+from annotator.gui.jump import Jumper
 from annotator.gui.launchers import Launchers
 from annotator.gui.queue_panel import QueuePanel
 from annotator.gui.span_list import SpanList, SpanModel
@@ -124,6 +125,7 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
             f"padding: 3px 6px; border-left: 6px solid {CLAIM_COLOR}; background: #ece6f5;"
         )
         self.claim_strip.hide()
+        self.jumper = Jumper(self.text)
         self.find_bar = FindBar()
         self.find_edit = self.find_bar.edit
         centre = QWidget()
@@ -420,6 +422,31 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
         """The innermost span of this coder containing code point ``pos``."""
         hits = self.text.spans_at(pos)
         return self._span_by_id.get(hits[0].id) if hits else None
+
+    def step_span(self, delta: int) -> None:
+        """Make the next (1) or previous (-1) span in the text current."""
+        if not self._spans:
+            self.statusBar().showMessage("No spans in this report yet.", 3000)
+            return
+        here = self.current_span
+        pos = here.start if here is not None else self.text.caret()
+        if delta > 0:
+            nxt = next((s for s in self._spans if s.start > pos or (here is None and s.start >= pos)), self._spans[0])
+        else:
+            before = [s for s in self._spans if s.start < pos]
+            nxt = before[-1] if before else self._spans[-1]
+        self.select_span(nxt.id)
+
+    def jump(self, extend: bool = False) -> None:
+        """Label every word in view; the label typed next selects (or extends to) that word."""
+        self.text.setFocus()
+        if not self.jumper.start(extend):
+            self.statusBar().showMessage("No words in view to jump to.", 3000)
+        else:
+            self.statusBar().showMessage(
+                "Type a word's label to " + ("extend the selection to it" if extend else "select it")
+                + " (Esc: stay)", 4000,
+            )
 
     def span_under_caret(self) -> SpanRow | None:
         """The span the keys act on: the one the selection covers exactly (as find leaves it),

@@ -67,3 +67,4 @@ class WindowHost(QMainWindow):
     def reject_suggestion(self, index: int) -> None: raise NotImplementedError
     def accept_suggestion(self, index: int) -> None: raise NotImplementedError
     def _rescan(self) -> None: raise NotImplementedError
+    def toggle_scan(self) -> None: raise NotImplementedError

@@ -180,3 +180,41 @@ def test_the_package_exports_every_command() -> None:
     assert assist.AddActor is c.AddActor and assist.SetReferenceDate is c.SetReferenceDate
     assert {"spans", "claims", "slots", "status", "adjudication", "lists"} <= {
         i.name for i in pkgutil.iter_modules(c.__path__)}
+
+
+def test_accept_into_slot_is_one_step_and_all_or_nothing(setup) -> None:
+    project, rid, cid = setup
+    claim = c.CreateClaim(rid, cid, "attack")
+    project.run(claim)
+    start = TEXT.index("Kidal")
+    # a location offered to the perpetrator slot (actors only): refused, nothing stored
+    wrong = c.AcceptIntoSlot(c.AddSpan(rid, cid, "location", start, start + 5), claim.claim_id, "perpetrator")
+    with pytest.raises(c.CommandError):
+        project.run(wrong)
+    assert project.spans(rid, cid) == []
+    good = c.AcceptIntoSlot(
+        c.AddSpan(rid, cid, "location", start, start + 5, {"relation": "in"}), claim.claim_id, "location"
+    )
+    project.run(good)
+    (span,) = project.spans(rid, cid)
+    assert span.attributes == {"relation": "in"}
+    assert project.claims(rid, cid)[0].slots["location"] == [span.id]
+    project.undo()
+    assert project.spans(rid, cid) == [] and not project.claims(rid, cid)[0].slots.get("location")
+    project.redo()
+    assert project.claims(rid, cid)[0].slots["location"] == [project.spans(rid, cid)[0].id]
+
+
+def test_coalesced_runs_undo_as_one_step(setup) -> None:
+    project, rid, cid = setup
+    add = c.AddSpan(rid, cid, "actor", 0, 6)
+    project.run(add)
+    for typed in ("G", "Gu", "Gunmen"):
+        project.run(c.SetSpanAttribute(add.span_id, "canonical_name", typed), coalesce=("name", 1))
+    project.run(c.SetSpanAttribute(add.span_id, "country", "ML"), coalesce=("country", 1))
+    project.undo()  # the country
+    assert project.spans(rid, cid)[0].attributes == {"canonical_name": "Gunmen"}
+    project.undo()  # the three keystrokes in the name field
+    assert project.spans(rid, cid)[0].attributes == {}
+    project.redo()
+    assert project.spans(rid, cid)[0].attributes == {"canonical_name": "Gunmen"}

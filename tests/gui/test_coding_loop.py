@@ -242,3 +242,64 @@ def test_sigkill_after_typing_loses_no_value(gui_project, tmp_path: Path) -> Non
     assert by_text["Tessit"]["place"] == {"name": "Tessit", "country": "ML"}
     assert by_text["12"]["count"]["best"] == 12
     assert by_text["12"]["aggregate"] is False
+
+
+def _label_of(window, word: str) -> str:
+    """The jump label shown on ``word`` (positions in the overlay are UTF-16, as Qt counts)."""
+    doc_text = window.text.toPlainText()
+    for t in window.jumper.overlay.targets:
+        cur = window.text.textCursor()
+        cur.setPosition(t.start)
+        cur.setPosition(t.end, cur.MoveMode.KeepAnchor)
+        if cur.selectedText() == word:
+            return t.label
+    raise AssertionError(f"{word!r} has no label in {doc_text[:40]!r}")
+
+
+def test_jump_selects_a_word_and_extends_to_another(qtbot, window) -> None:
+    window.text.select_range(0, 0)
+    qtbot.keyClick(window.text, K.Key_J)
+    assert window.jumper.active and len(window.jumper.overlay.targets) > 5
+    qtbot.keyClicks(window.text, _label_of(window, "Tessit"))  # after an emoji: UTF-16 shifts
+    start = EMOJI_TEXT.index("Tessit")
+    assert not window.jumper.active
+    assert window.text.selection() == (start, start + len("Tessit"))
+    qtbot.keyClick(window.text, K.Key_J, SHIFT)
+    qtbot.keyClicks(window.text, _label_of(window, "soldiers"))
+    end = EMOJI_TEXT.index("soldiers") + len("soldiers")
+    assert window.text.selection() == (start, end)
+    qtbot.keyClick(window.text, K.Key_J)
+    qtbot.keyClick(window.text, K.Key_Escape)  # leaves without moving
+    assert not window.jumper.active and window.text.selection() == (start, end)
+
+
+def test_next_and_previous_span_keys(qtbot, window) -> None:
+    a = tag(qtbot, window, "Gao", K.Key_2)
+    b = tag(qtbot, window, "Tessit", K.Key_2)
+    window.text.select_range(0, 0)
+    qtbot.keyClick(window.text, K.Key_N)
+    assert window.current_span_id == a
+    qtbot.keyClick(window.text, K.Key_N)
+    assert window.current_span_id == b
+    qtbot.keyClick(window.text, K.Key_N, SHIFT)
+    assert window.current_span_id == a
+
+
+def test_slot_key_on_a_suggested_span_accepts_it_into_the_slot(qtbot, window, gui_project) -> None:
+    qtbot.keyClick(window.text, K.Key_A)
+    window.text.select_range(0, 0)
+    qtbot.keyClick(window.text, K.Key_S)  # scans, selects the first suggested span
+    assert window.scan_on and window._suggestions
+    count = next(k for k, s in enumerate(window._suggestions) if s.type == "casualty_count")
+    while window.suggestion_under_caret() != count:
+        qtbot.keyClick(window.text, K.Key_S)
+    suggested = window._suggestions[count]
+    qtbot.keyClick(window.text, K.Key_K)  # casualties: one key
+    (span,) = gui_project.spans(window.report_id, window.coder_id)
+    assert (span.start, span.end) == (suggested.start, suggested.end)
+    assert span.attributes == suggested.attributes  # with its suggested values
+    (claim,) = gui_project.claims(window.report_id, window.coder_id)
+    assert claim.slots["casualties"] == [span.id]
+    qtbot.keyClick(window.text, K.Key_Z, CTRL)  # one undo step takes both back
+    assert gui_project.spans(window.report_id, window.coder_id) == []
+    assert gui_project.claims(window.report_id, window.coder_id)[0].slots.get("casualties") in (None, [])

@@ -21,7 +21,7 @@ from annotator.core.commands.base import (
 )
 from annotator.core.commands.claims import CreateClaim, DeleteClaim, SetClaimAttribute
 from annotator.core.commands.lists import AddActor, AddPlace, RejectSuggestions, SetReferenceDate
-from annotator.core.commands.slots import AddToSlot, RemoveFromSlot, SetNotReported
+from annotator.core.commands.slots import AcceptIntoSlot, AddToSlot, RemoveFromSlot, SetNotReported
 from annotator.core.commands.spans import (
     AddSpan,
     DeleteSpan,
@@ -33,6 +33,7 @@ from annotator.core.commands.status import SetStatus
 
 __all__ = [
     "NOT_REPORTED",
+    "AcceptIntoSlot",
     "AcceptUnanimous",
     "AddActor",
     "AddPlace",

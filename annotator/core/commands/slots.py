@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -21,7 +23,10 @@ from annotator.core.models import (
     utcnow,
 )
 
-__all__ = ["AddToSlot", "RemoveFromSlot", "SetNotReported"]
+if TYPE_CHECKING:
+    from annotator.core.commands.spans import AddSpan
+
+__all__ = ["AcceptIntoSlot", "AddToSlot", "RemoveFromSlot", "SetNotReported"]
 
 
 class _SlotCommand(Command):
@@ -138,3 +143,30 @@ class SetNotReported(_SlotCommand):
         if self.not_reported:
             return [{"span_id": None, "not_reported": True}]
         return [r for r in current if not r["not_reported"]]
+
+
+class AcceptIntoSlot(Command):
+    """Accept a suggested span (an AddSpan with its suggested values) and put it into a claim's
+    slot: one key, one undo step; if the slot refuses the span, nothing is stored."""
+
+    def __init__(self, add: AddSpan, claim_id: int, slot: str) -> None:
+        self.add = add
+        self.claim_id, self.slot = claim_id, slot
+        self.fill: AddToSlot | None = None
+        self.label = "Accept the suggestion into the slot"
+
+    def do(self, conn: Connection, ctx: Context) -> Changes:
+        changes = self.add.do(conn, ctx)
+        if self.fill is None:
+            self.fill = AddToSlot(self.claim_id, self.slot, self.add.span_id)
+        changes.merge(self.fill.do(conn, ctx))
+        self.label = f"Accept the suggestion into {self.fill.label.removeprefix('Fill ')}"
+        changes.label = self.label
+        return changes
+
+    def undo(self, conn: Connection, ctx: Context) -> Changes:
+        assert self.fill is not None
+        changes = self.fill.undo(conn, ctx)
+        changes.merge(self.add.undo(conn, ctx))
+        changes.label = self.label
+        return changes
