@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.core import roles
 from annotator.core.codebook import CodebookError, load_codebook
 from annotator.core.commands import AcceptUnanimous, CommandError
 from annotator.core.db import DatabaseOpenError
@@ -184,12 +185,15 @@ def _dispatch(args: argparse.Namespace) -> int:
             "adjudicate": _adjudicate,
         }[args.command]
         role = _identity_role(project, args)
-        if role == "coder" and args.command in ("agreement", "adjudicate"):
-            return _fail(f"{args.identity} is a coder: {args.command} needs a reviewer identity")
-        if role == "coder" and args.command == "export":
-            if args.coder and set(args.coder) != {args.identity}:
-                return _fail(f"{args.identity} is a coder and may export only their own work")
-            args.coder = [args.identity]
+        if args.command in ("agreement", "adjudicate"):
+            why = roles.refusal(args.command, args.identity, role)
+            if why is not None:
+                return _fail(why)
+        if args.command == "export":
+            try:
+                args.coder = roles.export_coders(args.identity, role, args.coder)
+            except roles.RoleError as exc:
+                return _fail(str(exc))
         return handler(project, args)
     finally:
         project.close()
@@ -304,7 +308,8 @@ def _export(project: Project, args: argparse.Namespace) -> int:
 
 
 def _reports(project: Project, args: argparse.Namespace) -> int:
-    if _identity_role(project, args) == "coder":
+    role = _identity_role(project, args)
+    if roles.codes_blind(role):
         args.coder = args.identity  # a coder sees only their own status
     coder_id = project.coder_id(args.coder) if args.coder else None
     if args.status and coder_id is None:
@@ -314,8 +319,7 @@ def _reports(project: Project, args: argparse.Namespace) -> int:
     print(f"{'ID':<{width}}  {'TITLE':<60}  STATUS")
     for row in rows:
         title = row.title if len(row.title) <= 60 else row.title[:59] + "…"
-        shown = {c: s for c, s in row.statuses.items()
-                 if _identity_role(project, args) != "coder" or c == args.identity}
+        shown = roles.visible_statuses(args.identity, role, row.statuses)
         statuses = ", ".join(f"{c}: {s}" for c, s in shown.items()) or "-"
         print(f"{row.external_id:<{width}}  {title:<60}  {statuses}")
     print(f"{len(rows)} report(s)")
@@ -324,8 +328,9 @@ def _reports(project: Project, args: argparse.Namespace) -> int:
 
 def _coders(project: Project, args: argparse.Namespace) -> int:
     if getattr(args, "add", None):
-        if _identity_role(project, args) == "coder":
-            return _fail("a coder cannot add coders")
+        why = roles.refusal("add_coders", args.identity, _identity_role(project, args))
+        if why is not None:
+            return _fail(why)
         project.coder_id(args.add, create=True, role=args.role)
         print(f"{args.add}: {args.role}")
     rows = project.coders()
@@ -429,8 +434,7 @@ def _adjudicate(project: Project, args: argparse.Namespace) -> int:
         cmd = AcceptUnanimous(args.identity, ids, coders)
         project.run(cmd)
         print(f"accepted {cmd.accepted} unanimous item(s) into gold")
-    with project.engine.connect() as conn:
-        summary = review.review_summary(review.review_items(conn, project.codebook, ids, coders))
+    summary = review.review_summary(project.review_items(ids, coders))
     if args.status or not args.accept_unanimous:
         total_open = 0
         for rid, (n, disagreements, still_open) in summary.items():
@@ -444,14 +448,13 @@ def _adjudicate(project: Project, args: argparse.Namespace) -> int:
 def _agreement(project: Project, args: argparse.Namespace) -> int:
     import json
 
-    from annotator.core.agreement import compute_agreement, load_dataset
+    from annotator.core.agreement import compute_agreement
     from annotator.core.agreement.report import html_report, text_table, write_csv
 
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
     reports = [r.strip() for r in args.reports.split(",") if r.strip()] if args.reports else None
     try:
-        with project.engine.connect() as conn:
-            data = load_dataset(conn, project.codebook, coders, reports)
+        data = project.agreement_data(coders, reports)
     except ValueError as exc:
         return _fail(str(exc))
     result = compute_agreement(data, coders, reports, seed=args.seed, resamples=args.resamples).to_json()
@@ -469,21 +472,19 @@ def _agreement(project: Project, args: argparse.Namespace) -> int:
 
 
 def _actors(project: Project, args: argparse.Namespace) -> int:
-    from annotator.core import assist
     from annotator.core.normalize import ActorCsvError
 
     if args.actors_command == "import":
         try:
-            added, updated = assist.import_actors(project.engine, args.file)
+            added, updated = project.import_actors(args.file)
         except (ActorCsvError, OSError) as exc:
             return _fail(f"{exc}; no actor was imported")
         print(f"{args.file}: {added} actor(s) added, {updated} updated")
     elif args.actors_command == "export":
-        n = assist.export_actors(project.engine, args.file)
+        n = project.export_actors(args.file)
         print(f"{args.file}: {n} actor(s) written")
     else:
-        with project.engine.connect() as conn:
-            entries = assist.actor_list(conn).entries
+        entries = project.actors()
         for e in entries:
             print(f"{e.canonical:<40} {e.type or '-':<28} {e.country or '-':<3} {' | '.join(e.aliases)}")
         print(f"{len(entries)} actor(s)")

@@ -29,7 +29,7 @@ def build(db: Path, n_reports: int = 1000, per_coder: int = 100) -> None:
     project = Project.open(db, with_example=False)
     coders = [project.coder_id(c, create=True) for c in ("amina", "lukas")]
     now = utcnow()
-    with project.engine.begin() as conn:
+    with project._engine.begin() as conn:
         reports = [{"external_id": f"r{i}", "title": f"r{i}", "text": "x" * 6000,
                     "sha256": f"{i:064x}", "imported_at": now, "meta": {}} for i in range(n_reports)]
         rids = [r[0] for r in conn.execute(report_t.insert().returning(report_t.c.id, sort_by_parameter_order=True), reports)]

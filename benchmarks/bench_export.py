@@ -32,7 +32,7 @@ def build(db: Path, n_spans: int) -> int:
     project = Project.open(db, with_example=False)
     n_reports = max(1, n_spans // (SPANS_PER_CODER * len(CODERS)))
     now = utcnow()
-    with project.engine.begin() as conn:
+    with project._engine.begin() as conn:
         coder_ids = [project.coder_id(c, create=True) for c in CODERS]
         for first in range(0, n_reports, 1000):
             reports = []

@@ -33,7 +33,7 @@ def fill(project, n_reports: int, coders: list[str], per_coder: int, text_len: i
     rnd = random.Random(seed)
     now = utcnow()
     ids = [project.coder_id(c, create=True) for c in coders]
-    with project.engine.begin() as conn:
+    with project._engine.begin() as conn:
         reports = [{"external_id": f"r{seed}-{i}", "title": f"r{i}", "text": _text(text_len, i),
                     "sha256": f"{seed:08x}{i:056x}", "imported_at": now, "meta": {}} for i in range(n_reports)]
         rids = [int(r[0]) for r in conn.execute(
@@ -75,7 +75,7 @@ def main() -> None:
         core, opened = [], []
         for _ in range(5):
             t0 = time.perf_counter()
-            with p.engine.connect() as conn:
+            with p._engine.connect() as conn:
                 items = review.review_items(conn, p.codebook, [big], ["amina", "lukas", "sam"])
             core.append(time.perf_counter() - t0)
             w.open_report(small)
@@ -93,7 +93,7 @@ def main() -> None:
 
         p = Project.open(Path(tmp) / "many.db", with_example=False)
         fill(p, 1000, ["amina", "lukas"], 50, 3000, 3)
-        with p.engine.connect() as conn:
+        with p._engine.connect() as conn:
             t0 = time.perf_counter()
             review.review_items(conn, p.codebook, None, ["amina", "lukas"])
             read = time.perf_counter() - t0

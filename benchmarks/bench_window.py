@@ -59,7 +59,7 @@ def fill_reports(db: Path, n: int) -> None:
     now = utcnow()
     rows = [{"external_id": f"r{i}", "title": f"Report {i}: shelling near a town", "text": report_text(i, 3000),
              "sha256": f"{i:064x}", "imported_at": now, "meta": {}} for i in range(n)]
-    with project.engine.begin() as conn:
+    with project._engine.begin() as conn:
         conn.execute(report_t.insert(), rows)
     project.close()
 
@@ -95,7 +95,7 @@ def _insert_spans(project, report_id: int, coder_id: int, spans: list[tuple[int,
     rows = [{"report_id": report_id, "coder_id": coder_id, "key": f"s{k + 1}", "type": t,
              "start": a, "end": b, "text": text[a:b], "attributes": {}, "codebook_id": project.codebook_id,
              "created_at": now, "updated_at": now} for k, (a, b, t) in enumerate(spans)]
-    with project.engine.begin() as conn:
+    with project._engine.begin() as conn:
         for first in range(0, len(rows), 50_000):
             conn.execute(span_t.insert(), rows[first:first + 50_000])
 
@@ -103,7 +103,7 @@ def _insert_spans(project, report_id: int, coder_id: int, spans: list[tuple[int,
 def _add_report(project, ext: str, text: str) -> int:
     from annotator.core.models import report_t, utcnow
 
-    with project.engine.begin() as conn:
+    with project._engine.begin() as conn:
         return int(conn.execute(report_t.insert().values(
             external_id=ext, title=ext, text=text, sha256=f"{abs(hash(ext)):064x}",
             imported_at=utcnow(), meta={})).inserted_primary_key[0])

@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from annotator.core.commands.lists import AddActor, AddPlace, RejectSuggestions, SetReferenceDate
@@ -31,10 +30,8 @@ from annotator.core.normalize import (
     Gazetteer,
     ProjectPlaces,
     Suggestion,
-    read_actors_csv,
     suggest_attributes,
     suggest_spans,
-    write_actors_csv,
 )
 
 __all__ = [
@@ -44,8 +41,6 @@ __all__ = [
     "SetReferenceDate",
     "Settings",
     "actor_list",
-    "export_actors",
-    "import_actors",
     "load_settings",
     "project_places",
     "report_suggestions",
@@ -92,37 +87,6 @@ def project_places(conn: Connection) -> ProjectPlaces:
     cols = [place_t.c[k] for k in ("name", "country", "admin1", "admin2", "admin3", "lat", "lon",
                                    "geonameid", "precision", "aliases")]
     return ProjectPlaces(dict(row._mapping) for row in conn.execute(select(*cols)))
-
-
-def import_actors(engine: Engine, path: Path) -> tuple[int, int]:
-    """Add the actors of a CSV file (all or nothing). Returns (added, updated)."""
-    entries = read_actors_csv(path)  # raises ActorCsvError naming file, line and reason
-    added = updated = 0
-    with engine.begin() as conn:
-        existing = {
-            str(c): int(i) for i, c in conn.execute(select(actor_t.c.id, actor_t.c.canonical))
-        }
-        new_rows = []
-        for e in entries:
-            row = {"canonical": e.canonical, "type": e.type, "country": e.country,
-                   "aliases": list(e.aliases)}
-            if e.canonical in existing:
-                conn.execute(actor_t.update().where(actor_t.c.id == existing[e.canonical]).values(**row))
-                updated += 1
-            else:
-                new_rows.append(row)
-                existing[e.canonical] = -1
-        if new_rows:
-            conn.execute(actor_t.insert(), new_rows)
-        added = len(new_rows)
-    return added, updated
-
-
-def export_actors(engine: Engine, path: Path) -> int:
-    with engine.connect() as conn:
-        entries = list(actor_list(conn).entries)
-    write_actors_csv(path, entries)
-    return len(entries)
 
 
 # ------------------------------------------------------------------ suggestions

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import Engine, select
 
@@ -18,6 +19,11 @@ from annotator.core.io.importer import FileResult, ImportSummary, import_paths
 from annotator.core.io.interchange import export_jsonl
 from annotator.core.models import ROLES, codebook_t, coder_t, inserted_id, utcnow
 from annotator.core.resources import resources_dir
+
+if TYPE_CHECKING:  # read lazily: the alignment code is not needed to code a report
+    from annotator.core.agreement.data import Dataset
+    from annotator.core.normalize import ActorEntry
+    from annotator.core.review import ReviewItem
 
 __all__ = ["CommandError", "Project", "ProjectError", "resolve_db"]
 
@@ -42,7 +48,7 @@ class Project:
     """One open project database with its active codebook and the session's undo history."""
 
     def __init__(self, engine: Engine, codebook: Codebook, codebook_id: int, location: str) -> None:
-        self.engine = engine
+        self._engine = engine
         self.codebook = codebook
         self.codebook_id = codebook_id
         self.location = location
@@ -51,6 +57,7 @@ class Project:
         self._listeners: list[Listener] = []
         self._coalesce_key: Hashable | None = None  # the key of the command on top of the undo stack
         self._coalesced: Command | None = None
+        self.session = uuid.uuid4().hex  # stamped on every Changes this Project announces
 
     # ------------------------------------------------------------ opening
 
@@ -98,7 +105,7 @@ class Project:
         return project
 
     def close(self) -> None:
-        self.engine.dispose()
+        self._engine.dispose()
 
     # ------------------------------------------------------------ commands
 
@@ -111,16 +118,19 @@ class Project:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def _notify(self, changes: Changes) -> None:
+    def _notify(self, changes: Changes, origin: str = "") -> None:
+        changes.session = self.session
+        changes.origin = origin
         for listener in list(self._listeners):
             listener(changes)
 
-    def run(self, cmd: Command, *, coalesce: Hashable | None = None) -> Changes:
+    def run(self, cmd: Command, origin: str = "", *, coalesce: Hashable | None = None) -> Changes:
         """Apply a command in one transaction (stored at once), push it on the undo stack.
 
-        Commands run with the same ``coalesce`` key one after the other (the keystrokes typed in
-        one field) are stored one by one but undone as one step."""
-        with self.engine.begin() as conn:
+        ``origin`` names the caller (a view) in the ``Changes`` the listeners hear. Commands
+        run with the same ``coalesce`` key one after the other (the keystrokes typed in one
+        field) are stored one by one but undone as one step."""
+        with self._engine.begin() as conn:
             changes = cmd.do(conn, self.context)
         top = self._undo[-1] if self._undo else None
         if coalesce is not None and top is not None and self._coalesce_key == coalesce:
@@ -133,29 +143,30 @@ class Project:
             self._coalesced = None
         self._coalesce_key = coalesce
         self._redo.clear()
-        self._notify(changes)
+        self._notify(changes, origin)
         return changes
 
-    def undo(self) -> Changes | None:
+    def undo(self, origin: str = "") -> Changes | None:
         if not self._undo:
             return None
         cmd = self._undo[-1]
         self._coalesce_key = self._coalesced = None
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             changes = cmd.undo(conn, self.context)
         self._redo.append(self._undo.pop())
-        self._notify(changes)
+        changes.undone = True
+        self._notify(changes, origin)
         return changes
 
-    def redo(self) -> Changes | None:
+    def redo(self, origin: str = "") -> Changes | None:
         if not self._redo:
             return None
         cmd = self._redo[-1]
         self._coalesce_key = self._coalesced = None
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             changes = cmd.do(conn, self.context)
         self._undo.append(self._redo.pop())
-        self._notify(changes)
+        self._notify(changes, origin)
         return changes
 
     @property
@@ -173,7 +184,7 @@ class Project:
         name = name.strip()
         if not name:
             raise ProjectError("a coder needs a name")
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             found = conn.execute(select(coder_t.c.id).where(coder_t.c.name == name)).first()
             if found is not None:
                 return int(found[0])
@@ -182,7 +193,7 @@ class Project:
             if role not in ROLES:
                 raise ProjectError(f"role must be one of {', '.join(ROLES)}")
             new_id = inserted_id(conn.execute(coder_t.insert().values(name=name, role=role)))
-        self._notify(Changes("Add coder", structure=True))
+        self._notify(Changes("Add coder", structure=True), "coders")
         return int(new_id)
 
     # ------------------------------------------------------------ bulk paths
@@ -191,10 +202,10 @@ class Project:
         self, paths: Iterable[Path | str], on_file: Callable[[FileResult], None] | None = None
     ) -> ImportSummary:
         summary = import_paths(
-            self.engine, [Path(p) for p in paths], self.codebook, self.codebook_id, on_file
+            self._engine, [Path(p) for p in paths], self.codebook, self.codebook_id, on_file
         )
         if summary.added or summary.annotations:
-            self._notify(Changes("Import", structure=True))
+            self._notify(Changes("Import", structure=True), "import")
         return summary
 
     def export_jsonl(
@@ -206,7 +217,7 @@ class Project:
         """Write the interchange format; ``coders`` names whose annotations to include (all)."""
         coder_ids = None if coders is None else [self.coder_id(c) for c in coders]
         return export_jsonl(
-            self.engine,
+            self._engine,
             out,
             coder_ids=coder_ids,
             codebook_ref=self.codebook.ref,
@@ -221,39 +232,60 @@ class Project:
 
         coder_ids = None if coders is None else [self.coder_id(c) for c in coders]
         return iter_export(
-            self.engine, coder_ids=coder_ids, codebook_ref=self.codebook.ref, report_ids=report_ids
+            self._engine, coder_ids=coder_ids, codebook_ref=self.codebook.ref, report_ids=report_ids
         )
 
     # ------------------------------------------------------------ reads (see queries.py)
 
     def reports(self, **kw: Any) -> list[queries.ReportRow]:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return queries.report_rows(conn, **kw)
 
     def report_count(self) -> int:
         """How many reports the project holds (one COUNT, not a read of every report)."""
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return queries.report_count(conn)
 
     def coders(self) -> list[queries.CoderRow]:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return queries.coder_rows(conn)
 
     def report(self, report_id: int) -> queries.ReportDetail:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return queries.report_detail(conn, report_id)
 
     def spans(self, report_id: int, coder_id: int) -> list[queries.SpanRow]:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return queries.span_rows(conn, report_id, coder_id)
 
     def claims(self, report_id: int, coder_id: int) -> list[queries.ClaimRow]:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return queries.claim_rows(conn, report_id, coder_id)
 
     def status(self, report_id: int, coder_id: int) -> str:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return queries.status(conn, report_id, coder_id)
+
+    # ------------------------------------------------------------ review and agreement reads
+
+    def review_items(
+        self, report_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None
+    ) -> dict[int, list[ReviewItem]]:
+        """The aligned review items (``review.ReviewItem``) per report id, in text order."""
+        from annotator.core import review
+
+        with self._engine.connect() as conn:
+            return review.review_items(conn, self.codebook, report_ids, coders)
+
+    def agreement_data(
+        self, coders: Sequence[str] | None = None, reports: Sequence[str] | None = None
+    ) -> Dataset:
+        """The ``agreement.Dataset`` of ``coders`` (default: all but gold) on ``reports``
+        (external ids; default: all). ValueError names an unknown coder or report."""
+        from annotator.core.agreement import load_dataset
+
+        with self._engine.connect() as conn:
+            return load_dataset(conn, self.codebook, coders, reports)
 
     # ------------------------------------------------------------ suggestions (see assist.py)
 
@@ -262,7 +294,7 @@ class Project:
         from annotator.core import assist
 
         types = [t.id for t in self.codebook.span_types]
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return assist.report_suggestions(conn, report_id, coder_id, types)
 
     def prefill(self, report_id: int, type_id: str, start: int, end: int) -> list[dict[str, Any]]:
@@ -273,7 +305,7 @@ class Project:
         st = self.codebook.span_type(type_id)
         if st is None:
             return []
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             raw = assist.span_prefill(conn, report_id, type_id, start, end)
         out = []
         for attrs in raw:
@@ -283,10 +315,32 @@ class Project:
         return out
 
     def actor_names(self) -> list[str]:
+        return [e.canonical for e in self.actors()]
+
+    def actors(self) -> list[ActorEntry]:
+        """The project's actor list."""
         from annotator.core import assist
 
-        with self.engine.connect() as conn:
-            return [e.canonical for e in assist.actor_list(conn).entries]
+        with self._engine.connect() as conn:
+            return list(assist.actor_list(conn).entries)
+
+    def import_actors(self, path: str | os.PathLike[str], origin: str = "import") -> tuple[int, int]:
+        """Add or update actors from a CSV file as one undoable command; returns (added,
+        updated). ``ActorCsvError`` names the file, line and reason; nothing is stored then."""
+        from annotator.core.commands import ImportActors
+        from annotator.core.normalize import read_actors_csv
+
+        cmd = ImportActors(read_actors_csv(Path(path)), Path(path).name)
+        self.run(cmd, origin)
+        return cmd.added, cmd.updated
+
+    def export_actors(self, path: str | os.PathLike[str]) -> int:
+        """Write the actor list as CSV; returns how many actors."""
+        from annotator.core.normalize import write_actors_csv
+
+        entries = self.actors()
+        write_actors_csv(Path(path), entries)
+        return len(entries)
 
 
 def _store_codebook(conn: Any, cb: Codebook) -> int:

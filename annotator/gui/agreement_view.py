@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.agreement import compute_agreement, load_dataset
+from annotator.core.agreement import compute_agreement
 from annotator.core.agreement.report import rows as figure_rows
 from annotator.core.project import Project
 
@@ -103,8 +103,7 @@ class AgreementDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Inter-coder agreement")
         self.project = project
-        with project.engine.connect() as conn:
-            data = load_dataset(conn, project.codebook)
+        data = project.agreement_data()
         self.result = compute_agreement(data, resamples=resamples).to_json()
         r = self.result
         head = QLabel(

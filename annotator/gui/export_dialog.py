@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core import roles
 from annotator.core.io import registry
 from annotator.core.project import Project
 
@@ -58,14 +59,13 @@ class ExportDialog(QDialog):
             self.options[option.name] = (option, widget)
         self.coders = QListWidget()
         self.coders.setObjectName("export_coders")
-        for c in project.coders():
-            if own_coder is not None and c.name != own_coder:
-                continue  # blind coding: a coder does not even see the other names
-            item = QListWidgetItem(c.name)
+        role = None if own_coder is None else "coder"
+        # blind coding: a coder does not even see the other names, and cannot untick their own
+        for name in roles.visible_coders(own_coder, role, [c.name for c in project.coders()]):
+            item = QListWidgetItem(name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            mine = own_coder is None or c.name == own_coder
-            item.setCheckState(Qt.CheckState.Checked if mine else Qt.CheckState.Unchecked)
-            if own_coder is not None:
+            item.setCheckState(Qt.CheckState.Checked)
+            if roles.codes_blind(role):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             self.coders.addItem(item)
         self.target = QLineEdit()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import review
+from annotator.core import review, roles
 from annotator.core.agreement.data import ClaimItem, SpanItem
 from annotator.core.commands import AcceptUnanimous, Changes, CommandError, Decide
 from annotator.core.project import Project
@@ -36,6 +36,11 @@ _ID = Qt.ItemDataRole.UserRole
 
 class ReviewWindow(QMainWindow):
     def __init__(self, project: Project, reviewer: str) -> None:
+        """RoleError when ``reviewer`` codes blind (the caller shows ``roles.refusal``)."""
+        role = next((c.role for c in project.coders() if c.name == reviewer), None)
+        why = roles.refusal("review", reviewer, role)
+        if why is not None:
+            raise roles.RoleError(why)
         super().__init__()
         self.project, self.reviewer = project, reviewer
         self.setWindowTitle(f"Annotator review — {reviewer} — {project.location}")
@@ -160,54 +165,88 @@ class ReviewWindow(QMainWindow):
         add("Accept &all versions", ["B"], lambda: self.decide("accepted_both"))
         add("&Reject", ["X"], lambda: self.decide("rejected"))
         add("Write a &rationale", ["R"], lambda: self.rationale.setFocus())
-        add("&Undo", ["Ctrl+Z"], self.project.undo)
-        add("Re&do", ["Ctrl+Shift+Z", "Ctrl+Y"], self.project.redo)
+        add("&Undo", ["Ctrl+Z"], lambda: self.project.undo(origin="review"))
+        add("Re&do", ["Ctrl+Shift+Z", "Ctrl+Y"], lambda: self.project.redo(origin="review"))
 
     # ------------------------------------------------------------ content
 
-    def _load_items(self) -> dict[int, list[review.ReviewItem]]:
-        with self.project.engine.connect() as conn:
-            return review.review_items(conn, self.codebook, None, self.coders)
-
     def _fill_reports(self) -> None:
-        everything = self._load_items()
-        summary = review.review_summary(everything)
-        ext = {r.id: r for r in self.project.reports()}
+        """The whole list, from every report's review items (on opening, and after a change of
+        structure: an import, a coder added, gold accepted across the project)."""
+        everything = self.project.review_items(None, self.coders)
+        self._summary = review.review_summary(everything)
+        self._reports = {r.id: r for r in self.project.reports()}
         current = self.report_id
         self.reports.blockSignals(True)
         self.reports.clear()
+        self._rows: dict[int, QTreeWidgetItem] = {}
         chosen = None
-        for rid, (n, _dis, still_open) in summary.items():
+        for rid, (n, _dis, _open) in self._summary.items():
             if n == 0:
                 continue
-            row = QTreeWidgetItem([ext[rid].title or ext[rid].external_id, str(still_open), str(n)])
-            row.setData(0, _ID, rid)
-            row.setToolTip(0, ext[rid].external_id)
-            if still_open == 0:
-                row.setForeground(1, QColor("#2e7d32"))
+            row = self._report_row(rid)
             self.reports.addTopLevelItem(row)
             if rid == current or chosen is None:
                 chosen = row
         self.reports.blockSignals(False)
-        total_open = sum(v[2] for v in summary.values())
-        done = sum(1 for v in summary.values() if v[0] and v[2] == 0)
-        self.project_label.setText(f"{total_open} open disagreement(s); {done} report(s) gold-done")
+        self._show_totals()
         if chosen is not None:
             self.reports.setCurrentItem(chosen)
             if current == chosen.data(0, _ID):
                 self.open_report(int(chosen.data(0, _ID)), everything)
 
+    def _report_row(self, rid: int, row: QTreeWidgetItem | None = None) -> QTreeWidgetItem:
+        n, _dis, still_open = self._summary[rid]
+        report = self._reports[rid]
+        if row is None:
+            row = QTreeWidgetItem()
+            row.setData(0, _ID, rid)
+            self._rows[rid] = row
+        for col, text in enumerate([report.title or report.external_id, str(still_open), str(n)]):
+            row.setText(col, text)
+        row.setToolTip(0, report.external_id)
+        row.setForeground(1, QColor("#2e7d32") if still_open == 0 else self.reports.palette().text())
+        return row
+
+    def _show_totals(self) -> None:
+        total_open = sum(v[2] for v in self._summary.values())
+        done = sum(1 for v in self._summary.values() if v[0] and v[2] == 0)
+        self.project_label.setText(f"{total_open} open disagreement(s); {done} report(s) gold-done")
+
+    def _refresh_reports(self, report_ids: set[int], lanes: bool) -> None:
+        """Re-align only these reports and update their rows (a span or status changed);
+        ``lanes``: the coders' lanes of the report shown are painted again too."""
+        fresh = self.project.review_items(sorted(report_ids), self.coders)
+        for rid in report_ids:
+            if rid not in self._reports:
+                continue
+            self._summary[rid] = review.review_summary({rid: fresh.get(rid, [])})[rid]
+            row = self._rows.get(rid)
+            if self._summary[rid][0] == 0:
+                if row is not None:  # its last item is gone
+                    self.reports.takeTopLevelItem(self.reports.indexOfTopLevelItem(row))
+                    del self._rows[rid]
+            elif row is not None:
+                self._report_row(rid, row)
+            else:
+                self.reports.addTopLevelItem(self._report_row(rid))
+        self._show_totals()
+        if self.report_id in report_ids:
+            self.open_report(self.report_id, fresh, lanes=lanes)
+
     def _on_report(self, item: QTreeWidgetItem | None, _prev: object = None) -> None:
         if item is not None:
             self.open_report(int(item.data(0, _ID)))
 
-    def open_report(self, report_id: int, everything: dict[int, list[review.ReviewItem]] | None = None) -> None:
-        changed = report_id != self.report_id
+    def open_report(self, report_id: int, everything: dict[int, list[review.ReviewItem]] | None = None,
+                    lanes: bool = False) -> None:
+        """Show a report's items; its lanes are painted again when it is another report than
+        the one shown, or ``lanes`` (a coder's spans changed), else only the gold lane."""
+        changed = lanes or report_id != self.report_id
         self.report_id = report_id
         detail = self.project.report(report_id)
         if everything is None:
-            with self.project.engine.connect() as conn:
-                everything = review.review_items(conn, self.codebook, [report_id], self.coders)
+            everything = self.project.review_items([report_id], self.coders)
         self.items = everything.get(report_id, [])
         coder_ids = {c.name: c.id for c in self.project.coders()}
         self.span_of: dict[tuple[str, str], Any] = {}  # (coder, span key) -> span row
@@ -356,7 +395,8 @@ class ReviewWindow(QMainWindow):
             return
         try:
             self.project.run(Decide(it, action, self.reviewer, coder,
-                                           self.rationale.text().strip() or None, self.coders))
+                                    self.rationale.text().strip() or None, self.coders),
+                             origin="review")
         except CommandError as exc:
             self.statusBar().showMessage(f"Not done: {exc}", 6000)
             return
@@ -369,14 +409,24 @@ class ReviewWindow(QMainWindow):
     def accept_unanimous(self, whole_project: bool) -> None:
         ids = None if whole_project or self.report_id is None else [self.report_id]
         cmd = AcceptUnanimous(self.reviewer, ids, self.coders)
-        self.project.run(cmd)
+        self.project.run(cmd, origin="review")
         self.statusBar().showMessage(f"{cmd.accepted} unanimous item(s) accepted into gold", 5000)
 
     def _on_changes(self, changes: Changes) -> None:
+        """Refresh what the change names: the whole list after a change of structure, else only
+        the reports whose annotations or statuses changed (none for a list or setting)."""
         key = self.current.key if self.current else None
-        self._fill_reports()
-        if self.report_id is not None:
-            self.open_report(self.report_id)
+        # this window's own decisions change only gold: the coders' lanes keep their scroll
+        coders_changed = not changes.made_by(self.project.session, "review")
+        if changes.structure:
+            self._fill_reports()  # shows the current report again, its gold lane repainted
+            if self.report_id is not None and coders_changed:
+                self.open_report(self.report_id, lanes=True)
+        else:
+            touched = changes.touched_reports()
+            if not touched:
+                return
+            self._refresh_reports(touched, coders_changed)
         if key:
             match = next((i for i in self.items if i.key == key), None)
             if match is not None:

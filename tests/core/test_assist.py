@@ -28,7 +28,7 @@ def proj(tmp_path: Path, new_db):
 
 
 def suggestions(p: Project, rid: int, cid: int) -> list:
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         return assist.report_suggestions(conn, rid, cid, [t.id for t in p.codebook.span_types])
 
 
@@ -63,7 +63,7 @@ def test_scan_uses_actor_list_reference_date_and_skips_own_and_rejected(proj) ->
 def test_prefill_for_a_tagged_span(proj) -> None:
     p, rid, _ = proj
     start = TEXT.index("14 soldiers")
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         (best, *_) = assist.span_prefill(conn, rid, "casualty_count", start, start + 11)
         dates = assist.span_prefill(conn, rid, "date", TEXT.index("Sunday"), TEXT.index("Sunday") + 6)
     assert best["count"]["best"] == 14 and best["status"] == "killed"
@@ -75,10 +75,10 @@ def test_places_and_actor_commands_refuse_duplicates(proj) -> None:
     p.run(assist.AddPlace({"name": "Labbezenga", "country": "ML", "admin1": "Gao"}))
     with pytest.raises(CommandError):
         p.run(assist.AddPlace({"name": "Labbezenga", "country": "ML", "admin1": "Gao"}))
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert assist.project_places(conn).contains("Labbezenga")
     p.undo()
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert not assist.project_places(conn).contains("Labbezenga")
     p.run(assist.AddActor(ActorEntry("Niger Armed Forces")))
     with pytest.raises(CommandError):

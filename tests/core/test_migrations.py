@@ -54,7 +54,7 @@ def _old_project(db: str, on_postgres: bool) -> None:
 
 
 def _schema_differences(project: Project) -> list[object]:
-    with project.engine.connect() as conn:
+    with project._engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     return list(diffs)
 
@@ -64,7 +64,7 @@ def test_a_version_1_project_from_an_old_build_is_migrated(new_db, on_postgres: 
     _old_project(db, on_postgres)
     project = Project.open(db)
     try:
-        with project.engine.connect() as conn:
+        with project._engine.connect() as conn:
             assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION)
             assert MigrationContext.configure(conn).get_current_revision() == head_revision()
             assert conn.execute(select(report_t.c.reference_date)).scalar_one() is None
@@ -91,7 +91,7 @@ def test_a_new_project_has_the_models_layout_and_the_newest_revision(new_db) -> 
     project = Project.open(new_db("new.db"))
     try:
         assert _schema_differences(project) == []
-        with project.engine.connect() as conn:
+        with project._engine.connect() as conn:
             assert MigrationContext.configure(conn).get_current_revision() == head_revision()
     finally:
         project.close()

@@ -28,7 +28,7 @@ def proj(tmp_path: Path, new_db):
 
 def items(p: Project) -> list[review.ReviewItem]:
     rid = next(r.id for r in p.reports() if r.external_id == "example-liptako-claim")
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         return review.review_items(conn, p.codebook, [rid])[rid]
 
 

@@ -261,7 +261,7 @@ def test_long_report_with_many_spans_opens(qtbot, tmp_path: Path, new_db) -> Non
     rows = [{"report_id": rid, "coder_id": cid, "key": f"s{k}", "type": "location", "start": k * 100 + 35,
              "end": k * 100 + 38, "text": text[k * 100 + 35 : k * 100 + 38], "attributes": {},
              "codebook_id": project.codebook_id, "created_at": now, "updated_at": now} for k in range(10_000)]
-    with project.engine.begin() as conn:
+    with project._engine.begin() as conn:
         conn.execute(span_t.insert(), rows)
     w = MainWindow(project, cid)
     qtbot.addWidget(w)

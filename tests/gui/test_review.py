@@ -12,8 +12,8 @@ from annotator.core.resources import resources_dir
 
 
 @pytest.fixture
-def reviewed(tmp_path: Path, new_db):
-    p = Project.open(new_db("r.db"))
+def reviewed(tmp_path: Path):
+    p = Project.open(tmp_path / "r.db")
     p.import_paths([resources_dir() / "example" / "example.jsonl"])
     p.coder_id("rita", create=True, role="reviewer")
     yield p
@@ -120,3 +120,45 @@ def test_agreement_view_filters_disagreements_and_opens_them(qtbot, reviewed) ->
     with qtbot.waitSignal(dlg.open_at) as sig:
         dlg._open(0, 0)
     assert sig.args[0] == "example-liptako-claim"
+
+
+def test_a_coding_edit_realigns_only_its_report(qtbot, rw, reviewed, monkeypatch) -> None:
+    from annotator.core.commands import SetSpanAttribute, SetStatus
+
+    asked: list[object] = []
+    real = reviewed.review_items
+    monkeypatch.setattr(reviewed, "review_items",
+                        lambda ids=None, coders=None: asked.append(ids) or real(ids, coders))
+    rid = rw.report_id
+    amina = reviewed.coder_id("amina")
+    span = next(s for s in reviewed.spans(rid, amina) if s.type == "actor")
+    reviewed.run(SetSpanAttribute(span.id, "actor_type", "state_forces"), origin="coding")
+    assert asked == [[rid]]  # not None: the whole project is not aligned again
+    reviewed.run(SetStatus(rid, amina, "done"), origin="coding")
+    assert asked == [[rid], [rid]]
+    reviewed.coder_id("someone", create=True)  # structure: the whole list again
+    assert asked[2] is None  # then the report shown, again
+
+
+def test_changes_name_their_origin(reviewed) -> None:
+    from annotator.core.commands import SetStatus
+
+    heard: list = []
+    reviewed.subscribe(heard.append)
+    rid = reviewed.reports()[0].id
+    reviewed.run(SetStatus(rid, reviewed.coder_id("amina"), "todo"), origin="coding")
+    reviewed.undo()
+    reviewed.import_paths([resources_dir() / "example" / "example.jsonl"])  # nothing new
+    reviewed.coder_id("zoe", create=True)
+    assert [(c.origin, c.undone) for c in heard] == [("coding", False), ("", True), ("coders", False)]
+    assert all(c.session == reviewed.session for c in heard)
+    assert heard[0].made_by(reviewed.session, "coding") and not heard[0].made_by("other")
+    assert heard[0].touched_reports() == {rid}
+
+
+def test_a_coder_cannot_open_review(reviewed) -> None:
+    from annotator.core import roles
+    from annotator.gui.review_window import ReviewWindow
+
+    with pytest.raises(roles.RoleError, match="amina is a coder"):
+        ReviewWindow(reviewed, "amina")

@@ -20,7 +20,13 @@ from annotator.core.commands.base import (
     Context,
 )
 from annotator.core.commands.claims import CreateClaim, DeleteClaim, SetClaimAttribute
-from annotator.core.commands.lists import AddActor, AddPlace, RejectSuggestions, SetReferenceDate
+from annotator.core.commands.lists import (
+    AddActor,
+    AddPlace,
+    ImportActors,
+    RejectSuggestions,
+    SetReferenceDate,
+)
 from annotator.core.commands.slots import AcceptIntoSlot, AddToSlot, RemoveFromSlot, SetNotReported
 from annotator.core.commands.spans import (
     AddSpan,
@@ -48,6 +54,7 @@ __all__ = [
     "Decide",
     "DeleteClaim",
     "DeleteSpan",
+    "ImportActors",
     "RejectSuggestions",
     "RemoveFromSlot",
     "SetClaimAttribute",

@@ -45,7 +45,13 @@ class CommandError(Exception):
 
 @dataclass
 class Changes:
-    """What a command changed, so that each view refreshes only what it shows."""
+    """What a command changed, so that each view refreshes only what it shows, and where the
+    change came from, so that a view can tell its own changes from others'.
+
+    ``session`` is the id of the ``Project`` (one open project in one process) that made the
+    change; ``origin`` is who in that session: the name the caller gave ``Project.run`` /
+    ``undo`` / ``redo`` (a view names itself, e.g. "review"), or "import", "coders".
+    ``undone`` is True when the change is an undo."""
 
     label: str = ""
     reports: set[int] = field(default_factory=set)  # reports whose annotations changed
@@ -53,6 +59,9 @@ class Changes:
     claims: set[int] = field(default_factory=set)
     statuses: set[tuple[int, int]] = field(default_factory=set)  # (report id, coder id)
     structure: bool = False  # reports, coders or the codebook were added or removed
+    session: str = ""
+    origin: str = ""
+    undone: bool = False
 
     def merge(self, other: Changes) -> None:
         self.reports |= other.reports
@@ -60,6 +69,14 @@ class Changes:
         self.claims |= other.claims
         self.statuses |= other.statuses
         self.structure = self.structure or other.structure
+
+    def touched_reports(self) -> set[int]:
+        """Every report whose annotations or statuses changed (empty with only ``structure``)."""
+        return self.reports | {report for report, _coder in self.statuses}
+
+    def made_by(self, session: str, origin: str | None = None) -> bool:
+        """Made in ``session`` (and, when given, by ``origin``)."""
+        return self.session == session and (origin is None or self.origin == origin)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from annotator.core.commands.base import (
     Command,
     CommandError,
     Context,
+    Row,
 )
 from annotator.core.models import (
     actor_t,
@@ -25,7 +26,7 @@ from annotator.core.models import (
 )
 from annotator.core.normalize import ActorEntry
 
-__all__ = ["AddActor", "AddPlace", "RejectSuggestions", "SetReferenceDate"]
+__all__ = ["AddActor", "AddPlace", "ImportActors", "RejectSuggestions", "SetReferenceDate"]
 
 
 class AddActor(Command):
@@ -139,3 +140,43 @@ class SetReferenceDate(Command):
         conn.execute(report_t.update().where(report_t.c.id == self.report_id)
                      .values(reference_date=self._old))
         return Changes(self.label, reports={self.report_id})
+
+
+class ImportActors(Command):
+    """Add or update the project's actors from entries read from a CSV file (all or nothing;
+    undo removes the added ones and writes the updated ones back)."""
+
+    def __init__(self, entries: Iterable[ActorEntry], source: str = "") -> None:
+        self.entries = list(entries)
+        self.label = f"Import actors{f' from {source}' if source else ''}"
+        self.added = self.updated = 0
+        self._added_ids: list[int] = []
+        self._before: list[Row] = []
+
+    def do(self, conn: Connection, ctx: Context) -> Changes:
+        existing = {str(r["canonical"]): dict(r) for r in conn.execute(select(actor_t)).mappings()}
+        self._added_ids, self._before = [], []
+        seen: set[str] = set()
+        for e in self.entries:
+            row = {"canonical": e.canonical, "type": e.type, "country": e.country,
+                   "aliases": list(e.aliases)}
+            old = existing.get(e.canonical)
+            if old is not None:
+                if e.canonical not in seen:
+                    self._before.append(old)
+                conn.execute(actor_t.update().where(actor_t.c.id == old["id"]).values(**row))
+            else:
+                new_id = inserted_id(conn.execute(actor_t.insert().values(**row)))
+                self._added_ids.append(new_id)
+                existing[e.canonical] = {"id": new_id, **row}
+            seen.add(e.canonical)
+        self.added, self.updated = len(self._added_ids), len(self._before)
+        return Changes(self.label)
+
+    def undo(self, conn: Connection, ctx: Context) -> Changes:
+        if self._added_ids:
+            conn.execute(delete(actor_t).where(actor_t.c.id.in_(self._added_ids)))
+        for old in self._before:
+            conn.execute(actor_t.update().where(actor_t.c.id == old["id"]).values(
+                **{k: v for k, v in old.items() if k != "id"}))
+        return Changes(self.label)
