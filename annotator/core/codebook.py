@@ -8,7 +8,6 @@ ordinal attribute having ordered values). Every problem is reported with its JSO
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -19,6 +18,7 @@ from typing import Any
 
 import jsonschema
 
+from annotator.core import values
 from annotator.core.resources import schemas_dir
 
 __all__ = [
@@ -38,25 +38,11 @@ __all__ = [
     "parse_codebook",
 ]
 
-ATTRIBUTE_TYPES = (
-    "enum",
-    "text",
-    "integer",
-    "number",
-    "boolean",
-    "count",
-    "date",
-    "place",
-    "actor",
-)
+ATTRIBUTE_TYPES = tuple(values.value_types())  # annotator/core/values.py owns them
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 NOT_REPORTED = "not_reported"
 DEFAULT_CODEBOOK = "conflict-events.json"
 
-# EDTF level 0/1 subset: a date (year, year-month, or full date) with an optional qualifier,
-# or an interval of two such dates where either end may be open ("..") or unknown ("").
-_EDTF_DATE = r"-?\d{4}(?:-(?:0[1-9]|1[0-2]|2[1-4])(?:-(?:0[1-9]|[12]\d|3[01]))?)?[?~%]?"
-_EDTF = re.compile(rf"^(?:{_EDTF_DATE}|(?:{_EDTF_DATE}|\.\.|)/(?:{_EDTF_DATE}|\.\.|))$")
 
 
 @dataclass(frozen=True)
@@ -91,68 +77,9 @@ class AttributeDef:
     value_labels: Mapping[str, str] = field(default_factory=dict)
 
     def check(self, value: Any) -> str | None:
-        """Return why ``value`` is not a valid value of this attribute, or None."""
-        t = self.type
-        if t == "enum":
-            if not isinstance(value, str) or value not in (self.values or ()):
-                allowed = ", ".join(self.values or ())
-                return f"{value!r} is not one of: {allowed}"
-        elif t in ("text", "actor"):
-            if not isinstance(value, str):
-                return f"{value!r} is not a string"
-            if self.pattern and not re.fullmatch(self.pattern, value):
-                return f"{value!r} does not match the pattern {self.pattern}"
-        elif t == "integer":
-            if isinstance(value, bool) or not isinstance(value, int):
-                return f"{value!r} is not a whole number"
-        elif t == "number":
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                return f"{value!r} is not a number"
-        elif t == "boolean":
-            if not isinstance(value, bool):
-                return f"{value!r} is not true or false"
-        elif t == "count":
-            return _check_count(value)
-        elif t == "date":
-            return _check_date(value)
-        elif t == "place":
-            if not isinstance(value, dict) or not isinstance(value.get("name"), str):
-                return f"{value!r} is not a place (an object with at least a name)"
-        return None
-
-
-def _check_count(value: Any) -> str | None:
-    if not isinstance(value, dict) or not value:
-        return f"{value!r} is not a count (an object with low, best and/or high)"
-    extra = set(value) - {"low", "best", "high"}
-    if extra:
-        return f"a count has only low, best and high, not {', '.join(sorted(extra))}"
-    nums = {}
-    for k, v in value.items():
-        if v is None:
-            continue
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            return f"count {k} {v!r} is not a whole number >= 0"
-        nums[k] = v
-    if not nums:
-        return "a count needs at least one of low, best and high"
-    order = [nums[k] for k in ("low", "best", "high") if k in nums]
-    if order != sorted(order):
-        return f"count must have low <= best <= high, got {value}"
-    return None
-
-
-def _check_date(value: Any) -> str | None:
-    if not isinstance(value, str) or not _EDTF.match(value) or value == "/":
-        return f"{value!r} is not an EDTF date (e.g. 2023-12-03, 2023-12, 2023-12-01/2023-12-06)"
-    for part in value.split("/"):
-        core = part.rstrip("?~%")
-        if len(core) == 10:
-            try:
-                dt.date.fromisoformat(core)
-            except ValueError:
-                return f"{part!r} is not a calendar date"
-    return None
+        """Return why ``value`` is not a valid value of this attribute, or None (the rule of
+        its value type in annotator/core/values.py: the same at import and in the form)."""
+        return values.check(self, value)
 
 
 @dataclass(frozen=True)

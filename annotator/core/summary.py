@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from annotator.core.codebook import NOT_REPORTED, Codebook
+from annotator.core import values
+from annotator.core.codebook import NOT_REPORTED, Codebook, load_default_codebook
 
 __all__ = ["claim_summary", "span_value", "stored_value"]
 
@@ -29,55 +30,40 @@ class _Claim(Protocol):
     def slots(self) -> dict[str, list[int] | str]: ...
 
 
-def _count(value: Mapping[str, Any]) -> str:
-    low, best, high = value.get("low"), value.get("best"), value.get("high")
-    if best is not None:
-        if low is not None and high is not None and (low, high) != (best, best):
-            return f"{best} ({low}-{high})"
-        if low is not None and high is None and low == best:
-            return f"at least {best}"
-        return str(best)
-    if low is not None and high is not None:
-        return f"{low}-{high}"
-    if low is not None:
-        return f"at least {low}"
-    return f"up to {high}"
-
-
-def span_value(span: _Span) -> str:
-    """The normalized value of a span if it has one, else its text."""
+def _normalized(span: _Span, codebook: Codebook | None) -> str | None:
+    """The first attribute of the span type (codebook order) whose value type has a normalized
+    value (actor, place, date, count: annotator/core/values.py); a count is followed by what it
+    counts (its status, or a unit other than persons). None when the span has none."""
+    cb = codebook or load_default_codebook()
+    st = cb.span_type(span.type)
     a = span.attributes or {}
-    if span.type == "actor" or "canonical_name" in a:
-        return str(a.get("canonical_name") or span.text)
-    if "place" in a and isinstance(a["place"], Mapping):
-        return str(a["place"].get("name") or span.text)
-    if "value" in a and isinstance(a["value"], str):
-        return a["value"]
-    if "count" in a and isinstance(a["count"], Mapping):
-        words = _count(a["count"])
-        status = a.get("status")
-        if status:
-            words += " " + str(status).replace("_", " ")
-        elif a.get("unit") and a["unit"] != "persons":
-            words += " " + str(a["unit"])
-        return words
-    return span.text
+    for ad in st.attributes if st else ():
+        shown = values.display(ad, a.get(ad.id))
+        if shown is not None:
+            return shown + _counted(a) if ad.type == "count" else shown
+    return None
 
 
-def stored_value(span: _Span) -> str:
+def _counted(a: Mapping[str, Any]) -> str:
+    # the conflict-events qualifiers of a count: "30 killed or wounded", "24 operations"
+    status, unit = a.get("status"), a.get("unit")
+    if status:
+        return " " + str(status).replace("_", " ")
+    if unit and unit != "persons":
+        return " " + str(unit)
+    return ""
+
+
+def span_value(span: _Span, codebook: Codebook | None = None) -> str:
+    """The normalized value of a span if it has one, else its text. ``codebook``: the
+    project's (default: the shipped conflict-events codebook); the value is found by the
+    attributes' value types, never by their names."""
+    return _normalized(span, codebook) or span.text
+
+
+def stored_value(span: _Span, codebook: Codebook | None = None) -> str:
     """The normalized value stored for a span, or "" when it has none (never its text)."""
-    if not span.attributes:
-        return ""
-    shown = span_value(span)
-    if shown != span.text:
-        return shown
-    a = span.attributes
-    stored = (
-        a.get("canonical_name")
-        or (a["place"].get("name") if isinstance(a.get("place"), Mapping) else None)
-        or (a["value"] if isinstance(a.get("value"), str) else None)
-    )
-    return shown if stored else ""
+    return _normalized(span, codebook) or ""
 
 
 def claim_summary(claim: _Claim, spans: Mapping[int, _Span], codebook: Codebook) -> str:
@@ -91,7 +77,7 @@ def claim_summary(claim: _Claim, spans: Mapping[int, _Span], codebook: Codebook)
             return ["?"]
         if not fill:
             return []
-        return [span_value(spans[i]) for i in fill if isinstance(i, int) and i in spans]
+        return [span_value(spans[i], codebook) for i in fill if isinstance(i, int) and i in spans]
 
     ct = codebook.claim_type(claim.type)
     label = ct.label if ct else claim.type

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement import compute_agreement
+from annotator.core.agreement.alpha import RELIABLE, TENTATIVE, figure_text, thresholds_text
 from annotator.core.agreement.report import rows as figure_rows
 from annotator.core.project import Project
 
@@ -39,7 +40,7 @@ def _item(text: str, color: str | None = None) -> QTableWidgetItem:
 
 
 class BarChart(QWidget):
-    """Horizontal bars from -0.2 to 1 with the .667 and .800 thresholds and the 95% interval."""
+    """Horizontal bars from -0.2 to 1 with the reliability thresholds and the 95% interval."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -60,12 +61,12 @@ class BarChart(QWidget):
         def x(v: float) -> float:
             return label_w + (max(-0.2, min(1.0, v)) + 0.2) / 1.2 * width
 
-        for t in (0.667, 0.8):
+        for t in (TENTATIVE, RELIABLE):
             p.setPen(QPen(QColor("#888888"), 1, Qt.PenStyle.DashLine))
             p.drawLine(int(x(t)), 0, int(x(t)), self.height())
         p.setPen(QColor("#333333"))
-        p.drawText(int(x(0.667)) - 14, self.height() - 4, ".667")
-        p.drawText(int(x(0.8)) + 2, self.height() - 4, ".800")
+        p.drawText(int(x(TENTATIVE)) - 14, self.height() - 4, figure_text(TENTATIVE))
+        p.drawText(int(x(RELIABLE)) + 2, self.height() - 4, figure_text(RELIABLE))
         for i, f in enumerate(self.figures):
             y = 6 + i * 22
             p.setPen(QColor("#222222"))
@@ -109,7 +110,7 @@ class AgreementDialog(QDialog):
         head = QLabel(
             f"Coders: {', '.join(r['coders'])}. Reports used (done by every coder): "
             f"{r['reports_used']}; left out: {r['reports_excluded']}. "
-            "Below .667 unreliable, .667 to .800 tentative. Select a figure to see the "
+            f"{thresholds_text()}. Select a figure to see the "
             "disagreements behind it; double click one to open the report there."
         )
         head.setWordWrap(True)

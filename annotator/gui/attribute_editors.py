@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core import values
 from annotator.core.codebook import AttributeDef
 
 NOT_CODED = "—"  # the first entry of every choice box
@@ -43,24 +43,6 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     return type(a) is type(b) and a == b
-
-
-def _whole(text: str, what: str) -> int:
-    cleaned = text.replace(",", "").replace(" ", "").replace("\u202f", "")
-    try:
-        return int(cleaned)
-    except ValueError:
-        raise ValueError(f"{what}{text!r} is not a whole number") from None
-
-
-def _float(text: str, what: str) -> float:
-    try:
-        number = float(text.replace(",", ""))
-    except ValueError:
-        raise ValueError(f"{what}{text!r} is not a number") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{what}{text!r} is not a number")
-    return number
 
 
 def _format(value: Any) -> str:
@@ -166,12 +148,8 @@ class _LineEditor(_Editor):
         self.edit.editingFinished.connect(self.committed.emit)
         self.edit.textEdited.connect(lambda _t: self.edited.emit())
 
-    def parse(self, text: str) -> Any:
-        return text
-
     def value(self) -> Any:
-        text = self.edit.text().strip()
-        return None if not text else self.parse(text)
+        return values.parse(self.ad, self.edit.text())  # the core rule of the value type
 
     def set_value(self, value: Any) -> None:
         text = _format(value)
@@ -180,18 +158,6 @@ class _LineEditor(_Editor):
 
     def fields(self) -> list[QWidget]:
         return [self.edit]
-
-
-class _IntegerEditor(_LineEditor):
-    def parse(self, text: str) -> Any:
-        return _whole(text, "")
-
-
-class _NumberEditor(_LineEditor):
-    def parse(self, text: str) -> Any:
-        number = _float(text, "")
-        plain = text.replace(",", "").lstrip("+-")
-        return int(number) if plain.isdigit() else number
 
 
 class _ActorEditor(_LineEditor):
@@ -220,7 +186,7 @@ class _GroupEditor(_Editor):
 
 
 class _CountEditor(_GroupEditor):
-    KEYS = ("low", "best", "high")
+    KEYS = values.COUNT_PARTS
 
     def __init__(self, ad: AttributeDef) -> None:
         super().__init__(ad)
@@ -243,20 +209,7 @@ class _CountEditor(_GroupEditor):
         lay.addStretch(1)
 
     def value(self) -> Any:
-        out: dict[str, int] = {}
-        for key, e in self.edits.items():
-            text = e.text().strip()
-            if not text:
-                continue
-            number = _whole(text, f"{key}: ")
-            if number < 0:
-                raise ValueError(f"{key}: a count cannot be negative")
-            out[key] = number
-        given = [(k, out[k]) for k in self.KEYS if k in out]
-        for (ka, a), (kb, b) in zip(given, given[1:], strict=False):
-            if a > b:
-                raise ValueError(f"{ka} {a} is above {kb} {b} (need low <= best <= high)")
-        return out or None
+        return values.parse(self.ad, {k: e.text() for k, e in self.edits.items()})
 
     def set_value(self, value: Any) -> None:
         value = value or {}
@@ -270,7 +223,7 @@ class _CountEditor(_GroupEditor):
 
 
 class _PlaceEditor(_GroupEditor):
-    KEYS = ("name", "country", "admin1", "admin2", "lat", "lon")
+    KEYS = values.PLACE_PARTS
     _CAPTIONS = {"name": "name", "country": "country", "admin1": "admin 1", "admin2": "admin 2"}
     _HINTS = {
         "name": "place name (required)",
@@ -314,29 +267,9 @@ class _PlaceEditor(_GroupEditor):
         return label
 
     def value(self) -> Any:
-        out: dict[str, Any] = {}
-        for key, e in self.edits.items():
-            text = e.text().strip()
-            if not text:
-                continue
-            if key in ("lat", "lon"):
-                number = _float(text, f"{key}: ")
-                limit = 90 if key == "lat" else 180
-                if not -limit <= number <= limit:
-                    raise ValueError(f"{key} must be between -{limit} and {limit}")
-                out[key] = number
-            elif key == "country":
-                if len(text) != 2 or not (text.isascii() and text.isalpha()):
-                    raise ValueError("country: two letters (ISO 3166-1), e.g. ML")
-                out[key] = text.upper()
-            else:
-                out[key] = text
-        if not out:
+        out = values.parse(self.ad, {k: e.text() for k, e in self.edits.items()})
+        if out is None:
             return None
-        if "name" not in out:
-            raise ValueError("a place needs a name")
-        if ("lat" in out) != ("lon" in out):
-            raise ValueError("give both lat and lon, or neither")
         for key, v in self._extra.items():
             if v is None or key in out:
                 continue
@@ -365,9 +298,9 @@ def _make_editor(ad: AttributeDef, actor_names: QStringListModel) -> _Editor:
     if t == "boolean":
         return _ChoiceEditor(ad, [("yes", True), ("no", False)])
     if t == "integer":
-        return _IntegerEditor(ad, "a whole number")
+        return _LineEditor(ad, "a whole number")
     if t == "number":
-        return _NumberEditor(ad, "a number")
+        return _LineEditor(ad, "a number")
     if t == "count":
         return _CountEditor(ad)
     if t == "place":

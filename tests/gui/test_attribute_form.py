@@ -8,9 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
+from annotator.core import values
 from annotator.core.codebook import AttributeDef, load_default_codebook
 from annotator.gui.attribute_editors import SUGGESTION_TIP
 from annotator.gui.attribute_form import NOT_CODED, AttributeForm
+from tests.core.test_values import BAD_PLACES
 
 KEY = Qt.Key
 CB = load_default_codebook()
@@ -443,3 +445,21 @@ def test_read_only_takes_no_input(qtbot, form, got) -> None:
     status.setFocus()
     qtbot.keyClick(status, KEY.Key_Down)
     assert got.changes == [("status", "executed")]
+
+
+# ------------------------------------------------------------------ the same rule as import
+
+
+@pytest.mark.parametrize(("place", "message"), BAD_PLACES)
+def test_the_form_refuses_what_import_refuses(qtbot, form, got, place: dict, message: str) -> None:
+    """tests/core/test_values.py imports the same values and sees the same refusals."""
+    form.set_attributes(attrs("location"), {})
+    edits = {key: line(form, "place", i) for i, key in enumerate(values.PLACE_PARTS)}
+    edits["country"].setMaxLength(32767)  # the field's limit is a help, not the rule
+    typed = [k for k in values.PLACE_PARTS if k in place]
+    for key in typed:
+        type_into(qtbot, edits[key], str(place[key]), enter=key == typed[-1])
+    assert form.error_text("place") == message
+    assert place not in [value for _attr, value in got.changes]  # (the name alone may be stored)
+    core = load_default_codebook().check_span("location", {"place": place})
+    assert core == [f"attribute 'place': {message}"]

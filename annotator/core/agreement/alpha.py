@@ -21,7 +21,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["AlphaResult", "LEVELS", "alpha", "cohen_kappa", "reliability_label"]
+__all__ = ["RELIABLE", "TENTATIVE", "AlphaResult", "LEVELS", "alpha", "cohen_kappa",
+           "figure_text", "reliability_label", "thresholds_text"]
+
+#: Krippendorff's thresholds: alpha from RELIABLE up is reliable, from TENTATIVE tentative.
+RELIABLE = 0.800
+TENTATIVE = 0.667
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 Matrix = npt.NDArray[np.float64]
@@ -53,14 +58,24 @@ class AlphaResult:
 
 
 def reliability_label(value: float | None) -> str:
-    """Krippendorff's reading: >= .800 reliable, .667 to below .800 tentative, below unreliable."""
+    """Krippendorff's reading: from RELIABLE reliable, from TENTATIVE tentative, below unreliable."""
     if value is None:
         return "undefined"
-    if value >= 0.800:
+    if value >= RELIABLE:
         return "reliable"
-    if value >= 0.667:
+    if value >= TENTATIVE:
         return "tentative"
     return "unreliable"
+
+
+def figure_text(value: float) -> str:
+    return f"{value:.3f}".lstrip("0")
+
+
+def thresholds_text() -> str:
+    """"Below .667 unreliable, .667 to .800 tentative" for the reader of a report."""
+    return (f"Below {figure_text(TENTATIVE)} unreliable, {figure_text(TENTATIVE)} to {figure_text(RELIABLE)} "
+            "tentative")
 
 
 def _domain(

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from annotator.core import values
 from annotator.core.agreement.align import (
     ClaimGroup,
     SpanGroup,
@@ -25,7 +26,6 @@ from annotator.core.agreement.align import (
 from annotator.core.agreement.alpha import AlphaResult, alpha, cohen_kappa, reliability_label
 from annotator.core.agreement.data import ClaimItem, Dataset, SpanItem
 from annotator.core.codebook import NOT_REPORTED, AttributeDef
-from annotator.core.edtf import bounds as edtf_bounds
 from annotator.core.gcpause import without_gc
 
 __all__ = [
@@ -68,31 +68,10 @@ def _jsonable(v: Any) -> Any:
 # ------------------------------------------------------------------ attribute values
 
 
-def _day_number(edtf: str) -> int | None:
-    start, _ = edtf_bounds(edtf)
-    return None if start is None else start.toordinal()
-
-
 def attribute_value(ad: AttributeDef, value: Any) -> Any:
-    """The value alpha compares: counts by best, dates by day number (the interval's start;
-    a month or a year by its first day), places by geonameid or name, ordinal enums by rank."""
-    if value is None:
-        return None
-    if ad.type == "count" and isinstance(value, Mapping):
-        best = value.get("best")
-        if best is None:
-            low, high = value.get("low"), value.get("high")
-            best = low if high is None else high if low is None else (low + high) / 2
-        return best
-    if ad.type == "date" and isinstance(value, str):
-        return _day_number(value)
-    if ad.type == "place" and isinstance(value, Mapping):
-        return value.get("geonameid") or str(value.get("name", "")).casefold() or None
-    if ad.type == "enum" and ad.level == "ordinal" and ad.values:
-        return ad.values.index(value) if value in ad.values else None
-    if ad.type in ("actor", "text") and isinstance(value, str):
-        return value.strip().casefold()
-    return value
+    """The value alpha compares (annotator/core/values.py: counts by best, dates by day number,
+    places by geonameid or name, ordinal enums by rank, text and actors without case)."""
+    return values.agreement_value(ad, value)
 
 
 # ------------------------------------------------------------------ span F1
@@ -468,8 +447,7 @@ def compute_agreement(
             key = ad.id
             units = [[None if s is None or (v := s.attributes.get(key)) is None else attribute_value(ad, v)
                       for s in row] for row in trows]
-            level = "nominal" if ad.type in ("place", "actor", "text", "boolean") else ad.level
-            order = list(range(len(ad.values))) if ad.type == "enum" and ad.level == "ordinal" and ad.values else None
+            level, order = values.agreement_level(ad)
             res = alpha(units, level, order=order, resamples=resamples, seed=seed)
             kappa = None
             if len(chosen) == 2 and level == "nominal":
@@ -496,8 +474,7 @@ def compute_agreement(
         for ad in ct.attributes:
             units = [[attribute_value(ad, cg.members[c].attributes.get(ad.id)) if c in cg.members else None
                       for c in chosen] for cg in cgs]
-            level = "nominal" if ad.type in ("place", "actor", "text", "boolean") else ad.level
-            order = list(range(len(ad.values))) if ad.type == "enum" and ad.level == "ordinal" and ad.values else None
+            level, order = values.agreement_level(ad)
             kappa = None
             if len(chosen) == 2 and level == "nominal":
                 kappa = cohen_kappa([u[0] for u in units], [u[1] for u in units])

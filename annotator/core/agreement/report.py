@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.core.agreement.alpha import RELIABLE, TENTATIVE, figure_text, thresholds_text
+
 __all__ = ["csv_tables", "html_report", "rows", "text_table", "write_csv"]
 
 _FLAG = {"unreliable": "UNRELIABLE", "tentative": "tentative", "reliable": "", "undefined": "undefined"}
@@ -105,7 +107,7 @@ def write_csv(result: dict[str, Any], folder: Path) -> list[Path]:
 
 
 def _bar(value: float | None, ci: list[float] | None) -> str:
-    """An inline SVG bar from -0.2 to 1 with the .667 and .800 thresholds and the interval."""
+    """An inline SVG bar from -0.2 to 1 with the thresholds (alpha.py) and the interval."""
     width, height = 220, 16
 
     def x(v: float) -> float:
@@ -114,11 +116,11 @@ def _bar(value: float | None, ci: list[float] | None) -> str:
     parts = [f'<svg width="{width}" height="{height}" role="img">',
              f'<rect x="0" y="3" width="{width}" height="10" fill="#eee"/>']
     if value is not None:
-        color = "#2e7d32" if value >= 0.8 else "#f9a825" if value >= 0.667 else "#c62828"
+        color = "#2e7d32" if value >= RELIABLE else "#f9a825" if value >= TENTATIVE else "#c62828"
         parts.append(f'<rect x="{x(0):.1f}" y="3" width="{max(0.0, x(value) - x(0)):.1f}" height="10" fill="{color}"/>')
     if ci:
         parts.append(f'<line x1="{x(ci[0]):.1f}" x2="{x(ci[1]):.1f}" y1="8" y2="8" stroke="#000" stroke-width="1.5"/>')
-    for t in (0.667, 0.8):
+    for t in (TENTATIVE, RELIABLE):
         parts.append(f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="0" y2="16" stroke="#555" stroke-dasharray="2,2"/>')
     parts.append("</svg>")
     return "".join(parts)
@@ -135,8 +137,9 @@ def html_report(result: dict[str, Any], title: str = "Inter-coder agreement") ->
            f"{result['reports_used']}; left out: {result['reports_excluded']}.</p>"]
     for n in result["notes"]:
         out.append(f"<p><em>{e(n)}</em></p>")
-    out.append("<p>Bars run from -0.2 to 1; dashed lines mark .667 and .800; the black line is the "
-               "95% bootstrap interval. Below .667: unreliable; .667 to .800: tentative.</p>")
+    out.append(f"<p>Bars run from -0.2 to 1; dashed lines mark {figure_text(TENTATIVE)} and "
+               f"{figure_text(RELIABLE)}; the black line is the 95% bootstrap interval. "
+               f"{thresholds_text()}.</p>")
     out.append("<table><tr><th>Section</th><th>Item</th><th>Measure</th><th>Value</th><th></th>"
                "<th>95% CI</th><th>n</th><th>Reading</th></tr>")
     for r in rows(result):

@@ -11,6 +11,7 @@ an explicit string cell in xlsx) unless ``raw`` is set.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from annotator.core import values
 from annotator.core.codebook import NOT_REPORTED, Codebook
 from annotator.core.edtf import bounds as edtf_bounds
 from annotator.core.summary import span_value
@@ -47,7 +49,9 @@ def safe_text(value: Any, raw: bool = False) -> Any:
 class _Claim:
     """One claim with its slots resolved to the coder's spans."""
 
-    def __init__(self, record: Mapping[str, Any], ann: Mapping[str, Any], claim: Mapping[str, Any]):
+    def __init__(self, record: Mapping[str, Any], ann: Mapping[str, Any], claim: Mapping[str, Any],
+                 codebook: Codebook) -> None:
+        self.codebook = codebook
         self.report = record["report"]
         self.coder = ann["coder"]
         self.claim = claim
@@ -61,7 +65,7 @@ class _Claim:
 
     def values(self, name: str) -> list[str]:
         got = self.slot(name)
-        return [] if isinstance(got, str) else [span_value(_SpanView(s)) for s in got]
+        return [] if isinstance(got, str) else [span_value(_SpanView(s), self.codebook) for s in got]
 
     def first_attrs(self, name: str) -> dict[str, Any]:
         got = self.slot(name)
@@ -289,29 +293,25 @@ def claim_rows(records: Iterable[Mapping[str, Any]], codebook: Codebook, profile
             for claim in ann.get("claims", []):
                 if profile != "native" and claim["type"] == "aggregate":
                     continue
-                yield fn(_Claim(record, ann, claim), codebook)
+                yield fn(_Claim(record, ann, claim, codebook), codebook)
 
 
-def span_rows(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+def span_rows(records: Iterable[Mapping[str, Any]], codebook: Codebook) -> Iterator[dict[str, Any]]:
+    """One row per span; each attribute flattened by its value type (annotator/core/values.py)."""
+    defs = {st.id: {ad.id: ad for ad in st.attributes} for st in codebook.span_types}
     for record in records:
         r = record["report"]
         for ann in record.get("annotations", []):
             for s in ann.get("spans", []):
                 row: dict[str, Any] = {"report_id": r["id"], "coder": ann["coder"], "span_id": s["id"],
                                        "type": s["type"], "start": s["start"], "end": s["end"], "text": s["text"]}
+                known = defs.get(s["type"], {})
                 for k, v in (s.get("attributes") or {}).items():
-                    if isinstance(v, dict) and ("best" in v or "low" in v or "high" in v):
-                        for part in ("low", "best", "high"):
-                            row[f"{k}_{part}"] = v.get(part)
-                    elif isinstance(v, dict):
-                        for part in ("name", "country", "admin1", "admin2", "lat", "lon"):
-                            row[f"{k}_{part}"] = v.get(part)
-                    elif s["type"] == "date" and isinstance(v, str) and k == "value":
-                        row[k] = v
-                        lo, hi = edtf_bounds(v)
-                        row["date_start"], row["date_end"] = lo, hi
+                    ad = known.get(k)
+                    if ad is None:
+                        row[k] = v  # not in the codebook: no column takes it
                     else:
-                        row[k] = v
+                        row.update(values.flatten(ad, v))
                 yield row
 
 
@@ -320,15 +320,7 @@ def span_columns(codebook: Codebook) -> list[str]:
     cols = ["report_id", "coder", "span_id", "type", "start", "end", "text"]
     for st in codebook.span_types:
         for ad in st.attributes:
-            if ad.type == "count":
-                new = [f"{ad.id}_low", f"{ad.id}_best", f"{ad.id}_high"]
-            elif ad.type == "place":
-                new = [f"{ad.id}_{p}" for p in ("name", "country", "admin1", "admin2", "lat", "lon")]
-            elif ad.type == "date":
-                new = [ad.id, "date_start", "date_end"]
-            else:
-                new = [ad.id]
-            cols += [c for c in new if c not in cols]
+            cols += [c for c in values.columns(ad) if c not in cols]
     return cols
 
 
@@ -397,7 +389,7 @@ def _walk(records: Iterable[Mapping[str, Any]], codebook: Codebook, profile: str
     done = 0
     for record in records:
         claims.extend(claim_rows([record], codebook, profile))
-        for row in span_rows([record]):
+        for row in span_rows([record], codebook):
             on_span(row)
         reports.extend(report_rows([record]))
         done += 1
@@ -499,10 +491,8 @@ def write_xlsx(records: Iterable[Mapping[str, Any]], codebook: Codebook, path: P
         tables = _walk(records, codebook, profile, progress, on_span)
     except BaseException:
         for ws in sheets.values():  # write-only sheets hold temporary files: close them
-            try:
+            with contextlib.suppress(Exception):  # best effort on the way out
                 ws.close()
-            except Exception:  # noqa: BLE001, S110 - best effort on the way out
-                pass
         raise
     for name, rows in tables.items():
         ws = sheets[name]
