@@ -92,8 +92,9 @@ def _parser() -> argparse.ArgumentParser:
 
     co = sub.add_parser("coders", help="list the coders with their progress (or add one)")
     co.add_argument("--add", metavar="NAME", help="add a coder")
-    co.add_argument("--role", choices=["coder", "reviewer"], default="coder",
-                    help="with --add: coder (codes blind) or reviewer (agreement, review)")
+    co.add_argument("--role", choices=["coder", "reviewer"],
+                    help="with --add: coder (codes blind; the default for a new coder) or "
+                    "reviewer (agreement, review); for an existing coder, changes the role")
 
     cb = sub.add_parser("codebook", help="codebook tools")
     cbs = cb.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
@@ -331,8 +332,16 @@ def _coders(project: Project, args: argparse.Namespace) -> int:
         why = roles.refusal("add_coders", args.identity, _identity_role(project, args))
         if why is not None:
             return _fail(why)
-        project.coder_id(args.add, create=True, role=args.role)
-        print(f"{args.add}: {args.role}")
+        name = args.add.strip()
+        existing = {c.name: c.role for c in project.coders()}
+        if name not in existing:
+            project.coder_id(name, create=True, role=args.role or "coder")
+            print(f"{name}: {args.role or 'coder'}")
+        elif args.role is None or args.role == existing[name]:
+            print(f"{name}: already a {existing[name]}")
+        else:
+            project.set_coder_role(name, args.role)
+            print(f"{name}: {existing[name]} -> {args.role}")
     rows = project.coders()
     print(f"{'CODER':<20} {'ROLE':<9} {'TODO':>6} {'IN PROGRESS':>12} {'DONE':>6}")
     for c in rows:

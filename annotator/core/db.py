@@ -4,6 +4,8 @@ settings, schema version and migrations (Alembic revisions in annotator/core/mig
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,12 +27,13 @@ __all__ = [
     "head_revision",
     "open_engine",
     "set_meta",
+    "write_transaction",
 ]
 
 #: The table layout written by this code: the number of the newest Alembic revision (revision
 #: ids are "0001", "0002", ...). It is also written to ``meta.schema_version`` so that builds from
 #: before Alembic refuse a newer project with a clear message instead of damaging it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -85,6 +88,33 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_connect(dbapi_conn: Any, record: Any) -> None:
+    _sqlite_pragmas(dbapi_conn, record)
+    # transactions are begun by SQLAlchemy (below), not by the driver behind its back
+    dbapi_conn.isolation_level = None
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A writing transaction takes the write lock at its start (waiting up to busy_timeout for
+    # another process's): once it has read a row it cannot fail half-way because someone else
+    # wrote in between, and read-modify-write is atomic. Reads begin deferred and never block.
+    write = conn.get_execution_options().get("annotator_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that writes: committed at the end of the block, rolled back on an error.
+
+    On SQLite it holds the write lock from the start (see _sqlite_begin); on PostgreSQL it is a
+    READ COMMITTED transaction whose commands lock the rows they change (FOR UPDATE).
+    """
+    with engine.connect() as conn:
+        conn.execution_options(annotator_write=True)
+        with conn.begin():
+            yield conn
+
+
 def open_engine(db: str | os.PathLike[str], *, create: bool = True) -> Engine:
     """Open (or create) the project database and bring its schema up to date.
 
@@ -111,7 +141,8 @@ def open_engine(db: str | os.PathLike[str], *, create: bool = True) -> Engine:
     except Exception as exc:  # noqa: BLE001 (a malformed URL; SQLAlchemy raises several kinds)
         raise DatabaseOpenError(f"{shown}: not a database path or URL ({exc})") from exc
     if is_sqlite:
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     try:
         _prepare_schema(engine, shown)
     except (DatabaseError, OperationalError, InterfaceError) as exc:
@@ -171,6 +202,7 @@ def _prepare_schema(engine: Engine, shown: str) -> None:
             # a new project: the tables as the models declare them, stamped with the newest
             # revision (tests/core/test_migrations.py proves the revisions build the same)
             SQLModel.metadata.create_all(conn)
+            conn.execute(models.change_counter_t.insert().values(id=1, seq=0))
             command.stamp(_alembic_config(conn), head_revision())
             set_meta(conn, "schema_version", str(SCHEMA_VERSION))
             return

@@ -44,6 +44,10 @@ __all__ = [
     "rejected_t",
     "Decision",
     "decision_t",
+    "ChangeLog",
+    "ChangeCounter",
+    "change_log_t",
+    "change_counter_t",
 ]
 
 STATUSES = ("todo", "in_progress", "done")
@@ -117,6 +121,8 @@ class Assignment(SQLModel, table=True):
     status: str = "todo"
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # bumped by every change of the row: edits made from an older version are refused
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class Span(SQLModel, table=True):
@@ -139,6 +145,8 @@ class Span(SQLModel, table=True):
     codebook_id: int | None = Field(default=None, foreign_key="codebook.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # bumped by every change of the row: edits made from an older version are refused
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class Claim(SQLModel, table=True):
@@ -157,6 +165,8 @@ class Claim(SQLModel, table=True):
     codebook_id: int | None = Field(default=None, foreign_key="codebook.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # bumped by every change of the row: edits made from an older version are refused
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class SlotFill(SQLModel, table=True):
@@ -259,6 +269,31 @@ class Decision(SQLModel, table=True):
     rationale: str | None = None
 
 
+class ChangeLog(SQLModel, table=True):
+    """One entry per report (or structure change) of every committed command, numbered by the
+    project-wide counter: windows poll it to pick up what other processes changed."""
+
+    __tablename__ = "change_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(index=True)  # change_counter.seq of the command's transaction
+    origin: str  # the Project session that made it
+    report_id: int | None = None  # no foreign key: the log outlives deleted reports
+    coder_id: int | None = None
+    what: str  # annotations, status or structure
+    at: datetime = Field(default_factory=utcnow)
+
+
+class ChangeCounter(SQLModel, table=True):
+    """A single row counting committed commands. Each command's transaction increments it last,
+    so commits are numbered in the order they become visible."""
+
+    __tablename__ = "change_counter"
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int = 0
+
+
 # Core table objects for the bulk paths and commands (SQLAlchemy Core, no ORM objects per row).
 meta_t = SQLModel.metadata.tables["meta"]
 codebook_t = SQLModel.metadata.tables["codebook"]
@@ -273,3 +308,5 @@ actor_t = SQLModel.metadata.tables["actor"]
 place_t = SQLModel.metadata.tables["place"]
 rejected_t = SQLModel.metadata.tables["rejected_suggestion"]
 decision_t = SQLModel.metadata.tables["decision"]
+change_log_t = SQLModel.metadata.tables["change_log"]
+change_counter_t = SQLModel.metadata.tables["change_counter"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import uuid
@@ -10,14 +11,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from annotator.core import queries
 from annotator.core.codebook import Codebook, load_default_codebook, parse_codebook
 from annotator.core.commands import Batch, Changes, Command, CommandError, Context
-from annotator.core.db import database_url, default_database_path, get_meta, open_engine, set_meta
+from annotator.core.db import (
+    database_url,
+    default_database_path,
+    get_meta,
+    open_engine,
+    set_meta,
+    write_transaction,
+)
 from annotator.core.io.importer import FileResult, ImportSummary, import_paths
 from annotator.core.io.interchange import export_jsonl
-from annotator.core.models import ROLES, codebook_t, coder_t, inserted_id, utcnow
+from annotator.core.models import (
+    ROLES,
+    change_counter_t,
+    change_log_t,
+    codebook_t,
+    coder_t,
+    inserted_id,
+    utcnow,
+)
 from annotator.core.resources import resources_dir
 
 if TYPE_CHECKING:  # read lazily: the alignment code is not needed to code a report
@@ -25,9 +42,14 @@ if TYPE_CHECKING:  # read lazily: the alignment code is not needed to code a rep
     from annotator.core.normalize import ActorEntry
     from annotator.core.review import ReviewItem
 
-__all__ = ["CommandError", "Project", "ProjectError", "resolve_db"]
+__all__ = ["OTHER_PROCESS", "CommandError", "Project", "ProjectError", "resolve_db"]
 
 Listener = Callable[[Changes], None]
+
+#: Changes.origin of what changes_since reports
+OTHER_PROCESS = "other process"
+#: the change log keeps this many entries; a window further behind refreshes everything
+_CHANGE_LOG_KEEP = 50_000
 
 
 class ProjectError(Exception):
@@ -98,6 +120,10 @@ class Project:
                         f"it cannot be started again with {codebook.ref}"
                     )
         project = cls(engine, cb, cb_id, location)
+        try:
+            project._prune_change_log()
+        except DBAPIError:  # a read-only account, a busy database: prune another time
+            pass
         if with_example is None:
             with_example = db is None and not os.environ.get("ANNOTATOR_DB")
         if is_new and with_example:
@@ -129,9 +155,12 @@ class Project:
 
         ``origin`` names the caller (a view) in the ``Changes`` the listeners hear. Commands
         run with the same ``coalesce`` key one after the other (the keystrokes typed in one
-        field) are stored one by one but undone as one step."""
-        with self._engine.begin() as conn:
-            changes = cmd.do(conn, self.context)
+        field) are stored one by one but undone as one step.
+
+        Raises CommandError (nothing changed) when the command is invalid or conflicts with a
+        change made in another window or process.
+        """
+        changes = self._apply(cmd, cmd.do)
         top = self._undo[-1] if self._undo else None
         if coalesce is not None and top is not None and self._coalesce_key == coalesce:
             steps = top.commands if isinstance(top, Batch) and top is self._coalesced else [top]
@@ -147,12 +176,13 @@ class Project:
         return changes
 
     def undo(self, origin: str = "") -> Changes | None:
+        """Undo this session's last command; refused (CommandError, it stays on the stack)
+        when another window or process changed what it changed since."""
         if not self._undo:
             return None
         cmd = self._undo[-1]
         self._coalesce_key = self._coalesced = None
-        with self._engine.begin() as conn:
-            changes = cmd.undo(conn, self.context)
+        changes = self._apply(cmd, cmd.undo)
         self._redo.append(self._undo.pop())
         changes.undone = True
         self._notify(changes, origin)
@@ -163,11 +193,109 @@ class Project:
             return None
         cmd = self._redo[-1]
         self._coalesce_key = self._coalesced = None
-        with self._engine.begin() as conn:
-            changes = cmd.do(conn, self.context)
+        changes = self._apply(cmd, cmd.do)
         self._undo.append(self._redo.pop())
         self._notify(changes, origin)
         return changes
+
+    def _apply(self, cmd: Command, step: Callable[[Any, Context], Changes]) -> Changes:
+        # a failed step leaves the command as it was (a batch may have half-updated itself)
+        try:
+            saved: dict[str, Any] | None = copy.deepcopy(cmd.__dict__)
+        except Exception:  # noqa: BLE001 (a command holding something uncopyable)
+            saved = None
+        try:
+            with write_transaction(self._engine) as conn:
+                changes = step(conn, self.context)
+                self._log_changes(conn, changes)
+        except (CommandError, IntegrityError, OperationalError) as exc:
+            if saved is not None:
+                cmd.__dict__.clear()
+                cmd.__dict__.update(saved)
+            if isinstance(exc, CommandError):
+                raise
+            reason = " ".join(str(exc.orig or exc).split())[:200]
+            if isinstance(exc, IntegrityError):
+                raise CommandError(
+                    f"{cmd.label}: refused, it conflicts with a change made in another window "
+                    f"or process ({reason}); nothing was changed"
+                ) from exc
+            raise CommandError(
+                f"{cmd.label}: the project database is busy or unreachable ({reason}); "
+                "nothing was changed, try again"
+            ) from exc
+        return changes
+
+    # ------------------------------------------------------------ other processes' changes
+
+    def _log_changes(self, conn: Any, changes: Changes) -> None:
+        """Number this transaction's changes in the change log (the counter is updated last:
+        its row lock orders concurrent commits the way they become visible)."""
+        entries: list[dict[str, Any]] = [
+            {"report_id": r, "coder_id": None, "what": "annotations"} for r in changes.reports
+        ]
+        entries += [{"report_id": r, "coder_id": c, "what": "status"} for r, c in changes.statuses]
+        if changes.structure:
+            entries.append({"report_id": None, "coder_id": None, "what": "structure"})
+        if not entries:
+            return
+        k = change_counter_t
+        seq = conn.execute(
+            k.update().where(k.c.id == 1).values(seq=k.c.seq + 1).returning(k.c.seq)
+        ).scalar_one()
+        now = utcnow()
+        conn.execute(
+            change_log_t.insert(),
+            [{**e, "seq": seq, "origin": self.session, "at": now} for e in entries],
+        )
+
+    def _record(self, changes: Changes, origin: str) -> None:
+        """Log changes made outside a command (imports, new coders) and tell the listeners."""
+        with write_transaction(self._engine) as conn:
+            self._log_changes(conn, changes)
+        self._notify(changes, origin)
+
+    def change_token(self) -> int:
+        """The position in the project's change log now; pass it to :meth:`changes_since`."""
+        with self._engine.connect() as conn:
+            return int(conn.execute(select(change_counter_t.c.seq)).scalar_one())
+
+    def changes_since(self, token: int) -> tuple[Changes, int]:
+        """What other windows and commands changed after ``token``: Changes with origin
+        "other process" (empty when nothing), and the token to pass next time.
+
+        Cheap when nothing changed (one read of one row): a window can poll it every second or
+        two. Changes so old that the log no longer holds them come back as ``structure``.
+        """
+        changes = Changes("Changes elsewhere", origin=OTHER_PROCESS)
+        with self._engine.connect() as conn:
+            now = int(conn.execute(select(change_counter_t.c.seq)).scalar_one())
+            if now == token:
+                return changes, token
+            log = change_log_t
+            rows = conn.execute(
+                select(log.c.report_id, log.c.coder_id, log.c.what).where(
+                    log.c.seq > token, log.c.seq <= now, log.c.origin != self.session
+                )
+            ).all()
+            oldest = conn.execute(select(log.c.seq).order_by(log.c.seq).limit(1)).scalar()
+        if oldest is None or oldest > token + 1:
+            changes.structure = True  # the entries after token were pruned
+        for report_id, coder_id, what in rows:
+            if what == "structure":
+                changes.structure = True
+            elif what == "status" and report_id is not None and coder_id is not None:
+                changes.statuses.add((int(report_id), int(coder_id)))
+                changes.reports.add(int(report_id))
+            elif report_id is not None:
+                changes.reports.add(int(report_id))
+        return changes, now
+
+    def _prune_change_log(self) -> None:
+        log = change_log_t
+        with write_transaction(self._engine) as conn:
+            top = conn.execute(select(change_counter_t.c.seq)).scalar_one()
+            conn.execute(log.delete().where(log.c.seq <= int(top) - _CHANGE_LOG_KEEP))
 
     @property
     def undo_label(self) -> str | None:
@@ -180,21 +308,53 @@ class Project:
     # ------------------------------------------------------------ coders
 
     def coder_id(self, name: str, *, create: bool = False, role: str = "coder") -> int:
-        """The id of coder ``name``; with ``create`` a missing coder is added."""
+        """The id of coder ``name``; with ``create`` a missing coder is added (with ``role``)."""
         name = name.strip()
         if not name:
             raise ProjectError("a coder needs a name")
-        with self._engine.begin() as conn:
-            found = conn.execute(select(coder_t.c.id).where(coder_t.c.name == name)).first()
-            if found is not None:
-                return int(found[0])
-            if not create:
-                raise ProjectError(f"no coder named '{name}' in {self.location}")
-            if role not in ROLES:
-                raise ProjectError(f"role must be one of {', '.join(ROLES)}")
-            new_id = inserted_id(conn.execute(coder_t.insert().values(name=name, role=role)))
-        self._notify(Changes("Add coder", structure=True), "coders")
+        found = self._find_coder(name)
+        if found is not None:
+            return found[0]
+        if not create:
+            raise ProjectError(f"no coder named '{name}' in {self.location}")
+        if role not in ROLES:
+            raise ProjectError(f"role must be one of {', '.join(ROLES)}")
+        changes = Changes("Add coder", structure=True)
+        try:
+            with write_transaction(self._engine) as conn:
+                new_id = inserted_id(conn.execute(coder_t.insert().values(name=name, role=role)))
+                self._log_changes(conn, changes)
+        except IntegrityError:
+            # another process added the same coder at the same moment: that one it is
+            found = self._find_coder(name)
+            if found is None:
+                raise
+            return found[0]
+        self._notify(changes, "coders")
         return int(new_id)
+
+    def _find_coder(self, name: str) -> tuple[int, str] | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(coder_t.c.id, coder_t.c.role).where(coder_t.c.name == name)
+            ).first()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def set_coder_role(self, name: str, role: str) -> str:
+        """Give an existing coder another role (coder or reviewer); returns the old role."""
+        if role not in ("coder", "reviewer"):
+            raise ProjectError("role must be coder or reviewer")
+        found = self._find_coder(name.strip())
+        if found is None:
+            raise ProjectError(f"no coder named '{name}' in {self.location}")
+        if found[1] == "gold":
+            raise ProjectError("the gold coder holds adjudicated annotations; its role is fixed")
+        if found[1] != role:
+            with write_transaction(self._engine) as conn:
+                conn.execute(coder_t.update().where(coder_t.c.id == found[0]).values(role=role))
+                self._log_changes(conn, Changes("Change role", structure=True))
+            self._notify(Changes("Change role", structure=True), "coders")
+        return found[1]
 
     # ------------------------------------------------------------ bulk paths
 
@@ -205,7 +365,7 @@ class Project:
             self._engine, [Path(p) for p in paths], self.codebook, self.codebook_id, on_file
         )
         if summary.added or summary.annotations:
-            self._notify(Changes("Import", structure=True), "import")
+            self._record(Changes("Import", structure=True), "import")
         return summary
 
     def export_jsonl(

@@ -79,6 +79,7 @@ class SpanRow(NamedTuple):
     end: int  # code points, exclusive
     text: str
     attributes: dict[str, Any]
+    version: int = 1  # pass as expected_version to commands: refused if the span changed since
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class ClaimRow:
     type: str
     attributes: dict[str, Any]
     slots: dict[str, list[int] | str]  # slot -> span ids, or "not_reported"
+    version: int = 1  # as SpanRow.version (slot changes count too)
 
 
 def report_rows(
@@ -203,13 +205,13 @@ def report_detail(conn: Connection, report_id: int) -> ReportDetail:
 
 
 _SPAN_ROWS_SQL = (
-    'SELECT id, "key", type, start, "end", text, attributes FROM span '
+    'SELECT id, "key", type, start, "end", text, attributes, version FROM span '
     'WHERE report_id = ? AND coder_id = ? ORDER BY start, "end", id'
 )
 # the same read for other databases: named parameters, and the JSON as text (psycopg would
 # decode it into a dict, SQLite's driver gives the text)
 _SPAN_ROWS_PORTABLE = text(
-    'SELECT id, "key", type, start, "end", text, CAST(attributes AS TEXT) FROM span '
+    'SELECT id, "key", type, start, "end", text, CAST(attributes AS TEXT), version FROM span '
     'WHERE report_id = :report_id AND coder_id = :coder_id ORDER BY start, "end", id'
 )
 
@@ -231,15 +233,15 @@ def span_rows(conn: Connection, report_id: int, coder_id: int) -> list[SpanRow]:
             _SPAN_ROWS_PORTABLE, {"report_id": report_id, "coder_id": coder_id}
         ).fetchall()
     return [
-        SpanRow(i, k, t, a, b, x, loads(at) if at and at != "{}" else {})
-        for i, k, t, a, b, x, at in rows
+        SpanRow(i, k, t, a, b, x, loads(at) if at and at != "{}" else {}, v)
+        for i, k, t, a, b, x, at, v in rows
     ]
 
 
 def claim_rows(conn: Connection, report_id: int, coder_id: int) -> list[ClaimRow]:
     c, f = claim_t, slot_fill_t
     claims = conn.execute(
-        select(c.c.id, c.c.key, c.c.type, c.c.attributes)
+        select(c.c.id, c.c.key, c.c.type, c.c.attributes, c.c.version)
         .where(c.c.report_id == report_id, c.c.coder_id == coder_id)
         .order_by(c.c.id)
     ).all()
@@ -258,7 +260,10 @@ def claim_rows(conn: Connection, report_id: int, coder_id: int) -> list[ClaimRow
             current = entry.setdefault(slot, [])
             if isinstance(current, list):
                 current.append(int(span_id))
-    return [ClaimRow(int(i), k, t, at or {}, slots.get(int(i), {})) for i, k, t, at in claims]
+    return [
+        ClaimRow(int(i), k, t, at or {}, slots.get(int(i), {}), int(v))
+        for i, k, t, at, v in claims
+    ]
 
 
 def status(conn: Connection, report_id: int, coder_id: int) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from annotator.core.agreement.align import align_claims, align_spans, span_group_index
 from annotator.core.agreement.compute import attribute_value
@@ -123,7 +124,15 @@ def gold_coder_id(conn: Connection, create: bool = True) -> int | None:
         return int(row[0])
     if not create:
         return None
-    return inserted_id(conn.execute(coder_t.insert().values(name=GOLD_CODER, role="gold")))
+    try:
+        # in a savepoint: when another reviewer's first decision creates the gold coder at the
+        # same moment, this insert fails alone and that coder is used
+        with conn.begin_nested():
+            return inserted_id(conn.execute(coder_t.insert().values(name=GOLD_CODER, role="gold")))
+    except IntegrityError:
+        return int(
+            conn.execute(select(coder_t.c.id).where(coder_t.c.name == GOLD_CODER)).scalar_one()
+        )
 
 
 def _report_ids(conn: Connection, external: Iterable[str] | None) -> dict[str, int]:

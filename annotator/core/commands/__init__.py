@@ -5,6 +5,14 @@ listeners the returned :class:`Changes`. ``undo`` runs in its own transaction to
 the redo: a command remembers the rows it created so that redo restores them under the same ids.
 Offsets are code points into the report text, end exclusive.
 
+Several windows and commands may work on one project at once (optimistic concurrency). A command
+reads the rows it changes locked (``FOR UPDATE`` on PostgreSQL; SQLite transactions that write
+hold the write lock from their start), so a read-modify-write never loses another process's
+commit. An edit may carry what its window showed (``expected=`` for an attribute,
+``expected_version=`` for a row); it is refused when the row has changed since. Undo and redo
+compare-and-set the columns the command changed: they are refused, with a plain message, when
+someone else changed those since, and never touch the other columns.
+
 One module per group: ``base`` (Command, Changes, Context, Batch and the row helpers), ``spans``,
 ``claims``, ``slots``, ``status``, ``adjudication`` (gold decisions) and ``lists`` (the project's
 actors, places, rejected suggestions, reference dates). Import any command from here.

@@ -25,18 +25,25 @@ __all__ = [
     "Command",
     "CommandError",
     "Context",
+    "OTHER",
     "Row",
+    "SetAttribute",
     "UpdateRow",
     "check_attributes",
+    "check_version",
+    "refused",
     "insert_rows",
     "one_row",
     "report_text",
     "restore_assignment",
     "rows_where",
     "touch_assignment",
+    "write_row",
 ]
 
 Row = dict[str, Any]
+
+OTHER = "another window or process"
 
 
 class CommandError(Exception):
@@ -51,7 +58,9 @@ class Changes:
     ``session`` is the id of the ``Project`` (one open project in one process) that made the
     change; ``origin`` is who in that session: the name the caller gave ``Project.run`` /
     ``undo`` / ``redo`` (a view names itself, e.g. "review"), or "import", "coders".
-    ``undone`` is True when the change is an undo."""
+    ``undone`` is True when the change is an undo. What :meth:`Project.changes_since` reports
+    (changes other windows or commands made) has the origin "other process".
+    """
 
     label: str = ""
     reports: set[int] = field(default_factory=set)  # reports whose annotations changed
@@ -103,10 +112,45 @@ class Command:
 
 
 def one_row(conn: Connection, table: Any, row_id: int, what: str) -> Row:
-    row = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
+    """The row, locked until the transaction ends (FOR UPDATE; SQLite ignores it: its writing
+    transactions hold the database's write lock from the start)."""
+    row = (
+        conn.execute(select(table).where(table.c.id == row_id).with_for_update())
+        .mappings()
+        .first()
+    )
     if row is None:
-        raise CommandError(f"{what} {row_id} does not exist")
+        raise CommandError(f"{what} {row_id} does not exist (it may have been deleted in {OTHER})")
     return dict(row)
+
+
+def write_row(conn: Connection, table: Any, row: Row, values: Row) -> int:
+    """Update a row read (locked) in this transaction, bumping its version; returns the new
+    version. The version condition is a second guard: the update fails rather than overwrite."""
+    version = int(row["version"])
+    result = conn.execute(
+        table.update()
+        .where(table.c.id == row["id"], table.c.version == version)
+        .values(**values, version=version + 1)
+    )
+    if result.rowcount != 1:
+        raise CommandError(f"it was changed in {OTHER} at the same moment; nothing was changed")
+    return version + 1
+
+
+def check_version(row: Row, expected: int | None, what: str) -> None:
+    if expected is not None and int(row["version"]) != expected:
+        raise CommandError(
+            f"the {what} was changed in {OTHER} since it was shown; nothing was changed "
+            "(the view shows the new state)"
+        )
+
+
+def refused(action: str, what: str) -> CommandError:
+    return CommandError(
+        f"{action} refused: the {what} was changed in {OTHER} since; "
+        "nothing was changed (the view shows the new state)"
+    )
 
 
 def rows_where(conn: Connection, table: Any, column: Any, value: Any) -> list[Row]:
@@ -162,24 +206,38 @@ def touch_assignment(conn: Connection, report_id: int, coder_id: int) -> Row | N
         return {"id": inserted_id(result), "created": True}
     if row["status"] == "todo":
         conn.execute(
-            a.update().where(a.c.id == row["id"]).values(status="in_progress", updated_at=now)
+            a.update()
+            .where(a.c.id == row["id"])
+            .values(status="in_progress", updated_at=now, version=int(row["version"]) + 1)
         )
         return dict(row)
     return None
 
 
-def restore_assignment(conn: Connection, old: Row | None) -> None:
+def restore_assignment(conn: Connection, old: Row | None, ours: str = "in_progress") -> bool:
+    """Put back the assignment as it was, only if its status is still the one we set
+    (``ours``); returns whether it was put back."""
     if old is None:
-        return
+        return False
     a = assignment_t
+    current = (
+        conn.execute(select(a).where(a.c.id == old["id"]).with_for_update()).mappings().first()
+    )
+    if current is None or current["status"] != ours:
+        return False
     if old.get("created"):
         conn.execute(a.delete().where(a.c.id == old["id"]))
     else:
         conn.execute(
             a.update()
             .where(a.c.id == old["id"])
-            .values(status=old["status"], updated_at=old["updated_at"])
+            .values(
+                status=old["status"],
+                updated_at=old["updated_at"],
+                version=int(current["version"]) + 1,
+            )
         )
+    return True
 
 
 def check_attributes(ctx: Context, kind: str, type_id: str, attributes: Mapping[str, Any]) -> None:
@@ -192,37 +250,48 @@ def check_attributes(ctx: Context, kind: str, type_id: str, attributes: Mapping[
 
 
 class UpdateRow(Command):
-    """Change some columns of one row; undo writes the old values back."""
+    """Change some columns of one row; undo writes the old values back.
+
+    Undo (and redo) compare-and-set those columns only: refused when another process changed
+    them since, whatever happened to the row's other columns.
+    """
 
     table: Any = None
     kind = "span"
 
-    def __init__(self, row_id: int) -> None:
+    def __init__(self, row_id: int, *, expected_version: int | None = None) -> None:
         self.row_id = row_id
+        self.expected_version = expected_version
         self._before: Row | None = None
         self._after: Row | None = None
+        self.version: int | None = None  # the row's version after this command's last write
 
     def new_values(self, conn: Connection, ctx: Context, row: Row) -> Row:
         raise NotImplementedError
 
+    def _same(self, row: Row, values: Row) -> bool:
+        return all(row[k] == v for k, v in values.items() if k != "updated_at")
+
     def do(self, conn: Connection, ctx: Context) -> Changes:
+        row = one_row(conn, self.table, self.row_id, self.kind)
         if self._after is None:
-            row = one_row(conn, self.table, self.row_id, self.kind)
+            check_version(row, self.expected_version, self.kind)
             after = self.new_values(conn, ctx, row)
             after["updated_at"] = utcnow()
             self._before = {k: row[k] for k in after}
             self._after = after
             self._report_id = int(row["report_id"])
-        conn.execute(
-            self.table.update().where(self.table.c.id == self.row_id).values(**self._after)
-        )
+        elif not self._same(row, self._before or {}):
+            raise refused(f"Redo of '{self.label}'", self.kind)
+        self.version = write_row(conn, self.table, row, self._after)
         return self._changes()
 
     def undo(self, conn: Connection, ctx: Context) -> Changes:
-        assert self._before is not None
-        conn.execute(
-            self.table.update().where(self.table.c.id == self.row_id).values(**self._before)
-        )
+        assert self._before is not None and self._after is not None
+        row = one_row(conn, self.table, self.row_id, self.kind)
+        if not self._same(row, self._after):
+            raise refused(f"Undo of '{self.label}'", self.kind)
+        self.version = write_row(conn, self.table, row, self._before)
         return self._changes()
 
     def _changes(self) -> Changes:
@@ -230,6 +299,72 @@ class UpdateRow(Command):
         if self.kind == "span":
             return Changes(self.label, reports={self._report_id}, spans=ids)
         return Changes(self.label, reports={self._report_id}, claims=ids)
+
+
+_UNSET: Any = object()
+
+
+class SetAttribute(UpdateRow):
+    """Set one attribute of a span or claim (``value=None`` clears it), compare-and-set on that
+    attribute alone: edits of other attributes, here or elsewhere, never conflict with it.
+
+    ``expected``: the value the window showed; the edit is refused when it is no longer there.
+    After each do or undo, ``before``/``after`` are the attribute's values it replaced and wrote
+    and ``version`` the row version it produced.
+    """
+
+    def __init__(self, row_id: int, attribute: str, value: Any, expected: Any = _UNSET) -> None:
+        super().__init__(row_id)
+        self.attribute, self.value, self.expected = attribute, value, expected
+        self.label = f"Set {attribute}"
+        self._old: Any = None
+        self._done_once = False
+        self.before: Any = None
+        self.after: Any = None
+
+    def _label(self, ctx: Context, row: Row) -> None:
+        pass
+
+    def _apply(self, conn: Connection, ctx: Context, row: Row, value: Any) -> None:
+        attrs = dict(row["attributes"] or {})
+        self.before = attrs.get(self.attribute)
+        if value is None:
+            attrs.pop(self.attribute, None)
+        else:
+            attrs[self.attribute] = value
+        check_attributes(ctx, self.kind, row["type"], attrs)
+        self.after = value
+        self.version = write_row(
+            conn,
+            self.table,
+            row,
+            {"attributes": attrs, "codebook_id": ctx.codebook_id, "updated_at": utcnow()},
+        )
+
+    def do(self, conn: Connection, ctx: Context) -> Changes:
+        row = one_row(conn, self.table, self.row_id, self.kind)
+        current = (row["attributes"] or {}).get(self.attribute)
+        if not self._done_once:
+            self._label(ctx, row)
+            if self.expected is not _UNSET and current != self.expected:
+                raise CommandError(
+                    f"{self.label}: the value was changed in {OTHER} since it was shown "
+                    f"(it is now {current!r}); nothing was changed"
+                )
+            self._old = current
+            self._report_id = int(row["report_id"])
+        elif current != self._old:
+            raise refused(f"Redo of '{self.label}'", self.kind)
+        self._apply(conn, ctx, row, self.value)
+        self._done_once = True
+        return self._changes()
+
+    def undo(self, conn: Connection, ctx: Context) -> Changes:
+        row = one_row(conn, self.table, self.row_id, self.kind)
+        if (row["attributes"] or {}).get(self.attribute) != self.value:
+            raise refused(f"Undo of '{self.label}'", self.kind)
+        self._apply(conn, ctx, row, self._old)
+        return self._changes()
 
 
 class Batch(Command):

@@ -9,15 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from annotator.core.commands.base import (
+    _UNSET,
     Changes,
     Command,
     CommandError,
     Context,
     Row,
-    UpdateRow,
+    SetAttribute,
     check_attributes,
+    check_version,
     insert_rows,
     one_row,
+    refused,
     restore_assignment,
     rows_where,
     touch_assignment,
@@ -89,7 +92,17 @@ class CreateClaim(Command):
         return self._changes()
 
     def undo(self, conn: Connection, ctx: Context) -> Changes:
-        conn.execute(claim_t.delete().where(claim_t.c.id == self.claim_id))
+        assert self.row is not None
+        current = conn.execute(
+            select(claim_t).where(claim_t.c.id == self.claim_id).with_for_update()
+        ).mappings().first()
+        if current is not None:
+            filled = conn.execute(
+                select(slot_fill_t.c.id).where(slot_fill_t.c.claim_id == self.claim_id)
+            ).first()
+            if current["attributes"] != self.row["attributes"] or filled is not None:
+                raise refused(f"Undo of '{self.label}'", "claim")
+            conn.execute(claim_t.delete().where(claim_t.c.id == self.claim_id))
         restore_assignment(conn, self._assignment)
         return self._changes()
 
@@ -105,14 +118,20 @@ class CreateClaim(Command):
 class DeleteClaim(Command):
     label = "Delete claim"
 
-    def __init__(self, claim_id: int) -> None:
+    def __init__(self, claim_id: int, *, expected_version: int | None = None) -> None:
         self.claim_id = claim_id
+        self.expected_version = expected_version
         self._row: Row | None = None
         self._fills: list[Row] = []
         self._provenance: list[Row] = []
 
     def do(self, conn: Connection, ctx: Context) -> Changes:
-        self._row = one_row(conn, claim_t, self.claim_id, "claim")
+        row = one_row(conn, claim_t, self.claim_id, "claim")
+        if self._row is None:
+            check_version(row, self.expected_version, "claim")
+        elif row["attributes"] != self._row["attributes"]:
+            raise refused("Redo", "claim")
+        self._row = row
         self._fills = rows_where(conn, slot_fill_t, slot_fill_t.c.claim_id, self.claim_id)
         self._provenance = rows_where(conn, provenance_t, provenance_t.c.claim_id, self.claim_id)
         conn.execute(claim_t.delete().where(claim_t.c.id == self.claim_id))
@@ -126,22 +145,11 @@ class DeleteClaim(Command):
         return Changes(self.label, reports={int(self._row["report_id"])}, claims={self.claim_id})
 
 
-class SetClaimAttribute(UpdateRow):
-    """Set one attribute of a claim (``value=None`` clears it)."""
+class SetClaimAttribute(SetAttribute):
+    """Set one attribute of a claim (``value=None`` clears it); see :class:`SetAttribute`."""
 
     table = claim_t
     kind = "claim"
 
-    def __init__(self, claim_id: int, attribute: str, value: Any) -> None:
-        super().__init__(claim_id)
-        self.attribute, self.value = attribute, value
-        self.label = f"Set {attribute}"
-
-    def new_values(self, conn: Connection, ctx: Context, row: Row) -> Row:
-        attrs = dict(row["attributes"] or {})
-        if self.value is None:
-            attrs.pop(self.attribute, None)
-        else:
-            attrs[self.attribute] = self.value
-        check_attributes(ctx, "claim", row["type"], attrs)
-        return {"attributes": attrs, "codebook_id": ctx.codebook_id}
+    def __init__(self, claim_id: int, attribute: str, value: Any, expected: Any = _UNSET) -> None:
+        super().__init__(claim_id, attribute, value, expected)

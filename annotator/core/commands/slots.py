@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -13,8 +13,11 @@ from annotator.core.commands.base import (
     CommandError,
     Context,
     Row,
+    check_version,
     insert_rows,
     one_row,
+    refused,
+    write_row,
 )
 from annotator.core.models import (
     claim_t,
@@ -32,8 +35,9 @@ __all__ = ["AcceptIntoSlot", "AddToSlot", "RemoveFromSlot", "SetNotReported"]
 class _SlotCommand(Command):
     """Rewrite the entries of one slot; undo restores the entries it had before."""
 
-    def __init__(self, claim_id: int, slot: str) -> None:
+    def __init__(self, claim_id: int, slot: str, *, expected_version: int | None = None) -> None:
         self.claim_id, self.slot = claim_id, slot
+        self.expected_version = expected_version
         self._before: list[Row] | None = None
         self._after: list[Row] | None = None
         self._report_id = 0
@@ -51,9 +55,17 @@ class _SlotCommand(Command):
         )
         return [dict(r) for r in conn.execute(q).mappings()]
 
+    @staticmethod
+    def _entries(rows: list[Row]) -> list[tuple[Any, bool]]:
+        return [(r["span_id"], bool(r["not_reported"])) for r in rows]
+
     def do(self, conn: Connection, ctx: Context) -> Changes:
-        if self._after is None:
-            claim = one_row(conn, claim_t, self.claim_id, "claim")
+        claim = one_row(conn, claim_t, self.claim_id, "claim")  # locks the claim and its slots
+        if self._after is not None:
+            if self._entries(self._current(conn)) != self._entries(self._before or []):
+                raise refused(f"Redo of '{self.label}'", "claim")
+        else:
+            check_version(claim, self.expected_version, "claim")
             self._report_id = int(claim["report_id"])
             ct = ctx.codebook.claim_type(claim["type"])
             if ct is None or ct.slot(self.slot) is None:
@@ -70,21 +82,22 @@ class _SlotCommand(Command):
                 }
                 for i, e in enumerate(new)
             ]
-        self._write(conn, self._after)
+        self._write(conn, claim, self._after)
         return Changes(self.label, reports={self._report_id}, claims={self.claim_id})
 
     def undo(self, conn: Connection, ctx: Context) -> Changes:
-        assert self._before is not None
-        self._write(conn, self._before)
+        assert self._before is not None and self._after is not None
+        claim = one_row(conn, claim_t, self.claim_id, "claim")
+        if self._entries(self._current(conn)) != self._entries(self._after):
+            raise refused(f"Undo of '{self.label}'", "claim")
+        self._write(conn, claim, self._before)
         return Changes(self.label, reports={self._report_id}, claims={self.claim_id})
 
-    def _write(self, conn: Connection, rows: list[Row]) -> None:
+    def _write(self, conn: Connection, claim: Row, rows: list[Row]) -> None:
         f = slot_fill_t
         conn.execute(f.delete().where(f.c.claim_id == self.claim_id, f.c.slot == self.slot))
         insert_rows(conn, f, [{k: v for k, v in r.items() if k != "id"} for r in rows])
-        conn.execute(
-            claim_t.update().where(claim_t.c.id == self.claim_id).values(updated_at=utcnow())
-        )
+        write_row(conn, claim_t, claim, {"updated_at": utcnow()})
 
 
 class AddToSlot(_SlotCommand):

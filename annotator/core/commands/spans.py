@@ -5,18 +5,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from annotator.core.commands.base import (
+    _UNSET,
     Changes,
     Command,
     CommandError,
     Context,
     Row,
+    SetAttribute,
     UpdateRow,
     check_attributes,
+    check_version,
     insert_rows,
     one_row,
+    refused,
     report_text,
     restore_assignment,
     rows_where,
@@ -96,7 +101,14 @@ class AddSpan(Command):
         )
 
     def undo(self, conn: Connection, ctx: Context) -> Changes:
-        conn.execute(span_t.delete().where(span_t.c.id == self.span_id))
+        assert self.row is not None
+        current = conn.execute(
+            select(span_t).where(span_t.c.id == self.span_id).with_for_update()
+        ).mappings().first()
+        if current is not None:
+            if any(current[k] != self.row[k] for k in ("type", "start", "end", "attributes")):
+                raise refused(f"Undo of '{self.label}'", "span")
+            conn.execute(span_t.delete().where(span_t.c.id == self.span_id))
         restore_assignment(conn, self._assignment)
         return Changes(
             self.label,
@@ -111,14 +123,20 @@ class DeleteSpan(Command):
 
     label = "Delete span"
 
-    def __init__(self, span_id: int) -> None:
+    def __init__(self, span_id: int, *, expected_version: int | None = None) -> None:
         self.span_id = span_id
+        self.expected_version = expected_version
         self._row: Row | None = None
         self._fills: list[Row] = []
         self._provenance: list[Row] = []
 
     def do(self, conn: Connection, ctx: Context) -> Changes:
-        self._row = one_row(conn, span_t, self.span_id, "span")
+        row = one_row(conn, span_t, self.span_id, "span")
+        if self._row is None:
+            check_version(row, self.expected_version, "span")
+        elif any(row[k] != self._row[k] for k in ("type", "start", "end", "attributes")):
+            raise refused("Redo", "span")
+        self._row = row
         self._fills = rows_where(conn, slot_fill_t, slot_fill_t.c.span_id, self.span_id)
         self._provenance = rows_where(conn, provenance_t, provenance_t.c.span_id, self.span_id)
         conn.execute(span_t.delete().where(span_t.c.id == self.span_id))  # cascades
@@ -146,8 +164,8 @@ class SetSpanType(UpdateRow):
 
     table = span_t
 
-    def __init__(self, span_id: int, type: str) -> None:
-        super().__init__(span_id)
+    def __init__(self, span_id: int, type: str, *, expected_version: int | None = None) -> None:
+        super().__init__(span_id, expected_version=expected_version)
         self.type = type
         self.label = f"Retag as {type}"
 
@@ -161,28 +179,19 @@ class SetSpanType(UpdateRow):
         return {"type": self.type, "attributes": attrs, "codebook_id": ctx.codebook_id}
 
 
-class SetSpanAttribute(UpdateRow):
-    """Set one attribute of a span (``value=None`` clears it)."""
+class SetSpanAttribute(SetAttribute):
+    """Set one attribute of a span (``value=None`` clears it); see :class:`SetAttribute`."""
 
     table = span_t
 
-    def __init__(self, span_id: int, attribute: str, value: Any) -> None:
-        super().__init__(span_id)
-        self.attribute, self.value = attribute, value
-        self.label = f"Set {attribute}"
+    def __init__(self, span_id: int, attribute: str, value: Any, expected: Any = _UNSET) -> None:
+        super().__init__(span_id, attribute, value, expected)
 
-    def new_values(self, conn: Connection, ctx: Context, row: Row) -> Row:
-        attrs = dict(row["attributes"] or {})
-        if self.value is None:
-            attrs.pop(self.attribute, None)
-        else:
-            attrs[self.attribute] = self.value
-        check_attributes(ctx, "span", row["type"], attrs)
+    def _label(self, ctx: Context, row: Row) -> None:
         st = ctx.codebook.span_type(row["type"])
         ad = st.attribute(self.attribute) if st else None
         if ad is not None:
             self.label = f"Set {ad.label}"
-        return {"attributes": attrs, "codebook_id": ctx.codebook_id}
 
 
 class SetSpanBounds(UpdateRow):
@@ -191,8 +200,10 @@ class SetSpanBounds(UpdateRow):
     table = span_t
     label = "Resize span"
 
-    def __init__(self, span_id: int, start: int, end: int) -> None:
-        super().__init__(span_id)
+    def __init__(
+        self, span_id: int, start: int, end: int, *, expected_version: int | None = None
+    ) -> None:
+        super().__init__(span_id, expected_version=expected_version)
         self.start, self.end = start, end
 
     def new_values(self, conn: Connection, ctx: Context, row: Row) -> Row:

@@ -11,7 +11,9 @@ from annotator.core.commands.base import (
     CommandError,
     Context,
     Row,
+    refused,
     restore_assignment,
+    write_row,
 )
 from annotator.core.models import (
     STATUSES,
@@ -37,7 +39,9 @@ class SetStatus(Command):
         a = assignment_t
         row = (
             conn.execute(
-                select(a).where(a.c.report_id == self.report_id, a.c.coder_id == self.coder_id)
+                select(a)
+                .where(a.c.report_id == self.report_id, a.c.coder_id == self.coder_id)
+                .with_for_update()
             )
             .mappings()
             .first()
@@ -58,10 +62,10 @@ class SetStatus(Command):
             self._old = {"id": new_id, "created": True}
         else:
             self._old = dict(row)
-            a_upd = a.update().where(a.c.id == row["id"])
-            conn.execute(a_upd.values(status=self.status, updated_at=now))
+            write_row(conn, a, self._old, {"status": self.status, "updated_at": now})
         return Changes(self.label, statuses={(self.report_id, self.coder_id)})
 
     def undo(self, conn: Connection, ctx: Context) -> Changes:
-        restore_assignment(conn, self._old)
+        if not restore_assignment(conn, self._old, ours=self.status):
+            raise refused(f"Undo of '{self.label}'", "status")
         return Changes(self.label, statuses={(self.report_id, self.coder_id)})

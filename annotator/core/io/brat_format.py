@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.codebook import NOT_REPORTED, Codebook
+from annotator.core.io.atomic import as_new_file
 
 __all__ = ["codebook_from_brat_conf", "read_brat", "write_brat"]
 
@@ -153,6 +154,7 @@ def write_brat(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir
     parent = out_dir.parent if str(out_dir.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".part", dir=parent))
+    as_new_file(tmp, directory=True)
     try:
         (tmp / "annotation.conf").write_text(write_conf(codebook), "utf-8")
         n = 0

@@ -23,6 +23,7 @@ from typing import Any
 from annotator.core import values
 from annotator.core.codebook import NOT_REPORTED, Codebook
 from annotator.core.edtf import bounds as edtf_bounds
+from annotator.core.io.atomic import as_new_file
 from annotator.core.summary import span_value
 
 __all__ = ["PROFILES", "Cancelled", "claim_rows", "safe_text", "write_csv", "write_xlsx"]
@@ -408,6 +409,7 @@ def write_csv(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir:
     temps: dict[str, str] = {}
     try:
         fd, temps["spans"] = tempfile.mkstemp(prefix=".spans.", suffix=".part", dir=out_dir)
+        as_new_file(temps["spans"])
         cols = span_columns(codebook)
         n_spans = 0
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
@@ -431,6 +433,7 @@ def write_csv(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir:
             tables = _walk(records, codebook, profile, progress, on_span)
         for name, rows in tables.items():
             fd, temps[name] = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
+            as_new_file(temps[name])
             tcols = _columns(rows)
             with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
                 tw = csv.writer(fh)
@@ -502,6 +505,7 @@ def write_xlsx(records: Iterable[Mapping[str, Any]], codebook: Codebook, path: P
             ws.append([cell(ws, row.get(c)) for c in cols])
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
+    as_new_file(tmp)
     try:
         wb.save(tmp)
         os.replace(tmp, path)
