@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
         "--codebook", type=Path, metavar="FILE", help="codebook JSON (default: conflict-events)"
     )
     i.add_argument("--example", action="store_true", help="also import the bundled example report")
+    i.add_argument("--no-starter-actors", action="store_true",
+                   help="start with an empty actor list instead of the shipped starter list")
     i.add_argument("--codebook-from-brat", type=Path, metavar="CONF",
                    help="make the codebook from brat's annotation.conf")
 
@@ -230,7 +232,8 @@ def _init(args: argparse.Namespace) -> int:
 
         conf = args.codebook_from_brat
         codebook = parse_codebook(codebook_from_brat_conf(conf), str(conf))
-    project = Project.open(args.db, codebook=codebook, with_example=args.example)
+    project = Project.open(args.db, codebook=codebook, with_example=args.example,
+                           starter_actors=not args.no_starter_actors)
     try:
         print(f"{project.location}: project ready with codebook {project.codebook.ref}")
     finally:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from annotator.core.codebook import Codebook
 from annotator.core.commands.lists import AddActor, AddPlace, RejectSuggestions, SetReferenceDate
 from annotator.core.db import get_meta, set_meta
 from annotator.core.models import (
@@ -30,9 +32,11 @@ from annotator.core.normalize import (
     Gazetteer,
     ProjectPlaces,
     Suggestion,
+    read_actors_csv,
     suggest_attributes,
     suggest_spans,
 )
+from annotator.core.resources import resources_dir
 
 __all__ = [
     "AddActor",
@@ -46,6 +50,9 @@ __all__ = [
     "report_suggestions",
     "save_settings",
     "span_prefill",
+    "starter_actors",
+    "starter_actors_path",
+    "store_starter_actors",
 ]
 
 
@@ -87,6 +94,48 @@ def project_places(conn: Connection) -> ProjectPlaces:
     cols = [place_t.c[k] for k in ("name", "country", "admin1", "admin2", "admin3", "lat", "lon",
                                    "geonameid", "precision", "aliases")]
     return ProjectPlaces(dict(row._mapping) for row in conn.execute(select(*cols)))
+
+
+def starter_actors_path() -> Path:
+    """The shipped starter list of actors (``resources/actors-starter.csv``, the format of
+    ``actors import``): state forces and well-known armed groups with their usual aliases."""
+    return resources_dir() / "actors-starter.csv"
+
+
+def starter_actors(codebook: Codebook) -> list[ActorEntry]:
+    """The starter actors a project with ``codebook`` can use: none without an ``actor`` span
+    type; an actor type the codebook's ``actor_type`` enum lacks is left empty, and so is the
+    country when the codebook has no ``country`` attribute."""
+    span_type = codebook.span_type("actor")
+    if span_type is None:
+        return []
+    type_attr = span_type.attribute("actor_type")
+    types = set(type_attr.values or ()) if type_attr is not None else set()
+    keep_country = span_type.attribute("country") is not None
+    return [
+        ActorEntry(e.canonical, e.type if e.type in types else None,
+                   e.country if keep_country else None, e.aliases)
+        for e in read_actors_csv(starter_actors_path())
+    ]  # fmt: skip
+
+
+def store_starter_actors(conn: Connection, codebook: Codebook) -> int:
+    """Add the starter actors to a project's (empty) actor list; returns how many were added.
+
+    Does nothing when the list already holds actors, so a project lead's own list is never
+    mixed with it. ``Project.open`` calls it for every new project; ``actors export`` /
+    ``actors import`` edit the list afterwards.
+    """
+    if conn.execute(select(actor_t.c.id).limit(1)).first() is not None:
+        return 0
+    rows = [{"canonical": e.canonical, "type": e.type, "country": e.country,
+             "aliases": list(e.aliases)} for e in starter_actors(codebook)]  # fmt: skip
+    if rows:
+        conn.execute(actor_t.insert(), rows)
+    return len(rows)
+
+
+
 
 
 # ------------------------------------------------------------------ suggestions

@@ -91,11 +91,14 @@ class Project:
         create: bool = True,
         codebook: Codebook | None = None,
         with_example: bool | None = None,
+        starter_actors: bool = True,
     ) -> Project:
         """Open or create a project. A new project gets ``codebook`` (default: conflict-events).
 
         ``with_example`` (default: only for the default project in the user data directory)
         imports the bundled example report and its two coders into a new project.
+        ``starter_actors`` fills a new project's actor list with the shipped starter list
+        (``resources/actors-starter.csv``) when its codebook has an ``actor`` span type.
         """
         location = resolve_db(db)
         url = database_url(location)
@@ -107,6 +110,10 @@ class Project:
                 cb = codebook or load_default_codebook()
                 cb_id = _store_codebook(conn, cb)
                 set_meta(conn, "codebook_id", str(cb_id))
+                if starter_actors:
+                    from annotator.core.assist import store_starter_actors
+
+                    store_starter_actors(conn, cb)
                 is_new = True
             else:
                 content = conn.execute(

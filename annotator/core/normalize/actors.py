@@ -226,12 +226,26 @@ class ActorList:
                 original == n for e in self.entries for n in e.names() if fold(n) == key
             ):  # fmt: skip
                 continue
+            if key in self._acronyms and len(key) <= 3 and _in_capitals(text, start, end):
+                continue  # "IS" in a headline or a text set in capitals is the verb
             owner = self._by_fold.get(key)
             if owner is None:
                 continue
             entry = self.entries[owner]
             out.append(Found(start, end, original, entry.attributes()))
         return out
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _in_capitals(text: str, start: int, end: int) -> bool:
+    """Whether the words (of three letters or more) right before and after
+    ``text[start:end]`` are in capitals too."""
+    before = _WORD.findall(text[max(0, start - 40):start])[-1:]
+    after = _WORD.findall(text[end:end + 40])[:1]
+    near = before + after
+    return bool(near) and all(w.isupper() for w in near)
 
 
 class ActorCsvError(ValueError):

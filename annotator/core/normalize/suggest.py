@@ -312,11 +312,7 @@ def suggest_attributes(
         value = normalize_count(span_text, context, vague_table, at=at)
         return [value.attributes()] if value.quantity_kind else []
     if type == "actor":
-        out = [entry.attributes() for entry, _ in (actors.match(span_text) if actors else [])]
-        name = " ".join(span_text.split())
-        if name and all(o["canonical_name"] != name for o in out):
-            out.append({"canonical_name": name})  # a new name, as written
-        return out
+        return _actor_prefill(span_text, actors)
     if type == "location":
         hint = _context_country(context, gazetteer)
         prev = _prev_word(context, at) if context and at is not None else ""
@@ -330,6 +326,96 @@ def suggest_attributes(
             result.append(attrs)
         return result
     return []
+
+
+# words around a name that say who is meant but are not the name: "ISIS operatives", "three
+# Wagner Group personnel", "members of the Islamic State"
+_ACTOR_LEAD = re.compile(
+    r"^(?:(?:the|a|an|some|several|many|dozens\s+of|hundreds\s+of|scores\s+of|\d+|one|two|"
+    r"three|four|five|six|seven|eight|nine|ten|other|suspected|alleged|armed|local)\s+)*"
+    r"(?:(?:members?|fighters?|militants?|operatives?|elements?|units?|soldiers?|troops|"
+    r"commanders?|leaders?|personnel|followers|supporters|cells?)\s+(?:of|from)\s+(?:the\s+)?)?",
+    re.IGNORECASE,
+)
+_MEMBER_NOUNS = (
+    r"operatives?|personnel|fighters?|militants?|members?|elements?|gunmen|jihadists?|"
+    r"insurgents?|rebels?|mercenaries|contractors|units?|cells?|affiliates?|loyalists|"
+    r"commanders?|troops|soldiers?|forces|men"
+)
+_ACTOR_TAIL = re.compile(rf"(?:[\s-]+(?:{_MEMBER_NOUNS}))+$", re.IGNORECASE)
+# what a description says of an actor nobody listed: the last matching word decides
+_TYPE_WORDS_ACTOR = (
+    ("police", re.compile(r"\b(?:police(?:men|man)?|gendarmes?|gendarmerie)\b", re.I)),
+    ("state_forces", re.compile(
+        r"\b(?:army|armed\s+forces|military|soldiers?|troops|security\s+forces|"
+        r"national\s+guard|air\s+force|navy)\b", re.I)),
+    ("private_military_company", re.compile(
+        r"\b(?:mercenar(?:y|ies)|private\s+military|pmc|contractors)\b", re.I)),
+    ("rebel_or_jihadist_group", re.compile(
+        r"\b(?:jihadists?|insurgents?|rebels?|militants?|terrorists?|islamists?|"
+        r"mujahideen|caliphate)\b", re.I)),
+    ("militia", re.compile(r"\b(?:militias?|militiamen|self-defen[cs]e\s+groups?|vigilantes?)\b",
+                           re.I)),
+    ("civilians", re.compile(
+        r"\b(?:civilians?|villagers?|nomads?|residents?|herders?|farmers?|worshippers?|"
+        r"passengers?|students?|women|children)\b", re.I)),
+    ("government_official", re.compile(
+        r"\b(?:officials?|governor|minister|mayor|spokesm[ae]n|spokesperson|chief)\b", re.I)),
+    ("unidentified_armed_group", re.compile(
+        r"\b(?:gunmen|unidentified|unknown\s+(?:armed|attackers|assailants)|assailants|"
+        r"attackers|armed\s+men|bandits)\b", re.I)),
+)
+
+
+def actor_name_core(span_text: str) -> str:
+    """The name inside an actor mention: ``"ISIS operatives"`` -> ``"ISIS"``, ``"three
+    members of the Wagner Group"`` -> ``"Wagner Group"``; the mention itself when nothing is
+    left after taking off quantities, determiners and member nouns."""
+    name = " ".join(span_text.split())
+    core = _ACTOR_TAIL.sub("", _strip_actor_lead(name)).strip(" -,")
+    return core or name
+
+
+def _strip_actor_lead(name: str) -> str:
+    return _ACTOR_LEAD.sub("", name, count=1) or name
+
+
+def guess_actor_type(span_text: str) -> str | None:
+    """The actor type a description implies ("Nigerien soldiers" -> state_forces, "gunmen" ->
+    unidentified_armed_group), or None. Only for names the actor list does not know."""
+    best: tuple[int, str] | None = None
+    for actor_type, pattern in _TYPE_WORDS_ACTOR:
+        for m in pattern.finditer(span_text):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), actor_type)
+    return best[1] if best else None
+
+
+def _actor_prefill(span_text: str, actors: ActorList | None) -> list[dict[str, Any]]:
+    """Actor-list entries for a mention, best first: an exact name or alias of the whole
+    mention, then of its name core ("ISIS" of "ISIS operatives"), then fuzzy matches; a new
+    name as written comes last, with the actor type its words imply."""
+    name = " ".join(span_text.split())
+    ranked: list[tuple[float, int, Any]] = []
+    if actors is not None and len(actors):
+        core = actor_name_core(name)
+        seen: set[str] = set()
+        variants = (name, _strip_actor_lead(name), core)
+        for k, variant in enumerate(dict.fromkeys(variants)):
+            for entry, score in actors.match(variant):
+                if entry.canonical in seen or (k and score < 100.0):
+                    continue
+                seen.add(entry.canonical)
+                ranked.append((-score, k, entry))
+        ranked.sort(key=lambda r: (r[0], r[1]))
+    out = [entry.attributes() for _, _, entry in ranked]
+    if name and all(o["canonical_name"] != name for o in out):
+        new: dict[str, Any] = {"canonical_name": name}  # a new name, as written
+        guessed = guess_actor_type(name)
+        if guessed:
+            new["actor_type"] = guessed
+        out.append(new)
+    return out
 
 
 def _context_country(context: str, gazetteer: Gazetteer | None) -> str | None:

@@ -140,9 +140,11 @@ def test_suggest_attributes_date_count_actor() -> None:
     actors = suggest_attributes("actor", "Malian army", actors=ACTORS)
     assert actors == [
         {"canonical_name": "Malian Armed Forces", "actor_type": "state_forces", "country": "ML"},
-        {"canonical_name": "Malian army"},  # a new name, as written, last
+        # a new name, as written, last, with the type its words imply
+        {"canonical_name": "Malian army", "actor_type": "state_forces"},
     ]
-    assert suggest_attributes("actor", "Unknown gunmen") == [{"canonical_name": "Unknown gunmen"}]
+    assert suggest_attributes("actor", "Unknown gunmen") == [
+        {"canonical_name": "Unknown gunmen", "actor_type": "unidentified_armed_group"}]
     assert suggest_attributes("claim", "x") == []
 
 
