@@ -19,13 +19,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..gcpause import without_gc
-from ._common import IntervalSet
+from ._common import IntervalSet, fold
 from .actors import ActorList
 from .counts import find_counts, normalize_count
 from .dates import find_dates, normalize_date
-from .places import Gazetteer, PlaceCandidate, ProjectPlaces, suggest_places
+from .places import Gazetteer, PlaceCandidate, ProjectPlaces, place_dict, suggest_places
 
-__all__ = ["SPAN_TYPES", "Suggestion", "suggest_attributes", "suggest_spans"]
+__all__ = [
+    "SPAN_TYPES",
+    "Suggestion",
+    "actor_name_core",
+    "guess_actor_type",
+    "suggest_attributes",
+    "suggest_spans",
+    "unknown_place",
+]
 
 SPAN_TYPES = ("actor", "location", "date", "casualty_count")
 
@@ -128,10 +136,34 @@ def _name_phrases(text: str) -> Iterator[_Phrase]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    m = re.search(r"(?:['\u2019]s|['\u2019]|-[a-z][\w-]*)$", text[start:end])
+    m = re.search(r"(?:['\u2019]s|['\u2019]|-[a-z][a-z-]*)$", text[start:end])
     if m and m.start() > 0:
         end = start + m.start()
     return start, end
+
+
+# what names a settlement too small for the gazetteer: "the village of X", "villages of X, Y"
+_SETTLEMENT_BEFORE = re.compile(
+    r"\b(?:village|villages|hamlet|hamlets|locality|localities|town|towns|settlement|"
+    r"settlements|camp|site|commune|well|wells)\s+of\s+$|\bvillages?\s+(?:called|named)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _unknown_from(
+    name: str, at: int, known: list[tuple[int, int, PlaceCandidate]], country: str | None
+) -> dict[str, Any]:
+    """:func:`unknown_place` on places already looked up (the scan has them)."""
+    place = place_dict(name, country)
+    pool = [k for k in known if country is None or k[2].place.get("country") == country]
+    if pool:
+        best = min(pool, key=lambda k: min(abs(k[0] - at), abs(k[1] - at)))[2]
+        place["country"] = country or best.place.get("country")
+        if best.precision in ("place", "site", "near_place", "admin2", "admin3"):
+            place["admin1"], place["admin2"] = best.place.get("admin1"), best.place.get("admin2")
+        elif best.precision == "admin1":
+            place["admin1"] = best.place.get("admin1") or best.place.get("name")
+    return {"place": place, "precision": "place", "relation": "in"}
 
 
 def _prev_word(text: str, start: int) -> str:
@@ -153,13 +185,18 @@ def _find_locations(
     gazetteer: Gazetteer | None,
     project_places: ProjectPlaces | None,
     blocked: list[tuple[int, int]],
+    unknown: bool = True,
 ) -> list[Suggestion]:
+    """Location suggestions (see the module docstring); ``unknown``: also names the gazetteer
+    lacks after "the village of", "the towns of" ..., with the values :func:`unknown_place`
+    gives."""
     if gazetteer is None and project_places is None:
         return []
     blocked_set = IntervalSet(blocked)
     accepted: list[tuple[int, int, str, list[PlaceCandidate]]] = []
     last_end = -1
     last_prev = ""
+    last_unknown = False
     for ph in _name_phrases(text):
         found: tuple[int, int, list[PlaceCandidate], bool] | None = None
         # longest sub-run first: "Bordj Badji Mokhtar" before "Bordj"
@@ -193,7 +230,16 @@ def _find_locations(
             if found:
                 break
         if found is None:
+            s, e = _trim(text, ph.start, ph.end)
+            before = text[max(0, s - 40):s]
+            settlement = _SETTLEMENT_BEFORE.search(before) is not None or (
+                last_unknown and _LIST_GLUE.match(text[last_end:s]) is not None)
+            if (unknown and settlement and not blocked_set.overlaps(s, e) and len(ph.words) <= 3
+                    and text[s:e].lower() not in _NOT_ALONE):
+                accepted.append((s, e, "in", []))
+                last_end, last_prev, last_unknown = e, "in", True
             continue
+        last_unknown = False
         s, e, cands, has_type = found
         before = text[max(0, s - 40):s]
         prev = _prev_word(text, s)
@@ -216,10 +262,19 @@ def _find_locations(
     if not accepted:
         return []
     # the report's country: the most common country among the first candidates
-    votes = Counter(c[3][0].place.get("country") for c in accepted if c[3][0].place.get("country"))
+    votes = Counter(c[3][0].place.get("country") for c in accepted
+                    if c[3] and c[3][0].place.get("country"))
     hint = votes.most_common(1)[0][0] if votes else None
+    known = [(s, e, cands[0]) for s, e, _, cands in accepted if cands
+             and cands[0].precision not in ("country", "region")]
     out = []
     for s, e, prev, cands in accepted:
+        if not cands:  # a village nobody knows: its name, the country, nearby admin areas
+            lo = max(0, s - 600)
+            near = [(a - lo, b - lo, c) for a, b, c in known if abs(a - s) < 600]
+            guessed = _unknown_from(text[s:e], s - lo, near, hint)
+            out.append(Suggestion("location", s, e, text[s:e], guessed))
+            continue
         if hint is not None:
             cands = _lookup(text[s:e], gazetteer, project_places, hint) or cands
         best = cands[0]
@@ -324,8 +379,74 @@ def suggest_attributes(
             if relation == "near" and c.precision == "place":
                 attrs["precision"] = "near_place"
             result.append(attrs)
+        if not result:
+            unknown = unknown_place(span_text, context, at, gazetteer, project_places, hint)
+            if unknown is not None:
+                unknown["relation"] = relation
+                if relation == "near":
+                    unknown["precision"] = "near_place"
+                result.append(unknown)
         return result
     return []
+
+
+def unknown_place(
+    name: str,
+    context: str,
+    at: int | None,
+    gazetteer: Gazetteer | None,
+    project_places: ProjectPlaces | None,
+    country: str | None = None,
+) -> dict[str, Any] | None:
+    """Attributes for a place nobody knows (a village the gazetteer lacks): the name as
+    written, the report's country (``country``, else that of the nearest known place) and the
+    admin areas of the known place named nearest to it in ``context`` (its admin1 and admin2:
+    "the village of Labbezenga, southwest of the town of Ansongo" takes Ansongo's), precision
+    "place", no coordinates. None for a name without letters."""
+    clean = " ".join(name.split()).strip(" .,;:'\"()")
+    if not any(ch.isalpha() for ch in clean):
+        return None
+    known = _known_places(context, gazetteer, project_places, exclude=clean)
+    # the country of the places named around it outvotes a country merely named nearby
+    # ("villages of the Ménaka region ... near the border with Niger")
+    votes = Counter(k[2].place.get("country") for k in known if k[2].place.get("country"))
+    if votes:
+        country = votes.most_common(1)[0][0]
+        known = [k for k in known if k[2].place.get("country") == country]
+    if at is not None and known:
+        known.sort(key=lambda k: min(abs(k[0] - at), abs(k[1] - at)))
+    place = place_dict(clean, country)
+    if known:
+        best = known[0][2]
+        value = best.place
+        place["country"] = country or value.get("country")
+        if place["country"] == value.get("country"):
+            if best.precision in ("place", "site", "near_place", "admin2", "admin3"):
+                place["admin1"], place["admin2"] = value.get("admin1"), value.get("admin2")
+            elif best.precision == "admin1":
+                place["admin1"] = value.get("admin1") or value.get("name")
+    return {"place": place, "precision": "place"}
+
+
+def _known_places(
+    context: str,
+    gazetteer: Gazetteer | None,
+    project_places: ProjectPlaces | None,
+    exclude: str = "",
+) -> list[tuple[int, int, PlaceCandidate]]:
+    """Known places and admin units the scan finds in ``context`` (not countries or regions),
+    with their offsets."""
+    if not context or (gazetteer is None and project_places is None):
+        return []
+    skip = fold(exclude)
+    out = []
+    for sg in _find_locations(context, gazetteer, project_places, [], unknown=False):
+        precision = str(sg.attributes.get("precision"))
+        if precision in ("country", "region") or fold(sg.text) == skip:
+            continue
+        place = dict(sg.attributes["place"])
+        out.append((sg.start, sg.end, PlaceCandidate(place, precision, 100.0)))
+    return out
 
 
 # words around a name that say who is meant but are not the name: "ISIS operatives", "three
@@ -425,7 +546,10 @@ def _context_country(context: str, gazetteer: Gazetteer | None) -> str | None:
     votes: Counter[str] = Counter()
     for ph in _name_phrases(context):
         s, e = _trim(context, ph.start, ph.end)
-        code = gazetteer.country_code(context[s:e])
+        written = context[s:e]
+        if len(written) <= 3 and not written.isupper():
+            continue  # "Per", "Can": words, not the codes PER or CAN
+        code = gazetteer.country_code(written)
         if code:
             votes[code] += 1
     return votes.most_common(1)[0][0] if votes else None
