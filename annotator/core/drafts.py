@@ -1,0 +1,678 @@
+"""Claim drafts: a proposed claim record built from the spans of one sentence and its neighbours.
+
+Pure Python, no Qt. :func:`propose_draft` reads a report's text, a caret position or a selection
+(code points), the coder's spans and the suggested spans, and proposes the slots of an attack
+claim (perpetrator, target, location, date, casualties, claimant) and its attributes (stance,
+event type, stage) with the reason for each. :func:`accept_draft` turns an accepted draft into
+one undoable command: it accepts the suggestions the draft uses (AddSpan), creates the claim
+(CreateClaim), fills its slots (AddToSlot) and sets its attributes (SetClaimAttribute), so that
+one ``Project.run`` stores it all and one undo takes it all back. :func:`draft_at` does the
+reading for a project. The rules are documented in docs/drafts.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.engine import Connection
+
+from annotator.core.codebook import ClaimTypeDef, Codebook
+from annotator.core.commands import (
+    AddSpan,
+    AddToSlot,
+    Batch,
+    Changes,
+    CommandError,
+    Context,
+    CreateClaim,
+    SetClaimAttribute,
+)
+
+if TYPE_CHECKING:
+    from annotator.core.normalize import Suggestion
+    from annotator.core.project import Project
+
+__all__ = [
+    "AcceptDraft",
+    "Draft",
+    "DraftSpan",
+    "accept_draft",
+    "draft_at",
+    "propose_draft",
+    "sentence_at",
+    "sentences",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Input and output
+
+
+@dataclass(frozen=True)
+class DraftSpan:
+    """A span a draft can put into a slot: one of the coder's spans (``span_id``) or a
+    suggested span (``span_id`` None), which accepting the draft adds as the coder's span with
+    its suggested ``attributes``. Offsets are code points, end exclusive."""
+
+    type: str
+    start: int
+    end: int
+    text: str
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    span_id: int | None = None
+
+    @property
+    def is_suggestion(self) -> bool:
+        return self.span_id is None
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.type, self.start, self.end)
+
+    @classmethod
+    def from_suggestion(cls, s: Suggestion) -> DraftSpan:
+        return cls(s.type, s.start, s.end, s.text, dict(s.attributes))
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A proposed claim. ``slots`` maps a slot id to the spans proposed for it (in order),
+    ``attributes`` a claim attribute id to its proposed value, ``reasons`` a slot or attribute id
+    to why it was proposed, and ``alternatives`` a slot id to the other candidates seen (for
+    the window to offer). ``sentence`` is the focus (code points). Slots and attributes the
+    codebook's claim type lacks are never proposed."""
+
+    claim_type: str
+    sentence: tuple[int, int]
+    slots: dict[str, list[DraftSpan]] = field(default_factory=dict)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    alternatives: dict[str, list[DraftSpan]] = field(default_factory=dict)
+
+    def with_slot(self, slot: str, spans: Sequence[DraftSpan], reason: str = "chosen") -> Draft:
+        """A copy with ``slot`` holding ``spans`` (empty: the slot is left out)."""
+        slots = dict(self.slots)
+        reasons = dict(self.reasons)
+        if spans:
+            slots[slot] = list(spans)
+            reasons[slot] = reason
+        else:
+            slots.pop(slot, None)
+            reasons.pop(slot, None)
+        return dataclasses.replace(self, slots=slots, reasons=reasons)
+
+    def with_attribute(self, attribute: str, value: Any, reason: str = "chosen") -> Draft:
+        """A copy with a claim attribute set (``None`` leaves it out)."""
+        attrs = dict(self.attributes)
+        reasons = dict(self.reasons)
+        if value is None:
+            attrs.pop(attribute, None)
+            reasons.pop(attribute, None)
+        else:
+            attrs[attribute] = value
+            reasons[attribute] = reason
+        return dataclasses.replace(self, attributes=attrs, reasons=reasons)
+
+    def without(self, name: str) -> Draft:
+        """A copy without the slot or attribute ``name``."""
+        return self.with_slot(name, []).with_attribute(name, None)
+
+    def is_empty(self) -> bool:
+        return not self.slots
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "capt", "sgt", "maj", "cpl", "st", "no", "vs",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
+    "est", "fig", "etc", "al", "inc", "ltd", "co", "corp", "dept", "gov", "sen", "rep", "prof",
+}  # fmt: skip
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence bounds (code points, end exclusive, surrounding spaces excluded).
+
+    A sentence ends at ``.``, ``!`` or ``?`` (with closing quotes or brackets after it) before
+    a space and a capital letter, digit or opening quote, or at a line break; not after a known
+    abbreviation ("Dec.", "Gen.") or a single capital letter ("U.S.", "J. Smith").
+    """
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        end = m.end()
+        if not m.group().startswith("\n"):
+            nxt = text[end:end + 3].lstrip()
+            if nxt and not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"'“‘(["):
+                continue
+            word = re.search(r"(\w+)\W*$", text[max(start, m.start() - 12):m.start() + 1])
+            if word and text[m.start()] == "." and (
+                word.group(1).lower() in _ABBREVIATIONS
+                or (len(word.group(1)) == 1 and word.group(1).isupper())
+            ):
+                continue
+        _add(text, out, start, end)
+        start = end
+    _add(text, out, start, len(text))
+    return out
+
+
+def _add(text: str, out: list[tuple[int, int]], start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append((start, end))
+
+
+def sentence_at(text: str, pos: int) -> tuple[int, int]:
+    """Bounds of the sentence holding code point ``pos`` (or the nearest one before it)."""
+    found = (0, 0)
+    for s, e in sentences(text):
+        if s > pos:
+            break
+        found = (s, e)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Cue words
+
+_ATTACK = re.compile(
+    r"\b(?:attack(?:ed|s|ing)?|ambush(?:ed|es|ing)?|raid(?:ed|s|ing)?|storm(?:ed|ing)|"
+    r"assault(?:ed|s|ing)?|target(?:ed|ing)|struck|strikes?|bomb(?:ed|ing|ings)|"
+    r"shell(?:ed|ing)|fired\s+(?:on|at|upon)|opened\s+fire\s+(?:on|at)|overr[au]n|"
+    r"abduct(?:ed|ing)|kidnapp?(?:ed|ing)|execut(?:ed|ing)|behead(?:ed|ing)|massacred|"
+    r"killed|clash(?:ed|es)\s+with|offensive\s+against|operations?\s+against|"
+    r"seiz(?:ed|ing)\s+control\s+of)\b",
+    re.IGNORECASE,
+)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+\s+)?$", re.I)
+_BY_AFTER = re.compile(r"^\W*(?:[\w'-]+\W+){0,5}?by\s+(?:the\s+)?$", re.I)
+_REPORT = re.compile(
+    r"\b(?:reported|reports|said|says|claimed|claims|announced|announces|stated|states|"
+    r"declared|published|released|asserted|alleged|told|confirmed|acknowledged|admitted|"
+    r"denied|denies|wrote|added|continued)\b",
+    re.I,
+)
+_ACCORDING = re.compile(r"\b(?:according\s+to|citing|as\s+reported\s+by|quoted\s+by)\s+$", re.I)
+_RESPONSIBILITY = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?\s+(?:the\s+)?(?:responsibility|credit)|"
+    r"claim(?:ed|s|ing)?\s+(?:the|an|a)\s+(?:attack|attacks|raid|bombing|operation|ambush)|"
+    r"took\s+responsibility|(?:its|their)\s+(?:fighters|soldiers|operatives|militants|men))\b",
+    re.I,
+)
+_ALLEGED = re.compile(r"\b(?:allegedly|suspected|blamed|accused|believed\s+to\s+be|presumed)\b",
+                      re.I)
+_DENIED = re.compile(r"\b(?:denied|denies|rejected\s+responsibility)\b", re.I)
+_ATTEMPTED = re.compile(r"\b(?:attempted|tried\s+to|foiled|thwarted|repelled|repulsed|failed)\b",
+                        re.I)
+_THREATENED = re.compile(r"\b(?:threatened|vowed|warned\s+of)\b", re.I)
+_EVENT_TYPES = (
+    ("suicide_bomb", re.compile(r"\bsuicide\b", re.I)),
+    ("remote_explosive_or_landmine", re.compile(
+        r"\b(?:ied|improvised\s+explosive|landmines?|roadside\s+bomb|car\s+bomb|explosive\s+"
+        r"device|bomb(?:s|ed|ing)?)\b", re.I)),
+    ("air_or_drone_strike", re.compile(r"\b(?:air\s*strikes?|drones?|aircraft|warplanes?)\b",
+                                       re.I)),
+    ("shelling_artillery_missile", re.compile(
+        r"\b(?:shell(?:s|ed|ing)|artillery|mortars?|rockets?|missiles?)\b", re.I)),
+    ("execution", re.compile(r"\b(?:execut(?:ed|ing|ion)|behead(?:ed|ing))\b", re.I)),
+    ("abduction_or_forced_disappearance", re.compile(
+        r"\b(?:abduct(?:ed|ing|ion)|kidnapp?(?:ed|ing)|hostages?|taken\s+captive)\b", re.I)),
+    ("armed_clash", re.compile(r"\b(?:clash(?:ed|es)?|fighting|firefight|gun\s*battle)\b", re.I)),
+)
+_MEMBERS = (r"(?:soldiers|troops|personnel|fighters|operatives|militants|members|forces|"
+            r"elements|men|mercenaries|gunmen|units)")
+_JOIN = re.compile(
+    rf"^\s*(?:{_MEMBERS}\s*)?(?:,|and|&|as\s+well\s+as|along\s+with|together\s+with|,\s*and)"
+    rf"\s*(?:the\s+|other\s+|members\s+of\s+the\s+|operatives\s+of\s+the\s+)?$",
+    re.I,
+)
+_TARGET_REACH = 90  # code points after the attack word within which the first target sits
+_SUBJECT_REACH = 120  # code points before it for the perpetrator
+_PRECISE = {"site": 0, "place": 1, "near_place": 2, "admin3": 3, "admin2": 4, "admin1": 5,
+            "region": 6, "country": 7}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules
+
+
+def _merge_spans(spans: Iterable[DraftSpan], suggestions: Iterable[DraftSpan]) -> list[DraftSpan]:
+    """The coder's spans, and the suggestions no span of the coder's of the same type overlaps."""
+    mine = list(spans)
+    out = list(mine)
+    for s in suggestions:
+        if any(m.type == s.type and m.start < s.end and s.start < m.end for m in mine):
+            continue
+        out.append(s)
+    out.sort(key=lambda d: (d.start, d.end, d.type))
+    return out
+
+
+def _in(spans: Sequence[DraftSpan], type_: str, bounds: tuple[int, int]) -> list[DraftSpan]:
+    return [d for d in spans if d.type == type_ and bounds[0] <= d.start and d.end <= bounds[1]]
+
+
+def _same_actor(a: DraftSpan, b: DraftSpan) -> bool:
+    if a.key == b.key:
+        return True
+    na, nb = a.attributes.get("canonical_name"), b.attributes.get("canonical_name")
+    return bool(na) and na == nb
+
+
+def _chain(
+    text: str, first: DraftSpan, pool: Sequence[DraftSpan], forward: bool, commas: bool = True
+) -> list[DraftSpan]:
+    """``first`` and the actors joined to it by "and", "as well as" or (``commas``) commas, in
+    text order. Backwards (subjects) a comma usually closes an opening clause, so it does not
+    join there."""
+    out = [first]
+    ordered = sorted(pool, key=lambda d: d.start, reverse=not forward)
+    current = first
+    for d in ordered:
+        if d in out:
+            continue
+        gap = text[current.end:d.start] if forward else text[d.end:current.start]
+        if (forward and d.start < current.end) or (not forward and d.end > current.start):
+            continue
+        if (_JOIN.match(gap) and (commas or "," not in gap)) or (forward and _short_join(gap)):
+            out.append(d)
+            current = d
+        elif (forward and d.start >= current.end) or (not forward and d.end <= current.start):
+            break
+    return sorted(out, key=lambda d: d.start)
+
+
+_OBJECT_BEFORE = re.compile(r"\b(?:against|on|targeting|of|by)\s+(?:the\s+)?$", re.I)
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:a|an|the|their|its|his|her|this|that|these|those|another|of|per)\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+
+
+def _verb_score(
+    text: str, m: re.Match[str], actors: Sequence[DraftSpan], focus: tuple[int, int]
+) -> int:
+    """How likely an attack word is the sentence's event: two points for an actor on each side,
+    one for a finite verb (not a noun after a determiner, "the attack plan"), minus three for a
+    participle modifying a noun ("the nomads killed by X")."""
+    vs, ve = m.start(), m.end()
+    score = 0
+    if any(d.end <= vs and d.start >= vs - _SUBJECT_REACH for d in actors):
+        score += 2
+    if any(d.start >= ve and d.start - ve <= _TARGET_REACH for d in actors):
+        score += 2
+    lead = text[max(focus[0], vs - 30):vs]
+    if not _DETERMINER_BEFORE.search(lead):
+        score += 1
+    passive = _PASSIVE_BEFORE.search(lead) is not None
+    if not passive and m.group().lower().endswith("ed") and re.match(r"\s+by\b", text[ve:ve + 5]):
+        score -= 3
+    return score
+
+
+def _short_join(gap: str) -> bool:
+    """"Malian soldiers and members of the Wagner Group": "and" and at most three words."""
+    words = gap.split()
+    return 0 < len(words) <= 4 and words[0].lower() in ("and", "&") and "," not in gap[1:]
+
+
+def _claimant(text: str, actors: Sequence[DraftSpan], bounds: tuple[int, int]) -> tuple[
+        DraftSpan, re.Match[str] | None, str] | None:
+    """An actor who reports in ``bounds``: "X reported/said/claimed ...", "according to X"."""
+    for d in actors:
+        if not (bounds[0] <= d.start and d.end <= bounds[1]):
+            continue
+        before = text[max(bounds[0], d.start - 30):d.start]
+        if _ACCORDING.search(before):
+            return d, None, "according to"
+        after = text[d.end:min(bounds[1], d.end + 40)]
+        m = re.match(r"^(?:\s*\([^)]{0,30}\))?\s*(?:,[^,]{0,40},\s*)?(?:also\s+|has\s+|had\s+)?",
+                     after)
+        rest = after[m.end() if m else 0:]
+        verb = _REPORT.match(rest)
+        if verb is not None:
+            return d, verb, verb.group().lower()
+    return None
+
+
+def propose_draft(
+    text: str,
+    start: int,
+    end: int | None,
+    spans: Iterable[DraftSpan],
+    suggestions: Iterable[DraftSpan] = (),
+    codebook: Codebook | None = None,
+    claim_type: str = "attack",
+) -> Draft | None:
+    """Propose a claim of ``claim_type`` for the sentence holding ``start`` (``end`` None or
+    equal to ``start``: a caret) or for the sentences a selection ``start``..``end`` covers.
+
+    ``spans`` are the coder's spans (``span_id`` set), ``suggestions`` the suggested spans
+    (``span_id`` None); a suggestion overlapping a span of the coder's of the same type is
+    ignored. Returns None when the codebook has no such claim type or nothing can be proposed.
+    See docs/drafts.md for the rules.
+    """
+    ct: ClaimTypeDef | None = None
+    if codebook is not None:
+        ct = codebook.claim_type(claim_type)
+        if ct is None:
+            return None
+    all_sentences = sentences(text)
+    if not all_sentences:
+        return None
+    stop = start if end is None or end <= start else end - 1
+    idx = [i for i, (s, e) in enumerate(all_sentences) if s <= stop and start < e + 1]
+    if not idx:
+        idx = [max((i for i, (s, _) in enumerate(all_sentences) if s <= start), default=0)]
+    first, last = idx[0], idx[-1]
+    focus = (all_sentences[first][0], all_sentences[last][1])
+    pool = _merge_spans([d for d in spans if d.span_id is not None],
+                        [d for d in suggestions if d.span_id is None])
+
+    def near(order: Sequence[int]) -> list[tuple[int, tuple[int, int]]]:
+        return [(i - first if i < first else i - last, all_sentences[i])
+                for i in order if 0 <= i < len(all_sentences)]
+
+    before_after = near([first - 1, last + 1, first - 2, first - 3])
+    sentence_text = text[focus[0]:focus[1]]
+    actors = _in(pool, "actor", focus)
+    slots: dict[str, list[DraftSpan]] = {}
+    reasons: dict[str, str] = {}
+    alternatives: dict[str, list[DraftSpan]] = {}
+    attributes: dict[str, Any] = {}
+
+    # claimant: in the focus, else in the sentences before it (up to three), else the next one
+    claim = _claimant(text, actors, focus)
+    claim_where = "in the sentence"
+    if claim is None:
+        for offset, bounds in sorted(before_after, key=lambda ob: (ob[0] > 0, -ob[0])):
+            claim = _claimant(text, _in(pool, "actor", bounds), bounds)
+            if claim is not None:
+                claim_where = _where(offset)
+                break
+    if claim is None:
+        earlier = [b for b in all_sentences[max(0, first - 40):first - 3]]
+        for bounds in reversed(earlier):
+            claim = _claimant(text, _in(pool, "actor", bounds), bounds)
+            if claim is not None:
+                claim_where = "the last source named before"
+                break
+    claimant: DraftSpan | None = None
+    search_from = focus[0]
+    if claim is not None:
+        claimant, verb, how = claim
+        slots["claimant"] = [claimant]
+        reasons["claimant"] = f'"{claimant.text}" {how} ({claim_where})'
+        if verb is not None and claim_where == "in the sentence":
+            search_from = claimant.end + verb.end()
+
+    # the attack word: the best scored after the claimant's verb (see _verb_score)
+    verb_m = None
+    best_score = -99
+    for m in _ATTACK.finditer(text, search_from, focus[1]):
+        score = _verb_score(text, m, actors, focus)
+        if score > best_score:
+            verb_m, best_score = m, score
+    perpetrators: list[DraftSpan] = []
+    targets: list[DraftSpan] = []
+    if verb_m is not None:
+        vs, ve = verb_m.start(), verb_m.end()
+        passive = _PASSIVE_BEFORE.search(text[max(focus[0], vs - 30):vs]) is not None
+        after = [d for d in actors if d.start >= ve and (claimant is None or d != claimant
+                                                         or claim_where != "in the sentence")]
+        before = [d for d in actors if d.end <= vs and d.start >= vs - _SUBJECT_REACH]
+        by_actor = next((d for d in after if _BY_AFTER.match(text[ve:d.start])), None)
+        if passive:
+            if by_actor is not None:
+                perpetrators = _chain(text, by_actor, after, True)
+                reasons["perpetrator"] = f'after "by" following "{verb_m.group()}" (passive)'
+            subjects = [d for d in before if d not in perpetrators
+                        and (claimant is None or not _same_actor(d, claimant))]
+            if subjects:
+                targets = _chain(text, subjects[-1], subjects, False, commas=False)
+                reasons["target"] = f'before "{text[vs:ve]}" (passive: who it was done to)'
+        else:
+            if by_actor is not None:  # "an attack by X on Y"
+                perpetrators = _chain(text, by_actor, after, True)
+                reasons["perpetrator"] = f'after "{verb_m.group()} ... by"'
+            else:
+                subjects = [d for d in before if not _OBJECT_BEFORE.search(
+                    text[max(0, d.start - 16):d.start])]
+                if claimant is not None and claim_where == "in the sentence":
+                    subjects = [d for d in subjects if d.start >= claimant.end]
+                if subjects:
+                    perpetrators = _chain(text, subjects[-1], subjects, False, commas=False)
+                    reasons["perpetrator"] = f'the actor before "{verb_m.group()}"'
+            rest = [d for d in after if d not in perpetrators and d.start - ve <= _TARGET_REACH]
+            if rest:
+                pool_after = [d for d in after if d not in perpetrators]
+                targets = _chain(text, rest[0], pool_after, True)
+                reasons["target"] = f'the actor after "{verb_m.group()}"'
+        # "X claimed responsibility for ...", "X claimed its fighters attacked": X did it
+        if not perpetrators and claimant is not None and claim_where == "in the sentence" and (
+            _RESPONSIBILITY.search(sentence_text)
+        ):
+            perpetrators = [claimant]
+            reasons["perpetrator"] = f'"{claimant.text}" claims the attack as its own'
+    if perpetrators:
+        slots["perpetrator"] = perpetrators
+    if targets:
+        slots["target"] = targets
+
+    # location, date, casualties: from the focus, else the nearest sentences
+    def fill(slot: str, type_: str, choose: Any, why: str) -> None:
+        for offset, bounds in [(0, focus), *before_after]:
+            found = [d for d in _in(pool, type_, bounds) if _usable(slot, d)]
+            if found:
+                chosen = choose(found)
+                slots[slot] = chosen
+                reasons[slot] = why + ("" if offset == 0 else f" ({_where(offset)})")
+                others = [d for d in found if d not in chosen]
+                if others:
+                    alternatives[slot] = others
+                return
+
+    anchor = verb_m.start() if verb_m is not None else focus[0]
+
+    def choose_place(found: list[DraftSpan]) -> list[DraftSpan]:
+        best = min(found, key=lambda d: (_PRECISE.get(str(d.attributes.get("precision")), 1),
+                                         d.attributes.get("relation") == "near",
+                                         abs(d.start - anchor)))
+        return [best]
+
+    def choose_date(found: list[DraftSpan]) -> list[DraftSpan]:
+        return [min(found, key=lambda d: abs(d.start - anchor))]
+
+    fill("location", "location", choose_place, "the most precise place named")
+    fill("date", "date", choose_date, "the date nearest the attack word")
+    fill("casualties", "casualty_count", lambda found: found, "casualty counts of one event")
+
+    # attributes
+    stance, why = _stance(text, focus, slots.get("claimant"), perpetrators)
+    if stance:
+        attributes["stance"], reasons["stance"] = stance, why
+    if verb_m is not None:
+        event = next((e for e, rx in _EVENT_TYPES if rx.search(sentence_text)), "attack")
+        attributes["event_type"] = event
+        reasons["event_type"] = (f'words of the sentence ("{verb_m.group()}")' if event == "attack"
+                                 else "words of the sentence")
+        stage = ("attempted" if _ATTEMPTED.search(sentence_text) else
+                 "threatened" if _THREATENED.search(sentence_text) else "accomplished")
+        attributes["stage"], reasons["stage"] = stage, "words of the sentence"
+    draft = Draft(claim_type, focus, slots, attributes, reasons, alternatives)
+    if ct is not None:
+        draft = _fit(draft, ct)
+    return None if draft.is_empty() else draft
+
+
+def _where(offset: int) -> str:
+    if offset == -1:
+        return "previous sentence"
+    if offset == 1:
+        return "next sentence"
+    return f"{-offset} sentences before" if offset < 0 else f"{offset} sentences after"
+
+
+def _usable(slot: str, d: DraftSpan) -> bool:
+    if slot != "casualties":
+        return True
+    unit = d.attributes.get("unit")
+    return not d.attributes.get("aggregate") and unit in (None, "persons")
+
+
+def _stance(
+    text: str,
+    focus: tuple[int, int],
+    claimants: Sequence[DraftSpan] | None,
+    perpetrators: Sequence[DraftSpan],
+) -> tuple[str | None, str]:
+    sentence_text = text[focus[0]:focus[1]]
+    if _DENIED.search(sentence_text):
+        return "denied", '"denied" in the sentence'
+    if _ALLEGED.search(sentence_text):
+        return "alleged_or_suspected", "the sentence says it is suspected or alleged"
+    if not claimants:
+        return "asserted_as_fact", "nobody is named as the source"
+    c = claimants[0]
+    if any(_same_actor(c, p) for p in perpetrators):
+        return "claimed_responsibility", "the claimant is the perpetrator"
+    if re.search(r"\bclaim(?:ed|s)?\s+responsibility\b", sentence_text, re.I):
+        return "claimed_responsibility", '"claimed responsibility"'
+    if c.attributes.get("actor_type") == "media_or_propaganda_outlet" and any(
+        p.attributes.get("actor_type") == "rebel_or_jihadist_group" for p in perpetrators
+    ):
+        return ("claimed_responsibility",
+                "a propaganda outlet reports a group's attack (the group's own claim)")
+    return "third_party_report", "the claimant is not the perpetrator"
+
+
+def _fit(draft: Draft, ct: ClaimTypeDef) -> Draft:
+    """Keep only slots the claim type has (with spans it accepts, at most ``max``) and
+    attribute values it allows."""
+    slots: dict[str, list[DraftSpan]] = {}
+    for slot, items in draft.slots.items():
+        sd = ct.slot(slot)
+        if sd is None:
+            continue
+        ok = [d for d in items if d.type in sd.accepts]
+        if sd.max is not None:
+            ok = ok[: sd.max]
+        if ok:
+            slots[slot] = ok
+    attrs: dict[str, Any] = {}
+    for name, value in draft.attributes.items():
+        ad = ct.attribute(name)
+        if ad is not None and ad.check(value) is None:
+            attrs[name] = value
+    keep = set(slots) | set(attrs)
+    reasons = {k: v for k, v in draft.reasons.items() if k in keep}
+    alternatives = {k: v for k, v in draft.alternatives.items() if ct.slot(k) is not None}
+    return dataclasses.replace(draft, slots=slots, attributes=attrs, reasons=reasons,
+                               alternatives=alternatives)
+
+
+# ---------------------------------------------------------------------------------------------
+# Accepting
+
+
+class AcceptDraft(Batch):
+    """Store a draft as the coder's claim in one undoable step: AddSpan for each suggestion it
+    uses (once, even when it fills two slots), CreateClaim, AddToSlot for every slot entry and
+    SetClaimAttribute for every attribute. ``claim_id`` is the new claim's id after it ran."""
+
+    def __init__(self, draft: Draft, report_id: int, coder_id: int) -> None:
+        super().__init__(f"Accept draft {draft.claim_type} claim", [])
+        self.draft, self.report_id, self.coder_id = draft, report_id, coder_id
+        self._claim: CreateClaim | None = None
+
+    @property
+    def claim_id(self) -> int:
+        if self._claim is None:
+            raise CommandError("the draft has not been accepted yet")
+        return self._claim.claim_id
+
+    def do(self, conn: Connection, ctx: Context) -> Changes:
+        if self.commands:  # redo: the same rows again
+            return super().do(conn, ctx)
+        if not self.draft.slots:
+            raise CommandError("the draft has no slot filled")
+        changes = Changes(self.label)
+
+        def step(cmd: Any) -> None:
+            changes.merge(cmd.do(conn, ctx))
+            self.commands.append(cmd)
+
+        added: dict[tuple[str, int, int], int] = {}
+        for items in self.draft.slots.values():
+            for d in items:
+                if d.is_suggestion and d.key not in added:
+                    add = AddSpan(self.report_id, self.coder_id, d.type, d.start, d.end,
+                                  _valid_span_attributes(ctx.codebook, d))
+                    step(add)
+                    added[d.key] = add.span_id
+        claim = CreateClaim(self.report_id, self.coder_id, self.draft.claim_type)
+        step(claim)
+        self._claim = claim
+        for slot, items in self.draft.slots.items():
+            for d in items:
+                span_id = d.span_id if d.span_id is not None else added[d.key]
+                step(AddToSlot(claim.claim_id, slot, span_id))
+        for name, value in self.draft.attributes.items():
+            step(SetClaimAttribute(claim.claim_id, name, value))
+        ct = ctx.codebook.claim_type(self.draft.claim_type)
+        self.label = f"Accept draft {ct.label if ct else self.draft.claim_type} claim"
+        changes.label = self.label
+        return changes
+
+
+def _valid_span_attributes(codebook: Codebook, d: DraftSpan) -> dict[str, Any]:
+    """The suggested attributes the codebook accepts for the span type (others dropped)."""
+    st = codebook.span_type(d.type)
+    if st is None:
+        return {}
+    out = {}
+    for k, v in d.attributes.items():
+        ad = st.attribute(k)
+        if ad is not None and v is not None and ad.check(v) is None:
+            out[k] = v
+    return out
+
+
+def accept_draft(draft: Draft, report_id: int, coder_id: int) -> AcceptDraft:
+    """The command that stores ``draft`` for a coder: ``project.run(accept_draft(...))``."""
+    return AcceptDraft(draft, report_id, coder_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# For a project
+
+
+def draft_at(
+    project: Project,
+    report_id: int,
+    coder_id: int,
+    start: int,
+    end: int | None = None,
+    claim_type: str = "attack",
+    suggestions: Sequence[Suggestion] | None = None,
+) -> Draft | None:
+    """A draft for the sentence under the caret (``start``) or a selection (``start``..``end``)
+    of a report, from the coder's spans and the scan's suggestions (pass ``suggestions`` when
+    the window already holds them, to skip the scan)."""
+    text = project.report(report_id).text
+    own = [DraftSpan(r.type, r.start, r.end, r.text, dict(r.attributes or {}), r.id)
+           for r in project.spans(report_id, coder_id)]  # fmt: skip
+    if suggestions is None:
+        suggestions = project.suggestions(report_id, coder_id)
+    sugg = [DraftSpan.from_suggestion(s) for s in suggestions]
+    return propose_draft(text, start, end, own, sugg, project.codebook, claim_type)
