@@ -1,11 +1,12 @@
 """Normalizer and suggestion figures (issue 4), each with a baseline or a count beside it.
 
-    .venv/bin/python benchmarks/bench_normalize.py
+    .venv/bin/python benchmarks/bench_normalize.py [--before REF]
 
 a. accuracy of the date and count normalizers on the tables in tests/core/normalize/tables.py;
 b. MUC-4 TST3: how many of the answer keys' incident dates and human-target numbers the scan
    suggests for their messages, the dateline as the reference date (read from ../shared at run
-   time; nothing of it is stored in the project);
+   time; nothing of it is stored in the project); b2. the same per incident (every number of an
+   incident template found), beside a git revision's code with --before REF;
 c. scan time of a 1 MB report (with the gazetteer and a 300-entry actor list), beside a plain
    regular-expression pass over the same text;
 d. time of one span's suggested values (the form's prefill), per type.
@@ -23,7 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-MUC = ROOT.parent / "shared" / "corpora" / "muc4" / "tst3"
+# ../shared next to the checkout (/work/main) or next to the folder of worktrees (/work/wt/x)
+MUC = next((p / "shared" / "corpora" / "muc4" / "tst3" for p in (ROOT.parent, ROOT.parent.parent)
+            if (p / "shared" / "corpora" / "muc4").is_dir()),
+           ROOT.parent / "shared" / "corpora" / "muc4" / "tst3")
 MONTHS = {m: i for i, m in enumerate(
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)}
 
@@ -126,6 +130,70 @@ def muc_recall() -> None:
         print(f"   {variant:34} dates {fd}/{td} ({fd / max(td, 1):.0%}), numbers {fn}/{tn} ({fn / max(tn, 1):.0%})")
 
 
+def _incident_numbers() -> list[tuple[str, set[int]]]:
+    """(message id, human-target numbers >= 2) for every incident template of the keys."""
+    out: list[tuple[str, set[int]]] = []
+    mid = None
+    for line in (MUC / "key-tst3.v2").read_text("latin-1").splitlines():
+        m = re.match(r"^0\.\s+MESSAGE: ID\s+(\S+)", line)
+        if m:
+            mid = m[1]
+            continue
+        m = re.match(r"^21\.\s+HUM TGT: NUMBER\s+(.*)$", line)
+        if m and mid is not None:
+            numbers = {int(n) for n in re.findall(r"(?<![\w?])(\d+):", m[1]) if int(n) >= 2}
+            if numbers:
+                out.append((mid, numbers))
+    return out
+
+
+def incident_recall() -> tuple[int, int]:
+    """Incidents (answer-key templates with a human-target number >= 2) whose every number is
+    the low, best or high of a casualty count the scan suggests for the message."""
+    from annotator.core.normalize import suggest_spans
+
+    messages = _messages()
+    values: dict[str, set[int]] = {}
+    found = total = 0
+    for mid, numbers in _incident_numbers():
+        body = messages.get(mid)
+        if body is None:
+            continue
+        if mid not in values:
+            m = re.search(r",\s+(\d{1,2} [A-Z]{3} \d{2})\b", body[:300])
+            sug = suggest_spans(body, _muc_date(m[1]) if m else None)
+            values[mid] = {v for s in sug if s.type == "casualty_count"
+                           for v in s.attributes.get("count", {}).values() if v is not None}
+        total += 1
+        found += numbers <= values[mid]
+    return found, total
+
+
+def muc_incidents(before: str | None) -> None:
+    """b2. Incident recall of the casualty numbers, this tree and (``--before REF``) the code of
+    a git revision, extracted to a temporary folder and run in a subprocess the same way."""
+    import subprocess
+    import tempfile
+
+    if not (MUC / "tst3-muc4").exists():
+        print("b2. MUC-4: ../shared/corpora/muc4 not found; skipped")
+        return
+    found, total = incident_recall()
+    print("b2. MUC-4 TST3 incidents whose human-target numbers (>= 2) are all suggested as counts")
+    if before:
+        with tempfile.TemporaryDirectory() as tmp:
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", before, "annotator",
+                                      "resources", "schemas"], check=True, capture_output=True)
+            subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+            code = ("import sys; sys.path.insert(0, sys.argv[1]); sys.path.insert(1, sys.argv[2]);"
+                    "import bench_normalize as b; print(*b.incident_recall())")
+            res = subprocess.run([sys.executable, "-c", code, tmp, str(Path(__file__).parent)],
+                                 check=True, capture_output=True, text=True)
+            bf, bt = (int(x) for x in res.stdout.split()[-2:])
+        print(f"   before ({before}): {bf}/{bt} ({bf / max(bt, 1):.0%})")
+    print(f"   after (this tree): {found}/{total} ({found / max(total, 1):.0%})   (goal 8 in 10)")
+
+
 def scan_time() -> None:
     from annotator.core.normalize import ActorEntry, ActorList, Gazetteer, suggest_spans
 
@@ -183,7 +251,13 @@ def per_span() -> None:
 
 
 if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--before", metavar="REF", help="also measure b2 on this git revision")
+    args = ap.parse_args()
     accuracy()
     muc_recall()
+    muc_incidents(args.before)
     scan_time()
     per_span()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,10 @@ from urllib.parse import quote
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the gazetteer's prebuilt index goes to a scratch cache, not the user's (built once, then
+# reused by later runs: the file name carries the data version)
+os.environ.setdefault(
+    "ANNOTATOR_CACHE_DIR", os.path.join(tempfile.gettempdir(), "annotator-test-cache"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -51,7 +51,10 @@ def test_typing_is_stored_after_a_pause_without_enter(qtbot, window, gui_project
     assert QApplication.focusWidget() is name
     qtbot.keyClicks(name, "Tessit village")
     # no Enter, no Tab: stored once the coder pauses
-    wait_stored(qtbot, gui_project, window, sid, "place", {"name": "Tessit village"})
+    # the rest of the suggested value on screen is stored with it: Tessit is no gazetteer
+    # place, so the prefill took Mali and Gao from "Gao" in the text
+    wait_stored(qtbot, gui_project, window, sid, "place",
+                {"name": "Tessit village", "country": "ML", "admin1": "Gao"})
 
 
 def test_tab_past_untouched_fields_keeps_the_value_on_screen_and_stored(qtbot, window, gui_project) -> None:
@@ -63,8 +66,10 @@ def test_tab_past_untouched_fields_keeps_the_value_on_screen_and_stored(qtbot, w
     qtbot.keyClicks(fields[1], "ml")
     for _field in fields[1:]:  # Tab through country, admin1, admin2, lat, lon untouched
         qtbot.keyClick(QApplication.focusWidget(), K.Key_Tab)
-    assert stored(gui_project, window, sid)["place"] == {"name": "Tessit", "country": "ML"}
-    assert fields[0].text() == "Tessit" and fields[1].text() == "ML"  # not redrawn empty
+    assert stored(gui_project, window, sid)["place"] == {"name": "Tessit", "country": "ML",
+                                                         "admin1": "Gao"}  # as on screen
+    # not redrawn empty (the country typed over the suggested "ML" stays as typed on screen)
+    assert fields[0].text() == "Tessit" and fields[1].text().upper() == "ML"
 
 
 def test_keystrokes_in_one_field_are_one_undo_step(qtbot, window, gui_project) -> None:
@@ -142,6 +147,7 @@ def test_escape_from_anywhere_returns_to_the_text(qtbot, window) -> None:
 
 def test_keys_act_on_the_span_find_landed_on(qtbot, window, gui_project) -> None:
     sid = tag(qtbot, window, "Tessit", K.Key_2)
+    qtbot.keyClick(window.text, K.Key_Return)  # accept the suggested place (name, Mali, Gao)
     window.text.select_range(0, 0)
     qtbot.keyClick(window.text, K.Key_F, CTRL)
     qtbot.keyClicks(window.find_edit, "tessit")
@@ -239,7 +245,7 @@ def test_sigkill_after_typing_loses_no_value(gui_project, tmp_path: Path) -> Non
     assert by_text["gunmen"]["canonical_name"] == "Unknown gunmen"
     assert by_text["gunmen"]["country"] == "ML"
     assert by_text["gunmen"]["actor_type"] == "militia"
-    assert by_text["Tessit"]["place"] == {"name": "Tessit", "country": "ML"}
+    assert by_text["Tessit"]["place"] == {"name": "Tessit", "country": "ML", "admin1": "Gao"}
     assert by_text["12"]["count"]["best"] == 12
     assert by_text["12"]["aggregate"] is False
 

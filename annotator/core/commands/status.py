@@ -27,7 +27,7 @@ from annotator.core.models import (
     utcnow,
 )
 
-__all__ = ["SetStatus", "learn_places"]
+__all__ = ["SetStatus"]
 
 # precisions of places worth remembering: settlements and sites, not admin units or countries
 _LEARNED_PRECISIONS = (None, "site", "place", "near_place")

@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_VAGUE_TABLE",
     "CountValue",
     "find_counts",
+    "is_aggregate",
     "normalize_count",
 ]
 
@@ -67,6 +68,7 @@ class CountValue:
     status: str | None = None
     victim_category: str | None = None
     unit: str = "persons"
+    aggregate: bool = False  # a total over a period or several events
 
     @property
     def count(self) -> dict[str, int | None]:
@@ -85,6 +87,8 @@ class CountValue:
         if self.victim_category:
             out["victim_category"] = self.victim_category
         out["unit"] = self.unit
+        if self.aggregate:
+            out["aggregate"] = True
         return out
 
 
@@ -98,7 +102,8 @@ _STATUS_WORDS: list[tuple[str, str]] = [
     (r"executed|executing|execution|beheaded|beheading|shot\s+dead\s+after|liquidated",
      "executed"),
     (r"killed|killing|dead|died|deaths?|fatalities|slain|lost\s+their\s+lives|bodies"
-     r"|perished|massacred|eliminated|neutrali[sz]ed|martyred", "killed"),
+     r"|perished|massacred|massacre|eliminated|neutrali[sz]ed|martyred|murder(?:ed|ing|s)?"
+     r"|assassinat(?:ed|ing|ion|ions)|slaughter(?:ed)?|lynched", "killed"),
     (r"wounded|wounding|injured|injuring|injuries|hurt", "wounded"),
     (r"captured|capturing|abducted|abducting|kidnapped|kidnapping|taken\s+(?:hostage|prisoner"
      r"|captive)|hostages?|captives?|prisoners?|detained|arrested|seized", "captured_or_abducted"),
@@ -343,6 +348,45 @@ class _Clauses:
         return left, right
 
 
+# a noun phrase, a relative clause, then the main predicate: the predicate says what happened
+# to the number ("Three soldiers who had been taken captive in an ambush, were executed")
+_RELATIVE_THEN_PREDICATE = re.compile(
+    r"[^,.;]{0,40}?\b(?:who|that|which|whom)\b[^.;]{0,200}?,\s*(?:\w+\s+){0,2}?"
+    r"(?:was|were|have\s+been|had\s+been|has\s+been|are|is)\s+(?:\w+ly\s+)?"
+    r"(?P<status>" + "|".join(f"(?:{pat})" for pat, _ in _STATUS_WORDS) + r")\b",
+    re.IGNORECASE,
+)
+
+# what makes a count a total over many events or a period (DOMAIN.md: an aggregate)
+_AGGREGATE_CUES = re.compile(
+    r"\b(?:a\s+total\s+of|in\s+total|totall?(?:ed|ing|s)?|overall|altogether|in\s+all|combined"
+    r"|cumulative|tally|alone|so\s+far|to\s+date|since\s+(?:the\s+)?(?:start|beginning)"
+    r"|(?:from|in|during|across|over)\s+(?:the|these|those|\d+|\w+)\s+(?:\w+\s+)?(?:attacks|operations"
+    r"|raids|incidents|clashes)|(?:per|a|each|every)\s+(?:week|month|year)"
+    r"|first\s+(?:\w+\s+)?(?:days|weeks|months)\s+of|between\s+\w+\s+\d{1,2}\s+and\s+\d{1,2}"
+    r"|this\s+year|last\s+year|in\s+\d{4})\b",
+    re.IGNORECASE,
+)
+_OPERATIONS = re.compile(
+    r"\b(?:carried\s+out|conducted|launched|claimed|staged|mounted|executed|performed)\s+$",
+    re.IGNORECASE,
+)
+
+
+def is_aggregate(text: str, start: int, end: int) -> bool:
+    """Whether the count at ``text[start:end]`` is a total over a period or several events: its
+    sentence says so ("a total of", "overall", "alone", "from the attacks", "in the first six days
+    of", "this year", "weekly" ...). See docs/normalization.md."""
+    lo = max(0, start - 300)
+    for m in re.finditer(r"[.!?]\s|\n", text[lo:start]):
+        lo_new = lo + m.end()
+        lo = max(lo, lo_new) if lo_new <= start else lo
+    hi = end
+    m_end = re.search(r"[.!?](?:\s|$)|\n", text[end:end + 300])
+    hi = end + (m_end.start() if m_end else min(300, len(text) - end))
+    return _AGGREGATE_CUES.search(text, lo, hi) is not None
+
+
 def _describe(
     text: str,
     start: int,
@@ -364,6 +408,12 @@ def _describe(
     else:
         status = _nearest(_STATUS_RE, window, s, e, 60)
         victim = _nearest(_VICTIM_RE, window, s, e, 40)
+    predicate = _RELATIVE_THEN_PREDICATE.match(window, e)
+    if predicate is not None:  # "Three soldiers who had been taken captive ..., were executed"
+        rx, labels = _STATUS_RE
+        found = rx.fullmatch(predicate["status"])
+        if found is not None and found.lastgroup:
+            status = (labels[int(found.lastgroup[1:])], predicate.start("status") - e)
     unit = "persons"
     for rx, name in _UNIT_RE:
         if rx.match(window[e:]):
@@ -413,8 +463,14 @@ def normalize_count(
         victim = victim or c_victim
         if unit == "persons" and at >= 0:
             unit = c_unit
+    aggregate = is_aggregate(text, parsed.start, parsed.end)
+    if context and at is not None and at >= 0:
+        aggregate = aggregate or is_aggregate(context, at + parsed.start, at + parsed.end)
+    if unit == "operations" and parsed.best is not None and parsed.best > 1:
+        aggregate = True  # "24 operations" is a total over many events
     return CountValue(
-        parsed.low, parsed.best, parsed.high, parsed.kind, parsed.vague_word, status, victim, unit
+        parsed.low, parsed.best, parsed.high, parsed.kind, parsed.vague_word, status, victim, unit,
+        aggregate,
     )
 
 
@@ -502,12 +558,21 @@ def find_counts(
         if number is not None and 1900 <= number <= 2099 and not _PERSON_NOUN.match(after):
             continue  # most likely a year
         status, victim, unit, distance = _describe(text, start, end, clauses, low)
+        if unit == "operations" and status is None and (number or 0) >= 3 and _OPERATIONS.search(
+            text[max(0, start - 30):start]
+        ) and parsed.vague_word is None:
+            # "carried out 24 operations": a count of operations, never summed with people
+            value = CountValue(parsed.low, parsed.best, parsed.high, parsed.kind, None, None,
+                               None, "operations", parsed.best is not None and parsed.best > 1)
+            out.append(Found(start, end, text[start:end], value.attributes()))
+            continue
         if status is None or unit != "persons":
             continue
         if parsed.vague_word and distance is not None and distance > 30:
             continue  # "many" and "several" are everywhere; keep only those next to the verb
         value = CountValue(
-            parsed.low, parsed.best, parsed.high, parsed.kind, parsed.vague_word, status, victim
+            parsed.low, parsed.best, parsed.high, parsed.kind, parsed.vague_word, status, victim,
+            "persons", is_aggregate(text, start, end),
         )
         out.append(Found(start, end, text[start:end], value.attributes()))
     return out

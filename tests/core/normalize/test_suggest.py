@@ -76,6 +76,7 @@ def test_what_is_found(found: list[Suggestion]) -> None:
         ("location", "Ansongo"),
         ("location", "Gao region"),
         ("actor", "Islamic State Sahel Province"),
+        ("casualty_count", "24"),  # a count of operations (unit), a total over many events
         ("location", "Mali"),
         ("location", "Niger"),
         ("casualty_count", "several"),
@@ -87,6 +88,7 @@ def test_attributes_are_codebook_values(found: list[Suggestion]) -> None:
     for s in found:
         assert cb.check_span(s.type, s.attributes) == [], s
     by_text = {s.text: s.attributes for s in found}
+    assert (by_text["24"]["unit"], by_text["24"]["aggregate"]) == ("operations", True)
     assert by_text["Sunday"] == {"value": "2023-12-03", "granularity": "day",
                                  "anchor": "relative_to_publication"}  # fmt: skip
     assert by_text["Labbezenga"]["place"]["name"] == "Labbezenga"  # the project's own place

@@ -1,0 +1,86 @@
+"""Pre-loading what the first tag of a session needs, off the window's thread.
+
+The first location prefill needs the gazetteer (a prebuilt SQLite index in the user cache, built
+once in a subprocess: see ``annotator.core.normalize.places.ensure_index``), the first date
+prefill needs dateparser and the compiled grammars, the first scan all the normalizers. Without
+a warm-up each costs the coder up to seconds on the first key of that kind.
+
+The window calls :func:`start_warm_up` once after it is shown; it returns at once. Nothing here
+touches a project or needs a display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+__all__ = ["start_warm_up", "warm_up", "warm_up_done"]
+
+_done = threading.Event()
+_thread: threading.Thread | None = None
+_lock = threading.Lock()
+
+
+def warm_up(gazetteer: bool = True, dates: bool = True) -> dict[str, float]:
+    """Load the gazetteer index and the normalizers now; returns the seconds each step took.
+
+    Blocking: run it in a background thread (:func:`start_warm_up`). The steps are small and
+    yield between them, so a thread handling keys meanwhile keeps running: the gazetteer is
+    opened (or built in a subprocess, which this thread waits for without the GIL), dateparser
+    is imported and run once, and each normalizer runs once on a short sentence.
+    """
+    took: dict[str, float] = {}
+
+    def step(name: str, fn: object) -> None:
+        t0 = time.perf_counter()
+        fn()  # type: ignore[operator]
+        took[name] = time.perf_counter() - t0
+        time.sleep(0)  # let the window's thread run
+
+    from annotator.core.normalize import (
+        Gazetteer,
+        find_counts,
+        normalize_count,
+        normalize_date,
+        suggest_attributes,
+        suggest_spans,
+    )
+
+    ref = dt.date(2024, 1, 10)
+    if gazetteer and Gazetteer.available():
+        step("gazetteer", lambda: Gazetteer.default().suggest("Gao"))
+    if dates:
+        step("dateparser", lambda: normalize_date("3 d\u00e9cembre 2023", ref))
+        step("dates", lambda: normalize_date("last Sunday", ref))
+    step("counts", lambda: (find_counts("gunmen killed 12 soldiers"),
+                            normalize_count("at least 20", "at least 20 were killed")))
+    step("prefill", lambda: suggest_attributes("actor", "ISIS operatives"))
+    step("scan", lambda: suggest_spans(
+        "On Sunday, gunmen killed 12 soldiers near Gao in Mali.", ref,
+        gazetteer=Gazetteer.default() if gazetteer and Gazetteer.available() else None))
+    _done.set()
+    return took
+
+
+def start_warm_up(gazetteer: bool = True) -> threading.Thread:
+    """Run :func:`warm_up` in a daemon thread (once per process); returns that thread."""
+    global _thread
+    with _lock:
+        if _thread is None:
+            _thread = threading.Thread(target=_quiet_warm_up, args=(gazetteer,),
+                                       name="annotator-warm-up", daemon=True)
+            _thread.start()
+        return _thread
+
+
+def _quiet_warm_up(gazetteer: bool) -> None:
+    try:
+        warm_up(gazetteer=gazetteer)
+    except Exception:  # a warm-up that fails leaves the work to the first lookup
+        _done.set()
+
+
+def warm_up_done() -> bool:
+    """Whether a warm-up has finished (successfully or not)."""
+    return _done.is_set()
