@@ -54,7 +54,7 @@ def proj(tmp_path: Path):
 
 def test_new_projects_get_the_list_and_the_scan_uses_it(proj) -> None:
     p, rid, cid = proj
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert len(assist.actor_list(conn)) == len(read_actors_csv(assist.starter_actors_path()))
         found = assist.report_suggestions(conn, rid, cid, ["actor"])
     by_text = {s.text: s.attributes for s in found}
@@ -81,7 +81,7 @@ def test_new_projects_get_the_list_and_the_scan_uses_it(proj) -> None:
 def test_prefill_gives_canonical_name_and_type(proj, mention, canonical, actor_type) -> None:
     p, rid, _ = proj
     start = TEXT.index(mention)
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         best = assist.span_prefill(conn, rid, "actor", start, start + len(mention))[0]
     assert best["canonical_name"] == canonical
     assert best["actor_type"] == actor_type
@@ -99,10 +99,10 @@ def test_unknown_actors_keep_their_name_with_the_type_their_words_imply() -> Non
 
 def test_the_list_is_optional_and_never_mixed_with_a_lead_s_own(tmp_path: Path) -> None:
     p = Project.open(tmp_path / "none.db", starter_actors=False)
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert len(assist.actor_list(conn)) == 0
     p.run(assist.AddActor(ActorEntry("Liptako Brigade", "militia")))
-    with p.engine.begin() as conn:
+    with p._engine.begin() as conn:
         assert assist.store_starter_actors(conn, p.codebook) == 0
         assert [e.canonical for e in assist.actor_list(conn).entries] == ["Liptako Brigade"]
     p.close()
@@ -113,7 +113,7 @@ def test_the_list_is_optional_and_never_mixed_with_a_lead_s_own(tmp_path: Path) 
                         "attributes": []}],
         "claim_types": []}, "ner.json")  # fmt: skip
     q = Project.open(tmp_path / "ner.db", codebook=ner)
-    with q.engine.connect() as conn:
+    with q._engine.connect() as conn:
         assert len(assist.actor_list(conn)) == 0
     q.close()
 

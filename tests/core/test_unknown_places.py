@@ -86,10 +86,10 @@ def test_a_place_coded_once_is_suggested_in_later_reports(proj) -> None:
     region = one.index("village")  # an admin-level value is not remembered
     p.run(AddSpan(ids["r1"], cid, "location", region, region + 7, {
         "precision": "admin1", "place": {"name": "Gao", "country": "ML", "admin1": "Gao"}}))
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert not assist.project_places(conn).contains("Oubelkoum")  # not yet: not done
     p.run(SetStatus(ids["r1"], cid, "done"))
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert assist.project_places(conn).contains("Oubelkoum")
         assert not assist.project_places(conn).contains("Gao")
     at2 = two.index("Oubelkoum")
@@ -99,12 +99,12 @@ def test_a_place_coded_once_is_suggested_in_later_reports(proj) -> None:
     found = [s for s in p.suggestions(ids["r2"], cid) if s.type == "location"]
     assert [s.text for s in found] == ["Oubelkoum"]
     p.undo()  # marking done undone: the place is forgotten with it
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert not assist.project_places(conn).contains("Oubelkoum")
     p.redo()
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert assist.project_places(conn).contains("Oubelkoum")
     p.run(SetStatus(ids["r1"], cid, "in_progress"))
     p.run(SetStatus(ids["r1"], cid, "done"))  # done again: nothing twice
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert assist.project_places(conn).names().count("Oubelkoum") == 1
