@@ -185,8 +185,11 @@ def muc_incidents(before: str | None) -> None:
             archive = subprocess.run(["git", "-C", str(ROOT), "archive", before, "annotator",
                                       "resources", "schemas"], check=True, capture_output=True)
             subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-            code = ("import sys; sys.path.insert(0, sys.argv[1]); sys.path.insert(1, sys.argv[2]);"
-                    "import bench_normalize as b; print(*b.incident_recall())")
+            # the module puts this checkout first on sys.path: the revision goes before it
+            code = ("import sys; sys.path.insert(0, sys.argv[2]); import bench_normalize as b;"
+                    "sys.path.insert(0, sys.argv[1]); import annotator;"
+                    "assert annotator.__file__.startswith(sys.argv[1]), annotator.__file__;"
+                    "print(*b.incident_recall())")
             res = subprocess.run([sys.executable, "-c", code, tmp, str(Path(__file__).parent)],
                                  check=True, capture_output=True, text=True)
             bf, bt = (int(x) for x in res.stdout.split()[-2:])
