@@ -9,6 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from annotator import __version__
 from annotator.core import roles
@@ -45,6 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
+    _coding_commands(sub)
+    _listing_commands(sub)
+    _review_commands(sub)
+    return p
+
+
+def _coding_commands(sub: Any) -> None:
+    """gui, init, import, export, formats."""
     g = sub.add_parser("gui", help="open the window (the default)")
     g.add_argument("--coder", help="code as this coder (default: ask, then remember)")
 
@@ -85,6 +94,10 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("formats", help="list the import and export formats (a Markdown table)")
 
+
+
+def _listing_commands(sub: Any) -> None:
+    """reports, coders, codebook, suggest."""
     r = sub.add_parser("reports", help="list the reports with each coder's status")
     r.add_argument("--coder", metavar="NAME", help="with --status: filter by this coder's status")
     r.add_argument("--status", choices=["todo", "in_progress", "done"])
@@ -120,6 +133,10 @@ def _parser() -> argparse.ArgumentParser:
     sg.add_argument("--actors", type=Path, metavar="CSV", help="an actor list to find actors from")
     sg.add_argument("--json", action="store_true", help="one JSON object per suggestion")
 
+
+
+def _review_commands(sub: Any) -> None:
+    """agreement, adjudicate, actors."""
     ag = sub.add_parser("agreement", help="inter-coder agreement (reports done by every coder)")
     ag.add_argument("--coders", metavar="A,B,...", help="the coders to compare (default: all but gold)")
     ag.add_argument("--reports", metavar="ID,...", help="only these report ids")
@@ -143,7 +160,6 @@ def _parser() -> argparse.ArgumentParser:
     ai.add_argument("file", type=Path)
     ae = acs.add_parser("export", help="write the actor list as CSV")
     ae.add_argument("file", type=Path)
-    return p
 
 
 def _fail(message: str) -> int:

@@ -184,6 +184,17 @@ class _GroupEditor(_Editor):
         if QApplication.focusWidget() not in self.fields():
             self.committed.emit()
 
+    edits: dict[str, QLineEdit]
+
+    def _show_parts(self, value: Mapping[str, Any]) -> None:
+        for key, e in self.edits.items():
+            text = _format(value.get(key))
+            if text != e.text():
+                e.setText(text)
+
+    def fields(self) -> list[QWidget]:
+        return list(self.edits.values())
+
 
 class _CountEditor(_GroupEditor):
     KEYS = values.COUNT_PARTS
@@ -212,14 +223,7 @@ class _CountEditor(_GroupEditor):
         return values.parse(self.ad, {k: e.text() for k, e in self.edits.items()})
 
     def set_value(self, value: Any) -> None:
-        value = value or {}
-        for key, e in self.edits.items():
-            text = _format(value.get(key))
-            if text != e.text():
-                e.setText(text)
-
-    def fields(self) -> list[QWidget]:
-        return list(self.edits.values())
+        self._show_parts(value or {})
 
 
 class _PlaceEditor(_GroupEditor):
@@ -282,13 +286,7 @@ class _PlaceEditor(_GroupEditor):
         value = dict(value or {})
         self._extra = {k: v for k, v in value.items() if k not in self.KEYS}
         self._name = value.get("name") or ""
-        for key, e in self.edits.items():
-            text = _format(value.get(key))
-            if text != e.text():
-                e.setText(text)
-
-    def fields(self) -> list[QWidget]:
-        return list(self.edits.values())
+        self._show_parts(value)
 
 
 def _make_editor(ad: AttributeDef, actor_names: QStringListModel) -> _Editor:

@@ -64,30 +64,7 @@ class ReviewWindow(QMainWindow):
         ll.addWidget(self.reports, 1)
         ll.addWidget(self.project_label)
 
-        # lanes: one text per coder, and the gold layer
-        self.lanes: dict[str, ReportTextView] = {}
-        lanes = QSplitter(Qt.Orientation.Vertical)
-        for name in [*self.coders, "gold"]:
-            box = QWidget()
-            bl = QVBoxLayout(box)
-            bl.setContentsMargins(0, 0, 0, 0)
-            bl.setSpacing(0)
-            title = QLabel(f"  {name}" + ("  (the adjudicated version)" if name == "gold" else ""))
-            f = QFont(title.font())
-            f.setBold(True)
-            title.setFont(f)
-            view = ReportTextView()
-            view.set_colors(self.colors)
-            view.setObjectName(f"lane_{name}")
-            bl.addWidget(title)
-            bl.addWidget(view, 1)
-            lanes.addWidget(box)
-            self.lanes[name] = view
-        first = next(iter(self.lanes.values()))
-        for view in self.lanes.values():  # scroll together
-            if view is not first:
-                first.verticalScrollBar().valueChanged.connect(view.verticalScrollBar().setValue)
-
+        lanes = self._build_lanes()
         self.only_open = QCheckBox("Only open disagreements")
         self.only_open.setChecked(False)
         self.only_open.toggled.connect(lambda _c: self._fill_items())
@@ -143,6 +120,32 @@ class ReviewWindow(QMainWindow):
         self.bridge.changed.connect(self._on_changes)
         self._fill_reports()
         self.resize(1400, 880)
+
+    def _build_lanes(self) -> QSplitter:
+        """One text per coder, and the gold layer, scrolling together."""
+        self.lanes: dict[str, ReportTextView] = {}
+        lanes = QSplitter(Qt.Orientation.Vertical)
+        for name in [*self.coders, "gold"]:
+            box = QWidget()
+            bl = QVBoxLayout(box)
+            bl.setContentsMargins(0, 0, 0, 0)
+            bl.setSpacing(0)
+            title = QLabel(f"  {name}" + ("  (the adjudicated version)" if name == "gold" else ""))
+            f = QFont(title.font())
+            f.setBold(True)
+            title.setFont(f)
+            view = ReportTextView()
+            view.set_colors(self.colors)
+            view.setObjectName(f"lane_{name}")
+            bl.addWidget(title)
+            bl.addWidget(view, 1)
+            lanes.addWidget(box)
+            self.lanes[name] = view
+        first = next(iter(self.lanes.values()))
+        for view in self.lanes.values():  # scroll together
+            if view is not first:
+                first.verticalScrollBar().valueChanged.connect(view.verticalScrollBar().setValue)
+        return lanes
 
     # ------------------------------------------------------------ keys
 

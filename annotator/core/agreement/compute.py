@@ -327,34 +327,11 @@ def _alpha_json(res: AlphaResult, kappa: float | None = None, level: str | None 
     return out
 
 
-@without_gc
-def compute_agreement(
-    data: Dataset,
-    coders: Sequence[str] | None = None,
-    reports: Sequence[str] | None = None,
-    seed: int = 0,
-    resamples: int = 1000,
-) -> AgreementResult:
-    cb = data.codebook
-    all_coders = sorted({s.coder for s in data.spans} | {c.coder for c in data.claims}
-                        | {c for v in data.done.values() for c in v})
-    chosen = sorted(coders) if coders else all_coders
-    notes: list[str] = []
-    candidates = list(reports) if reports else sorted(data.report_lengths)
-    used = [r for r in candidates if set(chosen) <= set(data.done.get(r, ()))]
-    excluded = len(candidates) - len(used)
-    if excluded:
-        notes.append(f"{excluded} report(s) left out: not marked done by every compared coder")
-    if len(chosen) < 2:
-        notes.append("agreement needs two or more coders")
-    if not used:
-        notes.append("no report was marked done by every compared coder")
-    used_set = set(used)
-    spans = [s for s in data.spans if s.report in used_set and s.coder in chosen]
-    claims = [c for c in data.claims if c.report in used_set and c.coder in chosen]
-    types = [t.id for t in cb.span_types]
-
-    # span F1 per coder pair, per type and over all types
+def _span_figures(data: Dataset, spans: Sequence[SpanItem], chosen: Sequence[str],
+                  types: Sequence[str], used: Sequence[str], resamples: int,
+                  seed: int) -> dict[str, dict[str, Any]]:
+    """Span F1 (exact and overlap) per coder pair, per type and over all types, with the
+    unitizing alpha of each type."""
     span_out: dict[str, dict[str, Any]] = {}
     pairs = list(itertools.combinations(chosen, 2))
     by_type_coder: dict[tuple[str, str], list[SpanItem]] = defaultdict(list)
@@ -396,6 +373,49 @@ def compute_agreement(
             entry["alpha_u"] = unitizing_alpha(
                 sel, chosen, {r: data.report_lengths[r] for r in used}, resamples, seed).to_json()
         span_out[t] = entry
+
+    return span_out
+
+
+def _attribute_alpha(ad: AttributeDef, units: list[list[Any]], n_coders: int, resamples: int,
+                     seed: int) -> dict[str, Any]:
+    """Alpha of one attribute at the level its value type gives (and Cohen's kappa for two
+    coders on nominal values)."""
+    level, order = values.agreement_level(ad)
+    kappa = None
+    if n_coders == 2 and level == "nominal":
+        kappa = cohen_kappa([u[0] for u in units], [u[1] for u in units])
+    return _alpha_json(alpha(units, level, order=order, resamples=resamples, seed=seed), kappa, level)
+
+
+@without_gc
+def compute_agreement(
+    data: Dataset,
+    coders: Sequence[str] | None = None,
+    reports: Sequence[str] | None = None,
+    seed: int = 0,
+    resamples: int = 1000,
+) -> AgreementResult:
+    cb = data.codebook
+    all_coders = sorted({s.coder for s in data.spans} | {c.coder for c in data.claims}
+                        | {c for v in data.done.values() for c in v})
+    chosen = sorted(coders) if coders else all_coders
+    notes: list[str] = []
+    candidates = list(reports) if reports else sorted(data.report_lengths)
+    used = [r for r in candidates if set(chosen) <= set(data.done.get(r, ()))]
+    excluded = len(candidates) - len(used)
+    if excluded:
+        notes.append(f"{excluded} report(s) left out: not marked done by every compared coder")
+    if len(chosen) < 2:
+        notes.append("agreement needs two or more coders")
+    if not used:
+        notes.append("no report was marked done by every compared coder")
+    used_set = set(used)
+    spans = [s for s in data.spans if s.report in used_set and s.coder in chosen]
+    claims = [c for c in data.claims if c.report in used_set and c.coder in chosen]
+    types = [t.id for t in cb.span_types]
+
+    span_out = _span_figures(data, spans, chosen, types, used, resamples, seed)
 
     # alignment, per report
     groups: list[SpanGroup] = []
@@ -447,12 +467,7 @@ def compute_agreement(
             key = ad.id
             units = [[None if s is None or (v := s.attributes.get(key)) is None else attribute_value(ad, v)
                       for s in row] for row in trows]
-            level, order = values.agreement_level(ad)
-            res = alpha(units, level, order=order, resamples=resamples, seed=seed)
-            kappa = None
-            if len(chosen) == 2 and level == "nominal":
-                kappa = cohen_kappa([u[0] for u in units], [u[1] for u in units])
-            per_attr[ad.id] = _alpha_json(res, kappa, level)
+            per_attr[ad.id] = _attribute_alpha(ad, units, len(chosen), resamples, seed)
         attr_out[st.id] = per_attr
 
     # claims: slots and attributes over aligned claim groups
@@ -474,11 +489,7 @@ def compute_agreement(
         for ad in ct.attributes:
             units = [[attribute_value(ad, cg.members[c].attributes.get(ad.id)) if c in cg.members else None
                       for c in chosen] for cg in cgs]
-            level, order = values.agreement_level(ad)
-            kappa = None
-            if len(chosen) == 2 and level == "nominal":
-                kappa = cohen_kappa([u[0] for u in units], [u[1] for u in units])
-            per[ad.id] = _alpha_json(alpha(units, level, order=order, resamples=resamples, seed=seed), kappa, level)
+            per[ad.id] = _attribute_alpha(ad, units, len(chosen), resamples, seed)
         claims_out[ct.id] = per
 
     disagreements = find_disagreements(groups, claim_groups, chosen, data, span_lookup, group_index)
