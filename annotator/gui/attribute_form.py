@@ -297,6 +297,10 @@ class AttributeForm(QWidget):
             return
         old = self._values.get(attribute)
         if _same(value, old) or (value is None and old is None):
+            if value is not None:
+                ed.blockSignals(True)
+                ed.set_value(value)  # shown as stored ("ml" -> "ML") even when nothing changed
+                ed.blockSignals(False)
             return
         if value is None:
             self._values.pop(attribute, None)

@@ -59,6 +59,7 @@ class CodingActions(_Base):
         if sel is None:
             span = self.current_span
             if span is not None and span.type != type_id:
+                self._prefill.pop(span.id, None)  # suggested for the old type
                 self._run(SetSpanType(span.id, type_id))
             elif span is None:
                 self.statusBar().showMessage("Select some text first, then press the type's key.", 4000)
@@ -71,6 +72,7 @@ class CodingActions(_Base):
         if same is not None:  # the selection is a span already (find lands on one): retag it
             self.select_span(same.id)
             if same.type != type_id:
+                self._prefill.pop(same.id, None)  # suggested for the old type
                 self._run(SetSpanType(same.id, type_id))
             return
         cmd = AddSpan(self.report_id, self.coder_id, type_id, start, end)
@@ -95,6 +97,7 @@ class CodingActions(_Base):
     def retag_current(self, type_id: str) -> None:
         span = self.current_span
         if span is not None and type_id != span.type:
+            self._prefill.pop(span.id, None)
             self._run(SetSpanType(span.id, type_id))
 
     def _on_span_attribute(self, attribute: str, value: object) -> None:
@@ -152,12 +155,27 @@ class CodingActions(_Base):
             self.statusBar().showMessage(f"A {claim.type} claim has no slot on key {key}.", 5000)
         return slot
 
+    def _draft_slot_for_key(self, key: str) -> str | None:
+        draft = self._draft
+        ct = self.codebook.claim_type(draft.claim_type) if draft is not None else None
+        return next((sd.id for sd in (ct.slots if ct else ()) if sd.hotkey == key), None)
+
     def fill_slot_key(self, key: str) -> None:
+        if self._draft is not None:
+            slot = self._draft_slot_for_key(key)
+            if slot is not None:
+                self.draft_slot(slot)
+            return
         slot = self._slot_for_key(key)
         if slot is not None:
             self.fill_slot(slot)
 
     def toggle_not_reported_key(self, key: str) -> None:
+        if self._draft is not None:
+            slot = self._draft_slot_for_key(key)
+            if slot is not None:
+                self.draft_clear(slot)
+            return
         slot = self._slot_for_key(key)
         if slot is not None:
             self.toggle_not_reported(slot)
@@ -203,7 +221,10 @@ class CodingActions(_Base):
     # ---------------------------------------------------------------- suggested values
 
     def enter(self) -> None:
-        """Enter: accept what is suggested here (values, or a suggested span), else edit."""
+        """Enter: accept the draft on show, or what is suggested here (values, or a suggested
+        span), else edit."""
+        if self.accept_current_draft():
+            return
         span = self.current_span
         if span is not None and span.id in self._prefill:
             self.form.span_form.accept_suggestions()

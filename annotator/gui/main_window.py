@@ -37,6 +37,7 @@ from annotator.core.summary import claim_summary, span_value
 from annotator.gui import actions as actions_mod
 from annotator.gui.bridge import ChangeBridge
 from annotator.gui.coding import CodingActions
+from annotator.gui.drafting import Drafting
 from annotator.gui.find_bar import FindBar
 from annotator.gui.form_panel import CLAIM_COLOR, FormPanel
 from annotator.gui.jump import Jumper
@@ -50,7 +51,7 @@ from annotator.gui.window_actions import window_action_specs
 _ID = Qt.ItemDataRole.UserRole
 
 
-class MainWindow(CodingActions, Launchers, QMainWindow):
+class MainWindow(CodingActions, Drafting, Launchers, QMainWindow):
     def __init__(self, project: Project, coder_id: int) -> None:
         super().__init__()
         self.project = project
@@ -257,6 +258,7 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
 
     def _open_report(self, report_id: int) -> None:
         self.form.flush()  # what was typed for the last report's span is stored for it
+        self._draft = None
         detail = self.project.report(report_id)
         self.report_id = report_id
         self.report_text = detail.text
@@ -377,7 +379,11 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
             self.form.show_empty()
 
     def _show_claim_strip(self, claim: ClaimRow | None) -> None:
-        """The open claim stays in view above the text: slot keys fill it."""
+        """The open claim stays in view above the text: slot keys fill it (a draft shows there
+        while it waits for Enter)."""
+        if self._draft is not None:
+            self._show_draft()
+            return
         if claim is None:
             self.claim_strip.hide()
             return
@@ -536,6 +542,8 @@ class MainWindow(CodingActions, Launchers, QMainWindow):
             self.find_bar.hide()
             return
         if not in_text:
+            return
+        if self.drop_draft():
             return
         c = self.text.textCursor()
         if c.hasSelection():

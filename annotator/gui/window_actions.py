@@ -50,6 +50,12 @@ def window_action_specs(w: MainWindow) -> list[ActionSpec]:
         specs.append(ActionSpec(f"claim.{ct.id}", "&Claim", f"New {ct.label} claim",
                                 partial(w.new_claim, ct.id), (ct.hotkey,) if ct.hotkey else (),
                                 coding_key=True))
+    for ct in cb.claim_types:
+        if ct.hotkey:
+            specs.append(ActionSpec(f"draft.{ct.id}", "&Claim",
+                                    f"&Draft a {ct.label} claim from the sentence at the caret",
+                                    partial(w.propose_draft, ct.id), (f"Shift+{ct.hotkey}",),
+                                    coding_key=True))
     # slot keys belong to claim types: one action per key, acting on the current claim's type
     by_key: dict[str, list[str]] = {}
     for ct in cb.claim_types:

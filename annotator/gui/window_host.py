@@ -9,7 +9,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QTreeWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QTreeWidget
 
 from annotator.core.codebook import Codebook
 from annotator.core.commands import Command
@@ -37,6 +37,8 @@ class WindowHost(QMainWindow):
     _prefill: dict[int, tuple[list[dict[str, Any]], int]]
     _suggestions: list[Any]
     _spans: list[SpanRow]
+    _draft: Any
+    claim_strip: QLabel
     text: ReportTextView
     form: FormPanel
     tabs: QTabWidget
@@ -68,3 +70,10 @@ class WindowHost(QMainWindow):
     def accept_suggestion(self, index: int) -> None: raise NotImplementedError
     def _rescan(self) -> None: raise NotImplementedError
     def toggle_scan(self) -> None: raise NotImplementedError
+    def span_under_caret(self) -> SpanRow | None: raise NotImplementedError
+    def suggestion_under_caret(self) -> int | None: raise NotImplementedError
+    def _show_claim_strip(self, claim: ClaimRow | None) -> None: raise NotImplementedError
+    def _show_draft(self) -> None: raise NotImplementedError
+    def draft_slot(self, slot: str) -> bool: raise NotImplementedError
+    def draft_clear(self, slot: str) -> bool: raise NotImplementedError
+    def accept_current_draft(self) -> bool: raise NotImplementedError

@@ -309,3 +309,44 @@ def test_slot_key_on_a_suggested_span_accepts_it_into_the_slot(qtbot, window, gu
     qtbot.keyClick(window.text, K.Key_Z, CTRL)  # one undo step takes both back
     assert gui_project.spans(window.report_id, window.coder_id) == []
     assert gui_project.claims(window.report_id, window.coder_id)[0].slots.get("casualties") in (None, [])
+
+
+def test_draft_from_the_sentence_accept_and_change_slots(qtbot, tmp_path) -> None:
+    from annotator.core.project import Project
+    from annotator.gui.main_window import MainWindow
+    from tests.core.helpers import record, write_jsonl
+
+    text = ("The Liptako Brigade attacked an army post in Gao on Monday, "
+            "killing 12 soldiers, the group said.\n")
+    project = Project.open(tmp_path / "draft.db")
+    project.import_paths([write_jsonl(tmp_path / "d.jsonl", [record("d1", text, published="2024-03-06")])])
+    w = MainWindow(project, project.coder_id("drafter", create=True))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    for needle, key in (("Liptako Brigade", K.Key_1), ("army", K.Key_1)):
+        pos = text.index(needle)
+        w.text.select_range(pos, pos + len(needle))
+        w.text.setFocus()
+        qtbot.keyClick(w.text, key)
+    assert len(project.spans(w.report_id, w.coder_id)) == 2
+    w.text.select_range(text.index("attacked"), text.index("attacked"))
+    w.text.setFocus()
+    qtbot.keyClick(w.text, K.Key_A, SHIFT)  # draft an attack from this sentence
+    assert w._draft is not None and w.claim_strip.isVisible()
+    assert "Draft" in w.claim_strip.text()
+    assert [s.text for s in w._draft.slots["perpetrator"]] == ["Liptako Brigade"]
+    qtbot.keyClick(w.text, K.Key_C, SHIFT)  # clear the claimant the draft proposed, if any
+    assert "claimant" not in w._draft.slots
+    qtbot.keyClick(w.text, K.Key_Return)  # accept: one step
+    (claim,) = project.claims(w.report_id, w.coder_id)
+    spans = {s.id: s for s in project.spans(w.report_id, w.coder_id)}
+    assert [spans[i].text for i in claim.slots["perpetrator"]] == ["Liptako Brigade"]
+    assert [spans[i].text for i in claim.slots["target"]] == ["army"]
+    assert "claimant" not in claim.slots
+    assert w._draft is None and w.current_claim_id == claim.id
+    qtbot.keyClick(w.text, K.Key_Z, CTRL)
+    assert project.claims(w.report_id, w.coder_id) == []
+    project.close()
