@@ -54,32 +54,41 @@ class Answer:
     stance: str = "claimed_responsibility"
 
 
+_TYPE = {"perpetrator": "actor", "target": "actor", "claimant": "actor", "location": "location",
+         "date": "date", "casualties": "casualty_count"}
+
+
 class Coder:
     """Sends key events to whatever has the focus, counting each."""
 
     def __init__(self, app: QApplication, window) -> None:
         self.app, self.w, self.inputs = app, window, 0
-        self.log: list[str] = []
+
+        self.step = "start"
+        self.breakdown: dict[str, int] = {}
 
     def key(self, k, mods=Qt.KeyboardModifier.NoModifier, why: str = "") -> None:
         target = QApplication.focusWidget() or self.w.text
         QTest.keyClick(target, k, mods)
         self.app.processEvents()
-        self.inputs += 1
-        if why:
-            self.log.append(why)
+        self._count(1)
+
+    def _count(self, n: int) -> None:
+        self.inputs += n
+        self.breakdown[self.step] = self.breakdown.get(self.step, 0) + n
 
     def type(self, text: str) -> None:
         for ch in text:
             target = QApplication.focusWidget() or self.w.text
             QTest.keyClicks(target, ch)
-            self.inputs += 1
+            self._count(1)
         self.app.processEvents()
 
-    def jump_to(self, phrase: str) -> None:
-        """Select ``phrase`` with jumps: J + first word's label, Shift+J + last word's label."""
+    def jump_to(self, phrase: str, within: str | None = None) -> None:
+        """Select ``phrase`` with jumps: J + first word's label, Shift+J + last word's label
+        (``within``: the phrase is the start of this longer one, which locates it)."""
         words = phrase.split()
-        start = self.w.report_text.index(phrase)
+        start = self.w.report_text.index(within or phrase)
         self._jump(start, extend=False)
         if len(words) > 1:
             last = start + len(phrase) - len(words[-1])
@@ -99,7 +108,9 @@ def _span_text(project, w, span_id: int) -> str:
     return next(s.text for s in project.spans(w.report_id, w.coder_id) if s.id == span_id)
 
 
-def code_claim(use_help: bool, report: str, published: str, answer: Answer) -> tuple[int, list[str]]:
+def code_claim(
+    use_help: bool, report: str, published: str, answer: Answer
+) -> tuple[int, list[str], dict[str, int]]:
     from annotator.core.project import Project
     from annotator.gui.main_window import MainWindow
     from tests.core.helpers import record, write_jsonl  # the fixtures' record builder
@@ -138,26 +149,42 @@ def code_claim(use_help: bool, report: str, published: str, answer: Answer) -> t
                 "casualties": K.Key_K, "claimant": K.Key_C}
 
     if use_help:
+        c.step = "caret into the sentence, draft"
         c.jump_to("attacked")  # the caret into the claim's sentence
         c.key(K.Key_A, SHIFT, "draft")
         draft = w._draft
         if draft is not None:
-            for slot, texts in expected.items():  # clear what the draft got wrong
+            offered = {(s.type, s.text) for s in w.project.suggestions(w.report_id, w.coder_id)}
+            for slot, texts in expected.items():  # fix what the draft got wrong
                 got = [s.text for s in draft.slots.get(slot, [])]
-                if got and got != texts:
+                if got == texts:
+                    continue
+                c.step = f"fix the draft's {slot}"
+                if len(texts) == 1 and (_TYPE[slot], texts[0]) in offered:
+                    # the right one is suggested: the caret into it (its first word) and the key
+                    c.jump_to(texts[0].split()[0], within=texts[0])
+                    c.key(slot_key[slot], why=f"draft {slot}")
+                elif got:
                     c.key(slot_key[slot], SHIFT, f"clear {slot}")
+            c.step = "accept the draft"
             c.key(K.Key_Return, why="accept the draft")
         if claim() is None:
+            c.step = "new claim"
             c.key(K.Key_A, why="new claim")
     else:
+        c.step = "new claim"
         c.key(K.Key_A, why="new claim")
     # add what is missing: tag by hand (accepting suggested values), then the slot key
     for slot, texts in expected.items():
         for text in texts:
             if text in in_slot(slot):
                 continue
+            c.step = f"{slot}: {text}"
             existing = [s for s in project.spans(w.report_id, w.coder_id) if s.text == text]
-            c.jump_to(text)
+            if existing:  # a span already: the caret into its first word is enough
+                c.jump_to(text.split()[0], within=text)
+            else:
+                c.jump_to(text)
             if not existing:
                 c.key(tag_key[slot], why=f"tag {text}")
                 if use_help and w.current_span_id in w._prefill:
@@ -169,6 +196,7 @@ def code_claim(use_help: bool, report: str, published: str, answer: Answer) -> t
         return next(s for s in project.spans(w.report_id, w.coder_id) if s.text == text)
 
     def edit_span(text: str, attribute: str, field: int, typed: str) -> None:
+        c.step = f"value {attribute} of {text!r}"
         c.jump_to(text)  # the selection is the span: F2 edits its values
         c.key(K.Key_F2)
         fields = w.span_form.editor_fields(attribute)
@@ -188,6 +216,7 @@ def code_claim(use_help: bool, report: str, published: str, answer: Answer) -> t
     if (count.get("count") or {}).get("best") != answer.best:
         edit_span(answer.casualties, "count", 1, str(answer.best))
     if span_of(answer.casualties).attributes.get("status") != answer.status:
+        c.step = "value status of the casualties"
         c.jump_to(answer.casualties)
         c.key(K.Key_F2)
         order = [ad.id for ad in w.codebook.span_type("casualty_count").attributes]
@@ -197,6 +226,7 @@ def code_claim(use_help: bool, report: str, published: str, answer: Answer) -> t
         c.key(K.Key_Escape)
     cl = claim()
     if cl is not None and cl.attributes.get("stance") != answer.stance:
+        c.step = "stance"
         c.key(K.Key_4, Qt.KeyboardModifier.ControlModifier)  # the claims list: the form shows the claim
         c.key(K.Key_F2, why="claim form")
         order = [ad.id for ad in w.codebook.claim_type("attack").attributes]
@@ -222,7 +252,7 @@ def code_claim(use_help: bool, report: str, published: str, answer: Answer) -> t
         problems.append(f"stance {cl.attributes if cl else None}")
     w.close()
     project.close()
-    return c.inputs, problems
+    return c.inputs, problems, c.breakdown
 
 
 def main() -> int:
@@ -234,11 +264,15 @@ def main() -> int:
     answer = Answer()
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     QApplication.instance() or QApplication(sys.argv)
-    with_help, p1 = code_claim(True, report, args.published, answer)
-    by_hand, p2 = code_claim(False, report, args.published, answer)
-    for name, n, problems in (("with suggestions and drafts", with_help, p1), ("by hand", by_hand, p2)):
+    with_help, p1, b1 = code_claim(True, report, args.published, answer)
+    by_hand, p2, b2 = code_claim(False, report, args.published, answer)
+    for name, n, problems, breakdown in (
+        ("with suggestions and drafts", with_help, p1, b1), ("by hand", by_hand, p2, b2)
+    ):
         print(f"{name}: {n} inputs; stored claim " + ("checked field by field: all right" if not problems
                                                      else "WRONG: " + "; ".join(problems)))
+        for step, count in breakdown.items():
+            print(f"    {count:3d}  {step}")
     print(f"inputs: {with_help} (without suggestions and drafts: {by_hand})")
     return 0 if not (p1 or p2) else 1
 

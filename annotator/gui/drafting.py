@@ -33,10 +33,12 @@ class Drafting(_Base):
         self.form.flush()
         sel = self.text.selection()
         start, end = (sel[0], sel[1]) if sel else (self.text.caret(), None)
+        if not self.scan_on:  # the draft uses suggested spans: show them, so keys can reach them
+            self.toggle_scan()
         try:
             draft = draft_at(
                 self.project, self.report_id, self.coder_id, start, end, claim_type,
-                suggestions=self._suggestions if self.scan_on else None,
+                suggestions=self._suggestions,
             )
         except Exception as exc:  # noqa: BLE001 - a draft is a help, never a blocker
             self.statusBar().showMessage(f"No draft: {exc}", 6000)

@@ -226,6 +226,11 @@ class MainWindow(CodingActions, Drafting, Launchers, QMainWindow):
             first = view.topLevelItem(0)
             if first is not None:
                 view.setCurrentItem(first)
+        if view is self.claims_view:  # going to the claims shows the current one in the form
+            item = self.claims_view.currentItem()
+            if item is not None:
+                self.select_claim(int(item.data(0, _ID)))
+                self.claims_view.setFocus()
 
     def show_shortcuts(self) -> None:
         rows = actions_mod.sheet_rows(self.action_specs, self.actions_by_name)
