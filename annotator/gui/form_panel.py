@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from annotator.core.codebook import ClaimTypeDef, Codebook, SpanTypeDef
 from annotator.gui.attribute_form import AttributeForm
 from annotator.gui.claim_panel import SlotTree
+from annotator.gui.text_view import EVIDENCE_COLOR as CLAIM_COLOR
 
 EMPTY, SPAN, CLAIM = 0, 1, 2
-CLAIM_COLOR = "#5b3f99"
 
 HINT = (
     "Select text and press a type's key (or a palette button) to tag it.\n"

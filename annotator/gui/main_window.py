@@ -642,6 +642,11 @@ class MainWindow(CodingActions, Drafting, Launchers, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.form.flush()
+        # Quit means the application: the review window and the dialogs go with this window
+        for name in ("review_window", "agreement_dialog", "shortcut_dialog", "export_window"):
+            other = getattr(self, name, None)
+            if other is not None:
+                other.close()
         self._save_layout()
         self.bridge.detach()
         super().closeEvent(event)

@@ -147,6 +147,9 @@ class _Index:
         return [s for s in self.overlapping(pos, pos + 1)]
 
 
+EVIDENCE_COLOR = "#5b3f99"  # the claim colour (form_panel.CLAIM_COLOR)
+
+
 class ReportTextView(QPlainTextEdit):
     """Shows one report. ``caret_moved`` carries the caret position in code points."""
 
@@ -332,8 +335,10 @@ class ReportTextView(QPlainTextEdit):
         for start, end in evidence:
             sel = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
+            # bold, overlined, in the claim's colour: the span's own type colour stays beneath
             fmt.setFontWeight(QFont.Weight.Bold)
-            fmt.setBackground(QColor(255, 230, 120))
+            fmt.setFontOverline(True)
+            fmt.setForeground(QColor(EVIDENCE_COLOR))
             sel.format = fmt  # type: ignore[attr-defined]
             cur = QTextCursor(self.document())
             cur.setPosition(self._map.to_utf16(start))

@@ -350,3 +350,16 @@ def test_draft_from_the_sentence_accept_and_change_slots(qtbot, tmp_path) -> Non
     qtbot.keyClick(w.text, K.Key_Z, CTRL)
     assert project.claims(w.report_id, w.coder_id) == []
     project.close()
+
+
+def test_quit_closes_the_review_window_too(qtbot, gui_project) -> None:
+    from annotator.gui.main_window import MainWindow
+
+    w = MainWindow(gui_project, gui_project.coder_id("rita", create=True, role="reviewer"))
+    qtbot.addWidget(w)
+    w.show()
+    w.open_review()
+    review = w.review_window
+    assert review.isVisible()
+    w.close()  # File -> Quit
+    assert not review.isVisible()

@@ -118,7 +118,9 @@ def test_selecting_a_claim_highlights_its_evidence(qtbot, window, gui_project) -
     key(qtbot, window, Qt.Key.Key_P)
     window.select_claim(gui_project.claims(window.report_id, window.coder_id)[0].id)
     extra = window.text.extraSelections()
-    assert any(sel.cursor.selectedText() == "gunmen" for sel in extra)
+    (mark,) = [sel for sel in extra if sel.cursor.selectedText() == "gunmen" and sel.format.fontOverline()]
+    # marked in the claim's colour without painting over the span's type colour
+    assert not mark.format.hasProperty(mark.format.Property.BackgroundBrush)
 
 
 def test_reopen_shows_the_same_state(qtbot, window, gui_project, tmp_path: Path) -> None:
