@@ -18,6 +18,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ The army did not comment on the claim. Residents of Kidal reported gunfire late 
 """
 PUBLISHED = "2025-03-11"
 
+HOLD = 0.0
 K = Qt.Key
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
@@ -52,6 +54,7 @@ class Answer:
     status: str = "killed_or_wounded"
     claimant: str = "Islamic State Sahel Province"
     stance: str = "claimed_responsibility"
+    anchor: str = "attacked"  # a word of the claim's sentence, where the coder puts the caret
 
 
 _TYPE = {"perpetrator": "actor", "target": "actor", "claimant": "actor", "location": "location",
@@ -65,6 +68,7 @@ class Coder:
         self.app, self.w, self.inputs = app, window, 0
 
         self.step = "start"
+        self.summary = ""
         self.breakdown: dict[str, int] = {}
 
     def key(self, k, mods=Qt.KeyboardModifier.NoModifier, why: str = "") -> None:
@@ -84,28 +88,49 @@ class Coder:
             self._count(1)
         self.app.processEvents()
 
-    def jump_to(self, phrase: str, within: str | None = None) -> None:
-        """Select ``phrase`` with jumps: J + first word's label, Shift+J + last word's label
-        (``within``: the phrase is the start of this longer one, which locates it)."""
+    def jump_to(self, phrase: str, at: int | None = None) -> None:
+        """Select ``phrase`` (at code point ``at``, else its first occurrence) with jumps:
+        J + its first word's label, Shift+J + its last word's label."""
         words = phrase.split()
-        start = self.w.report_text.index(within or phrase)
+        start = self.w.report_text.index(phrase) if at is None else at
         self._jump(start, extend=False)
         if len(words) > 1:
             last = start + len(phrase) - len(words[-1])
             self._jump(last, extend=True)
 
     def _jump(self, cp: int, extend: bool) -> None:
-        self.key(K.Key_J, SHIFT if extend else Qt.KeyboardModifier.NoModifier)
         utf16 = len(self.w.report_text[:cp].encode("utf-16-le")) // 2
-        label = next(t.label for t in self.w.jumper.overlay.targets if t.start == utf16)
-        self.type(label)
+        for _ in range(40):  # scroll (a key each) until the word is in view
+            self.key(K.Key_J, SHIFT if extend else Qt.KeyboardModifier.NoModifier)
+            label = next((t.label for t in self.w.jumper.overlay.targets if t.start == utf16), None)
+            if label is not None:
+                self.type(label)
+                return
+            self.key(K.Key_Escape)
+            first = self.w.jumper.overlay.targets[0].start if self.w.jumper.overlay.targets else 0
+            self.inputs -= 2  # the coder sees the word is not in view without trying: undo the count
+            self.breakdown[self.step] -= 2
+            bar = self.w.text.verticalScrollBar()
+            before = bar.value()
+            self.key(K.Key_PageDown if utf16 > first else K.Key_PageUp)
+            if bar.value() == before:
+                raise RuntimeError("Page Down did not scroll the text")
+        raise RuntimeError("the word never came into view")
 
     def slot(self, key) -> None:
         self.key(key)
 
 
-def _span_text(project, w, span_id: int) -> str:
-    return next(s.text for s in project.spans(w.report_id, w.coder_id) if s.id == span_id)
+def _locate(text: str, phrase: str, near: int) -> tuple[int, int]:
+    """The occurrence of ``phrase`` nearest ``near`` (code points)."""
+    found, pos = [], text.find(phrase)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(phrase, pos + 1)
+    if not found:
+        raise ValueError(f"{phrase!r} is not in the report")
+    best = min(found, key=lambda p: abs(p - near))
+    return best, best + len(phrase)
 
 
 def code_claim(
@@ -128,41 +153,68 @@ def code_claim(
     w.text.setFocus()
     app.processEvents()
     c = Coder(app, w)
+    text = w.report_text
+    anchor = text.index(answer.anchor)
     problems: list[str] = []
-
-    def claim():
-        return project.claims(w.report_id, w.coder_id)[0] if project.claims(w.report_id, w.coder_id) else None
-
-    def in_slot(slot: str) -> list[str]:
-        cl = claim()
-        fill = cl.slots.get(slot) if cl else None
-        return [_span_text(project, w, i) for i in fill] if isinstance(fill, list) else []
 
     expected = {
         "perpetrator": [answer.perpetrator], "target": list(answer.targets),
         "location": [answer.location], "date": [answer.date],
         "casualties": [answer.casualties], "claimant": [answer.claimant],
     }
+    where = {phrase: _locate(text, phrase, anchor) for phrases in expected.values() for phrase in phrases}
     tag_key = {"perpetrator": K.Key_1, "target": K.Key_1, "claimant": K.Key_1,
                "location": K.Key_2, "date": K.Key_3, "casualties": K.Key_4}
     slot_key = {"perpetrator": K.Key_P, "target": K.Key_T, "location": K.Key_L, "date": K.Key_D,
                 "casualties": K.Key_K, "claimant": K.Key_C}
 
+    def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+        return a[0] < b[1] and b[0] < a[1]
+
+    def right(slot: str, ranges: list[tuple[int, int]]) -> bool:
+        """Every answer of the slot is overlapped by one filled span, and nothing else is there."""
+        want = [where[p] for p in expected[slot]]
+        return len(ranges) == len(want) and all(any(overlaps(r, x) for r in ranges) for x in want)
+
+    def claim():
+        found = project.claims(w.report_id, w.coder_id)
+        return found[0] if found else None
+
+    def spans():
+        return project.spans(w.report_id, w.coder_id)
+
+    def filled(slot: str) -> list[tuple[int, int]]:
+        cl = claim()
+        fill = cl.slots.get(slot) if cl else None
+        by_id = {sp.id: sp for sp in spans()}
+        return [(by_id[i].start, by_id[i].end) for i in fill] if isinstance(fill, list) else []
+
+    def span_over(phrase: str, type_: str):
+        return next((sp for sp in spans() if sp.type == type_ and overlaps((sp.start, sp.end), where[phrase])), None)
+
+    def caret_into(phrase: str, whole: bool) -> None:
+        start, end = where[phrase]
+        first = text[start:end].split()[0]
+        if whole:
+            c.jump_to(text[start:end], at=start)
+        else:  # a span or a suggestion already: its first word is enough
+            c.jump_to(first, at=start)
+
     if use_help:
         c.step = "caret into the sentence, draft"
-        c.jump_to("attacked")  # the caret into the claim's sentence
+        c.jump_to(answer.anchor, at=anchor)
         c.key(K.Key_A, SHIFT, "draft")
         draft = w._draft
         if draft is not None:
-            offered = {(s.type, s.text) for s in w.project.suggestions(w.report_id, w.coder_id)}
-            for slot, texts in expected.items():  # fix what the draft got wrong
-                got = [s.text for s in draft.slots.get(slot, [])]
-                if got == texts:
+            offered = list(w._suggestions)
+            for slot, phrases in expected.items():  # fix what the draft got wrong
+                got = [(d.start, d.end) for d in draft.slots.get(slot, [])]
+                if right(slot, got):
                     continue
                 c.step = f"fix the draft's {slot}"
-                if len(texts) == 1 and (_TYPE[slot], texts[0]) in offered:
-                    # the right one is suggested: the caret into it (its first word) and the key
-                    c.jump_to(texts[0].split()[0], within=texts[0])
+                hits = [sg for sg in offered if sg.type == _TYPE[slot] and overlaps((sg.start, sg.end), where[phrases[0]])]
+                if len(phrases) == 1 and hits:
+                    caret_into(phrases[0], whole=False)  # the right one is suggested: into the slot
                     c.key(slot_key[slot], why=f"draft {slot}")
                 elif got:
                     c.key(slot_key[slot], SHIFT, f"clear {slot}")
@@ -175,55 +227,44 @@ def code_claim(
         c.step = "new claim"
         c.key(K.Key_A, why="new claim")
     # add what is missing: tag by hand (accepting suggested values), then the slot key
-    for slot, texts in expected.items():
-        for text in texts:
-            if text in in_slot(slot):
+    for slot, phrases in expected.items():
+        for phrase in phrases:
+            if any(overlaps(r, where[phrase]) for r in filled(slot)):
                 continue
-            c.step = f"{slot}: {text}"
-            existing = [s for s in project.spans(w.report_id, w.coder_id) if s.text == text]
-            if existing:  # a span already: the caret into its first word is enough
-                c.jump_to(text.split()[0], within=text)
-            else:
-                c.jump_to(text)
-            if not existing:
-                c.key(tag_key[slot], why=f"tag {text}")
+            c.step = f"{slot}: {phrase}"
+            existing = span_over(phrase, _TYPE[slot])
+            caret_into(phrase, whole=existing is None)
+            if existing is None:
+                c.key(tag_key[slot], why=f"tag {phrase}")
                 if use_help and w.current_span_id in w._prefill:
                     c.key(K.Key_Return, why="accept suggested values")
-            c.slot(slot_key[slot])
+            c.key(slot_key[slot])
 
-    # values the claim's fields need: place name, date value, count, stance
-    def span_of(text: str):
-        return next(s for s in project.spans(w.report_id, w.coder_id) if s.text == text)
-
-    def edit_span(text: str, attribute: str, field: int, typed: str) -> None:
-        c.step = f"value {attribute} of {text!r}"
-        c.jump_to(text)  # the selection is the span: F2 edits its values
+    def edit_value(phrase: str, type_: str, attribute: str, field: int, typed: str) -> None:
+        c.step = f"value {attribute} of {phrase!r}"
+        caret_into(phrase, whole=False)  # the caret in the span: F2 edits its values
         c.key(K.Key_F2)
         fields = w.span_form.editor_fields(attribute)
         for _ in range(field):
             c.key(K.Key_Tab)
-        if QApplication.focusWidget() is not fields[field]:
+        if QApplication.focusWidget() is not fields[min(field, len(fields) - 1)]:
             raise RuntimeError(f"the {attribute} field did not get the keyboard")
         c.type(typed)
         c.key(K.Key_Escape)
 
-    place = span_of(answer.location).attributes.get("place") or {}
-    if place.get("name") != answer.place_name:
-        edit_span(answer.location, "place", 0, answer.place_name)
-    if span_of(answer.date).attributes.get("value") != answer.date_value:
-        edit_span(answer.date, "value", 0, answer.date_value)
-    count = span_of(answer.casualties).attributes
-    if (count.get("count") or {}).get("best") != answer.best:
-        edit_span(answer.casualties, "count", 1, str(answer.best))
-    if span_of(answer.casualties).attributes.get("status") != answer.status:
-        c.step = "value status of the casualties"
-        c.jump_to(answer.casualties)
-        c.key(K.Key_F2)
+    def attrs(phrase: str, type_: str) -> dict:
+        sp = span_over(phrase, type_)
+        return dict(sp.attributes) if sp is not None else {}
+
+    if (attrs(answer.location, "location").get("place") or {}).get("name") != answer.place_name:
+        edit_value(answer.location, "location", "place", 0, answer.place_name)
+    if attrs(answer.date, "date").get("value") != answer.date_value:
+        edit_value(answer.date, "date", "value", 0, answer.date_value)
+    if (attrs(answer.casualties, "casualty_count").get("count") or {}).get("best") != answer.best:
+        edit_value(answer.casualties, "casualty_count", "count", 1, str(answer.best))
+    if attrs(answer.casualties, "casualty_count").get("status") != answer.status:
         order = [ad.id for ad in w.codebook.span_type("casualty_count").attributes]
-        for _ in range(3 + order.index("status") - 1):  # count has three fields
-            c.key(K.Key_Tab)
-        c.type("killed o")
-        c.key(K.Key_Escape)
+        edit_value(answer.casualties, "casualty_count", "status", 3 + order.index("status") - 1 - 0, "killed o")
     cl = claim()
     if cl is not None and cl.attributes.get("stance") != answer.stance:
         c.step = "stance"
@@ -237,31 +278,49 @@ def code_claim(
     w.form.flush()
 
     # check the stored claim field by field
-    cl = claim()
-    for slot, texts in expected.items():
-        if sorted(in_slot(slot)) != sorted(texts):
-            problems.append(f"{slot}: {in_slot(slot)} != {texts}")
-    if (span_of(answer.location).attributes.get("place") or {}).get("name") != answer.place_name:
-        problems.append("place name")
-    if span_of(answer.date).attributes.get("value") != answer.date_value:
-        problems.append(f"date value {span_of(answer.date).attributes.get('value')}")
-    a = span_of(answer.casualties).attributes
+    for slot in expected:
+        if not right(slot, filled(slot)):
+            problems.append(f"{slot}: {[text[a:b] for a, b in filled(slot)]} != {expected[slot]}")
+    if (attrs(answer.location, "location").get("place") or {}).get("name") != answer.place_name:
+        problems.append(f"place {attrs(answer.location, 'location').get('place')}")
+    if attrs(answer.date, "date").get("value") != answer.date_value:
+        problems.append(f"date value {attrs(answer.date, 'date').get('value')}")
+    a = attrs(answer.casualties, "casualty_count")
     if (a.get("count") or {}).get("best") != answer.best or a.get("status") != answer.status:
         problems.append(f"casualties {a}")
+    cl = claim()
     if cl is None or cl.attributes.get("stance") != answer.stance:
         problems.append(f"stance {cl.attributes if cl else None}")
+    if cl is not None:
+        from annotator.core.summary import claim_summary
+
+        by_id = {sp.id: sp for sp in spans()}
+        c.summary = f"{claim_summary(cl, by_id, w.codebook)}; {cl.attributes}"
+    if HOLD and use_help:
+        end = time.time() + HOLD
+        while time.time() < end:
+            app.processEvents()
     w.close()
     project.close()
-    return c.inputs, problems, c.breakdown
+    return c.inputs, problems, c.breakdown | {f"stored: {c.summary}": 0}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--report", type=Path, help="a report file to code instead of the built-in one")
     ap.add_argument("--published", default=PUBLISHED)
+    ap.add_argument("--answer", type=Path, help="a JSON file of Answer fields for --report")
+    ap.add_argument("--hold", type=float, default=0, help="seconds to keep the coded window open")
     args = ap.parse_args()
     report = args.report.read_text("utf-8") if args.report else REPORT
     answer = Answer()
+    if args.answer:
+        import json
+
+        fields = json.loads(args.answer.read_text("utf-8"))
+        answer = Answer(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+    global HOLD
+    HOLD = args.hold
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     QApplication.instance() or QApplication(sys.argv)
     with_help, p1, b1 = code_claim(True, report, args.published, answer)
