@@ -37,6 +37,7 @@ The army did not comment on the claim. Residents of Kidal reported gunfire late 
 PUBLISHED = "2025-03-11"
 
 HOLD = 0.0
+KEPT: list = []  # the coded window kept open for --hold
 K = Qt.Key
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
@@ -297,11 +298,10 @@ def code_claim(
         by_id = {sp.id: sp for sp in spans()}
         c.summary = f"{claim_summary(cl, by_id, w.codebook)}; {cl.attributes}"
     if HOLD and use_help:
-        end = time.time() + HOLD
-        while time.time() < end:
-            app.processEvents()
-    w.close()
-    project.close()
+        KEPT.append((w, project))  # main() shows it while it holds
+    else:
+        w.close()
+        project.close()
     return c.inputs, problems, c.breakdown | {f"stored: {c.summary}": 0}
 
 
@@ -311,6 +311,7 @@ def main() -> int:
     ap.add_argument("--published", default=PUBLISHED)
     ap.add_argument("--answer", type=Path, help="a JSON file of Answer fields for --report")
     ap.add_argument("--hold", type=float, default=0, help="seconds to keep the coded window open")
+    ap.add_argument("--out", type=Path, help="also write the figures to this file")
     args = ap.parse_args()
     report = args.report.read_text("utf-8") if args.report else REPORT
     answer = Answer()
@@ -323,16 +324,24 @@ def main() -> int:
     HOLD = args.hold
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     QApplication.instance() or QApplication(sys.argv)
-    with_help, p1, b1 = code_claim(True, report, args.published, answer)
     by_hand, p2, b2 = code_claim(False, report, args.published, answer)
+    with_help, p1, b1 = code_claim(True, report, args.published, answer)
+    lines = []
     for name, n, problems, breakdown in (
         ("with suggestions and drafts", with_help, p1, b1), ("by hand", by_hand, p2, b2)
     ):
-        print(f"{name}: {n} inputs; stored claim " + ("checked field by field: all right" if not problems
-                                                     else "WRONG: " + "; ".join(problems)))
-        for step, count in breakdown.items():
-            print(f"    {count:3d}  {step}")
-    print(f"inputs: {with_help} (without suggestions and drafts: {by_hand})")
+        lines.append(f"{name}: {n} inputs; stored claim " + ("checked field by field: all right"
+                                                            if not problems else "WRONG: " + "; ".join(problems)))
+        lines += [f"    {count:3d}  {step}" for step, count in breakdown.items()]
+    lines.append(f"inputs: {with_help} (without suggestions and drafts: {by_hand})")
+    print("\n".join(lines))
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n", "utf-8")
+    app = QApplication.instance()
+    end = time.time() + HOLD
+    while KEPT and time.time() < end:  # the coded window stays on screen for a screenshot
+        app.processEvents()
+        time.sleep(0.02)
     return 0 if not (p1 or p2) else 1
 
 
