@@ -6,6 +6,7 @@ Exit status 0 only when everything asked for succeeded; every failure names the 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -153,6 +154,24 @@ def _review_commands(sub: Any) -> None:
     ad.add_argument("--reports", metavar="ID,...", help="only these report ids")
     ad.add_argument("--coders", metavar="A,B,...", help="the coders to compare (default: all)")
 
+    asg = sub.add_parser("assign", help="assign reports to coders (balanced, reproducible); "
+                         "move or withdraw assignments")
+    asg.add_argument("--coders", metavar="A,B,...",
+                     help="share the reports among these coders (missing ones are added)")
+    asg.add_argument("--share", type=float, default=0.0,
+                     help="the share of reports a second coder codes too (0-1, default 0)")
+    asg.add_argument("--seed", type=int, default=0, help="the same seed gives the same plan")
+    asg.add_argument("--reports", metavar="ID,...", help="only these report ids (default: all)")
+    asg.add_argument("--search", metavar="TEXT", help="only reports whose title or text has TEXT")
+    asg.add_argument("--move", metavar="FROM", help="move FROM's not yet started assignments")
+    asg.add_argument("--to", metavar="CODER", help="with --move: the coder who takes them")
+    asg.add_argument("--unassign", metavar="CODER",
+                     help="withdraw CODER's not yet started assignments")
+
+    pg = sub.add_parser("progress", help="per coder: to do, in progress, done (per day); "
+                        "the double-coded reports every coder finished")
+    pg.add_argument("--json", action="store_true", help="print one JSON object")
+
     ac = sub.add_parser("actors", help="the project's actor list")
     acs = ac.add_subparsers(dest="actors_command", metavar="ACTION", required=True)
     acs.add_parser("list", help="print the actor list")
@@ -202,6 +221,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             "actors": _actors,
             "agreement": _agreement,
             "adjudicate": _adjudicate,
+            "assign": _assign,
+            "progress": _progress,
         }[args.command]
         role = _identity_role(project, args)
         if args.command in ("agreement", "adjudicate"):
@@ -521,3 +542,71 @@ def _actors(project: Project, args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def _ids(project: Project, args: argparse.Namespace) -> list[int] | None:
+    """The report ids named by --reports (external ids) and/or --search; None: every report."""
+    if not args.reports and not args.search:
+        return None
+    rows = project.reports(search=args.search)
+    if args.reports:
+        wanted = [x.strip() for x in args.reports.split(",") if x.strip()]
+        by_ext = {r.external_id: r.id for r in rows}
+        missing = [x for x in wanted if x not in by_ext]
+        if missing:
+            raise ProjectError(f"no report with id {', '.join(missing[:5])}"
+                               + (" matching --search" if args.search else ""))
+        return [by_ext[x] for x in wanted]
+    return [r.id for r in rows]
+
+
+def _assign(project: Project, args: argparse.Namespace) -> int:
+    from annotator.core.assignments import Assign, MoveAssignments, Unassign
+
+    if _identity_role(project, args) == "coder":
+        return _fail("a coder cannot assign reports")
+    ids = _ids(project, args)
+    if args.move:
+        if not args.to:
+            return _fail("--move FROM needs --to CODER")
+        move = MoveAssignments(project.coder_id(args.move), project.coder_id(args.to), ids)
+        project.run(move)
+        print(f"moved {len(move.moved)} assignment(s) from {args.move} to {args.to}; "
+              f"{move.kept} kept (started, or {args.to} has the report already)")
+        return 0
+    if args.unassign:
+        un = Unassign(project.coder_id(args.unassign), ids)
+        project.run(un)
+        print(f"withdrew {len(un.removed)} assignment(s) of {args.unassign}; "
+              f"{un.kept} kept (started or done)")
+        return 0
+    if not args.coders:
+        return _fail("assign needs --coders A,B,... (or --move / --unassign)")
+    names = [n.strip() for n in args.coders.split(",") if n.strip()]
+    coder_ids = [project.coder_id(n, create=True) for n in names]
+    if ids is None:
+        ids = [r.id for r in project.reports()]
+    cmd = Assign(ids, coder_ids, args.share, args.seed)
+    project.run(cmd)
+    doubles = len(cmd.planned) - len({r for r, _ in cmd.planned})
+    per = {n: sum(1 for _, c in cmd.planned if c == i) for n, i in zip(names, coder_ids, strict=True)}
+    print(f"assigned {len({r for r, _ in cmd.planned})} report(s), {doubles} double-coded; "
+          + ", ".join(f"{n}: {k}" for n, k in per.items())
+          + (f"; {cmd.skipped} already assigned, left as they are" if cmd.skipped else ""))
+    return 0
+
+
+def _progress(project: Project, args: argparse.Namespace) -> int:
+    result = project.progress()
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+        return 0
+    print(f"{'CODER':<20} {'ROLE':<9} {'TODO':>6} {'IN PROGRESS':>12} {'DONE':>6}  LAST DAYS DONE")
+    for c in result.coders:
+        days = ", ".join(f"{d}: {n}" for d, n in list(c.done_per_day.items())[-3:])
+        print(f"{c.name:<20} {c.role:<9} {c.todo:>6} {c.in_progress:>12} {c.done:>6}  {days}")
+    share = result.double_coded_share_done
+    shown = "-" if share is None else f"{share:.0%}"
+    print(f"double-coded: {result.double_coded_done} of {result.double_coded} report(s) done "
+          f"by every coder ({shown})")
+    return 0

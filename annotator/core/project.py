@@ -39,6 +39,7 @@ from annotator.core.resources import resources_dir
 
 if TYPE_CHECKING:  # read lazily: the alignment code is not needed to code a report
     from annotator.core.agreement.data import Dataset
+    from annotator.core.assignments import Progress
     from annotator.core.normalize import ActorEntry
     from annotator.core.review import ReviewItem
 
@@ -412,6 +413,14 @@ class Project:
         """How many reports the project holds (one COUNT, not a read of every report)."""
         with self._engine.connect() as conn:
             return queries.report_count(conn)
+
+    def progress(self) -> Progress:
+        """Per coder the assignments to do, in progress and done (per day), and the double-coded
+        reports every assigned coder finished (see assignments.progress)."""
+        from annotator.core.assignments import progress
+
+        with self._engine.connect() as conn:
+            return progress(conn)
 
     def coders(self) -> list[queries.CoderRow]:
         with self._engine.connect() as conn:

@@ -136,9 +136,12 @@ def report_rows(
     sq = (
         select(a.c.report_id, coder_t.c.name, a.c.status)
         .join(coder_t, coder_t.c.id == a.c.coder_id)
-        .where(a.c.report_id.in_(ids))
         .order_by(coder_t.c.name)
     )
+    if limit is not None:  # a page: its ids as parameters (a few hundred at most)
+        sq = sq.where(a.c.report_id.in_(ids))
+    else:  # every report (or every match): no list of ids, SQLite allows only 32,766 parameters
+        sq = sq.where(a.c.report_id.in_(q.with_only_columns(r.c.id).order_by(None)))
     for rid, name, st in conn.execute(sq):
         statuses[int(rid)][str(name)] = str(st)
     span_counts: dict[int, int] = {}
