@@ -39,12 +39,13 @@ from annotator.gui.bridge import ChangeBridge
 from annotator.gui.coding import CodingActions
 from annotator.gui.drafting import Drafting
 from annotator.gui.find_bar import FindBar
-from annotator.gui.form_panel import CLAIM_COLOR, FormPanel
+from annotator.gui.form_panel import FormPanel
 from annotator.gui.jump import Jumper
 from annotator.gui.launchers import Launchers
 from annotator.gui.queue_panel import QueuePanel
 from annotator.gui.span_list import SpanList, SpanModel
 from annotator.gui.suggestions_panel import SuggestionsPanel
+from annotator.gui.text_view import EVIDENCE_COLOR as CLAIM_COLOR
 from annotator.gui.text_view import PaintedSpan, ReportTextView
 from annotator.gui.window_actions import window_action_specs
 

@@ -339,11 +339,11 @@ class ReportTextView(QPlainTextEdit):
             fmt.setFontWeight(QFont.Weight.Bold)
             fmt.setFontOverline(True)
             fmt.setForeground(QColor(EVIDENCE_COLOR))
-            sel.format = fmt  # type: ignore[attr-defined]
+            sel.format = fmt
             cur = QTextCursor(self.document())
             cur.setPosition(self._map.to_utf16(start))
             cur.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cur  # type: ignore[attr-defined]
+            sel.cursor = cur
             sels.append(sel)
         if current is not None:
             sel = QTextEdit.ExtraSelection()
@@ -352,11 +352,11 @@ class ReportTextView(QPlainTextEdit):
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             fmt.setUnderlineColor(QColor(0, 0, 0))
             fmt.setFontWeight(QFont.Weight.DemiBold)
-            sel.format = fmt  # type: ignore[attr-defined]
+            sel.format = fmt
             cur = QTextCursor(self.document())
             cur.setPosition(self._map.to_utf16(current[0]))
             cur.setPosition(self._map.to_utf16(current[1]), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cur  # type: ignore[attr-defined]
+            sel.cursor = cur
             sels.append(sel)
         self._emphasis = sels
         self._apply_extra()
@@ -380,11 +380,11 @@ class ReportTextView(QPlainTextEdit):
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
             fmt.setUnderlineColor(QColor(self._colors.get(s.type, "#777777")))
             fmt.setForeground(QColor(self._colors.get(s.type, "#333333")).darker(140))
-            sel.format = fmt  # type: ignore[attr-defined]
+            sel.format = fmt
             cur = QTextCursor(self.document())
             cur.setPosition(self._map.to_utf16(s.start))
             cur.setPosition(self._map.to_utf16(s.end), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cur  # type: ignore[attr-defined]
+            sel.cursor = cur
             sels.append(sel)
         self.setExtraSelections(sels + self._emphasis)
 
