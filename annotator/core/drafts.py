@@ -209,6 +209,13 @@ _RESPONSIBILITY = re.compile(
     r"took\s+responsibility|(?:its|their)\s+(?:fighters|soldiers|operatives|militants|men))\b",
     re.I,
 )
+# the perpetrator group speaking of itself before the attack word ("the group's news outlet
+# said", "the group claimed", "a statement by the militants said")
+_GROUP_SAYS = re.compile(
+    r"\b(?:the|a)\s+(?:group|organi[sz]ation|militants|movement|jihadists?)(?:'s?|’s?)?\b"
+    r"[^.;]{0,80}?\b(?:said|says|claimed|claims|announced|stated|reported|published)\b",
+    re.I,
+)
 _ALLEGED = re.compile(r"\b(?:allegedly|suspected|blamed|accused|believed\s+to\s+be|presumed)\b",
                       re.I)
 _DENIED = re.compile(r"\b(?:denied|denies|rejected\s+responsibility)\b", re.I)
@@ -292,6 +299,8 @@ def _chain(
     return sorted(out, key=lambda d: d.start)
 
 
+# "fighters of the X attacked": the members of X did it, X is the subject
+_MEMBERS_OF = re.compile(rf"\b{_MEMBERS}\s+of\s+(?:the\s+)?$", re.I)
 _OBJECT_BEFORE = re.compile(r"\b(?:against|on|targeting|of|by)\s+(?:the\s+)?$", re.I)
 _DETERMINER_BEFORE = re.compile(
     r"\b(?:a|an|the|their|its|his|her|this|that|these|those|another|of|per)\s+(?:[\w-]+\s+){0,2}$",
@@ -447,7 +456,8 @@ def propose_draft(
                 reasons["perpetrator"] = f'after "{verb_m.group()} ... by"'
             else:
                 subjects = [d for d in before if not _OBJECT_BEFORE.search(
-                    text[max(0, d.start - 16):d.start])]
+                    text[max(0, d.start - 16):d.start])
+                    or _MEMBERS_OF.search(text[max(0, d.start - 40):d.start])]
                 if claimant is not None and claim_where == "in the sentence":
                     subjects = [d for d in subjects if d.start >= claimant.end]
                 if subjects:
@@ -458,7 +468,15 @@ def propose_draft(
                 pool_after = [d for d in after if d not in perpetrators]
                 targets = _chain(text, rest[0], pool_after, True)
                 reasons["target"] = f'the actor after "{verb_m.group()}"'
-        # "X claimed responsibility for ...", "X claimed its fighters attacked": X did it
+            # "the group's statement said that fighters of X attacked": X claims its own attack
+        if claim is None and perpetrators:
+            own = _GROUP_SAYS.search(text[focus[0]:vs])
+            if own is not None:
+                claimant = perpetrators[0]
+                slots["claimant"] = [claimant]
+                reasons["claimant"] = f'"{own.group().strip()}": the group speaks of its own attack'
+                claim_where = "in the sentence"
+    # "X claimed responsibility for ...", "X claimed its fighters attacked": X did it
         if not perpetrators and claimant is not None and claim_where == "in the sentence" and (
             _RESPONSIBILITY.search(sentence_text)
         ):
@@ -491,7 +509,9 @@ def propose_draft(
         return [best]
 
     def choose_date(found: list[DraftSpan]) -> list[DraftSpan]:
-        return [min(found, key=lambda d: abs(d.start - anchor))]
+        # a date right before a reporting verb dates the report ("on Tuesday said"), not the event
+        of_event = [d for d in found if not _REPORT.match(text[d.end:d.end + 20].lstrip(" ,"))]
+        return [min(of_event or found, key=lambda d: abs(d.start - anchor))]
 
     fill("location", "location", choose_place, "the most precise place named")
     fill("date", "date", choose_date, "the date nearest the attack word")

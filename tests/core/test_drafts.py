@@ -213,3 +213,21 @@ def test_accepting_an_empty_draft_is_refused(proj) -> None:
     with pytest.raises(CommandError):
         p.run(accept_draft(empty, rid, cid))
     assert p.claims(rid, cid) == []
+
+
+def test_members_of_a_group_a_group_statement_and_the_date_of_the_report() -> None:
+    text = ("A statement carried by the group's news outlet on Tuesday said that fighters of the "
+            "Islamic State Sahel Province attacked Malian soldiers near Tessit on Sunday, killing 9.")
+    d = draft(text, "attacked")
+    got = texts(d)
+    assert got["perpetrator"] == ["Islamic State Sahel Province"]  # "fighters of the" X did it
+    assert got["claimant"] == ["Islamic State Sahel Province"]  # the group speaks of itself
+    assert d.attributes["stance"] == "claimed_responsibility"
+    assert got["date"] == ["Sunday"]  # "on Tuesday said" dates the statement
+    assert got["target"] == ["Malian soldiers"]
+
+
+def test_an_object_after_of_stays_an_object() -> None:
+    text = "Gunmen attacked a convoy of the Malian soldiers near Tessit on Monday."
+    d = draft(text, "attacked")
+    assert "Malian soldiers" not in texts(d).get("perpetrator", [])
