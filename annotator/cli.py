@@ -72,6 +72,10 @@ def _coding_commands(sub: Any) -> None:
         "import", help="import reports: files and folders in any format that `formats` lists"
     )
     im.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    im.add_argument("--map", metavar="FIELD=COLUMN,...",
+                    help="tables: which column holds each report field (id, title, text, "
+                    "published, url, source, language), e.g. text=notes,id=event_id_cnty; "
+                    "ACLED, UCDP GED and GTD files are recognized without it")
 
     ex = sub.add_parser("export", help="export the coded dataset")
     ex.add_argument("--format", choices=[f.name for f in registry.exporters()],
@@ -310,8 +314,16 @@ def _import(project: Project, args: argparse.Namespace) -> int:
         print(f"{result.path}: {result.message}" if result.ok else result.message, file=stream)
         bar.step()
 
+    mapping = None
+    if args.map:
+        from annotator.core.io.tables import parse_mapping
+
+        try:
+            mapping = parse_mapping(args.map)
+        except ValueError as exc:
+            return _fail(str(exc))
     try:
-        summary = project.import_paths(args.paths, on_file=line)
+        summary = project.import_paths(args.paths, on_file=line, mapping=mapping)
     except KeyboardInterrupt:
         bar.clear()
         return _fail(f"import interrupted after {bar.done} file(s); each file was stored whole or not at all")
@@ -336,7 +348,7 @@ def _export(project: Project, args: argparse.Namespace) -> int:
         line = fmt.write(registry.ExportJob(records, project.codebook, target, options, sys.stdout))
     except KeyboardInterrupt:
         return _fail("export cancelled; nothing was written")
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, ImportError) as exc:  # ImportError: an optional extra is missing
         return _fail(str(exc))
     finally:
         if bar is not None:

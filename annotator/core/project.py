@@ -6,7 +6,7 @@ import copy
 import json
 import os
 import uuid
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -367,10 +367,13 @@ class Project:
     # ------------------------------------------------------------ bulk paths
 
     def import_paths(
-        self, paths: Iterable[Path | str], on_file: Callable[[FileResult], None] | None = None
+        self, paths: Iterable[Path | str], on_file: Callable[[FileResult], None] | None = None,
+        mapping: Mapping[str, str] | None = None,
     ) -> ImportSummary:
+        """``mapping``: which column holds each report field in tables (see io/tables.py)."""
         summary = import_paths(
-            self._engine, [Path(p) for p in paths], self.codebook, self.codebook_id, on_file
+            self._engine, [Path(p) for p in paths], self.codebook, self.codebook_id, on_file,
+            {"mapping": mapping} if mapping else None,
         )
         if summary.added or summary.annotations:
             self._record(Changes("Import", structure=True), "import")

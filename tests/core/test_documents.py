@@ -107,7 +107,7 @@ def test_report_tables_csv_and_xlsx(tmp_path: Path, capsys, new_db) -> None:
     db = new_db("p.db")
     assert main(["--db", db, "import", str(good), str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "bad.csv" in err and "row 3" in err and "not YYYY-MM-DD" in err
+    assert "bad.csv" in err and "row 3" in err and "'5 Dec' is not a date" in err
     p = Project.open(db)
     reps = {r.external_id: r for r in p.reports()}
     assert set(reps) == {"a1", "a2"}  # nothing of bad.csv

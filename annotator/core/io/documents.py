@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 from annotator.core.io.textfile import ImportProblem, TextDocument, dateline, normalize_newlines
 
@@ -168,110 +166,5 @@ def read_document(path: Path) -> TextDocument:
     raise ImportProblem(path, f"not a document type Annotator reads ({suffix})")
 
 
-# ------------------------------------------------------------------ reports from tables
-
-_COLUMN_NAMES = {
-    "id": ("id", "report_id", "doc_id", "identifier", "key"),
-    "title": ("title", "headline", "heading", "subject"),
-    "text": ("text", "body", "content", "article", "report", "full_text"),
-    "published": ("published", "date", "pub_date", "publication_date", "event_date"),
-    "url": ("url", "link", "source_url"),
-    "source": ("source", "outlet", "publisher", "media"),
-}
-
-
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-        for number, values in enumerate(rows, start=2):
-            yield number, {h: v for h, v in zip(header, values, strict=False) if h}
-        wb.close()
-        return
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig", errors="strict")
-    import csv
-    import io
-
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel_tab if suffix == ".tsv" else csv.excel
-    if suffix == ".csv":
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
-    header = [h.strip() for h in next(reader, [])]
-    while True:
-        first_line = reader.line_num + 1  # where the record starts, though a cell spans lines
-        values = next(reader, None)
-        if values is None:
-            return
-        if values:  # blank lines are no records
-            yield first_line, {h: v for h, v in zip(header, values, strict=False) if h}
-
-
-def read_report_table(
-    path: Path, mapping: Mapping[str, str] | None = None
-) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """(row number, interchange report dict or the reason it is refused) for a CSV/TSV/XLSX file
-    of reports. ``mapping`` names the columns for id, title, text, published, url and source
-    (default: common header names); the other columns are kept as metadata."""
-    import datetime as dt
-
-    rows = _rows(path)
-    first = next(rows, None)
-    if first is None:
-        return
-    headers = list(first[1])
-    chosen: dict[str, str] = {}
-    lower = {h.lower(): h for h in headers}
-    for field, names in _COLUMN_NAMES.items():
-        if mapping and field in mapping:
-            if mapping[field] not in headers:
-                yield 1, f"no column '{mapping[field]}' (the file has: {', '.join(headers)})"
-                return
-            chosen[field] = mapping[field]
-            continue
-        found = next((lower[n] for n in names if n in lower), None)
-        if found:
-            chosen[field] = found
-    if "text" not in chosen:
-        yield 1, f"no text column (looked for {', '.join(_COLUMN_NAMES['text'])}; the file has: {', '.join(headers)})"
-        return
-
-    def one(number: int, row: dict[str, Any]) -> dict[str, Any] | str:
-        text = row.get(chosen["text"])
-        if text is None or not str(text).strip():
-            return "no text"
-        published = row.get(chosen["published"]) if "published" in chosen else None
-        if isinstance(published, dt.datetime):
-            published = published.date().isoformat()
-        elif isinstance(published, dt.date):
-            published = published.isoformat()
-        elif published:
-            value = str(published).strip()[:10]
-            try:
-                published = dt.date.fromisoformat(value).isoformat()
-            except ValueError:
-                return f"published date {published!r} is not YYYY-MM-DD"
-        else:
-            published = None
-        ident = str(row.get(chosen.get("id", ""), "") or "").strip() or f"{path.stem}-row{number}"
-        body = normalize_newlines(str(text))
-        title = str(row.get(chosen.get("title", ""), "") or "").strip() or body.strip().split("\n", 1)[0][:200]
-        used = set(chosen.values())
-        meta = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()
-                if k not in used and v not in (None, "")}
-        return {"id": ident, "title": title, "text": body, "published": published,
-                "url": (row.get(chosen["url"]) or None) if "url" in chosen else None,
-                "source": (row.get(chosen["source"]) or None) if "source" in chosen else None,
-                "metadata": meta}
-
-    yield first[0], one(*first)
-    for number, row in rows:
-        yield number, one(number, row)
+# reports from tables live in tables.py; the name stays importable from here
+from annotator.core.io.tables import read_report_table  # noqa: E402

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
@@ -186,14 +187,16 @@ def _import_folder(
 
 
 def _import_records(
-    engine: Engine, fmt: Importer, path: Path, codebook: Codebook, codebook_id: int
+    engine: Engine, fmt: Importer, path: Path, codebook: Codebook, codebook_id: int,
+    options: Mapping[str, Any] | None = None,
 ) -> FileResult:
     """A file of records (interchange lines, table rows, another tool's format): all or nothing."""
     added = existing = annotations = unchanged = 0
     coder_cache: dict[str, int] = {}
     try:
         with engine.begin() as conn:  # the whole file or nothing
-            for number, item in fmt.read(path, codebook):
+            wanted = {k: v for k, v in (options or {}).items() if k in fmt.options}
+            for number, item in fmt.read(path, codebook, **wanted):
                 try:
                     rec = item if isinstance(item, ParsedRecord) else parse_data(item, codebook)
                     res = store_record(conn, rec, codebook_id, coder_cache)
@@ -223,8 +226,11 @@ def import_paths(
     codebook: Codebook,
     codebook_id: int,
     on_file: Callable[[FileResult], None] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> ImportSummary:
-    """Import every file under ``paths``; ``on_file`` hears each file's result as it is known."""
+    """Import every file under ``paths``; ``on_file`` hears each file's result as it is known.
+    ``options`` go to the readers that take them (``mapping``: a table's report field ->
+    column, see tables.py)."""
     summary = ImportSummary()
 
     def report(result: FileResult) -> None:
@@ -255,7 +261,7 @@ def import_paths(
             continue
         elif fmt.kind == "records":
             flush()
-            report(_import_records(engine, fmt, path, codebook, codebook_id))
+            report(_import_records(engine, fmt, path, codebook, codebook_id, options))
         else:
             try:
                 doc = fmt.read(path)

@@ -149,9 +149,10 @@ def test_report_table_csv_auto_mapping_and_bad_rows(tmp_path: Path) -> None:
         "published": "2023-12-08",
         "url": "http://example.invalid/1",
         "source": "Sahel Wire",
+        "language": None,
         "metadata": {"desk": "north"},
     }
-    assert got[1][1] == "no text"
+    assert got[1][1] == "column Body: no text"
     assert isinstance(got[2][1], str) and "08/12/2023" in got[2][1]
     fourth = got[3][1]
     assert (
@@ -194,4 +195,4 @@ def test_report_table_xlsx_with_date_cells(tmp_path: Path) -> None:
     got = list(read_report_table(path))
     assert got[0][0] == 2 and isinstance(got[0][1], dict)
     assert got[0][1]["published"] == "2023-11-30" and got[0][1]["metadata"] == {"region": "east"}
-    assert got[1] == (3, "no text")
+    assert got[1] == (3, "column content: no text")
