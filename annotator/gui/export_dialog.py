@@ -132,7 +132,7 @@ class ExportDialog(QDialog):
                                       self.chosen_coders(), parent=self, options=self.option_values())
         except ExportCancelled:
             self.result_line = "Export cancelled: nothing was written."
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, ImportError) as exc:  # ImportError: an extra is missing
             QMessageBox.warning(self, "Export", str(exc))
             return
         self.accept()

@@ -124,6 +124,11 @@ class Importer:
     in_folders: bool = True
     annotations: bool = True  # its records may carry coders' annotations
     is_folder: Callable[[Path], bool] | None = None
+    # for a suffix several formats share (.json, .jsonl): does this file look like ours? Formats
+    # with a sniff are asked before the ones without.
+    sniff: Callable[[Path], bool] | None = None
+    # keyword options ``read`` takes from the import's options (e.g. a table's column mapping)
+    options: tuple[str, ...] = ()
 
 
 _EXPORTERS: dict[str, Exporter] = {}
@@ -160,8 +165,10 @@ def importer_for(path: Path, explicit: bool = True) -> Importer | None:
     if path.is_dir():
         return next((i for i in _IMPORTERS.values() if i.is_folder and i.is_folder(path)), None)
     suffix = path.suffix.lower()
-    for imp in _IMPORTERS.values():
-        if suffix in imp.extensions and imp.kind != "folder" and (explicit or imp.in_folders):
+    ordered = sorted(_IMPORTERS.values(), key=lambda i: i.sniff is None)
+    for imp in ordered:
+        if suffix in imp.extensions and imp.kind != "folder" and (explicit or imp.in_folders) \
+                and (imp.sniff is None or imp.sniff(path)):
             return imp
     return _IMPORTERS["text"] if explicit else None
 
@@ -240,17 +247,33 @@ def _read_jsonl(path: Path, codebook: Codebook) -> Iterator[tuple[int, Any]]:
     yield from iter_records(path, codebook)
 
 
-def _read_table(path: Path, codebook: Codebook) -> Iterator[tuple[int, Any]]:
-    from annotator.core.io.documents import read_report_table
+_MAX_ROW_PROBLEMS = 20  # bad rows of a table named one by one
+
+
+def _read_table(path: Path, codebook: Codebook,
+                mapping: Mapping[str, str] | None = None) -> Iterator[tuple[int, Any]]:
+    """Every row of a report table; every bad row is named (up to ``_MAX_ROW_PROBLEMS``), and
+    one bad row refuses the file before anything is stored."""
+    from annotator.core.io.tables import read_report_table
 
     rows: list[tuple[int, Any]] = []
+    problems: list[str] = []
     try:  # read the whole table first: a bad row refuses the file before anything is parsed
-        for number, item in read_report_table(path):
+        for number, item in read_report_table(path, mapping):
             if isinstance(item, str):
-                raise ImportProblem(path, f"row {number}: {item}", number)
+                problems.append(f"row {number}: {item}")
+                if number == 1:
+                    break
+                continue
             rows.append((number, {"report": item}))
     except (UnicodeDecodeError, ValueError, OSError) as exc:
         raise ImportProblem(path, f"cannot read the table: {exc}") from exc
+    if problems:
+        shown = problems[:_MAX_ROW_PROBLEMS]
+        more = len(problems) - len(shown)
+        raise ImportProblem(path, f"\n{path}: ".join(shown)
+                            + (f"\n{path}: and {more} more bad row(s)" if more else "")
+                            + f"\n{path}: {len(problems)} bad row(s)")
     yield from rows
 
 
@@ -291,9 +314,154 @@ for _fmt in (
     Importer("document", "HTML, PDF, Word", (".html", ".htm", ".pdf", ".docx"), _read_document,
              kind="text"),
     Importer("jsonl", "Interchange JSON Lines", (".jsonl", ".ndjson"), _read_jsonl),
-    Importer("table", "Reports, one per row", (".csv", ".tsv", ".xlsx"), _read_table,
-             in_folders=False, annotations=False),
+    Importer("table", "Reports, one per row (ACLED, UCDP GED, GTD recognized)",
+             (".csv", ".tsv", ".xlsx"), _read_table, in_folders=False, annotations=False,
+             options=("mapping",)),
     Importer("brat", "brat standoff (a folder)", (".ann",), _read_brat, kind="folder",
              is_folder=_is_brat_folder),
+):
+    register(_fmt)
+
+
+# ------------------------------------------------------------------ the NLP tools' formats
+# (modules standoff.py, labelstudio.py, doccano.py, conll.py, spacy_format.py, xmi.py, qdpx.py)
+
+
+def _records(read: Callable[[Path, Codebook], list[dict[str, Any]]]) -> Callable[..., Any]:
+    def run(path: Path, codebook: Codebook) -> Iterator[tuple[int | None, Any]]:
+        from annotator.core.io.standoff import FormatError
+
+        try:
+            records = read(path, codebook)
+        except FormatError as exc:
+            raise ImportProblem(path, str(exc)) from exc
+        for record in records:
+            yield None, record  # the record's own ids name the place of a problem
+
+    return run
+
+
+def _first_json(path: Path) -> Any:
+    """The file's JSON object, or the first item of its top-level list (from the first
+    megabyte only), or None when that does not parse."""
+    try:
+        with path.open("r", encoding="utf-8-sig") as fh:
+            head = fh.read(1 << 20)
+    except (OSError, UnicodeDecodeError):
+        return None
+    body = head.lstrip()
+    listed = body.startswith("[")
+    if listed:
+        body = body[1:].lstrip()
+    try:
+        value, _end = json.JSONDecoder().raw_decode(body)
+    except json.JSONDecodeError:
+        return None
+    return [value] if listed else value
+
+
+def _read_labelstudio(path: Path, codebook: Codebook) -> list[dict[str, Any]]:
+    from annotator.core.io.labelstudio import read_labelstudio
+
+    return read_labelstudio(path, codebook)
+
+
+def _is_labelstudio(path: Path) -> bool:
+    from annotator.core.io.labelstudio import looks_like_labelstudio
+    from annotator.core.io.spacy_format import looks_like_spacy_json
+
+    value = _first_json(path)
+    # a file that does not parse goes to Label Studio's reader, which says where it breaks
+    return value is None or looks_like_labelstudio(value) or not looks_like_spacy_json(value)
+
+
+def _write_labelstudio(job: ExportJob) -> str:
+    from annotator.core.io.labelstudio import write_labelstudio
+
+    assert job.target is not None
+    n = write_labelstudio(job.records, job.codebook, job.target)
+    config = job.target.with_name(job.target.stem + ".label_config.xml")
+    return f"{n} task(s), labeling config in {config.name}"
+
+
+def _read_doccano(path: Path, codebook: Codebook) -> list[dict[str, Any]]:
+    from annotator.core.io.doccano import read_doccano
+
+    return read_doccano(path, codebook)
+
+
+def _is_doccano(path: Path) -> bool:
+    from annotator.core.io.doccano import looks_like_doccano
+
+    return looks_like_doccano(path)
+
+
+def _write_doccano(job: ExportJob) -> str:
+    from annotator.core.io.doccano import write_doccano
+
+    assert job.target is not None
+    return f"{write_doccano(job.records, job.codebook, job.target)} line(s)"
+
+
+def _read_spacy(path: Path, codebook: Codebook) -> list[dict[str, Any]]:
+    from annotator.core.io.spacy_format import read_docbin, read_spacy_json
+
+    if path.suffix.lower() == ".json":
+        return read_spacy_json(path, codebook)
+    return read_docbin(path, codebook)
+
+
+def _is_spacy(path: Path) -> bool:
+    if path.suffix.lower() != ".json":
+        return True
+    from annotator.core.io.spacy_format import looks_like_spacy_json
+
+    return looks_like_spacy_json(_first_json(path))
+
+
+def _write_spacy(job: ExportJob) -> str:
+    """A DocBin, or Doc.to_json() objects when the target ends in .json."""
+    from annotator.core.io.spacy_format import write_docbin, write_spacy_json
+
+    assert job.target is not None
+    if job.target.suffix.lower() == ".json":
+        return f"{write_spacy_json(job.records, job.codebook, job.target)} Doc(s) as JSON"
+    return f"{write_docbin(job.records, job.codebook, job.target)} Doc(s) in a DocBin"
+
+
+def _read_conll(path: Path, codebook: Codebook) -> list[dict[str, Any]]:
+    from annotator.core.io.conll import read_conll
+
+    return read_conll(path, codebook)
+
+
+def _write_conll(job: ExportJob) -> str:
+    from annotator.core.io.conll import write_conll
+
+    assert job.target is not None
+    n = write_conll(job.records, job.codebook, job.target, job.options.get("tokenizer", "punct"))
+    return f"{n} document(s)"
+
+
+_TOKENIZER = Option("tokenizer", "Tokenizer",
+                    "how the text is cut into tokens (punct: words and punctuation marks; spacy "
+                    "needs annotator[spacy]); tokens are also cut at span edges",
+                    ("punct", "whitespace", "spacy"), "punct")
+
+for _fmt in (
+    Exporter("labelstudio", "Label Studio tasks (.json)", _write_labelstudio, (".json",),
+             help="Label Studio JSON tasks and a labeling config"),
+    Importer("labelstudio", "Label Studio tasks", (".json",), _records(_read_labelstudio),
+             sniff=_is_labelstudio),
+    Exporter("doccano", "doccano JSONL (.jsonl)", _write_doccano, (".jsonl",),
+             help="doccano JSONL, entities and relations"),
+    Importer("doccano", "doccano JSONL", (".jsonl",), _records(_read_doccano), sniff=_is_doccano),
+    Exporter("spacy", "spaCy DocBin (.spacy; .json: Doc.to_json)", _write_spacy, (".spacy",),
+             help="spaCy DocBin, or Doc JSON for a .json target (needs annotator[spacy])"),
+    Importer("spacy", "spaCy DocBin or Doc JSON", (".spacy", ".json"), _records(_read_spacy),
+             sniff=_is_spacy),
+    Exporter("conll", "CoNLL / BIO token tags (.conll)", _write_conll, (".conll",),
+             options=(_TOKENIZER,), help="CoNLL 2003 style token tags (IOB2)"),
+    Importer("conll", "CoNLL / BIO token tags", (".conll", ".bio", ".iob"), _records(_read_conll)),
 ):
     register(_fmt)
