@@ -443,6 +443,19 @@ def _write_conll(job: ExportJob) -> str:
     return f"{n} document(s)"
 
 
+def _read_xmi(path: Path, codebook: Codebook) -> list[dict[str, Any]]:
+    from annotator.core.io.xmi import read_xmi
+
+    return read_xmi(path, codebook)
+
+
+def _write_xmi(job: ExportJob) -> str:
+    from annotator.core.io.xmi import write_xmi
+
+    assert job.target is not None
+    return f"{write_xmi(job.records, job.codebook, job.target)} .xmi file(s) and TypeSystem.xml"
+
+
 _TOKENIZER = Option("tokenizer", "Tokenizer",
                     "how the text is cut into tokens (punct: words and punctuation marks; spacy "
                     "needs annotator[spacy]); tokens are also cut at span edges",
@@ -463,5 +476,8 @@ for _fmt in (
     Exporter("conll", "CoNLL / BIO token tags (.conll)", _write_conll, (".conll",),
              options=(_TOKENIZER,), help="CoNLL 2003 style token tags (IOB2)"),
     Importer("conll", "CoNLL / BIO token tags", (".conll", ".bio", ".iob"), _records(_read_conll)),
+    Exporter("xmi", "UIMA CAS XMI for INCEpTION (a new folder)", _write_xmi, (".xmi",),
+             target="new_folder", help="UIMA CAS XMI files with TypeSystem.xml (INCEpTION)"),
+    Importer("xmi", "UIMA CAS XMI (INCEpTION, DKPro)", (".xmi",), _records(_read_xmi)),
 ):
     register(_fmt)
