@@ -456,6 +456,20 @@ def _write_xmi(job: ExportJob) -> str:
     return f"{write_xmi(job.records, job.codebook, job.target)} .xmi file(s) and TypeSystem.xml"
 
 
+def _read_qdpx(path: Path, codebook: Codebook) -> list[dict[str, Any]]:
+    from annotator.core.io.qdpx import read_qdpx
+
+    return read_qdpx(path, codebook)
+
+
+def _write_qdpx(job: ExportJob) -> str:
+    from annotator.core.io.qdpx import write_qdpx
+
+    assert job.target is not None
+    n = write_qdpx(job.records, job.codebook, job.target)
+    return f"{n} code(s)" if job.target.suffix.lower() == ".qdc" else f"{n} text source(s)"
+
+
 _TOKENIZER = Option("tokenizer", "Tokenizer",
                     "how the text is cut into tokens (punct: words and punctuation marks; spacy "
                     "needs annotator[spacy]); tokens are also cut at span edges",
@@ -479,5 +493,8 @@ for _fmt in (
     Exporter("xmi", "UIMA CAS XMI for INCEpTION (a new folder)", _write_xmi, (".xmi",),
              target="new_folder", help="UIMA CAS XMI files with TypeSystem.xml (INCEpTION)"),
     Importer("xmi", "UIMA CAS XMI (INCEpTION, DKPro)", (".xmi",), _records(_read_xmi)),
+    Exporter("qdpx", "REFI-QDA project (.qdpx; .qdc: the codebook)", _write_qdpx,
+             (".qdpx", ".qdc"), help="REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder"),
+    Importer("qdpx", "REFI-QDA project", (".qdpx",), _records(_read_qdpx)),
 ):
     register(_fmt)
