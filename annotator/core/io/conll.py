@@ -19,6 +19,8 @@ line breaks (a CoNLL-U ``# text =`` comment gives the sentence's own text); the 
 
 from __future__ import annotations
 
+import bisect
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -45,15 +47,21 @@ _WS = re.compile(r"\S+")
 _PUNCT = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
 
-def _spacy_tokens(text: str, language: str | None) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=8)
+def _blank(language: str) -> Any:
+    """spaCy's rule-based tokenizer for a language (a blank pipeline takes ~1 s to build)."""
     try:
         import spacy
     except ImportError as exc:
-        raise ImportError("the spacy tokenizer needs spaCy: install annotator[spacy]") from exc
+        raise ImportError("the spacy tokenizer needs spaCy: pip install 'annotator[spacy]'") from exc
     try:
-        nlp = spacy.blank(language or "en")
-    except (ImportError, KeyError, ValueError):
-        nlp = spacy.blank("xx")
+        return spacy.blank(language)
+    except (ImportError, KeyError, ValueError, OSError):
+        return spacy.blank("xx")
+
+
+def _spacy_tokens(text: str, language: str | None) -> list[tuple[int, int]]:
+    nlp = _blank(language or "en")
     doc = nlp.make_doc(text)
     return [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
 
@@ -71,8 +79,6 @@ def tokenize(text: str, tokenizer: str = "punct", language: str | None = None,
         raise ValueError(f"unknown tokenizer {tokenizer!r}: use one of {', '.join(TOKENIZERS)}")
     points = sorted(set(cuts))
     out: list[tuple[int, int]] = []
-    import bisect
-
     for s, e in base:
         inner = points[bisect.bisect_right(points, s):bisect.bisect_left(points, e)]
         edges = [s, *inner, e]

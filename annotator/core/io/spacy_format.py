@@ -47,13 +47,9 @@ def _spacy() -> Any:
 
 
 def _nlp(spacy: Any, language: str | None, cache: dict[str, Any]) -> Any:
-    key = language or "en"
-    if key not in cache:
-        try:
-            cache[key] = spacy.blank(key)
-        except (ImportError, KeyError, ValueError, OSError):
-            cache[key] = spacy.blank("xx")
-    return cache[key]
+    from annotator.core.io.conll import _blank
+
+    return _blank(language or "en")
 
 
 def _words(text: str, cuts: set[int], language: str | None) -> tuple[list[str], list[bool]]:

@@ -50,7 +50,7 @@ _COLUMN_NAMES = {
     "source": ("source", "outlet", "publisher", "media"),
     "language": ("language", "lang"),
 }
-_SAMPLE = 64 * 1024  # characters clevercsv looks at: a few rows even with long notes
+_SAMPLE = 32 * 1024  # characters clevercsv looks at: a few rows even with long notes
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ Tokens, sentences and metadata are not spans.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -225,16 +226,24 @@ def _label(fs: Any, type_name: str) -> str:
     return type_name.rsplit(".", 1)[-1]
 
 
+@functools.lru_cache(maxsize=4)
+def _load_typesystem(path: str, mtime_ns: int) -> Any:
+    """A folder of XMI files shares one TypeSystem.xml: parse it once (it takes ~0.1 s)."""
+    from cassis import load_typesystem
+
+    with open(path, "rb") as fh:
+        return load_typesystem(fh)
+
+
 def read_xmi(path: Path, codebook: Codebook) -> list[dict[str, Any]]:
     """One interchange record from an XMI file (read by dkpro-cassis)."""
     try:
-        from cassis import load_cas_from_xmi, load_typesystem
+        from cassis import load_cas_from_xmi
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise ImportProblem(path, f"reading XMI needs dkpro-cassis ({exc})") from exc
     ts_path = _typesystem(path)
     try:
-        with ts_path.open("rb") as fh:
-            typesystem = load_typesystem(fh)
+        typesystem = _load_typesystem(str(ts_path), ts_path.stat().st_mtime_ns)
         with path.open("rb") as fh:
             cas = load_cas_from_xmi(fh, typesystem=typesystem)
     except OSError as exc:
