@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -30,11 +31,17 @@ class _Claim(Protocol):
     def slots(self) -> dict[str, list[int] | str]: ...
 
 
+@functools.lru_cache(maxsize=1)
+def _default_codebook() -> Codebook:
+    """The shipped codebook, read and validated once (a list of 10,000 spans asks per row)."""
+    return load_default_codebook()
+
+
 def _normalized(span: _Span, codebook: Codebook | None) -> str | None:
     """The first attribute of the span type (codebook order) whose value type has a normalized
     value (actor, place, date, count: annotator/core/values.py); a count is followed by what it
     counts (its status, or a unit other than persons). None when the span has none."""
-    cb = codebook or load_default_codebook()
+    cb = codebook or _default_codebook()
     st = cb.span_type(span.type)
     a = span.attributes or {}
     for ad in st.attributes if st else ():

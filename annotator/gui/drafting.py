@@ -100,7 +100,7 @@ class Drafting(_Base):
         for sd in ct.slots if ct else ():
             spans = draft.slots.get(sd.id)
             if spans:
-                shown = " & ".join(span_value(_Shown(s)) or s.text for s in spans)
+                shown = " & ".join(span_value(_Shown(s), self.codebook) or s.text for s in spans)
                 new = "*" if any(s.is_suggestion for s in spans) else ""
                 parts.append(f"{sd.hotkey or '?'} {sd.label}: {shown}{new}")
         for ad in ct.attributes if ct else ():

@@ -33,7 +33,7 @@ from annotator.core.commands import Changes, DeleteSpan, SetSpanType, SetStatus
 from annotator.core.gcpause import gc_paused
 from annotator.core.project import Project
 from annotator.core.queries import ClaimRow, SpanRow
-from annotator.core.summary import claim_summary, span_value
+from annotator.core.summary import claim_summary, stored_value
 from annotator.gui import actions as actions_mod
 from annotator.gui.bridge import ChangeBridge
 from annotator.gui.coding import CodingActions
@@ -139,14 +139,14 @@ class MainWindow(CodingActions, Drafting, Launchers, QMainWindow):
         cl.addWidget(self.find_bar)
 
         # right: spans, claims and suggestions above, the form below
-        self.span_model = SpanModel(labels, self._colors)
+        self.span_model = SpanModel(labels, self._colors, self.codebook)
         self.spans_view = SpanList(self.span_model)
         self.spans_view.setObjectName("spans")
         self.claims_view = QTreeWidget()
         self.claims_view.setObjectName("claims")
         self.claims_view.setHeaderLabels(["Claim", "Summary"])
         self.claims_view.setRootIsDecorated(False)
-        self.suggestions_view = SuggestionsPanel(labels, self._colors)
+        self.suggestions_view = SuggestionsPanel(labels, self._colors, codebook=self.codebook)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.spans_view, "Spans")
         self.tabs.addTab(self.claims_view, "Claims")
@@ -419,7 +419,13 @@ class MainWindow(CodingActions, Drafting, Launchers, QMainWindow):
         ct = self.codebook.claim_type(claim.type)
         summary = claim_summary(claim, self._span_by_id, self.codebook)
         title = f"{claim.key} {ct.label if ct else claim.type}: {summary}"
-        describe = {s.id: f"{s.text}  [{span_value(s)}]" if s.attributes else s.text for s in self._spans}
+        in_slots = {i for fill in claim.slots.values() if isinstance(fill, list) for i in fill}
+        describe = {}  # only the claim's own spans: a report may hold 10,000
+        for i in in_slots:
+            s = self._span_by_id.get(i)
+            if s is not None:
+                value = stored_value(s, self.codebook)
+                describe[i] = f"{s.text}  [{value}]" if value else s.text
         missing = set(self.codebook.missing_slots(claim.type, claim.slots))
         self.form.show_claim(
             ct, title, claim.slots, describe, missing, claim.attributes, owner=("claim", claim.id)

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from annotator.core.codebook import Codebook
 from annotator.core.queries import SpanRow
 from annotator.core.summary import stored_value
 from annotator.gui.claim_panel import SPAN_MIME, span_mime
@@ -27,8 +28,9 @@ class SpanModel(QAbstractTableModel):
 
     HEADERS = ("Type", "Text", "Value")
 
-    def __init__(self, labels: dict[str, str], colors: dict[str, str]) -> None:
+    def __init__(self, labels: dict[str, str], colors: dict[str, str], codebook: Codebook | None = None) -> None:
         super().__init__()
+        self.codebook = codebook
         self.rows: list[SpanRow] = []
         self.row_of: dict[int, int] = {}
         self.labels = labels
@@ -64,7 +66,7 @@ class SpanModel(QAbstractTableModel):
                 return self.labels.get(row.type, row.type)
             if col == 1:
                 return row.text
-            value = stored_value(row)
+            value = stored_value(row, self.codebook)
             missing = self.missing.get(row.id)
             if missing:
                 return f"{value}  ⚠ needs {', '.join(missing)}" if value else f"⚠ needs {', '.join(missing)}"

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
+from annotator.core.codebook import Codebook
 from annotator.core.summary import span_value
 
 _ID = Qt.ItemDataRole.UserRole
@@ -21,8 +22,8 @@ class _SuggestionRow:
         self.type, self.text, self.attributes = s.type, s.text, s.attributes
 
 
-def suggestion_value(s: Any) -> str:
-    return span_value(_SuggestionRow(s)) if s.attributes else ""
+def suggestion_value(s: Any, codebook: Codebook | None = None) -> str:
+    return span_value(_SuggestionRow(s), codebook) if s.attributes else ""
 
 
 class SuggestionsPanel(QTreeWidget):
@@ -30,8 +31,15 @@ class SuggestionsPanel(QTreeWidget):
 
     suggestion_chosen = Signal(int)
 
-    def __init__(self, labels: Mapping[str, str], colors: Mapping[str, str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        labels: Mapping[str, str],
+        colors: Mapping[str, str],
+        parent: QWidget | None = None,
+        codebook: Codebook | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.codebook = codebook
         self.setObjectName("suggestions")
         self.setHeaderLabels(["Type", "Text", "Value"])
         self.setRootIsDecorated(False)
@@ -45,7 +53,7 @@ class SuggestionsPanel(QTreeWidget):
         self.clear()
         items = []
         for k, s in enumerate(suggestions):
-            item = QTreeWidgetItem([self.labels.get(s.type, s.type), s.text, suggestion_value(s)])
+            item = QTreeWidgetItem([self.labels.get(s.type, s.type), s.text, suggestion_value(s, self.codebook)])
             item.setData(0, _ID, k)
             item.setForeground(0, self.colors.get(s.type, QColor("#333333")))
             items.append(item)
