@@ -15,9 +15,11 @@ from annotator.core.codebook import Codebook
 from annotator.core.commands import Command
 from annotator.core.project import Project
 from annotator.core.queries import ClaimRow, SpanRow
+from annotator.gui.find_bar import FindBar
 from annotator.gui.form_panel import FormPanel
+from annotator.gui.jump import Jumper
 from annotator.gui.queue_panel import QueuePanel
-from annotator.gui.span_list import SpanList
+from annotator.gui.span_list import SpanList, SpanModel
 from annotator.gui.suggestions_panel import SuggestionsPanel
 from annotator.gui.text_view import ReportTextView
 
@@ -39,6 +41,15 @@ class WindowHost(QMainWindow):
     _spans: list[SpanRow]
     _draft: Any
     claim_strip: QLabel
+    _span_by_id: dict[int, SpanRow]
+    _claims: list[ClaimRow]
+    claim_actions: dict[str, QAction]
+    tag_actions: dict[str, QAction]
+    undo_action: QAction
+    redo_action: QAction
+    find_bar: FindBar
+    jumper: Jumper
+    span_model: SpanModel
     text: ReportTextView
     form: FormPanel
     tabs: QTabWidget
@@ -77,3 +88,5 @@ class WindowHost(QMainWindow):
     def draft_slot(self, slot: str) -> bool: raise NotImplementedError
     def draft_clear(self, slot: str) -> bool: raise NotImplementedError
     def accept_current_draft(self) -> bool: raise NotImplementedError
+    def drop_draft(self) -> bool: raise NotImplementedError
+    def fill_slot(self, slot: str, span_id: int | None = None) -> None: raise NotImplementedError
