@@ -1,253 +1,39 @@
-"""Claim drafts: a proposed claim record built from the spans of one sentence and its neighbours.
-
-Pure Python, no Qt. :func:`propose_draft` reads a report's text, a caret position or a selection
-(code points), the coder's spans and the suggested spans, and proposes the slots of an attack
-claim (perpetrator, target, location, date, casualties, claimant) and its attributes (stance,
-event type, stage) with the reason for each. :func:`accept_draft` turns an accepted draft into
-one undoable command: it accepts the suggestions the draft uses (AddSpan), creates the claim
-(CreateClaim), fills its slots (AddToSlot) and sets its attributes (SetClaimAttribute), so that
-one ``Project.run`` stores it all and one undo takes it all back. :func:`draft_at` does the
-reading for a project. The rules are documented in docs/drafts.md.
-"""
+"""The rules that turn a sentence and its spans into a draft (docs/drafts.md)."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Connection
-
 from annotator.core.codebook import ClaimTypeDef, Codebook
-from annotator.core.commands import (
-    AddSpan,
-    AddToSlot,
-    Batch,
-    Changes,
-    CommandError,
-    Context,
-    CreateClaim,
-    SetClaimAttribute,
-)
 
 if TYPE_CHECKING:
-    from annotator.core.normalize import Suggestion
-    from annotator.core.project import Project
-
-__all__ = [
-    "AcceptDraft",
-    "Draft",
-    "DraftSpan",
-    "accept_draft",
-    "draft_at",
-    "propose_draft",
-    "sentence_at",
-    "sentences",
-]
-
-
-# ---------------------------------------------------------------------------------------------
-# Input and output
-
-
-@dataclass(frozen=True)
-class DraftSpan:
-    """A span a draft can put into a slot: one of the coder's spans (``span_id``) or a
-    suggested span (``span_id`` None), which accepting the draft adds as the coder's span with
-    its suggested ``attributes``. Offsets are code points, end exclusive."""
-
-    type: str
-    start: int
-    end: int
-    text: str
-    attributes: Mapping[str, Any] = field(default_factory=dict)
-    span_id: int | None = None
-
-    @property
-    def is_suggestion(self) -> bool:
-        return self.span_id is None
-
-    @property
-    def key(self) -> tuple[str, int, int]:
-        return (self.type, self.start, self.end)
-
-    @classmethod
-    def from_suggestion(cls, s: Suggestion) -> DraftSpan:
-        return cls(s.type, s.start, s.end, s.text, dict(s.attributes))
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A proposed claim. ``slots`` maps a slot id to the spans proposed for it (in order),
-    ``attributes`` a claim attribute id to its proposed value, ``reasons`` a slot or attribute id
-    to why it was proposed, and ``alternatives`` a slot id to the other candidates seen (for
-    the window to offer). ``sentence`` is the focus (code points). Slots and attributes the
-    codebook's claim type lacks are never proposed."""
-
-    claim_type: str
-    sentence: tuple[int, int]
-    slots: dict[str, list[DraftSpan]] = field(default_factory=dict)
-    attributes: dict[str, Any] = field(default_factory=dict)
-    reasons: dict[str, str] = field(default_factory=dict)
-    alternatives: dict[str, list[DraftSpan]] = field(default_factory=dict)
-
-    def with_slot(self, slot: str, spans: Sequence[DraftSpan], reason: str = "chosen") -> Draft:
-        """A copy with ``slot`` holding ``spans`` (empty: the slot is left out)."""
-        slots = dict(self.slots)
-        reasons = dict(self.reasons)
-        if spans:
-            slots[slot] = list(spans)
-            reasons[slot] = reason
-        else:
-            slots.pop(slot, None)
-            reasons.pop(slot, None)
-        return dataclasses.replace(self, slots=slots, reasons=reasons)
-
-    def with_attribute(self, attribute: str, value: Any, reason: str = "chosen") -> Draft:
-        """A copy with a claim attribute set (``None`` leaves it out)."""
-        attrs = dict(self.attributes)
-        reasons = dict(self.reasons)
-        if value is None:
-            attrs.pop(attribute, None)
-            reasons.pop(attribute, None)
-        else:
-            attrs[attribute] = value
-            reasons[attribute] = reason
-        return dataclasses.replace(self, attributes=attrs, reasons=reasons)
-
-    def without(self, name: str) -> Draft:
-        """A copy without the slot or attribute ``name``."""
-        return self.with_slot(name, []).with_attribute(name, None)
-
-    def is_empty(self) -> bool:
-        return not self.slots
-
-
-# ---------------------------------------------------------------------------------------------
-# Sentences
-
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "capt", "sgt", "maj", "cpl", "st", "no", "vs",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
-    "est", "fig", "etc", "al", "inc", "ltd", "co", "corp", "dept", "gov", "sen", "rep", "prof",
-}  # fmt: skip
-_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n\s*")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence bounds (code points, end exclusive, surrounding spaces excluded).
-
-    A sentence ends at ``.``, ``!`` or ``?`` (with closing quotes or brackets after it) before
-    a space and a capital letter, digit or opening quote, or at a line break; not after a known
-    abbreviation ("Dec.", "Gen.") or a single capital letter ("U.S.", "J. Smith").
-    """
-    out: list[tuple[int, int]] = []
-    start = 0
-    for m in _END.finditer(text):
-        end = m.end()
-        if not m.group().startswith("\n"):
-            nxt = text[end:end + 3].lstrip()
-            if nxt and not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"'“‘(["):
-                continue
-            word = re.search(r"(\w+)\W*$", text[max(start, m.start() - 12):m.start() + 1])
-            if word and text[m.start()] == "." and (
-                word.group(1).lower() in _ABBREVIATIONS
-                or (len(word.group(1)) == 1 and word.group(1).isupper())
-            ):
-                continue
-        _add(text, out, start, end)
-        start = end
-    _add(text, out, start, len(text))
-    return out
-
-
-def _add(text: str, out: list[tuple[int, int]], start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        out.append((start, end))
-
-
-def sentence_at(text: str, pos: int) -> tuple[int, int]:
-    """Bounds of the sentence holding code point ``pos`` (or the nearest one before it)."""
-    found = (0, 0)
-    for s, e in sentences(text):
-        if s > pos:
-            break
-        found = (s, e)
-    return found
-
-
-# ---------------------------------------------------------------------------------------------
-# Cue words
-
-_ATTACK = re.compile(
-    r"\b(?:attack(?:ed|s|ing)?|ambush(?:ed|es|ing)?|raid(?:ed|s|ing)?|storm(?:ed|ing)|"
-    r"assault(?:ed|s|ing)?|target(?:ed|ing)|struck|strikes?|bomb(?:ed|ing|ings)|"
-    r"shell(?:ed|ing)|fired\s+(?:on|at|upon)|opened\s+fire\s+(?:on|at)|overr[au]n|"
-    r"abduct(?:ed|ing)|kidnapp?(?:ed|ing)|execut(?:ed|ing)|behead(?:ed|ing)|massacred|"
-    r"killed|clash(?:ed|es)\s+with|offensive\s+against|operations?\s+against|"
-    r"seiz(?:ed|ing)\s+control\s+of)\b",
-    re.IGNORECASE,
+    pass
+from annotator.core.drafts.cues import (
+    _ACCORDING,
+    _ALLEGED,
+    _ATTACK,
+    _ATTEMPTED,
+    _BY_AFTER,
+    _DENIED,
+    _DETERMINER_BEFORE,
+    _EVENT_TYPES,
+    _GROUP_SAYS,
+    _JOIN,
+    _MEMBERS_OF,
+    _OBJECT_BEFORE,
+    _PASSIVE_BEFORE,
+    _PRECISE,
+    _REPORT,
+    _RESPONSIBILITY,
+    _SUBJECT_REACH,
+    _TARGET_REACH,
+    _THREATENED,
 )
-_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+\s+)?$", re.I)
-_BY_AFTER = re.compile(r"^\W*(?:[\w'-]+\W+){0,5}?by\s+(?:the\s+)?$", re.I)
-_REPORT = re.compile(
-    r"\b(?:reported|reports|said|says|claimed|claims|announced|announces|stated|states|"
-    r"declared|published|released|asserted|alleged|told|confirmed|acknowledged|admitted|"
-    r"denied|denies|wrote|added|continued)\b",
-    re.I,
-)
-_ACCORDING = re.compile(r"\b(?:according\s+to|citing|as\s+reported\s+by|quoted\s+by)\s+$", re.I)
-_RESPONSIBILITY = re.compile(
-    r"\b(?:claim(?:ed|s|ing)?\s+(?:the\s+)?(?:responsibility|credit)|"
-    r"claim(?:ed|s|ing)?\s+(?:the|an|a)\s+(?:attack|attacks|raid|bombing|operation|ambush)|"
-    r"took\s+responsibility|(?:its|their)\s+(?:fighters|soldiers|operatives|militants|men))\b",
-    re.I,
-)
-# the perpetrator group speaking of itself before the attack word ("the group's news outlet
-# said", "the group claimed", "a statement by the militants said")
-_GROUP_SAYS = re.compile(
-    r"\b(?:the|a)\s+(?:group|organi[sz]ation|militants|movement|jihadists?)(?:'s?|’s?)?\b"
-    r"[^.;]{0,80}?\b(?:said|says|claimed|claims|announced|stated|reported|published)\b",
-    re.I,
-)
-_ALLEGED = re.compile(r"\b(?:allegedly|suspected|blamed|accused|believed\s+to\s+be|presumed)\b",
-                      re.I)
-_DENIED = re.compile(r"\b(?:denied|denies|rejected\s+responsibility)\b", re.I)
-_ATTEMPTED = re.compile(r"\b(?:attempted|tried\s+to|foiled|thwarted|repelled|repulsed|failed)\b",
-                        re.I)
-_THREATENED = re.compile(r"\b(?:threatened|vowed|warned\s+of)\b", re.I)
-_EVENT_TYPES = (
-    ("suicide_bomb", re.compile(r"\bsuicide\b", re.I)),
-    ("remote_explosive_or_landmine", re.compile(
-        r"\b(?:ied|improvised\s+explosive|landmines?|roadside\s+bomb|car\s+bomb|explosive\s+"
-        r"device|bomb(?:s|ed|ing)?)\b", re.I)),
-    ("air_or_drone_strike", re.compile(r"\b(?:air\s*strikes?|drones?|aircraft|warplanes?)\b",
-                                       re.I)),
-    ("shelling_artillery_missile", re.compile(
-        r"\b(?:shell(?:s|ed|ing)|artillery|mortars?|rockets?|missiles?)\b", re.I)),
-    ("execution", re.compile(r"\b(?:execut(?:ed|ing|ion)|behead(?:ed|ing))\b", re.I)),
-    ("abduction_or_forced_disappearance", re.compile(
-        r"\b(?:abduct(?:ed|ing|ion)|kidnapp?(?:ed|ing)|hostages?|taken\s+captive)\b", re.I)),
-    ("armed_clash", re.compile(r"\b(?:clash(?:ed|es)?|fighting|firefight|gun\s*battle)\b", re.I)),
-)
-_MEMBERS = (r"(?:soldiers|troops|personnel|fighters|operatives|militants|members|forces|"
-            r"elements|men|mercenaries|gunmen|units)")
-_JOIN = re.compile(
-    rf"^\s*(?:{_MEMBERS}\s*)?(?:,|and|&|as\s+well\s+as|along\s+with|together\s+with|,\s*and)"
-    rf"\s*(?:the\s+|other\s+|members\s+of\s+the\s+|operatives\s+of\s+the\s+)?$",
-    re.I,
-)
-_TARGET_REACH = 90  # code points after the attack word within which the first target sits
-_SUBJECT_REACH = 120  # code points before it for the perpetrator
-_PRECISE = {"site": 0, "place": 1, "near_place": 2, "admin3": 3, "admin2": 4, "admin1": 5,
-            "region": 6, "country": 7}  # fmt: skip
-
+from annotator.core.drafts.model import Draft, DraftSpan
+from annotator.core.drafts.sentences import sentences
 
 # ---------------------------------------------------------------------------------------------
 # The rules
@@ -299,13 +85,6 @@ def _chain(
     return sorted(out, key=lambda d: d.start)
 
 
-# "fighters of the X attacked": the members of X did it, X is the subject
-_MEMBERS_OF = re.compile(rf"\b{_MEMBERS}\s+of\s+(?:the\s+)?$", re.I)
-_OBJECT_BEFORE = re.compile(r"\b(?:against|on|targeting|of|by)\s+(?:the\s+)?$", re.I)
-_DETERMINER_BEFORE = re.compile(
-    r"\b(?:a|an|the|their|its|his|her|this|that|these|those|another|of|per)\s+(?:[\w-]+\s+){0,2}$",
-    re.I,
-)
 
 
 def _verb_score(
@@ -599,100 +378,3 @@ def _fit(draft: Draft, ct: ClaimTypeDef) -> Draft:
     alternatives = {k: v for k, v in draft.alternatives.items() if ct.slot(k) is not None}
     return dataclasses.replace(draft, slots=slots, attributes=attrs, reasons=reasons,
                                alternatives=alternatives)
-
-
-# ---------------------------------------------------------------------------------------------
-# Accepting
-
-
-class AcceptDraft(Batch):
-    """Store a draft as the coder's claim in one undoable step: AddSpan for each suggestion it
-    uses (once, even when it fills two slots), CreateClaim, AddToSlot for every slot entry and
-    SetClaimAttribute for every attribute. ``claim_id`` is the new claim's id after it ran."""
-
-    def __init__(self, draft: Draft, report_id: int, coder_id: int) -> None:
-        super().__init__(f"Accept draft {draft.claim_type} claim", [])
-        self.draft, self.report_id, self.coder_id = draft, report_id, coder_id
-        self._claim: CreateClaim | None = None
-
-    @property
-    def claim_id(self) -> int:
-        if self._claim is None:
-            raise CommandError("the draft has not been accepted yet")
-        return self._claim.claim_id
-
-    def do(self, conn: Connection, ctx: Context) -> Changes:
-        if self.commands:  # redo: the same rows again
-            return super().do(conn, ctx)
-        if not self.draft.slots:
-            raise CommandError("the draft has no slot filled")
-        changes = Changes(self.label)
-
-        def step(cmd: Any) -> None:
-            changes.merge(cmd.do(conn, ctx))
-            self.commands.append(cmd)
-
-        added: dict[tuple[str, int, int], int] = {}
-        for items in self.draft.slots.values():
-            for d in items:
-                if d.is_suggestion and d.key not in added:
-                    add = AddSpan(self.report_id, self.coder_id, d.type, d.start, d.end,
-                                  _valid_span_attributes(ctx.codebook, d))
-                    step(add)
-                    added[d.key] = add.span_id
-        claim = CreateClaim(self.report_id, self.coder_id, self.draft.claim_type)
-        step(claim)
-        self._claim = claim
-        for slot, items in self.draft.slots.items():
-            for d in items:
-                span_id = d.span_id if d.span_id is not None else added[d.key]
-                step(AddToSlot(claim.claim_id, slot, span_id))
-        for name, value in self.draft.attributes.items():
-            step(SetClaimAttribute(claim.claim_id, name, value))
-        ct = ctx.codebook.claim_type(self.draft.claim_type)
-        self.label = f"Accept draft {ct.label if ct else self.draft.claim_type} claim"
-        changes.label = self.label
-        return changes
-
-
-def _valid_span_attributes(codebook: Codebook, d: DraftSpan) -> dict[str, Any]:
-    """The suggested attributes the codebook accepts for the span type (others dropped)."""
-    st = codebook.span_type(d.type)
-    if st is None:
-        return {}
-    out = {}
-    for k, v in d.attributes.items():
-        ad = st.attribute(k)
-        if ad is not None and v is not None and ad.check(v) is None:
-            out[k] = v
-    return out
-
-
-def accept_draft(draft: Draft, report_id: int, coder_id: int) -> AcceptDraft:
-    """The command that stores ``draft`` for a coder: ``project.run(accept_draft(...))``."""
-    return AcceptDraft(draft, report_id, coder_id)
-
-
-# ---------------------------------------------------------------------------------------------
-# For a project
-
-
-def draft_at(
-    project: Project,
-    report_id: int,
-    coder_id: int,
-    start: int,
-    end: int | None = None,
-    claim_type: str = "attack",
-    suggestions: Sequence[Suggestion] | None = None,
-) -> Draft | None:
-    """A draft for the sentence under the caret (``start``) or a selection (``start``..``end``)
-    of a report, from the coder's spans and the scan's suggestions (pass ``suggestions`` when
-    the window already holds them, to skip the scan)."""
-    text = project.report(report_id).text
-    own = [DraftSpan(r.type, r.start, r.end, r.text, dict(r.attributes or {}), r.id)
-           for r in project.spans(report_id, coder_id)]  # fmt: skip
-    if suggestions is None:
-        suggestions = project.suggestions(report_id, coder_id)
-    sugg = [DraftSpan.from_suggestion(s) for s in suggestions]
-    return propose_draft(text, start, end, own, sugg, project.codebook, claim_type)
