@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -50,6 +50,7 @@ from annotator.gui.text_view import PaintedSpan, ReportTextView
 from annotator.gui.window_actions import window_action_specs
 
 _ID = Qt.ItemDataRole.UserRole
+POLL_MS = 2000  # how often the window looks for other processes' changes
 
 
 class MainWindow(CodingActions, Drafting, Navigation, Launchers, QMainWindow):
@@ -82,6 +83,12 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, QMainWindow):
         self._build_actions()
         self.bridge = ChangeBridge(project, self)
         self.bridge.changed.connect(self._on_changes)
+        # other windows and commands on the same project: their changes show within seconds
+        self._change_token = project.change_token()
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self.poll_other_changes)
+        self._poll.start()
         self._restore_layout()
         self.queue_panel.reload()
         if self.queue_panel.row_count():
@@ -444,7 +451,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, QMainWindow):
             self.report_id in changes.reports
             or (self.report_id, self.coder_id) in changes.statuses
             or changes.structure
-            or bool(changes.spans or changes.claims)
+            or (not changes.reports and bool(changes.spans or changes.claims))
         )
         if mine:
             self._reload_annotations()
@@ -455,6 +462,18 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, QMainWindow):
             self._update_progress()
         if changes.label:
             self.statusBar().showMessage(changes.label, 3000)
+
+    def poll_other_changes(self) -> None:
+        """Pick up what other processes stored (one cheap read when nothing changed)."""
+        try:
+            changes, self._change_token = self.project.changes_since(self._change_token)
+        except Exception as exc:  # noqa: BLE001 - a busy or unreachable database: try again later
+            self.statusBar().showMessage(f"Could not check for others' changes: {exc}", 5000)
+            return
+        if changes.structure or changes.reports or changes.statuses:
+            if self.form.span_form.has_pending() or self.form.claim_form.has_pending():
+                self.form.flush()  # store what is being typed before showing theirs
+            self._on_changes(changes)
 
     def _refresh_queue_row(self) -> None:
         """Update the current report's row in place (status mark and counts)."""

@@ -363,3 +363,19 @@ def test_quit_closes_the_review_window_too(qtbot, gui_project) -> None:
     assert review.isVisible()
     w.close()  # File -> Quit
     assert not review.isVisible()
+
+
+def test_the_window_shows_what_another_window_stored(qtbot, window, gui_project) -> None:
+    from annotator.core.commands import AddSpan
+    from annotator.core.project import Project
+
+    other = Project.open(gui_project.location)  # another window or command: its own session
+    start = EMOJI_TEXT.index("Tessit")
+    other.run(AddSpan(window.report_id, window.coder_id, "location", start, start + 6))
+    assert window.span_model.rowCount() == 0  # not yet polled
+    window.poll_other_changes()
+    assert window.span_model.rowCount() == 1
+    assert [s.text for s in window._spans] == ["Tessit"]
+    window.poll_other_changes()  # nothing new: nothing reloaded, nothing lost
+    assert window.span_model.rowCount() == 1
+    other.close()
