@@ -76,6 +76,9 @@ def _coding_commands(sub: Any) -> None:
                     help="tables: which column holds each report field (id, title, text, "
                     "published, url, source, language), e.g. text=notes,id=event_id_cnty; "
                     "ACLED, UCDP GED and GTD files are recognized without it")
+    im.add_argument("--coded-as", metavar="CODER",
+                    help="ACLED, UCDP GED, GTD tables: the coded fields found in the text (actors, "
+                    "place) become this coder's spans and attack claim")
 
     ex = sub.add_parser("export", help="export the coded dataset")
     ex.add_argument("--format", choices=[f.name for f in registry.exporters()],
@@ -323,7 +326,8 @@ def _import(project: Project, args: argparse.Namespace) -> int:
         except ValueError as exc:
             return _fail(str(exc))
     try:
-        summary = project.import_paths(args.paths, on_file=line, mapping=mapping)
+        summary = project.import_paths(args.paths, on_file=line, mapping=mapping,
+                                       coded_as=args.coded_as)
     except KeyboardInterrupt:
         bar.clear()
         return _fail(f"import interrupted after {bar.done} file(s); each file was stored whole or not at all")

@@ -368,12 +368,13 @@ class Project:
 
     def import_paths(
         self, paths: Iterable[Path | str], on_file: Callable[[FileResult], None] | None = None,
-        mapping: Mapping[str, str] | None = None,
+        mapping: Mapping[str, str] | None = None, coded_as: str | None = None,
     ) -> ImportSummary:
-        """``mapping``: which column holds each report field in tables (see io/tables.py)."""
+        """``mapping``: which column holds each report field in tables (see io/tables.py);
+        ``coded_as``: an ACLED/UCDP/GTD table's coded fields become this coder's annotations."""
         summary = import_paths(
             self._engine, [Path(p) for p in paths], self.codebook, self.codebook_id, on_file,
-            {"mapping": mapping} if mapping else None,
+            {"mapping": mapping, "coded_as": coded_as},
         )
         if summary.added or summary.annotations:
             self._record(Changes("Import", structure=True), "import")

@@ -250,10 +250,12 @@ def _read_jsonl(path: Path, codebook: Codebook) -> Iterator[tuple[int, Any]]:
 _MAX_ROW_PROBLEMS = 20  # bad rows of a table named one by one
 
 
-def _read_table(path: Path, codebook: Codebook,
-                mapping: Mapping[str, str] | None = None) -> Iterator[tuple[int, Any]]:
+def _read_table(path: Path, codebook: Codebook, mapping: Mapping[str, str] | None = None,
+                coded_as: str | None = None) -> Iterator[tuple[int, Any]]:
     """Every row of a report table; every bad row is named (up to ``_MAX_ROW_PROBLEMS``), and
-    one bad row refuses the file before anything is stored."""
+    one bad row refuses the file before anything is stored. ``coded_as``: a conflict dataset's
+    coded fields become that coder's spans and claim (coded.py)."""
+    from annotator.core.io.coded import coded_annotation
     from annotator.core.io.tables import read_report_table
 
     rows: list[tuple[int, Any]] = []
@@ -265,7 +267,10 @@ def _read_table(path: Path, codebook: Codebook,
                 if number == 1:
                     break
                 continue
-            rows.append((number, {"report": item}))
+            dataset = item["metadata"].get("dataset")
+            ann = coded_annotation(item, dataset, codebook, coded_as) if coded_as and dataset \
+                else None
+            rows.append((number, {"report": item, "annotations": [ann] if ann else []}))
     except (UnicodeDecodeError, ValueError, OSError) as exc:
         raise ImportProblem(path, f"cannot read the table: {exc}") from exc
     if problems:
@@ -316,7 +321,7 @@ for _fmt in (
     Importer("jsonl", "Interchange JSON Lines", (".jsonl", ".ndjson"), _read_jsonl),
     Importer("table", "Reports, one per row (ACLED, UCDP GED, GTD recognized)",
              (".csv", ".tsv", ".xlsx"), _read_table, in_folders=False, annotations=False,
-             options=("mapping",)),
+             options=("mapping", "coded_as")),
     Importer("brat", "brat standoff (a folder)", (".ann",), _read_brat, kind="folder",
              is_folder=_is_brat_folder),
 ):
