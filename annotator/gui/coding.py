@@ -4,7 +4,7 @@ from the change notification (main_window._on_changes), never from here."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -160,25 +160,18 @@ class CodingActions(_Base):
         ct = self.codebook.claim_type(draft.claim_type) if draft is not None else None
         return next((sd.id for sd in (ct.slots if ct else ()) if sd.hotkey == key), None)
 
-    def fill_slot_key(self, key: str) -> None:
-        if self._draft is not None:
-            slot = self._draft_slot_for_key(key)
-            if slot is not None:
-                self.draft_slot(slot)
-            return
-        slot = self._slot_for_key(key)
+    def _on_slot_key(self, key: str, in_draft: Callable[[str], object],
+                     in_claim: Callable[[str], object]) -> None:
+        """A slot key acts on the draft on show, else on the open claim."""
+        slot = self._draft_slot_for_key(key) if self._draft is not None else self._slot_for_key(key)
         if slot is not None:
-            self.fill_slot(slot)
+            (in_draft if self._draft is not None else in_claim)(slot)
+
+    def fill_slot_key(self, key: str) -> None:
+        self._on_slot_key(key, self.draft_slot, self.fill_slot)
 
     def toggle_not_reported_key(self, key: str) -> None:
-        if self._draft is not None:
-            slot = self._draft_slot_for_key(key)
-            if slot is not None:
-                self.draft_clear(slot)
-            return
-        slot = self._slot_for_key(key)
-        if slot is not None:
-            self.toggle_not_reported(slot)
+        self._on_slot_key(key, self.draft_clear, self.toggle_not_reported)
 
     def fill_slot(self, slot: str, span_id: int | None = None) -> None:
         claim = self.current_claim

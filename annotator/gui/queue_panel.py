@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.project import Project
 from annotator.core.queries import ReportRow
+from annotator.gui.table_model import RowsModel
 
 STATUS_MARK = {"todo": "○", "in_progress": "◐", "done": "●"}
 STATUS_FILTERS = [
@@ -41,7 +41,7 @@ STATUS_FILTERS = [
 PAGE = 256  # rows fetched at a time
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(RowsModel):
     """Reports in id order for one coder, fetched a page at a time as the view scrolls."""
 
     HEADERS = ("", "Report", "Spans", "Claims")
@@ -120,17 +120,6 @@ class QueueModel(QAbstractTableModel):
         if live is not None:
             return live
         return row.statuses.get(self.coder_name, "todo"), row.spans, row.claims
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 4
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

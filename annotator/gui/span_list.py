@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -18,12 +17,13 @@ from annotator.core.codebook import Codebook
 from annotator.core.queries import SpanRow
 from annotator.core.summary import stored_value
 from annotator.gui.claim_panel import SPAN_MIME, span_mime
+from annotator.gui.table_model import RowsModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 _MISSING = QColor("#b00020")
 
 
-class SpanModel(QAbstractTableModel):
+class SpanModel(RowsModel):
     """The coder's spans as a table model: a 10,000-span report lists without 10,000 items."""
 
     HEADERS = ("Type", "Text", "Value")
@@ -44,17 +44,6 @@ class SpanModel(QAbstractTableModel):
         self.row_of = {r.id: i for i, r in enumerate(rows)}
         self.missing = missing or {}
         self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 3
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
