@@ -141,3 +141,18 @@ def test_init_without_the_starter_list(tmp_path: Path, capsys) -> None:
     assert main(["--db", db, "init", "--no-starter-actors"]) == 0
     assert main(["--db", db, "actors", "list"]) == 0
     assert "0 actor(s)" in capsys.readouterr().out
+
+
+def test_the_actor_list_is_built_once_while_its_rows_stay_the_same(proj) -> None:
+    p, _, _ = proj
+    with p._engine.connect() as conn:
+        first = assist.actor_list(conn)
+        assert assist.actor_list(conn) is first  # no second build for the next tag
+    p.run(assist.AddActor(ActorEntry("Liptako Brigade", "militia")))
+    with p._engine.connect() as conn:
+        changed = assist.actor_list(conn)
+    assert changed is not first
+    assert "Liptako Brigade" in {e.canonical for e in changed.entries}
+    p.undo()
+    with p._engine.connect() as conn:
+        assert "Liptako Brigade" not in {e.canonical for e in assist.actor_list(conn).entries}

@@ -359,6 +359,8 @@ class Gazetteer:
         self._db: sqlite3.Connection | None = None  # the prebuilt index, when used
         self._query_lock = threading.Lock()
         self._cache: dict[int, PlaceRecord] = {}
+        self._hit_cache: dict[str, list[int]] = {}
+        self._country_cache: dict[str, str | None] = {}
 
     @classmethod
     def from_records(cls, records: Iterable[PlaceRecord]) -> Gazetteer:
@@ -415,9 +417,15 @@ class Gazetteer:
     def _hits(self, key: str) -> list[int]:
         if self._db is None:
             return list(self._index.get(key, ()))
-        with self._query_lock:
-            return [int(r) for (r,) in self._db.execute(
-                "SELECT ref FROM keys WHERE key = ? ORDER BY rowid", (key,))]
+        found = self._hit_cache.get(key)
+        if found is None:
+            with self._query_lock:
+                found = [int(r) for (r,) in self._db.execute(
+                    "SELECT ref FROM keys WHERE key = ? ORDER BY rowid", (key,))]
+            if len(self._hit_cache) > 65536:
+                self._hit_cache.clear()
+            self._hit_cache[key] = found
+        return list(found)
 
     def _record(self, i: int) -> PlaceRecord:
         if self._db is None:
@@ -441,9 +449,15 @@ class Gazetteer:
     def _country_of(self, key: str) -> str | None:
         if self._db is None:
             return self._countries.get(key) or _ALPHA3.get(key)
+        if key in self._country_cache:
+            return self._country_cache[key]
         with self._query_lock:
             row = self._db.execute("SELECT code FROM countries WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        code = None if row is None else str(row[0])
+        if len(self._country_cache) > 65536:
+            self._country_cache.clear()
+        self._country_cache[key] = code
+        return code
 
     def _build(self, records: Sequence[PlaceRecord]) -> None:
         self._records = list(records)
