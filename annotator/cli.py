@@ -193,7 +193,20 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _printable_streams() -> None:
+    """A file name that is not valid UTF-8 (or a character the terminal's encoding lacks) is
+    printed escaped instead of ending the run with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a closed or detached stream
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _printable_streams()
     args = _parser().parse_args(argv)
     try:
         return _dispatch(args)

@@ -246,12 +246,18 @@ def _json_path(parts: Sequence[Any]) -> str:
 
 def check_codebook(data: Any) -> list[CodebookIssue]:
     """Every problem in a codebook document, each with its JSON path (empty if it is usable)."""
-    issues = [
-        CodebookIssue(_json_path(e.absolute_path), e.message)
-        for e in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
-    ]
+    try:
+        issues = [
+            CodebookIssue(_json_path(e.absolute_path), e.message)
+            for e in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
+        ]
+    except RecursionError:
+        return [CodebookIssue("$", "the JSON nests too deeply")]
     if issues:
         return issues  # the semantic checks below assume the shape is right
+    issues += _check_characters(data)
+    if issues:
+        return issues
     span_ids: dict[str, int] = {}
     keys: dict[str, str] = {}
 
@@ -336,7 +342,42 @@ def _check_attribute_defs(attrs: Sequence[Mapping[str, Any]], parent: str) -> li
                 re.compile(pattern)
             except re.error as exc:
                 issues.append(CodebookIssue(f"{path}.pattern", f"not a regular expression: {exc}"))
+            except (OverflowError, RecursionError, MemoryError):  # a{99999999999}, deep nesting
+                issues.append(CodebookIssue(f"{path}.pattern", "the regular expression is too large"))
     return issues
+
+
+# names shown on one line (in the palette, menus, table headers); everything else is free text
+_LINE_KEYS = frozenset({"id", "label", "title", "hotkey", "color", "accepts", "values", "type",
+                        "level"})
+
+
+def _check_characters(data: Any) -> list[CodebookIssue]:
+    """The rule at the door (annotator.core.io.textrules) for every string of the codebook."""
+    from annotator.core.io import textrules
+
+    issues: list[CodebookIssue] = []
+    stack: list[tuple[Any, str, str, int]] = [(data, "$", textrules.VALUE, 0)]
+    while stack:
+        item, path, kind, depth = stack.pop()
+        if depth > textrules.MAX_DEPTH:
+            issues.append(CodebookIssue(path, f"nested more than {textrules.MAX_DEPTH} levels"))
+            continue
+        if isinstance(item, str):
+            why = textrules.problem(item, kind)
+            if why:
+                issues.append(CodebookIssue(path, why))
+        elif isinstance(item, dict):
+            for key, sub in item.items():
+                why = textrules.problem(key, textrules.LINE)
+                if why:
+                    issues.append(CodebookIssue(f"{path} (key {key!r})", why))
+                    continue
+                sub_kind = textrules.LINE if key in _LINE_KEYS else kind
+                stack.append((sub, f"{path}.{key}", sub_kind, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((sub, f"{path}[{i}]", kind, depth + 1) for i, sub in enumerate(item))
+    return sorted(issues, key=lambda i: i.path)
 
 
 _DEFAULT_LEVEL = {
@@ -428,6 +469,8 @@ def read_codebook_json(path: Path) -> Any:
         ) from None
     try:
         return json.loads(raw.decode("utf-8-sig"))
+    except RecursionError:
+        raise CodebookError(str(path), [CodebookIssue("$", "the JSON nests too deeply")]) from None
     except UnicodeDecodeError as exc:
         raise CodebookError(
             str(path), [CodebookIssue("$", f"not UTF-8 text (byte {exc.start})")]

@@ -320,6 +320,11 @@ class Project:
         name = name.strip()
         if not name:
             raise ProjectError("a coder needs a name")
+        from annotator.core.io import textrules
+
+        why = textrules.problem(name, textrules.LINE)
+        if why:
+            raise ProjectError(f"coder name {name!r}: {why}")
         found = self._find_coder(name)
         if found is not None:
             return found[0]

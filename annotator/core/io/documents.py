@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from annotator.core.io.textfile import ImportProblem, TextDocument, dateline, normalize_newlines
+from annotator.core.io.textrules import clean_extracted, one_line
 
 __all__ = ["read_document", "read_report_table"]
 
@@ -95,7 +96,9 @@ def _tidy(text: str) -> str:
     for line in lines:
         if line or (out and out[-1]):
             out.append(line)
-    return unicodedata.normalize("NFC", "\n".join(out).strip() + "\n")
+    # extracted text, not typed by anyone: drop what the rule at the door forbids (NUL, other
+    # controls, lone surrogates) rather than refuse the whole document
+    return clean_extracted(unicodedata.normalize("NFC", "\n".join(out).strip() + "\n"))
 
 
 def _html(path: Path) -> TextDocument:
@@ -113,7 +116,7 @@ def _html(path: Path) -> TextDocument:
     text = _tidy(body)
     if not text.strip():
         raise ImportProblem(path, "no text in the page (only scripts, navigation or images)")
-    title = (parser.h1 or parser.title.strip() or path.stem)[:200]
+    title = one_line(parser.h1 or parser.title.strip() or path.stem)[:200] or path.stem
     return TextDocument(title, text, encoding, dateline(text))
 
 
@@ -135,7 +138,8 @@ def _pdf(path: Path) -> TextDocument:
         )
     meta_title = (reader.metadata.title if reader.metadata else None) or ""
     first = text.split("\n", 1)[0]
-    return TextDocument((meta_title.strip() or first or path.stem)[:200], text, "pdf", dateline(text))
+    title = one_line(meta_title.strip() or first or path.stem)[:200] or path.stem
+    return TextDocument(title, text, "pdf", dateline(text))
 
 
 def _docx(path: Path) -> TextDocument:
@@ -150,7 +154,8 @@ def _docx(path: Path) -> TextDocument:
     text = _tidy("\n\n".join(p.text for p in document.paragraphs))
     if not text.strip():
         raise ImportProblem(path, "the document has no text")
-    title = (document.core_properties.title or text.split("\n", 1)[0] or path.stem)[:200]
+    title = one_line(document.core_properties.title or text.split("\n", 1)[0] or path.stem)[:200]
+    title = title or path.stem
     return TextDocument(title, text, "docx", dateline(text))
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import Codebook
+from annotator.core.io import textrules
 from annotator.core.io.interchange import ParsedRecord, parse_data, store_record
 from annotator.core.io.registry import Importer, importer_for, importers
 from annotator.core.io.textfile import ImportProblem, TextDocument, text_sha256
@@ -137,7 +138,8 @@ class _TextBatch:
                     "text": doc.text,
                     "sha256": sha,
                     "imported_at": now,
-                    "meta": {"file": path.name, "encoding": doc.encoding},
+                    "meta": {"file": textrules.scrub(path.name, textrules.LINE),
+                             "encoding": doc.encoding},
                 }
             )
             results.append(FileResult(str(path), True, f"added as {ext_id}: {doc.title}", added=1))
@@ -265,6 +267,10 @@ def import_paths(
         else:
             try:
                 doc = fmt.read(path)
+                try:
+                    textrules.check_document(doc.title, doc.text)  # the one rule at the door
+                except textrules.TextRuleError as exc:
+                    raise ImportProblem(path, str(exc)) from exc
             except ImportProblem as exc:
                 report(FileResult(str(path), False, f"error: {exc}", line=exc.line))
                 continue

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import NOT_REPORTED, Codebook
+from annotator.core.io import textrules
 from annotator.core.io.textfile import ImportProblem, normalize_newlines, text_sha256
 from annotator.core.models import (
     GOLD_CODER,
@@ -97,12 +98,17 @@ def parse_record(line: str, codebook: Codebook) -> ParsedRecord:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ValueError(f"malformed JSON: {exc.msg} at column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise ValueError("the JSON nests too deeply (arrays or objects inside each other)") from exc
     return parse_data(data, codebook)
 
 
 def parse_data(data: Any, codebook: Codebook) -> ParsedRecord:
     """Validate one interchange record already read (a dict, as ``json.loads`` gives it)."""
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    try:
+        errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    except RecursionError as exc:
+        raise ValueError("the JSON nests too deeply (arrays or objects inside each other)") from exc
     if errors:
         err = errors[0]
         path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)
@@ -111,9 +117,10 @@ def parse_data(data: Any, codebook: Codebook) -> ParsedRecord:
     raw_text: str = report["text"]
     text = normalize_newlines(raw_text)
     mapping = _newline_map(raw_text)
+    annotations = data.get("annotations", [])
+    textrules.check_record({**report, "text": text}, annotations)  # the one rule at the door
     if not text.strip():
         raise ValueError(f"report {report['id']}: empty text")
-    annotations = data.get("annotations", [])
     seen_coders: set[str] = set()
     for ann in annotations:
         coder = ann["coder"]
@@ -674,7 +681,7 @@ def export_jsonl(
     for record in iter_export(
         engine, coder_ids=coder_ids, codebook_ref=codebook_ref, report_ids=report_ids
     ):
-        out.write(json.dumps(record, ensure_ascii=False))
+        out.write(textrules.json_line(record))
         out.write("\n")
         count += 1
     return count

@@ -4,9 +4,11 @@ Tables: ``claims`` (one row per claim), ``spans`` (one row per span), ``reports`
 ``codebook``. The claims table has the profiles ``native``, ``acled``, ``gtd`` and ``ucdp``, each
 mapped as docs/export-formats.md says. Records are streamed from the interchange export.
 
-Spreadsheet safety: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return is written so that Excel and LibreOffice show it as text (a leading apostrophe in CSV;
-an explicit string cell in xlsx) unless ``raw`` is set.
+Spreadsheet safety: a text cell that begins with ``=``, ``+``, ``-``, ``@`` (also after blanks or
+line breaks, and in their full-width forms), a tab or a line break is written so that Excel and
+LibreOffice show it as text (a leading apostrophe in CSV; an explicit string cell in xlsx) unless
+``raw`` is set. Stored strings always export: lone surrogates become U+FFFD, and in xlsx the
+control characters XML cannot hold become their visible symbols (textrules.cell_text).
 """
 
 from __future__ import annotations
@@ -24,12 +26,12 @@ from annotator.core import values
 from annotator.core.codebook import NOT_REPORTED, Codebook
 from annotator.core.edtf import bounds as edtf_bounds
 from annotator.core.io.atomic import as_new_file
+from annotator.core.io.textrules import cell_text, formula_like, inert_cell
 from annotator.core.summary import span_value
 
 __all__ = ["PROFILES", "Cancelled", "claim_rows", "safe_text", "write_csv", "write_xlsx"]
 
 PROFILES = ("native", "acled", "gtd", "ucdp")
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 Progress = Callable[[int], bool]
 
 
@@ -38,10 +40,13 @@ class Cancelled(Exception):
 
 
 def safe_text(value: Any, raw: bool = False) -> Any:
-    """A text cell that a spreadsheet would run as a formula, made inert (apostrophe prefix)."""
-    if raw or not isinstance(value, str) or not value.startswith(_DANGEROUS):
+    """A text cell that a spreadsheet would run as a formula, made inert (apostrophe prefix),
+    and writable as UTF-8 (textrules.cell_text)."""
+    if isinstance(value, str):
+        value = cell_text(value)
+    if raw:
         return value
-    return "'" + value
+    return inert_cell(value)
 
 
 # ------------------------------------------------------------------ rows
@@ -463,7 +468,10 @@ def write_xlsx(records: Iterable[Mapping[str, Any]], codebook: Codebook, path: P
     sheets = {name: wb.create_sheet(name) for name in ("claims", "spans", "reports", "codebook")}
 
     def cell(ws: Any, v: Any) -> Any:
-        if isinstance(v, str) and v.startswith(_DANGEROUS) and not raw:
+        if not isinstance(v, str):
+            return v
+        v = cell_text(v, xlsx=True)  # XML holds no control characters: their visible symbols
+        if formula_like(v) and not raw:
             c = WriteOnlyCell(ws, value=v)
             c.data_type = "s"  # a string, never a formula
             c.quotePrefix = True

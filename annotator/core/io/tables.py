@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.io.textfile import ImportProblem, decode_bytes, normalize_newlines
+from annotator.core.io.textrules import one_line
 
 __all__ = [
     "FIELDS",
@@ -334,11 +335,12 @@ def _report(path: Path, number: int, row: dict[str, Any], chosen: dict[str, str]
         published = layout.published(row) if layout and layout.published else None
     ident = _cell_text(row.get(chosen.get("id", ""))) or f"{path.stem}-row{number}"
     body = normalize_newlines(str(text))
-    title = _cell_text(row.get(chosen.get("title", "")))
+    # a title cell may wrap over lines: one line of it (the rule at the door, textrules)
+    title = one_line(_cell_text(row.get(chosen.get("title", ""))))
     if not title and layout is not None and layout.title is not None:
-        title = layout.title(row)
+        title = one_line(layout.title(row))
     if not title:
-        title = body.strip().split("\n", 1)[0][:200]
+        title = one_line(body.strip().split("\n", 1)[0][:200])
     meta = {k: _meta_value(v) for k, v in row.items() if k not in used and v not in (None, "")}
     if layout is not None:
         meta["dataset"] = layout.name

@@ -129,16 +129,20 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
 
 
 def title_from_text(text: str, fallback: str) -> str:
-    """The first non-empty line (Markdown heading marks removed) if short enough, else fallback."""
+    """The first non-empty line (Markdown heading marks removed) if short enough, else fallback.
+
+    Both are made one line (tabs and form feeds become spaces) as the rule at the door wants."""
+    from annotator.core.io.textrules import one_line
+
     for line in text.split("\n"):
-        line = line.strip()
+        line = one_line(line)
         if not line:
             continue
         line = line.lstrip("#").strip()
         if 0 < len(line) <= _MAX_TITLE:
             return line
         break
-    return fallback
+    return one_line(fallback) or "report"
 
 
 def read_text_file(path: Path) -> TextDocument:
