@@ -340,7 +340,7 @@ def _import(project: Project, args: argparse.Namespace) -> int:
             return _fail(str(exc))
     try:
         summary = project.import_paths(args.paths, on_file=line, mapping=mapping,
-                                       coded_as=args.coded_as)
+                                       coded_as=args.coded_as, identity=args.identity)
     except KeyboardInterrupt:
         bar.clear()
         return _fail(f"import interrupted after {bar.done} file(s); each file was stored whole or not at all")

@@ -369,17 +369,32 @@ class Project:
             self._notify(Changes("Change role", structure=True), "coders")
         return found[1]
 
+    def may_set_roles(self, identity: str | None) -> bool:
+        """True when ``identity`` (None: the project lead) may create reviewers and gold."""
+        if identity is None:
+            return True
+        with self._engine.connect() as conn:
+            role = conn.execute(select(coder_t.c.role).where(coder_t.c.name == identity)).scalar()
+        return role == "reviewer"
+
     # ------------------------------------------------------------ bulk paths
 
     def import_paths(
-        self, paths: Iterable[Path | str], on_file: Callable[[FileResult], None] | None = None,
-        mapping: Mapping[str, str] | None = None, coded_as: str | None = None,
+        self,
+        paths: Iterable[Path | str],
+        on_file: Callable[[FileResult], None] | None = None,
+        mapping: Mapping[str, str] | None = None,
+        coded_as: str | None = None,
+        identity: str | None = None,
     ) -> ImportSummary:
         """``mapping``: which column holds each report field in tables (see io/tables.py);
-        ``coded_as``: an ACLED/UCDP/GTD table's coded fields become this coder's annotations."""
+        ``coded_as``: an ACLED/UCDP/GTD table's coded fields become this coder's annotations.
+        ``identity`` is who runs the import: a coder's import creates no reviewer (roles a file
+        declares are ignored, gold annotations refused); None (the project lead, e.g. the
+        command line without --as) or a reviewer may."""
         summary = import_paths(
             self._engine, [Path(p) for p in paths], self.codebook, self.codebook_id, on_file,
-            {"mapping": mapping, "coded_as": coded_as},
+            {"mapping": mapping, "coded_as": coded_as}, trusted=self.may_set_roles(identity),
         )
         if summary.added or summary.annotations:
             self._record(Changes("Import", structure=True), "import")

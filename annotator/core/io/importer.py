@@ -163,7 +163,8 @@ def _free_id(conn: Connection, base: str, taken: set[str]) -> str:
 
 
 def _import_folder(
-    engine: Engine, fmt: Importer, path: Path, codebook: Codebook, codebook_id: int
+    engine: Engine, fmt: Importer, path: Path, codebook: Codebook, codebook_id: int,
+    trusted: bool,
 ) -> Iterator[FileResult]:
     """One result per text: each text with all its annotators is stored whole or not at all."""
     coder_cache: dict[str, int] = {}
@@ -178,7 +179,7 @@ def _import_folder(
         try:
             rec = parse_data(item, codebook)
             with engine.begin() as conn:
-                res = store_record(conn, rec, codebook_id, coder_cache)
+                res = store_record(conn, rec, codebook_id, coder_cache, trusted=trusted)
         except ValueError as exc:
             yield FileResult(str(where), False, f"error: {where}: {exc}; nothing of this text was stored")
             continue
@@ -191,6 +192,7 @@ def _import_folder(
 def _import_records(
     engine: Engine, fmt: Importer, path: Path, codebook: Codebook, codebook_id: int,
     options: Mapping[str, Any] | None = None,
+    trusted: bool = True,
 ) -> FileResult:
     """A file of records (interchange lines, table rows, another tool's format): all or nothing."""
     added = existing = annotations = unchanged = 0
@@ -201,7 +203,7 @@ def _import_records(
             for number, item in fmt.read(path, codebook, **wanted):
                 try:
                     rec = item if isinstance(item, ParsedRecord) else parse_data(item, codebook)
-                    res = store_record(conn, rec, codebook_id, coder_cache)
+                    res = store_record(conn, rec, codebook_id, coder_cache, trusted=trusted)
                 except ValueError as exc:
                     raise ImportProblem(path, str(exc), number) from exc
                 added += res.report_added
@@ -229,10 +231,15 @@ def import_paths(
     codebook_id: int,
     on_file: Callable[[FileResult], None] | None = None,
     options: Mapping[str, Any] | None = None,
+    *,
+    trusted: bool = True,
 ) -> ImportSummary:
     """Import every file under ``paths``; ``on_file`` hears each file's result as it is known.
     ``options`` go to the readers that take them (``mapping``: a table's report field ->
-    column, see tables.py)."""
+    column, see tables.py).
+
+    ``trusted`` (a reviewer's or the project lead's import) lets files declare reviewers and
+    gold annotations; otherwise new coders are plain coders and gold is refused."""
     summary = ImportSummary()
 
     def report(result: FileResult) -> None:
@@ -251,7 +258,7 @@ def import_paths(
         folder = importer_for(path) if path.is_dir() else None
         if folder is not None:
             flush()
-            for result in _import_folder(engine, folder, path, codebook, codebook_id):
+            for result in _import_folder(engine, folder, path, codebook, codebook_id, trusted):
                 report(result)
         else:
             plain.append(path)
@@ -263,7 +270,8 @@ def import_paths(
             continue
         elif fmt.kind == "records":
             flush()
-            report(_import_records(engine, fmt, path, codebook, codebook_id, options))
+            report(_import_records(engine, fmt, path, codebook, codebook_id, options,
+                                   trusted))
         else:
             try:
                 doc = fmt.read(path)

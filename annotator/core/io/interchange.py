@@ -23,6 +23,7 @@ from annotator.core.io import textrules
 from annotator.core.io.textfile import ImportProblem, normalize_newlines, text_sha256
 from annotator.core.models import (
     GOLD_CODER,
+    STATUSES,
     assignment_t,
     claim_t,
     coder_t,
@@ -219,11 +220,21 @@ def iter_records(path: Path, codebook: Codebook) -> Iterator[tuple[int, ParsedRe
 # ---------------------------------------------------------------- storing
 
 
-def _coder_id(conn: Connection, name: str, role: str | None, cache_: dict[str, int]) -> int:
+def _coder_id(
+    conn: Connection, name: str, role: str | None, cache_: dict[str, int], trusted: bool
+) -> int:
     if name in cache_:
         return cache_[name]
     row = conn.execute(select(coder_t.c.id).where(coder_t.c.name == name)).first()
     if row is None:
+        if not trusted:
+            # an import run by a coder never creates a reviewer (nor the gold layer): a role a
+            # file declares is taken only from a reviewer's (or the project lead's) import
+            if name == GOLD_CODER or role == GOLD_CODER:
+                raise ValueError(
+                    f"coder {name}: gold annotations can only be imported by a reviewer"
+                )
+            role = "coder"
         role = role or ("gold" if name == GOLD_CODER else "coder")
         new_id = inserted_id(conn.execute(coder_t.insert().values(name=name, role=role)))
         cache_[name] = int(new_id)
@@ -246,12 +257,17 @@ def store_record(
     rec: ParsedRecord,
     codebook_id: int,
     coder_cache: dict[str, int],
+    *,
+    trusted: bool = True,
 ) -> StoreResult:
     """Store one parsed record inside the caller's transaction.
 
     The report is matched by the hash of its text (then not duplicated). A coder's annotations are
     added when the coder has none on the report yet, left alone when identical, and refused (a
-    ValueError) when different: merging never silently overwrites or drops anyone's work.
+    ValueError) when different: merging never silently overwrites or drops anyone's work. A
+    status never goes back (done stays done when a file says todo). ``trusted`` (an import by a
+    reviewer or the project lead) lets the file's ``role`` create reviewers; otherwise new coders
+    are plain coders and gold annotations are refused.
     """
     r = rec.report
     existing = conn.execute(
@@ -284,7 +300,7 @@ def store_record(
         report_id = int(existing[0])
         result = StoreResult(str(existing[1]), False)
     for ann in rec.annotations:
-        coder_id = _coder_id(conn, ann["coder"], ann.get("role"), coder_cache)
+        coder_id = _coder_id(conn, ann["coder"], ann.get("role"), coder_cache, trusted)
         if _store_annotation(conn, report_id, coder_id, ann, codebook_id):
             result.coders_added.append(ann["coder"])
         else:
@@ -293,12 +309,39 @@ def store_record(
 
 
 def _canonical(ann: dict[str, Any]) -> str:
-    keep = {
-        "status": ann.get("status", "todo"),
-        "spans": ann.get("spans", []),
-        "claims": ann.get("claims", []),
-    }
+    # the status is not compared: it only moves forward (see _later_status)
+    keep = {"spans": ann.get("spans", []), "claims": ann.get("claims", [])}
     return json.dumps(keep, sort_keys=True, ensure_ascii=False)
+
+
+def _later_status(old: str | None, new: str) -> str:
+    """The status that is further along: an import never turns done back into todo."""
+    if old is None:
+        return new
+    return max(old, new, key=lambda s: STATUSES.index(s) if s in STATUSES else -1)
+
+
+def _merge_status(conn: Connection, report_id: int, coder_id: int, status: str) -> bool:
+    """Set the coder's status on the report to the later of the stored one and ``status``;
+    True when it changed."""
+    a = assignment_t
+    now = utcnow()
+    old = conn.execute(
+        select(a.c.id, a.c.status).where(a.c.report_id == report_id, a.c.coder_id == coder_id)
+    ).first()
+    if old is None:
+        conn.execute(
+            a.insert().values(
+                report_id=report_id, coder_id=coder_id, status=status, created_at=now,
+                updated_at=now,
+            )
+        )
+        return True
+    merged = _later_status(old[1], status)
+    if merged == old[1]:
+        return False
+    conn.execute(a.update().where(a.c.id == old[0]).values(status=merged, updated_at=now))
+    return True
 
 
 def _store_annotation(
@@ -320,29 +363,14 @@ def _store_annotation(
     if has:
         current = next(_annotation_blocks(conn, [report_id], [coder_id]), None)
         if current is not None and _canonical(current[1][0]) == _canonical(ann):
+            _merge_status(conn, report_id, coder_id, ann.get("status", "todo"))
             return False
         raise ValueError(
             f"coder {ann['coder']} already has different annotations on this report; "
             "nothing of this file was imported (export theirs first, or import into a new project)"
         )
     now = utcnow()
-    status = ann.get("status", "todo")
-    a = assignment_t
-    old = conn.execute(
-        select(a.c.id).where(a.c.report_id == report_id, a.c.coder_id == coder_id)
-    ).first()
-    if old is None:
-        conn.execute(
-            a.insert().values(
-                report_id=report_id,
-                coder_id=coder_id,
-                status=status,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    else:
-        conn.execute(a.update().where(a.c.id == old[0]).values(status=status, updated_at=now))
+    _merge_status(conn, report_id, coder_id, ann.get("status", "todo"))
     span_ids = _insert_spans(conn, report_id, coder_id, ann.get("spans", []), codebook_id, now)
     _insert_claims(conn, report_id, coder_id, ann.get("claims", []), span_ids, codebook_id, now)
     return True

@@ -34,6 +34,9 @@ NUMBER_RE = (
 )
 _NUMBER_FULL = re.compile(rf"^{NUMBER_RE}$", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z]+|\d{1,3}(?:,\d{3})+|\d+", re.IGNORECASE)
+# more digits than this are no count (a phone number, an id, a run of digits in a table): and
+# int() refuses strings of over 4,300 digits
+_MAX_DIGITS = 15
 
 
 def parse_number(text: str) -> int | None:
@@ -53,7 +56,10 @@ def parse_number(text: str) -> int | None:
     seen = False
     for tok in _TOKEN.findall(low):
         if tok[0].isdigit():
-            current += int(tok.replace(",", ""))
+            digits = tok.replace(",", "")
+            if len(digits) > _MAX_DIGITS:
+                return None
+            current += int(digits)
             seen = True
         elif tok in ("a", "an"):
             current += 1

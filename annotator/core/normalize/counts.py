@@ -285,6 +285,9 @@ def _nearest(
     return None if best is None else (labels[best[1]], best[0])
 
 
+# how far a clause reaches on either side of a number (code points): far more than the keyword
+# reach of _nearest (60 + the longest keyword), so bounding it changes no result
+_CLAUSE_REACH = 600
 _CLAUSE_END = re.compile(r"[.;!?\n()]|\s(?:while|whereas|but)\s|,\s*(?:which|who|whose|where)\b")
 
 
@@ -292,7 +295,7 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     """Bounds of the sentence-ish stretch around text[start:end]."""
     # look back a bounded stretch only: scanning from the start of the text for every number
     # made a long report quadratic
-    window = max(0, start - 600)
+    window = max(0, start - _CLAUSE_REACH)
     left = window
     for m in _CLAUSE_END.finditer(text, window, start):
         # a dot between digits ("1.200") or in an abbreviation is no sentence end
@@ -301,8 +304,10 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
         ):  # fmt: skip
             continue
         left = m.end()
-    right = len(text)
-    for m in _CLAUSE_END.finditer(text, end):
+    # and ahead as far: a report without sentence ends (one long line) would otherwise give
+    # every number a clause to the end of the text, and the scan would be quadratic
+    right = min(len(text), end + _CLAUSE_REACH)
+    for m in _CLAUSE_END.finditer(text, end, right):
         if m.group(0) == "." and m.end() < len(text) and text[m.end()].isdigit():
             continue
         right = m.start()
@@ -327,7 +332,7 @@ class _Clauses:
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         text, starts, ends, dots = self.text, self.starts, self.ends, self.dots
         n = len(text)
-        window = max(0, start - 600)
+        window = max(0, start - _CLAUSE_REACH)
         left = window
         i = bisect_right(ends, start) - 1
         while i >= 0 and starts[i] >= window:
@@ -337,9 +342,9 @@ class _Clauses:
                 continue
             left = b
             break
-        right = n
+        right = min(n, end + _CLAUSE_REACH)
         j = bisect_left(starts, end)
-        while j < len(starts):
+        while j < len(starts) and starts[j] < right:
             if dots[j] and ends[j] < n and text[ends[j]].isdigit():
                 j += 1
                 continue
