@@ -31,7 +31,6 @@ the whole file is stored in one transaction.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -203,11 +202,12 @@ _RAW = Option("raw", "Write cells starting with = + - @ as they are (unsafe)",
 
 def _write_jsonl(job: ExportJob) -> str:
     from annotator.core.io.atomic import atomic_text_file
+    from annotator.core.io.textrules import json_line
 
     def write(fh: TextIO) -> int:
         n = 0
         for record in job.records:
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            fh.write(json_line(record) + "\n")  # writable whatever is stored
             n += 1
         return n
 
