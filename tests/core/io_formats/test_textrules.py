@@ -119,7 +119,7 @@ def test_table_title_cell_is_made_one_line_and_a_bad_text_cell_names_the_row(
     summary = project.import_paths([tmp_path / "ok.csv", tmp_path / "bad.csv"])
     ok, bad = summary.files
     assert ok.ok and project.reports()[0].title == "two lines"
-    assert not bad.ok and "row 3" in bad.message and "$.report.text" in bad.message
+    assert not bad.ok and bad.line == 3 and "$.report.text" in bad.message
     assert _stored(project) == 1
 
 
