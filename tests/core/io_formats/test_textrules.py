@@ -130,7 +130,7 @@ def _poison(project: Project) -> None:
     rec = record("old", "Gunmen attacked Gao. Then more.\n", [{"coder": "amina", "status": "done",
                  "spans": [span("s1", "actor", "Gunmen attacked Gao. Then more.\n", "Gunmen")]}])
     project.import_paths([_jsonl_tmp(rec)])
-    with project.engine.begin() as conn:
+    with project._engine.begin() as conn:
         conn.execute(update(report_t).values(
             text=text, title="=Title\x0c\x02", meta={"note": "\ud800\x1b", "k\udfff": 1}))
         conn.execute(update(span_t).values(text="Gunmen\x0c", attributes={"actor_type": "\udc00"}))
