@@ -79,6 +79,28 @@ def _coding_commands(sub: Any) -> None:
     im.add_argument("--coded-as", metavar="CODER",
                     help="ACLED, UCDP GED, GTD tables: the coded fields found in the text (actors, "
                     "place) become this coder's spans and attack claim")
+    from annotator.core.io.limits import DEFAULT as _LIMITS
+
+    lim = im.add_argument_group(
+        "limits", "a file over a limit is refused with a message (the defaults in brackets)")
+    lim.add_argument("--max-file-mb", type=int, metavar="MB",
+                     help=f"size of one file [{_LIMITS.file_bytes // 2**20}]")
+    lim.add_argument("--max-report-chars", type=int, metavar="N",
+                     help=f"characters of one report's text [{_LIMITS.report_chars:,}]")
+    lim.add_argument("--max-pages", type=int, metavar="N",
+                     help=f"pages of one PDF [{_LIMITS.pages:,}]")
+    lim.add_argument("--max-rows", type=int, metavar="N",
+                     help=f"rows of one table [{_LIMITS.rows:,}]")
+    lim.add_argument("--max-cell-chars", type=int, metavar="N",
+                     help=f"characters of one table cell [{_LIMITS.cell_chars:,}]")
+    lim.add_argument("--max-unzipped-mb", type=int, metavar="MB",
+                     help=f"uncompressed contents of a .docx/.xlsx [{_LIMITS.unzipped_bytes // 2**20}]")
+    lim.add_argument("--max-ratio", type=int, metavar="N",
+                     help=f"expansion ratio of a .docx/.xlsx [{_LIMITS.ratio}]")
+
+    ck = sub.add_parser("check", help="check the whole project file: structure, every report's "
+                        "checksum, every span against its text")
+    ck.set_defaults(check=True)
 
     ex = sub.add_parser("export", help="export the coded dataset")
     ex.add_argument("--format", choices=[f.name for f in registry.exporters()],
@@ -205,15 +227,60 @@ def _printable_streams() -> None:
                 pass
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a kill, a logout): unwinds like Ctrl+C, so temporary files are removed."""
+
+
+def _on_sigterm(signum: int, _frame: object) -> None:
+    raise _Terminated()
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output went away (``| head``): send the rest nowhere, so that neither
+    our prints nor the interpreter's last flush raise BrokenPipeError."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+
+    from annotator.core.integrity import DamagedProject
+    from annotator.core.storage import StorageError, classify
+
     _printable_streams()
     args = _parser().parse_args(argv)
+    if argv is None:  # the real command line (not a test calling main): a kill cleans up too
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return _dispatch(args)
-    except (DatabaseOpenError, ProjectError, CommandError, CodebookError) as exc:
+    except (DatabaseOpenError, ProjectError, CommandError, CodebookError, StorageError,
+            DamagedProject) as exc:
         return _fail(str(exc))
-    except KeyboardInterrupt:
-        return _fail("interrupted")
+    except BrokenPipeError:
+        _quiet_stdout()
+        return _fail("the output was closed before everything was written")
+    except KeyboardInterrupt as exc:
+        return _fail("terminated" if isinstance(exc, _Terminated) else "interrupted")
+    except OSError as exc:
+        # a file the command was given: missing, unreadable, a read-only or full disk
+        where = exc.filename or "annotator"
+        kind = classify(exc)
+        extra = {"disk_full": " (the disk is full)", "read_only": " (read-only)"}.get(kind or "", "")
+        return _fail(f"{where}: {exc.strerror or exc}{extra}")
+    except Exception as exc:
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):  # a database fault nobody classified: still one line
+            reason = " ".join(str(exc.orig or exc).split())
+            return _fail(f"the project database refused the operation: {reason}")
+        raise
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -227,6 +294,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _init(args)
     if args.command == "suggest":
         return _suggest(args)
+    if args.command == "check":
+        return _check(args)
     if args.command == "formats":
         sys.stdout.write(registry.formats_table())
         return 0
@@ -322,12 +391,30 @@ class _Bar:
 
 
 def _import(project: Project, args: argparse.Namespace) -> int:
+    from annotator.core.io.importer import ImportSummary
+    from annotator.core.io.limits import DEFAULT
+    from annotator.core.storage import StorageError
+
     bar = _Bar(None, "file(s)")
+    heard = ImportSummary()  # every result heard: each was committed before it was said
+    out_closed = False
 
     def line(result: FileResult) -> None:
+        nonlocal out_closed
+        heard.files.append(result)
         bar.clear()
-        stream = sys.stdout if result.ok else sys.stderr
-        print(f"{result.path}: {result.message}" if result.ok else result.message, file=stream)
+        if result.ok and out_closed:
+            bar.step()
+            return
+        try:
+            if result.ok:
+                print(f"{result.path}: {result.message}", flush=True)
+            else:
+                print(result.message, file=sys.stderr)
+        except BrokenPipeError:
+            # `import DIR | head -3`: the reader has what it wanted; the import goes on, quietly
+            out_closed = True
+            _quiet_stdout()
         bar.step()
 
     mapping = None
@@ -338,17 +425,60 @@ def _import(project: Project, args: argparse.Namespace) -> int:
             mapping = parse_mapping(args.map)
         except ValueError as exc:
             return _fail(str(exc))
+    mb = 2**20
+    limits = DEFAULT.with_(
+        file_bytes=args.max_file_mb and args.max_file_mb * mb, report_chars=args.max_report_chars,
+        pages=args.max_pages, rows=args.max_rows, cell_chars=args.max_cell_chars,
+        unzipped_bytes=args.max_unzipped_mb and args.max_unzipped_mb * mb, ratio=args.max_ratio,
+    )
+
+    def stored() -> str:
+        return (f"{heard.added} report(s) and {heard.annotations} coder annotation set(s) were "
+                "stored before that (each file whole, or as its line says)")
+
     try:
         summary = project.import_paths(args.paths, on_file=line, mapping=mapping,
-                                       coded_as=args.coded_as, identity=args.identity)
+                                       coded_as=args.coded_as, identity=args.identity,
+                                       limits=limits)
     except KeyboardInterrupt:
         bar.clear()
-        return _fail(f"import interrupted after {bar.done} file(s); each file was stored whole or not at all")
+        return _fail(f"import interrupted after {len(heard.files)} file(s); {stored()}")
+    except StorageError as exc:
+        bar.clear()
+        return _fail(f"{exc}; {stored()}")
     bar.clear()
-    print(summary.line())
+    try:
+        print(summary.line(), file=sys.stderr if out_closed else sys.stdout, flush=True)
+    except BrokenPipeError:
+        _quiet_stdout()
+        print(summary.line(), file=sys.stderr)
     if not summary.files:
         return _fail("no importable files found under the given paths")
     return 1 if summary.failed else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """annotator check: the whole file, reported problem by problem (read only)."""
+    from sqlalchemy.exc import DBAPIError
+
+    project = Project.open(args.db, create=False, verify=False)
+    try:
+        try:
+            problems = project.check(lambda what: print(f"checking {what} ...", file=sys.stderr))
+        except DBAPIError as exc:
+            return _fail(f"{project.location}: the project file is damaged: it cannot be read "
+                         f"through ({' '.join(str(exc.orig or exc).split())}); restore a backup")
+        for p in problems:
+            print(f"{project.location}: {p}")
+        n = len(project.reports())
+        if problems:
+            print(f"{project.location}: {len(problems)} problem(s); restore a backup "
+                  "(annotator restore) or export what is intact", file=sys.stderr)
+            return 1
+        print(f"{project.location}: ok ({n} report(s) checked)")
+        return 0
+    finally:
+        project.close()
 
 
 def _export(project: Project, args: argparse.Namespace) -> int:

@@ -130,6 +130,14 @@ def open_engine(db: str | os.PathLike[str], *, create: bool = True) -> Engine:
             if not create:
                 raise DatabaseOpenError(f"{path}: no such project database")
             path.parent.mkdir(parents=True, exist_ok=True)
+        elif path.is_file() and path.stat().st_size == 0:
+            # SQLite would take an empty file for a new database: a project emptied by a failed
+            # copy or a full disk would silently become a new, empty project
+            raise DatabaseOpenError(
+                f"{path}: the file is empty (0 bytes), not a project database: a failed copy or "
+                "a full disk? Restore a backup (annotator restore), or delete the file to start "
+                "a new project there"
+            )
     try:
         # a server may close idle connections (a window left open overnight): test before use
         engine = create_engine(url, pool_pre_ping=not is_sqlite)
@@ -149,6 +157,13 @@ def open_engine(db: str | os.PathLike[str], *, create: bool = True) -> Engine:
         engine.dispose()
         reason = str(exc.orig) if exc.orig is not None else str(exc)
         reason = " ".join(reason.split())
+        from annotator.core.storage import StorageError, classify, folder_message
+
+        kind = classify(exc)
+        if kind is not None and kind != "damaged":
+            # locked, read-only, disk full: say that, not "not a usable project database"
+            message = folder_message(url) if kind == "read_only" else None
+            raise DatabaseOpenError(message or str(StorageError(kind, shown, reason))) from exc
         raise DatabaseOpenError(f"{shown}: not a usable project database ({reason})") from exc
     except DatabaseOpenError:
         engine.dispose()

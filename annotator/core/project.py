@@ -26,6 +26,7 @@ from annotator.core.db import (
 )
 from annotator.core.io.importer import FileResult, ImportSummary, import_paths
 from annotator.core.io.interchange import export_jsonl
+from annotator.core.io.limits import Limits
 from annotator.core.models import (
     ROLES,
     change_counter_t,
@@ -36,6 +37,7 @@ from annotator.core.models import (
     utcnow,
 )
 from annotator.core.resources import resources_dir
+from annotator.core.storage import StorageError, classify, storage_errors
 
 if TYPE_CHECKING:  # read lazily: the alignment code is not needed to code a report
     from annotator.core.agreement.data import Dataset
@@ -93,19 +95,49 @@ class Project:
         codebook: Codebook | None = None,
         with_example: bool | None = None,
         starter_actors: bool = True,
+        verify: bool = True,
     ) -> Project:
         """Open or create a project. A new project gets ``codebook`` (default: conflict-events).
 
         ``with_example`` (default: only for the default project in the user data directory)
         imports the bundled example report and its two coders into a new project.
         ``starter_actors`` fills a new project's actor list with the shipped starter list
-        (``resources/actors-starter.csv``) when its codebook has an ``actor`` span type.
+        (``resources/actors-starter.csv``) when its codebook has an ``actor`` span type. ``verify``
+        checks the text checksums of a sample of reports (integrity.quick_verify) and raises
+        DamagedProject on a mismatch. A project file this call created is removed again when
+        setting it up fails, so that no half-made project is left behind.
         """
         location = resolve_db(db)
         url = database_url(location)
         is_new = url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists()
+        created = is_new
         engine = open_engine(location, create=create)
-        with engine.begin() as conn:
+        try:
+            return cls._set_up(engine, location, db, is_new, codebook, with_example, verify,
+                              starter_actors)
+        except BaseException:
+            engine.dispose()
+            if created:
+                _remove_sqlite(url)
+            raise
+
+    @classmethod
+    def _set_up(
+        cls,
+        engine: Engine,
+        location: str,
+        db: str | os.PathLike[str] | None,
+        is_new: bool,
+        codebook: Codebook | None,
+        with_example: bool | None,
+        verify: bool,
+        starter_actors: bool,
+    ) -> Project:
+        from annotator.core.integrity import quick_verify
+
+        if verify and not is_new:
+            quick_verify(engine, location)
+        with storage_errors(location), engine.begin() as conn:
             ref = get_meta(conn, "codebook_id")
             if ref is None:
                 cb = codebook or load_default_codebook()
@@ -223,6 +255,11 @@ class Project:
             if isinstance(exc, CommandError):
                 raise
             reason = " ".join(str(exc.orig or exc).split())[:200]
+            kind = classify(exc)
+            if kind is not None and not isinstance(exc, IntegrityError):
+                # locked past the busy timeout, read-only, disk full: a StorageError the
+                # window shows as such (nothing was changed; the action can be tried again)
+                raise StorageError(kind, self.location, reason) from exc
             if isinstance(exc, IntegrityError):
                 raise CommandError(
                     f"{cmd.label}: refused, it conflicts with a change made in another window "
@@ -377,6 +414,13 @@ class Project:
             role = conn.execute(select(coder_t.c.role).where(coder_t.c.name == identity)).scalar()
         return role == "reviewer"
 
+    def check(self, progress: Callable[[str], None] | None = None) -> list[Any]:
+        """Every integrity problem of the project (integrity.full_check): structure, every
+        report's checksum, every span against its text. Reads the whole database once."""
+        from annotator.core.integrity import full_check
+
+        return full_check(self._engine, progress)
+
     # ------------------------------------------------------------ bulk paths
 
     def import_paths(
@@ -386,6 +430,7 @@ class Project:
         mapping: Mapping[str, str] | None = None,
         coded_as: str | None = None,
         identity: str | None = None,
+        limits: Limits | None = None,
     ) -> ImportSummary:
         """``mapping``: which column holds each report field in tables (see io/tables.py);
         ``coded_as``: an ACLED/UCDP/GTD table's coded fields become this coder's annotations.
@@ -395,6 +440,7 @@ class Project:
         summary = import_paths(
             self._engine, [Path(p) for p in paths], self.codebook, self.codebook_id, on_file,
             {"mapping": mapping, "coded_as": coded_as}, trusted=self.may_set_roles(identity),
+            limits=limits, location=self.location,
         )
         if summary.added or summary.annotations:
             self._record(Changes("Import", structure=True), "import")
@@ -557,3 +603,13 @@ def _store_codebook(conn: Any, cb: Codebook) -> int:
         )
     )
     return inserted_id(result)
+
+
+def _remove_sqlite(url: str) -> None:
+    """Remove a SQLite project file this process just created, with its -wal and -shm."""
+    if not url.startswith("sqlite:///"):
+        return
+    path = Path(url[len("sqlite:///") :])
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+              path.with_name(path.name + "-journal")):
+        p.unlink(missing_ok=True)

@@ -90,6 +90,12 @@ def csv_tables(result: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _safe(value: Any) -> Any:
+    from annotator.core.io.textrules import cell_text, inert_cell
+
+    return inert_cell(cell_text(value)) if isinstance(value, str) else value
+
+
 def write_csv(result: dict[str, Any], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -101,7 +107,8 @@ def write_csv(result: dict[str, Any], folder: Path) -> list[Path]:
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=keys or ["empty"])
             w.writeheader()
-            w.writerows(table)
+            # report ids and coder names come from imported files: never a formula
+            w.writerows({k: _safe(v) for k, v in row.items()} for row in table)
         written.append(path)
     return written
 

@@ -1,15 +1,82 @@
-"""Write an output file so that a failure or a cancel never leaves a half-written file behind."""
+"""Write an output file so that a failure or a cancel never leaves a half-written file behind.
+
+A temporary file beside the target (``.NAME.PID.RANDOM.part``) becomes the target only when the
+writing succeeded. An interrupt or a SIGTERM removes it on the way out; a process killed outright
+(SIGKILL, a power cut) cannot, so the next write to the same target removes the parts of
+processes that are no longer running. The finished file gets the permissions of any new file
+(0666 less the umask), not the 0600 of a temporary file.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["atomic_text_file", "as_new_file"]
+__all__ = ["as_new_file", "atomic_text_file", "part_file", "private_tempdir", "publish"]
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process, or cannot tell: leave its files alone
+    return True
+
+
+def _sweep(folder: Path, name: str) -> None:
+    """Remove the leftovers (parts, temporary folders) of dead processes writing ``name``."""
+    prefix = f".{name}."
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(prefix):
+            continue
+        rest = entry.name[len(prefix) :]
+        pid_text, _, tail = rest.partition(".")
+        if not pid_text.isdigit() or not (tail.endswith(".part") or tail.endswith("tmp")):
+            continue
+        if _alive(int(pid_text)):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def part_file(folder: Path, name: str) -> tuple[int, str]:
+    """A new temporary file in ``folder`` for writing ``name`` (fd, path), after removing the
+    leftovers of dead processes that wrote ``name``."""
+    _sweep(folder, name)
+    return tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=".part", dir=folder)
+
+
+@contextmanager
+def private_tempdir(folder: Path, name: str) -> Iterator[Path]:
+    """A temporary folder beside the target for a library's own temporary files (openpyxl's),
+    made the process's temporary directory inside the block and removed afterwards."""
+    _sweep(folder, name)
+    path = Path(tempfile.mkdtemp(prefix=f".{name}.{os.getpid()}.", suffix=".tmp", dir=folder))
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(path)
+    try:
+        yield path
+    finally:
+        tempfile.tempdir = saved
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def as_new_file(path: str | os.PathLike[str], *, directory: bool = False) -> None:
@@ -18,21 +85,30 @@ def as_new_file(path: str | os.PathLike[str], *, directory: bool = False) -> Non
     by colleagues when the umask allows it."""
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(path, (0o777 if directory else 0o666) & ~umask)
+    try:
+        os.chmod(path, (0o777 if directory else 0o666) & ~umask)
+    except OSError:
+        pass  # a file system without permissions (FAT): nothing to honour
+
+
+def publish(tmp: str | Path, path: Path) -> None:
+    """Give the finished temporary file a new file's permissions and move it into place."""
+    as_new_file(tmp)
+    os.replace(tmp, path)
 
 
 @contextmanager
 def atomic_text_file(path: Path) -> Iterator[TextIO]:
     """Yield a text file beside ``path``; it replaces ``path`` only when the block succeeds."""
+    path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise FileNotFoundError(f"{path}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    as_new_file(tmp)
+    fd, tmp = part_file(folder, path.name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             yield fh
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -12,6 +12,7 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
+from annotator.core.io import limits
 from annotator.core.io.textfile import ImportProblem, TextDocument, dateline, normalize_newlines
 from annotator.core.io.textrules import clean_extracted, one_line
 
@@ -126,11 +127,27 @@ def _pdf(path: Path) -> TextDocument:
         from pypdf.errors import PdfReadError
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise ImportProblem(path, f"reading PDFs needs pypdf ({exc})") from exc
+    lim = limits.current()
     try:
         reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        n_pages = len(reader.pages)
+        if n_pages > lim.pages:
+            raise ImportProblem(
+                path, f"the PDF has {n_pages:,} pages, over the limit of {lim.pages:,}; refused "
+                "without reading them (raise it with annotator import --max-pages)")
+        pages: list[str] = []
+        chars = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            limits.check_length(path, chars)  # stop reading pages once over the limit
+    except ImportProblem:
+        raise
     except (PdfReadError, ValueError, OSError) as exc:
-        raise ImportProblem(path, f"not a readable PDF: {exc}") from exc
+        raise ImportProblem(path, f"not a readable PDF: {' '.join(str(exc).split())}") from exc
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on broken files
+        raise ImportProblem(path, f"not a readable PDF ({type(exc).__name__}: "
+                            f"{' '.join(str(exc).split())[:200]})") from exc
     text = _tidy("\n\n".join(pages))
     if not text.strip():
         raise ImportProblem(
@@ -147,11 +164,15 @@ def _docx(path: Path) -> TextDocument:
         import docx
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise ImportProblem(path, f"reading Word files needs python-docx ({exc})") from exc
+    limits.check_zip(path)  # a damaged zip, or one that expands too far, before python-docx
     try:
         document = docx.Document(str(path))
+        paragraphs = [p.text for p in document.paragraphs]
     except Exception as exc:  # noqa: BLE001 - python-docx raises several kinds for broken files
-        raise ImportProblem(path, f"not a readable Word (.docx) file: {exc}") from exc
-    text = _tidy("\n\n".join(p.text for p in document.paragraphs))
+        raise ImportProblem(path, f"not a readable Word (.docx) file: "
+                            f"{' '.join(str(exc).split())[:200]}") from exc
+    limits.check_length(path, sum(len(p) + 2 for p in paragraphs))
+    text = _tidy("\n\n".join(paragraphs))
     if not text.strip():
         raise ImportProblem(path, "the document has no text")
     title = one_line(document.core_properties.title or text.split("\n", 1)[0] or path.stem)[:200]

@@ -1,8 +1,11 @@
 """Import reports from paths: files and folders (recursively) in any format of io/registry.py.
 
 Every file is all-or-nothing: a bad file is reported with its place and reason, nothing of it is
-stored, and the other files still are. Text files are inserted in batches (one transaction per
-batch) because per-file transactions would dominate the time of a 10,000-file import.
+stored, and the other files still are; a reader that fails in an unforeseen way is one line too,
+and the run goes on. Text files are inserted in batches (one transaction per batch) because
+per-file transactions would dominate the time of a 10,000-file import; a file of records is
+checked whole first, then stored in short transactions, so that no import holds the write lock
+for long. Each file's result is said only after its transaction committed.
 """
 
 from __future__ import annotations
@@ -11,22 +14,31 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from annotator.core.codebook import Codebook
+from annotator.core.io import limits as _limits
 from annotator.core.io import textrules
-from annotator.core.io.interchange import ParsedRecord, parse_data, store_record
+from annotator.core.io.interchange import ParsedRecord, Precheck, parse_data, store_record
+from annotator.core.io.limits import Limits
 from annotator.core.io.registry import Importer, importer_for, importers
 from annotator.core.io.textfile import ImportProblem, TextDocument, text_sha256
 from annotator.core.models import report_t, utcnow
+from annotator.core.storage import StorageError, classify, storage_errors
 
 __all__ = ["FileResult", "ImportSummary", "import_paths"]
 
 _BATCH = 1000  # text reports per transaction (about 5 MB of text at ~5 KB each)
+_BATCH_CHARS = 20_000_000  # and at most this much text in one transaction
+_RECORD_BATCH = 200  # records (JSONL lines, table rows) per transaction: short write locks
+_KEEP_CHARS = 50_000_000  # report text kept in memory between the two passes over a file
 
 
 @dataclass
@@ -95,14 +107,24 @@ def _base_id(path: Path) -> str:
 
 
 class _TextBatch:
-    """Text documents waiting to be inserted together."""
+    """Text documents waiting to be inserted together (one transaction per batch)."""
 
     def __init__(self) -> None:
         self.items: list[tuple[Path, TextDocument, str]] = []
+        self.chars = 0
 
-    def flush(self, conn: Connection, report: Callable[[FileResult], None]) -> None:
+    def add(self, path: Path, doc: TextDocument) -> None:
+        self.items.append((path, doc, text_sha256(doc.text)))
+        self.chars += len(doc.text)
+
+    def full(self) -> bool:
+        return len(self.items) >= _BATCH or self.chars >= _BATCH_CHARS
+
+    def flush(self, conn: Connection) -> list[FileResult]:
+        """Insert the batch inside the caller's transaction; the results to say once the caller
+        has committed."""
         if not self.items:
-            return
+            return []
         hashes = [sha for _, _, sha in self.items]
         known = dict(
             conn.execute(
@@ -143,11 +165,11 @@ class _TextBatch:
                 }
             )
             results.append(FileResult(str(path), True, f"added as {ext_id}: {doc.title}", added=1))
+        self.items.clear()
+        self.chars = 0
         if rows:
             conn.execute(report_t.insert(), rows)
-        for r in results:
-            report(r)
-        self.items.clear()
+        return results
 
 
 def _free_id(conn: Connection, base: str, taken: set[str]) -> str:
@@ -166,7 +188,8 @@ def _import_folder(
     engine: Engine, fmt: Importer, path: Path, codebook: Codebook, codebook_id: int,
     trusted: bool,
 ) -> Iterator[FileResult]:
-    """One result per text: each text with all its annotators is stored whole or not at all."""
+    """One result per text: each text with all its annotators is stored whole or not at all
+    (one short transaction per text); the result is given after the commit."""
     coder_cache: dict[str, int] = {}
     for name, line, item in fmt.read(path, codebook):
         where = path / name
@@ -189,39 +212,114 @@ def _import_folder(
                          int(res.report_added), int(not res.report_added), len(res.coders_added))
 
 
+def _records(
+    fmt: Importer, path: Path, codebook: Codebook, options: Mapping[str, Any] | None
+) -> Iterator[tuple[int | None, ParsedRecord]]:
+    wanted = {k: v for k, v in (options or {}).items() if k in fmt.options}
+    for number, item in fmt.read(path, codebook, **wanted):
+        try:
+            yield number, item if isinstance(item, ParsedRecord) else parse_data(item, codebook)
+        except ValueError as exc:
+            raise ImportProblem(path, str(exc), number) from exc
+
+
 def _import_records(
     engine: Engine, fmt: Importer, path: Path, codebook: Codebook, codebook_id: int,
-    options: Mapping[str, Any] | None = None,
-    trusted: bool = True,
+    options: Mapping[str, Any] | None, trusted: bool, report: Callable[[FileResult], None],
 ) -> FileResult:
-    """A file of records (interchange lines, table rows, another tool's format): all or nothing."""
-    added = existing = annotations = unchanged = 0
-    coder_cache: dict[str, int] = {}
-    try:
-        with engine.begin() as conn:  # the whole file or nothing
-            wanted = {k: v for k, v in (options or {}).items() if k in fmt.options}
-            for number, item in fmt.read(path, codebook, **wanted):
+    """A file of records (interchange lines, table rows, another tool's format): all or nothing.
+
+    Two passes, so that a long file never holds the write lock for long (other coders and the
+    window keep working): first every record is read and checked against the project (schema,
+    offsets, codebook, clashes with what is stored) without writing; then the records are stored
+    in transactions of _RECORD_BATCH. Bad input is found by the first pass, so nothing of a bad
+    file is stored. Only a fault (disk full, a kill) or another writer's change between the
+    passes can stop the second pass part way; the result then says how many reports of the file
+    were stored, and importing the file again finishes it (what is stored is recognized).
+    """
+    kept: list[tuple[int | None, ParsedRecord]] | None = []
+    held = count = 0
+    with engine.connect() as conn:
+        check = Precheck(conn, trusted)
+        try:
+            for number, rec in _records(fmt, path, codebook, options):
                 try:
-                    rec = item if isinstance(item, ParsedRecord) else parse_data(item, codebook)
-                    res = store_record(conn, rec, codebook_id, coder_cache, trusted=trusted)
+                    check.record(rec)
                 except ValueError as exc:
                     raise ImportProblem(path, str(exc), number) from exc
-                added += res.report_added
-                existing += not res.report_added
-                annotations += len(res.coders_added)
-                unchanged += len(res.coders_unchanged)
-    except ImportProblem as exc:
-        return FileResult(
-            str(path), False, f"error: {exc}; nothing of this file was stored", line=exc.line
-        )
-    if added + existing == 0:
+                count += 1
+                if kept is not None:
+                    kept.append((number, rec))
+                    held += len(rec.report["text"])
+                    if held > _KEEP_CHARS:
+                        kept = None  # a large file: read it again for the second pass
+        except ImportProblem as exc:
+            return FileResult(
+                str(path), False, f"error: {exc}; nothing of this file was stored", line=exc.line
+            )
+    if count == 0:
         return FileResult(str(path), False, f"error: {path}: no reports in the file")
+    added = existing = annotations = unchanged = 0
+    coder_cache: dict[str, int] = {}
+    source = iter(kept) if kept is not None else _records(fmt, path, codebook, options)
+    try:
+        while True:
+            chunk = list(islice(source, _RECORD_BATCH))
+            if not chunk:
+                break
+            a = e = n = u = 0
+            with engine.begin() as conn:
+                for number, rec in chunk:
+                    try:
+                        res = store_record(conn, rec, codebook_id, coder_cache, trusted=trusted)
+                    except ValueError as exc:
+                        raise ImportProblem(path, str(exc), number) from exc
+                    a += res.report_added
+                    e += not res.report_added
+                    n += len(res.coders_added)
+                    u += len(res.coders_unchanged)
+            # counted only once committed
+            added, existing, annotations, unchanged = added + a, existing + e, annotations + n, unchanged + u
+    except ImportProblem as exc:
+        coder_cache.clear()
+        if added + existing == 0:
+            return FileResult(str(path), False, f"error: {exc}; nothing of this file was stored",
+                              line=exc.line)
+        return FileResult(
+            str(path), False, f"error: {exc} (the file changed, or the project did, since it was "
+            f"checked); its first {added + existing} report(s) were stored: import it again to "
+            "finish (what is stored is recognized)", added, existing, annotations, exc.line)
+    except BaseException:
+        if added + existing:  # a fault or a kill part way: say truthfully what is stored
+            report(FileResult(str(path), False, f"error: {path}: stopped after its first "
+                              f"{added + existing} report(s) were stored; import it again to "
+                              "finish (what is stored is recognized)", added, existing,
+                              annotations))
+        raise
     msg = f"{added} report(s) added, {existing} already present"
     if fmt.annotations:
         msg += f", {annotations} coder annotation set(s) added"
     if unchanged:
         msg += f", {unchanged} already there unchanged"
     return FileResult(str(path), True, msg, added, existing, annotations)
+
+
+def _unexpected(path: Path, exc: BaseException) -> FileResult:
+    """A reader failed in a way nobody foresaw: one line for the user, and the run goes on."""
+    if isinstance(exc, MemoryError):
+        reason = "too large to read in memory (lower limits: annotator import --help)"
+    elif isinstance(exc, RecursionError):
+        reason = "nested too deeply to read"
+    else:
+        reason = f"cannot be read (unexpected {type(exc).__name__}: {exc}; please report this)"
+    reason = " ".join(reason.split())[:500]
+    return FileResult(str(path), False, f"error: {path}: {reason}; nothing of this file was stored")
+
+
+def _is_storage_fault(exc: BaseException) -> bool:
+    return isinstance(exc, StorageError | DBAPIError) or (
+        isinstance(exc, OSError) and classify(exc) == "disk_full"
+    )
 
 
 def import_paths(
@@ -233,13 +331,18 @@ def import_paths(
     options: Mapping[str, Any] | None = None,
     *,
     trusted: bool = True,
+    limits: Limits | None = None,
+    location: str = "the project",
 ) -> ImportSummary:
-    """Import every file under ``paths``; ``on_file`` hears each file's result as it is known.
-    ``options`` go to the readers that take them (``mapping``: a table's report field ->
-    column, see tables.py).
+    """Import every file under ``paths``; ``on_file`` hears each file's result once it is
+    committed (a result is never said before what it says is stored). ``options`` go to the
+    readers that take them (``mapping``: a table's report field -> column, see tables.py).
 
     ``trusted`` (a reviewer's or the project lead's import) lets files declare reviewers and
-    gold annotations; otherwise new coders are plain coders and gold is refused."""
+    gold annotations; otherwise new coders are plain coders and gold is refused. ``limits``
+    bound what one file may make the reader do (size, pages, rows). A bad file is refused and
+    the run goes on; a storage fault (locked, read-only, disk full) ends the run with a
+    StorageError after what was committed was reported."""
     summary = ImportSummary()
 
     def report(result: FileResult) -> None:
@@ -251,39 +354,63 @@ def import_paths(
 
     def flush() -> None:
         with engine.begin() as conn:
-            batch.flush(conn, report)
+            results = batch.flush(conn)
+        for result in results:  # after the commit
+            report(result)
 
-    plain: list[Path] = []
-    for path in paths:
-        folder = importer_for(path) if path.is_dir() else None
-        if folder is not None:
-            flush()
-            for result in _import_folder(engine, folder, path, codebook, codebook_id, trusted):
-                report(result)
-        else:
-            plain.append(path)
-    for path, explicit in _expand(plain):
+    def one(path: Path, explicit: bool) -> None:
         fmt = importer_for(path, explicit)
         if not path.exists():
             report(FileResult(str(path), False, f"error: {path}: no such file or directory"))
-        elif fmt is None:
-            continue
-        elif fmt.kind == "records":
+            return
+        if fmt is None:
+            return
+        _limits.check_file_size(path)
+        if fmt.kind == "records":
             flush()
-            report(_import_records(engine, fmt, path, codebook, codebook_id, options,
-                                   trusted))
-        else:
-            try:
-                doc = fmt.read(path)
-                try:
-                    textrules.check_document(doc.title, doc.text)  # the one rule at the door
-                except textrules.TextRuleError as exc:
-                    raise ImportProblem(path, str(exc)) from exc
-            except ImportProblem as exc:
-                report(FileResult(str(path), False, f"error: {exc}", line=exc.line))
-                continue
-            batch.items.append((path, doc, text_sha256(doc.text)))
-            if len(batch.items) >= _BATCH:
+            report(_import_records(engine, fmt, path, codebook, codebook_id, options, trusted,
+                                   report))
+            return
+        doc = fmt.read(path)
+        _limits.check_text(path, doc.text)
+        try:
+            textrules.check_document(doc.title, doc.text)  # the one rule at the door
+        except textrules.TextRuleError as exc:
+            raise ImportProblem(path, str(exc)) from exc
+        batch.add(path, doc)
+        if batch.full():
+            flush()
+
+    def guarded(path: Path, step: Callable[[], None]) -> None:
+        try:
+            step()
+        except ImportProblem as exc:
+            report(FileResult(str(path), False, f"error: {exc}; nothing of this file was stored",
+                              line=exc.line))
+        except OSError as exc:
+            if _is_storage_fault(exc):
+                raise
+            report(FileResult(str(path), False, f"error: {exc.filename or path}: cannot read: "
+                              f"{exc.strerror or exc}; nothing of this file was stored"))
+        except Exception as exc:
+            if _is_storage_fault(exc):
+                raise
+            report(_unexpected(path, exc))
+
+    with _limits.using(limits), storage_errors(location):
+        for path in paths:  # in the order given; a bad path never stops the others
+            folder = importer_for(path) if path.is_dir() else None
+            if folder is not None:
                 flush()
-    flush()
+
+                def brat(folder: Importer = folder, path: Path = path) -> None:
+                    for result in _import_folder(engine, folder, path, codebook, codebook_id,
+                                                 trusted):
+                        report(result)
+
+                guarded(path, brat)
+                continue
+            for file, explicit in _expand([path]):
+                guarded(file, partial(one, file, explicit))
+        flush()
     return summary

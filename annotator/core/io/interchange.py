@@ -38,6 +38,7 @@ from annotator.core.resources import schemas_dir
 
 __all__ = [
     "ParsedRecord",
+    "Precheck",
     "StoreResult",
     "export_jsonl",
     "iter_export",
@@ -342,6 +343,70 @@ def _merge_status(conn: Connection, report_id: int, coder_id: int, status: str) 
         return False
     conn.execute(a.update().where(a.c.id == old[0]).values(status=merged, updated_at=now))
     return True
+
+
+class Precheck:
+    """The refusals of :func:`store_record`, found without writing anything: what the project
+    holds (read through ``conn``) and what the earlier records of the same file would add.
+
+    ``record(rec)`` raises the ValueError that storing ``rec`` after the earlier ones would
+    raise; a file whose every record passes can then be stored in several transactions."""
+
+    def __init__(self, conn: Connection, trusted: bool) -> None:
+        self.conn, self.trusted = conn, trusted
+        self.sha_of_id: dict[str, str] = {}  # report id -> text hash, for reports the file adds
+        self.added: set[str] = set()  # hashes of reports the file adds
+        self.report_ids: dict[str, int | None] = {}  # hash -> stored report id (None: not stored)
+        self.annotations: dict[tuple[str, str], str | None] = {}  # (hash, coder) -> canonical
+        self.coders: dict[str, int | None] = {}
+
+    def _report_id(self, sha: str) -> int | None:
+        if sha not in self.report_ids:
+            row = self.conn.execute(select(report_t.c.id).where(report_t.c.sha256 == sha)).first()
+            self.report_ids[sha] = None if row is None else int(row[0])
+        return self.report_ids[sha]
+
+    def _coder(self, name: str) -> int | None:
+        if name not in self.coders:
+            row = self.conn.execute(select(coder_t.c.id).where(coder_t.c.name == name)).first()
+            self.coders[name] = None if row is None else int(row[0])
+        return self.coders[name]
+
+    def record(self, rec: ParsedRecord) -> None:
+        r, sha = rec.report, rec.sha256
+        report_id = self._report_id(sha)
+        if report_id is None and sha not in self.added:
+            other = self.sha_of_id.get(r["id"])
+            if other is not None or self.conn.execute(
+                select(report_t.c.id).where(report_t.c.external_id == r["id"])
+            ).first() is not None:
+                raise ValueError(f"report id '{r['id']}' is already in the project with another text")
+            self.sha_of_id[r["id"]] = sha
+            self.added.add(sha)
+        for ann in rec.annotations:
+            name = ann["coder"]
+            coder_id = self._coder(name)
+            if coder_id is None and not self.trusted and GOLD_CODER in (name, ann.get("role")):
+                raise ValueError(f"coder {name}: gold annotations can only be imported by a reviewer")
+            key = (sha, name)
+            has = bool(ann.get("spans") or ann.get("claims"))
+            if key not in self.annotations:
+                current: str | None = None
+                if report_id is not None and coder_id is not None:
+                    block = next(_annotation_blocks(self.conn, [report_id], [coder_id]), None)
+                    if block is not None and block[1] and (
+                        block[1][0]["spans"] or block[1][0]["claims"]
+                    ):
+                        current = _canonical(block[1][0])
+                self.annotations[key] = current
+            current = self.annotations[key]
+            if current is None:
+                self.annotations[key] = _canonical(ann) if has else None
+            elif current != _canonical(ann):
+                raise ValueError(
+                    f"coder {name} already has different annotations on this report; nothing of "
+                    "this file was imported (export theirs first, or import into a new project)"
+                )
 
 
 def _store_annotation(

@@ -17,7 +17,6 @@ import contextlib
 import csv
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 from annotator.core import values
 from annotator.core.codebook import NOT_REPORTED, Codebook
 from annotator.core.edtf import bounds as edtf_bounds
-from annotator.core.io.atomic import as_new_file
+from annotator.core.io.atomic import part_file, private_tempdir, publish
 from annotator.core.io.textrules import cell_text, formula_like, inert_cell
 from annotator.core.summary import span_value
 
@@ -413,8 +412,7 @@ def write_csv(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir:
     out_dir.mkdir(parents=True, exist_ok=True)
     temps: dict[str, str] = {}
     try:
-        fd, temps["spans"] = tempfile.mkstemp(prefix=".spans.", suffix=".part", dir=out_dir)
-        as_new_file(temps["spans"])
+        fd, temps["spans"] = part_file(out_dir, "spans.csv")
         cols = span_columns(codebook)
         n_spans = 0
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
@@ -437,8 +435,7 @@ def write_csv(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir:
 
             tables = _walk(records, codebook, profile, progress, on_span)
         for name, rows in tables.items():
-            fd, temps[name] = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
-            as_new_file(temps[name])
+            fd, temps[name] = part_file(out_dir, f"{name}.csv")
             tcols = _columns(rows)
             with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
                 tw = csv.writer(fh)
@@ -446,7 +443,7 @@ def write_csv(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir:
                 for row in rows:
                     tw.writerow([_csv_value(row.get(c), raw) for c in tcols])
         for name, tmp in temps.items():
-            os.replace(tmp, out_dir / f"{name}.csv")
+            publish(tmp, out_dir / f"{name}.csv")
     except BaseException:
         for tmp in temps.values():
             Path(tmp).unlink(missing_ok=True)
@@ -458,6 +455,12 @@ def write_csv(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir:
 def write_xlsx(records: Iterable[Mapping[str, Any]], codebook: Codebook, path: Path,
                profile: str = "native", raw: bool = False, progress: Progress | None = None) -> dict[str, int]:
     """One workbook, a sheet per table: typed cells, frozen header, filters."""
+    with private_tempdir(path.parent, path.name):
+        return _write_xlsx(records, codebook, path, profile, raw, progress)
+
+
+def _write_xlsx(records: Iterable[Mapping[str, Any]], codebook: Codebook, path: Path,
+                profile: str, raw: bool, progress: Progress | None) -> dict[str, int]:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -511,12 +514,11 @@ def write_xlsx(records: Iterable[Mapping[str, Any]], codebook: Codebook, path: P
         header(ws, cols, len(rows))
         for row in rows:
             ws.append([cell(ws, row.get(c)) for c in cols])
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp = part_file(path.parent, path.name)
     os.close(fd)
-    as_new_file(tmp)
     try:
         wb.save(tmp)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -26,6 +26,8 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
+from annotator.core.io import textrules
+
 from ._common import Found, fold
 
 __all__ = [
@@ -255,6 +257,14 @@ class ActorCsvError(ValueError):
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
+def _cell(value: str) -> str:
+    """A cell as written by write_actors_csv: the apostrophe before a formula-like name
+    removed."""
+    if value.startswith("'") and textrules.formula_like(value[1:]):
+        return value[1:]
+    return value
+
+
 def read_actors_csv(path: str | Path) -> list[ActorEntry]:
     """Read an actor list (see the module docstring for the columns).
 
@@ -303,9 +313,14 @@ def read_actors_csv(path: str | Path) -> list[ActorEntry]:
                     )
                 seen[key] = line
                 aliases = tuple(
-                    a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()
+                    _cell(a.strip()) for a in (row.get("aliases") or "").split("|") if a.strip()
                 )
                 actor_type = (row.get("actor_type") or "").strip() or None
+                name = _cell(name)
+                for value in (name, actor_type, *aliases):
+                    why = textrules.problem(value or "", textrules.LINE)
+                    if why:
+                        raise ActorCsvError(f"{path}:{line}: {value!r}: {why}")
                 entries.append(ActorEntry(name, actor_type, country, aliases))
         except csv.Error as exc:
             raise ActorCsvError(f"{path}:{reader.line_num}: {exc}") from exc
@@ -322,4 +337,8 @@ def write_actors_csv(path: str | Path, entries: Sequence[ActorEntry]) -> None:
         for e in entries:
             if any("|" in a for a in e.aliases):
                 raise ValueError(f"alias of {e.canonical!r} contains '|', the alias separator")
-            writer.writerow([e.canonical, e.type or "", e.country or "", "|".join(e.aliases)])
+            # a name a spreadsheet would run as a formula gets an apostrophe, which reading the
+            # file back removes (the list round-trips)
+            writer.writerow([textrules.cell_text(str(v)) for v in (
+                textrules.inert_cell(e.canonical), textrules.inert_cell(e.type or ""),
+                e.country or "", "|".join(textrules.inert_cell(a) for a in e.aliases))])

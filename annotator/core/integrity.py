@@ -1,0 +1,136 @@
+"""Is the stored project what was written? Checksums of the report texts, spans against their
+texts, and SQLite's own structure check.
+
+A report's text is immutable after import and its SHA-256 is stored beside it, so a flipped bit
+in a text (a failing disk, a bad copy) shows as a mismatch. Opening a project checks a sample
+(:func:`quick_verify`: a few dozen reports, milliseconds); ``annotator check`` checks everything
+(:func:`full_check`). A damaged project is refused with a message instead of silently exporting
+altered text or taking new work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import Connection
+
+from annotator.core.models import report_t, span_t
+
+__all__ = ["DamagedProject", "Problem", "full_check", "quick_verify"]
+
+#: reports whose checksum is verified on every open (and at most this much of their text)
+SAMPLE = 32
+_SAMPLE_CHARS = 8_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # "report r-17", "span 123 of report r-17", "database"
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}"
+
+
+class DamagedProject(Exception):
+    """The project's stored data is not what was written; the message names the first problem."""
+
+    def __init__(self, location: str, problems: list[Problem]) -> None:
+        self.location, self.problems = location, problems
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(
+            f"{location}: the project file is damaged: {problems[0]}{more}; nothing was changed. "
+            "Restore a backup (annotator restore), or run `annotator check` to list every problem"
+        )
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _report_problems(conn: Connection, ids: list[int] | None) -> Iterator[Problem]:
+    r, s = report_t, span_t
+    q = select(r.c.id, r.c.external_id, r.c.text, r.c.sha256).order_by(r.c.id)
+    if ids is not None:
+        q = q.where(r.c.id.in_(ids))
+    texts: dict[int, str] = {}
+    for rid, ext, text, sha in conn.execution_options(yield_per=200).execute(q):
+        if text is None or _sha(text) != sha:
+            yield Problem(f"report {ext}", "its text does not match its checksum (SHA-256)")
+            continue
+        if ids is not None:
+            texts[int(rid)] = text
+    if ids is None:
+        # every span against its report's text, one report at a time
+        sq = select(s.c.id, s.c.report_id, s.c.start, s.c.end, s.c.text).order_by(s.c.report_id)
+        current, text = -1, ""
+        for sid, rid, start, end, stext in conn.execution_options(yield_per=2000).execute(sq):
+            if rid != current:
+                current = rid
+                row = conn.execute(
+                    select(r.c.external_id, r.c.text).where(r.c.id == rid)
+                ).first()
+                ext, text = (str(row[0]), str(row[1])) if row else (str(rid), "")
+            if not (0 <= start < end <= len(text)) or text[start:end] != stext:
+                yield Problem(f"span {sid} of report {ext}", "its text is not the report's text "
+                              f"at {start}-{end}")
+        return
+    if texts:
+        sq = select(s.c.id, s.c.report_id, s.c.start, s.c.end, s.c.text).where(
+            s.c.report_id.in_(list(texts))
+        )
+        for sid, rid, start, end, stext in conn.execute(sq):
+            text = texts[int(rid)]
+            if not (0 <= start < end <= len(text)) or text[start:end] != stext:
+                yield Problem(f"span {sid}", f"its text is not the report's text at {start}-{end}")
+
+
+def quick_verify(engine: Engine, location: str, sample: int = SAMPLE, seed: int | None = None) -> None:
+    """Check the checksums (and spans) of ``sample`` reports picked at random, plus the first
+    and the last; raise DamagedProject on a mismatch. Costs a few milliseconds."""
+    with engine.connect() as conn:
+        lo, hi = conn.execute(select(func.min(report_t.c.id), func.max(report_t.c.id))).one()
+        if lo is None:
+            return
+        rnd = random.Random(seed)
+        ids = {int(lo), int(hi)} | {rnd.randint(int(lo), int(hi)) for _ in range(sample)}
+        # bounded work however long the reports are: hash at most _SAMPLE_CHARS of text
+        sizes = conn.execute(
+            select(report_t.c.id, func.length(report_t.c.text)).where(report_t.c.id.in_(ids))
+        ).all()
+        chosen: list[int] = []
+        total = 0
+        for rid, size in sorted(sizes):
+            if chosen and total + int(size or 0) > _SAMPLE_CHARS:
+                continue
+            chosen.append(int(rid))
+            total += int(size or 0)
+        problems = list(_report_problems(conn, chosen))
+    if problems:
+        raise DamagedProject(location, problems)
+
+
+def full_check(
+    engine: Engine, progress: Callable[[str], None] | None = None
+) -> list[Problem]:
+    """Every problem: SQLite's integrity check (pages, indexes, foreign keys), then every
+    report's checksum and every span against its text. Reads the whole database once."""
+    problems: list[Problem] = []
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            if progress:
+                progress("structure (PRAGMA integrity_check)")
+            for (line,) in conn.exec_driver_sql("PRAGMA integrity_check"):
+                if line != "ok":
+                    problems.append(Problem("database", str(line)))
+            for row in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+                problems.append(Problem("database", f"row {row[1]} of {row[0]} refers to a "
+                                        f"missing row of {row[2]}"))
+        if progress:
+            progress("report checksums and spans")
+        problems.extend(_report_problems(conn, None))
+    return problems
