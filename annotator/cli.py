@@ -277,8 +277,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from sqlalchemy.exc import DBAPIError
 
-        if isinstance(exc, DBAPIError):  # a database fault nobody classified: still one line
+        if isinstance(exc, DBAPIError):  # a database fault: still one line
             reason = " ".join(str(exc.orig or exc).split())
+            kind = classify(exc)
+            if kind is not None:
+                from annotator.core.db import display_url
+                from annotator.core.project import resolve_db
+
+                return _fail(str(StorageError(kind, display_url(resolve_db(args.db)), reason)))
             return _fail(f"the project database refused the operation: {reason}")
         raise
 
