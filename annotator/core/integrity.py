@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from annotator.core.models import report_t, span_t
 
-__all__ = ["DamagedProject", "Problem", "full_check", "quick_verify"]
+__all__ = ["DamagedProject", "Problem", "before_bulk_write", "full_check", "quick_verify"]
 
 #: reports whose checksum is verified on every open (and at most this much of their text)
 SAMPLE = 32
@@ -97,7 +97,10 @@ def quick_verify(engine: Engine, location: str, sample: int = SAMPLE, seed: int 
         if lo is None:
             return
         rnd = random.Random(seed)
-        ids = {int(lo), int(hi)} | {rnd.randint(int(lo), int(hi)) for _ in range(sample)}
+        if int(hi) - int(lo) < sample:  # a small project: every report
+            ids = set(range(int(lo), int(hi) + 1))
+        else:
+            ids = {int(lo), int(hi)} | {rnd.randint(int(lo), int(hi)) for _ in range(sample)}
         # bounded work however long the reports are: hash at most _SAMPLE_CHARS of text
         sizes = conn.execute(
             select(report_t.c.id, func.length(report_t.c.text)).where(report_t.c.id.in_(ids))
@@ -134,3 +137,25 @@ def full_check(
             progress("report checksums and spans")
         problems.extend(_report_problems(conn, None))
     return problems
+
+
+#: SQLite files up to this size get PRAGMA quick_check before an import (it reads every page)
+_STRUCTURE_CHECK_BYTES = 512 * 1024 * 1024
+
+
+def before_bulk_write(engine: Engine, location: str) -> None:
+    """Before an import adds to the project: SQLite's quick_check of the pages and indexes (for
+    files up to 512 MB) and the checksums of a larger sample of reports; raise DamagedProject
+    rather than add work to a damaged file."""
+    problems: list[Problem] = []
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            pages = int(conn.exec_driver_sql("PRAGMA page_count").scalar() or 0)
+            size = int(conn.exec_driver_sql("PRAGMA page_size").scalar() or 0)
+            if pages * size <= _STRUCTURE_CHECK_BYTES:
+                for (line,) in conn.exec_driver_sql("PRAGMA quick_check"):
+                    if line != "ok":
+                        problems.append(Problem("database", str(line)))
+    if problems:
+        raise DamagedProject(location, problems)
+    quick_verify(engine, location, sample=256)

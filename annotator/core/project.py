@@ -437,6 +437,10 @@ class Project:
         ``identity`` is who runs the import: a coder's import creates no reviewer (roles a file
         declares are ignored, gold annotations refused); None (the project lead, e.g. the
         command line without --as) or a reviewer may."""
+        from annotator.core.integrity import before_bulk_write
+
+        with storage_errors(self.location):
+            before_bulk_write(self._engine, self.location)  # no new work into a damaged file
         summary = import_paths(
             self._engine, [Path(p) for p in paths], self.codebook, self.codebook_id, on_file,
             {"mapping": mapping, "coded_as": coded_as}, trusted=self.may_set_roles(identity),

@@ -326,6 +326,24 @@ def test_a_text_that_does_not_match_its_checksum_is_refused(tmp_path: Path, caps
     engine.dispose()
 
 
+def test_an_import_into_a_damaged_project_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    p = Project.open(db)
+    p.import_paths([write_jsonl(tmp_path / "a.jsonl", [record(f"r{i}", f"Report {i} about Gao.\n")
+                                                       for i in range(100)])])
+    p.close()
+    _flip_text(db)  # every text: any sample finds it
+    con = sqlite3.connect(db)
+    con.execute("update report set text = 'x' || text where external_id = 'r50'")
+    con.commit()
+    con.close()
+    p = Project.open(db, verify=False)
+    with pytest.raises(DamagedProject, match="r50|checksum"):
+        p.import_paths([write_jsonl(tmp_path / "b.jsonl", [record("new", "A new report.\n")])])
+    assert len(p.reports()) == 100
+    p.close()
+
+
 def test_check_says_ok_on_a_sound_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "p.db"
     Project.open(db, with_example=True).close()
@@ -365,15 +383,30 @@ def test_a_closed_stdout_is_a_normal_end(tmp_path: Path) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     assert proc.stdout is not None and proc.stderr is not None
-    first = proc.stdout.readline()
-    proc.stdout.close()  # `| head -1`
+    proc.stdout.close()  # `| head -0`: closed before the first line (the child is still starting)
     err = proc.stderr.read().decode()
     code = proc.wait(timeout=120)
-    assert b"added as" in first
     assert "Traceback" not in err and "BrokenPipe" not in err, err
     assert code == 0
     assert _committed(db) == 40  # the import went on to the end
     assert "40 report(s) added" in err  # the summary, said where it can be read
+
+
+def test_a_pipe_closed_after_the_first_line_ends_cleanly(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    folder = tmp_path / "t"
+    _texts(folder, 40)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", "--db", str(db), "import", str(folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # `| head -1` (the rest may or may not have been written already)
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0
+    assert b"added as" in first and "Traceback" not in err, err
+    assert _committed(db) == 40
 
 
 def test_formula_cells_in_agreement_csv_and_actor_lists(tmp_path: Path) -> None:
