@@ -705,8 +705,6 @@ def _actors(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
 
 
 def _ids(project: Project, args: argparse.Namespace) -> list[int] | None:
@@ -775,3 +773,7 @@ def _progress(project: Project, args: argparse.Namespace) -> int:
     print(f"double-coded: {result.double_coded_done} of {result.double_coded} report(s) done "
           f"by every coder ({shown})")
     return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator.core.io import limits
 from annotator.core.io.textfile import ImportProblem, decode_bytes, normalize_newlines
 from annotator.core.io.textrules import one_line
 
@@ -186,19 +187,32 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]
         raise ImportProblem(path, str(exc)) from exc
     if text.startswith("\ufeff"):
         text = text[1:]
+    lim = limits.current()
+    # the csv module refuses cells over 128 KiB by default; a report is often longer
+    csv.field_size_limit(max(lim.cell_chars, 131072))
     reader = csv.reader(io.StringIO(text, newline=""), dialect=detect_dialect(text, suffix))
-    header = [h.strip() for h in next(reader, [])]
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as exc:
+        raise ImportProblem(path, f"row 1: {exc}", 1) from exc
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        count = 0
         while True:
             first_line = reader.line_num + 1  # where the record starts, though a cell spans lines
             try:
                 values = next(reader, None)
             except csv.Error as exc:
-                raise ImportProblem(path, f"row {first_line}: {exc}", first_line) from exc
+                raise ImportProblem(path, f"row {first_line}: {exc} (a cell may hold at most "
+                                    f"{lim.cell_chars:,} characters: annotator import "
+                                    "--max-cell-chars)", first_line) from exc
             if values is None:
                 return
             if any(v.strip() for v in values):  # blank lines are no records
+                count += 1
+                if count > lim.rows:
+                    raise ImportProblem(path, f"more than {lim.rows:,} rows, the limit (raise it "
+                                        "with annotator import --max-rows)", first_line)
                 yield first_line, {h: v for h, v in zip(header, values, strict=False) if h}
 
     return header, rows()
@@ -207,19 +221,36 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]
 def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
     from openpyxl import load_workbook
 
+    lim = limits.current()
+    limits.check_zip(path)  # a damaged zip, or a bomb (a 1 GiB cell), before openpyxl reads it
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        first = next(it, ())
     except Exception as exc:  # noqa: BLE001 - openpyxl raises several kinds for broken files
-        raise ImportProblem(path, f"not a readable Excel (.xlsx) file: {exc}") from exc
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(it, ())]
+        raise ImportProblem(path, f"not a readable Excel (.xlsx) file: "
+                            f"{' '.join(str(exc).split())[:200]}") from exc
+    declared = ws.max_row or 0  # the sheet's own dimension: free to read, may be missing
+    if declared > lim.rows + 1:
+        wb.close()
+        raise ImportProblem(path, f"the sheet has {declared - 1:,} rows, over the limit of "
+                            f"{lim.rows:,} (raise it with annotator import --max-rows)")
+    header = [str(h).strip() if h is not None else "" for h in first]
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             for number, values in enumerate(it, start=2):
+                if number > lim.rows + 1:
+                    raise ImportProblem(path, f"more than {lim.rows:,} rows, the limit (raise it "
+                                        "with annotator import --max-rows)", number)
                 if any(v not in (None, "") for v in values):
                     yield number, {h: v for h, v in zip(header, values, strict=False) if h}
+        except ImportProblem:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a sheet damaged part way through
+            raise ImportProblem(path, f"not a readable Excel (.xlsx) file: "
+                                f"{' '.join(str(exc).split())[:200]}") from exc
         finally:
             wb.close()
 
@@ -361,6 +392,17 @@ def _cell_text(value: Any) -> str:
 
 
 def _meta_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
+    """A cell as a JSON value: dates, times and durations as ISO text, decimals as floats."""
+    import decimal
+
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    return value
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, decimal.Decimal):
+        value = float(value)
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    return str(value)
