@@ -21,20 +21,6 @@ def ask_coder(project: Project, parent: QWidget | None = None) -> str | None:
     return name if ok and name else None
 
 
-def _warm_up_gazetteer() -> None:
-    """Load the normalizers and the place index in the background, so that the first scan or
-    prefill is quick and the window does not wait for them."""
-    import threading
-
-    def load() -> None:
-        from annotator.core.normalize import Gazetteer
-
-        if Gazetteer.available():
-            Gazetteer.default().load()
-
-    threading.Thread(target=load, name="gazetteer", daemon=True).start()
-
-
 def run(db: str | None, coder: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -53,7 +39,11 @@ def run(db: str | None, coder: str | None = None) -> int:
     from annotator.gui.main_window import MainWindow
 
     window = MainWindow(project, project.coder_id(name, create=True))
-    _warm_up_gazetteer()
+    # the gazetteer index, dateparser and the normalizers load in the background, so the first
+    # location or date tag does not wait for them (annotator.core.warmup)
+    from annotator.core.warmup import start_warm_up
+
+    start_warm_up()
     window.show()
     window.raise_()
     window.activateWindow()  # take the keyboard focus even without a window manager

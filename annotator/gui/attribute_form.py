@@ -277,6 +277,14 @@ class AttributeForm(QWidget):
             if self._page is not None and attribute in self._page.editors:
                 self._commit(attribute)
 
+    def keep_unsaved(self, attribute: str, retry: bool) -> None:
+        """Storing ``attribute`` failed (the database was busy, read-only, full): keep what is
+        on screen, and try again after the next pause (``retry``) or when the field is left."""
+        self._values.pop(attribute, None)  # not stored: the next commit must send it again
+        self._pending.add(attribute)
+        if retry:
+            self._timer.start(AUTOSAVE_MS * 4)
+
     def has_pending(self) -> bool:
         return bool(self._pending)
 

@@ -28,6 +28,7 @@ from annotator.core.commands import (
     SetSpanType,
 )
 from annotator.core.offsets import snap_to_words
+from annotator.core.storage import StorageError
 from annotator.gui.text_view import PaintedSpan
 
 if TYPE_CHECKING:
@@ -41,12 +42,23 @@ class CodingActions(_Base):
     window's (declared in window_host.WindowHost)."""
 
     def _run(self, cmd: Command, coalesce: Hashable | None = None) -> bool:
+        self.last_storage_error = None
         try:
             self.project.run(cmd, coalesce=coalesce)
         except CommandError as exc:
             self.statusBar().showMessage(f"Not done: {exc}", 8000)
             QApplication.beep()
             return False
+        except StorageError as exc:  # locked, read-only, disk full: say so, keep the screen
+            self.last_storage_error = exc
+            self.storage_banner.setText(
+                f"Not stored: {exc}" + ("  Trying again…" if exc.retry else "")
+            )
+            self.storage_banner.show()
+            QApplication.beep()
+            return False
+        if self.storage_banner.isVisible():
+            self.storage_banner.hide()
         return True
 
     # ---------------------------------------------------------------- spans
@@ -105,13 +117,17 @@ class CodingActions(_Base):
         form = self.form.span_form
         owner = form.owner
         if isinstance(owner, tuple) and owner[0] == "span":
-            self._run(SetSpanAttribute(owner[1], attribute, value), form.edit_key(attribute))
+            if not self._run(SetSpanAttribute(owner[1], attribute, value), form.edit_key(attribute)):
+                if self.last_storage_error is not None:
+                    form.keep_unsaved(attribute, self.last_storage_error.retry)
 
     def _on_claim_attribute(self, attribute: str, value: object) -> None:
         form = self.form.claim_form
         owner = form.owner
         if isinstance(owner, tuple) and owner[0] == "claim":
-            self._run(SetClaimAttribute(owner[1], attribute, value), form.edit_key(attribute))
+            if not self._run(SetClaimAttribute(owner[1], attribute, value), form.edit_key(attribute)):
+                if self.last_storage_error is not None:
+                    form.keep_unsaved(attribute, self.last_storage_error.retry)
 
     def delete_current(self) -> None:
         if self.claims_view.hasFocus() and self.current_claim is not None:

@@ -178,6 +178,14 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([270, 680, 400])
         self.setCentralWidget(self.splitter)
+        # a fault of the database (locked, read-only, disk full): shown until an action succeeds
+        self.storage_banner = QLabel()
+        self.storage_banner.setObjectName("storage_banner")
+        self.storage_banner.setWordWrap(True)
+        self.storage_banner.setStyleSheet("background: #b00020; color: white; padding: 3px 6px;")
+        self.storage_banner.hide()
+        self.last_storage_error = None
+        self.statusBar().addWidget(self.storage_banner, 1)
         self.coder_label = QLabel()
         self.progress = QLabel()
         self.statusBar().addPermanentWidget(self.coder_label)

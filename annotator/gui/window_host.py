@@ -41,6 +41,8 @@ class WindowHost(QMainWindow):
     _spans: list[SpanRow]
     _draft: Any
     claim_strip: QLabel
+    storage_banner: QLabel
+    last_storage_error: Any
     _span_by_id: dict[int, SpanRow]
     _claims: list[ClaimRow]
     claim_actions: dict[str, QAction]

@@ -379,3 +379,27 @@ def test_the_window_shows_what_another_window_stored(qtbot, window, gui_project)
     window.poll_other_changes()  # nothing new: nothing reloaded, nothing lost
     assert window.span_model.rowCount() == 1
     other.close()
+
+
+def test_a_locked_database_keeps_the_typed_value_and_stores_it_later(qtbot, window, gui_project, monkeypatch) -> None:
+    from annotator.core.storage import LOCKED, StorageError
+
+    sid = tag(qtbot, window, "gunmen", K.Key_1)
+    real_run = gui_project.run
+    refusals = [1]
+
+    def busy_once(cmd, **kw):
+        if refusals:
+            refusals.pop()
+            raise StorageError(LOCKED, gui_project.location, "another program is writing")
+        return real_run(cmd, **kw)
+
+    monkeypatch.setattr(gui_project, "run", busy_once)
+    qtbot.keyClick(window.text, K.Key_F2)
+    name = window.span_form.editor_fields("canonical_name")[0]
+    qtbot.keyClicks(name, "Unknown gunmen")
+    qtbot.waitUntil(lambda: window.storage_banner.isVisible(), timeout=3000)
+    assert "Not stored" in window.storage_banner.text()
+    assert name.text() == "Unknown gunmen"  # what is on screen stays
+    wait_stored(qtbot, gui_project, window, sid, "canonical_name", "Unknown gunmen")  # retried
+    assert not window.storage_banner.isVisible()
