@@ -7,13 +7,14 @@ import sys
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
+from annotator.core import roles
 from annotator.core.db import DatabaseOpenError
 from annotator.core.project import Project, ProjectError
 
 
 def ask_coder(project: Project, parent: QWidget | None = None) -> str | None:
     """Ask who is coding, offering the known coders; None when the user cancels."""
-    names = [c.name for c in project.coders() if c.role != "gold"]
+    names = roles.switch_targets(project.coders())  # every coder and reviewer, never gold
     name, ok = QInputDialog.getItem(
         parent, "Who is coding?", "Your coder name (pick one or type a new one):", names, 0, True
     )

@@ -10,6 +10,8 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QMessageBox
 
+from annotator.core import roles
+
 if TYPE_CHECKING:
     from annotator.gui.window_host import WindowHost as _Base
 else:
@@ -30,7 +32,7 @@ class Launchers(_Base):
         from annotator.gui.export_dialog import ExportDialog
 
         # blind coding: a coder exports only their own work
-        dlg = ExportDialog(self.project, None if self.role == "reviewer" else self.coder_name, self)
+        dlg = ExportDialog(self.project, self.coder_name if roles.codes_blind(self.role) else None, self)
         self.export_window = dlg
         if dlg.exec() and dlg.result_line:
             self.statusBar().showMessage(dlg.result_line, 10000)
@@ -48,9 +50,9 @@ class Launchers(_Base):
             event.acceptProposedAction()
 
     def open_review(self) -> None:
-        if self.role != "reviewer":
-            QMessageBox.information(self, "Review", "Review is for reviewers: coders code blind and "
-                                    "cannot see each other's work.")
+        why = roles.refusal("review", self.coder_name, self.role)
+        if why is not None:
+            QMessageBox.information(self, "Review", why)
             return
         from annotator.gui.review_window import ReviewWindow
 
@@ -58,8 +60,9 @@ class Launchers(_Base):
         self.review_window.show()
 
     def open_agreement(self) -> None:
-        if self.role != "reviewer":
-            QMessageBox.information(self, "Agreement", "Agreement is for reviewers.")
+        why = roles.refusal("agreement", self.coder_name, self.role)
+        if why is not None:
+            QMessageBox.information(self, "Agreement", why)
             return
         from annotator.gui.agreement_view import AgreementDialog
 
@@ -92,7 +95,7 @@ class Launchers(_Base):
         self.coder_name = name
         self.role = next(c.role for c in self.project.coders() if c.id == self.coder_id)
         for a in (self.review_action, self.agreement_action):
-            a.setEnabled(self.role == "reviewer")
+            a.setEnabled(roles.can_review(self.role))
         QSettings().setValue(f"coder/{self.project.location}", name)
         self.queue_panel.set_coder(self.coder_id, name)
         if self.report_id is not None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core import roles
 from annotator.core.commands import Changes, SetStatus
 from annotator.core.gcpause import gc_paused
 from annotator.core.project import Project
@@ -225,7 +226,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, QMainWindow):
         self.review_action, self.agreement_action = a["review.open"], a["review.agreement"]
         self.tag_actions = {st.id: a[f"tag.{st.id}"] for st in self.codebook.span_types}
         self.claim_actions = {ct.id: a[f"claim.{ct.id}"] for ct in self.codebook.claim_types}
-        reviewer = self.role == "reviewer"
+        reviewer = roles.can_review(self.role)
         for action in (self.review_action, self.agreement_action):
             action.setEnabled(reviewer)
             if not reviewer:
