@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from annotator.core import roles
 from annotator.core.db import DatabaseOpenError
+from annotator.core.integrity import DamagedProject
 from annotator.core.project import Project, ProjectError
+from annotator.core.storage import StorageError
 
 
 def ask_coder(project: Project, parent: QWidget | None = None) -> str | None:
@@ -29,7 +31,7 @@ def run(db: str | None, coder: str | None = None) -> int:
     app.setOrganizationName("Annotator")
     try:
         project = Project.open(db)
-    except (DatabaseOpenError, ProjectError) as exc:
+    except (DatabaseOpenError, ProjectError, DamagedProject, StorageError) as exc:
         QMessageBox.critical(None, "Annotator", str(exc))
         return 1
     settings = QSettings()

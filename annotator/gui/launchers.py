@@ -24,7 +24,7 @@ class Launchers(_Base):
     def import_files(self) -> None:
         from annotator.gui.transfer import choose_and_import
 
-        line = choose_and_import(self, self.project)
+        line = choose_and_import(self, self.project, self.coder_name)
         if line:
             self.statusBar().showMessage(line, 10000)
 
@@ -46,7 +46,9 @@ class Launchers(_Base):
 
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
-            self.statusBar().showMessage(import_with_progress(self, self.project, paths), 10000)
+            self.statusBar().showMessage(
+                import_with_progress(self, self.project, paths, self.coder_name), 10000
+            )
             event.acceptProposedAction()
 
     def open_review(self) -> None:

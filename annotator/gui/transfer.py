@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 from annotator.core.io import registry
 from annotator.core.io.importer import FileResult
 from annotator.core.project import Project
+from annotator.core.storage import StorageError
 
 
 def import_filter() -> str:
@@ -21,11 +22,13 @@ def import_filter() -> str:
     return ";;".join([f"Reports ({every})", *each, "All files (*)"])
 
 
-def import_with_progress(parent: QWidget, project: Project, paths: Sequence[Path]) -> str:
+def import_with_progress(
+    parent: QWidget, project: Project, paths: Sequence[Path], identity: str | None = None
+) -> str:
     """Import files and folders, one progress step per file; returns the summary line.
 
     Each file is stored whole or not at all, so a cancel between files leaves every file either
-    imported or untouched."""
+    imported or untouched. ``identity``: who imports (a coder's import creates no reviewer)."""
     dialog = QProgressDialog("Importing…", "Cancel", 0, 0, parent)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
@@ -43,18 +46,20 @@ def import_with_progress(parent: QWidget, project: Project, paths: Sequence[Path
             raise KeyboardInterrupt
 
     try:
-        summary = project.import_paths(paths, on_file=on_file)
+        summary = project.import_paths(paths, on_file=on_file, identity=identity)
         line = summary.line()
     except KeyboardInterrupt:
         line = f"import cancelled after {done} file(s); the files before were imported whole"
+    except StorageError as exc:  # locked, read-only, disk full: the files before were stored
+        line = f"import stopped after {done} file(s): {exc}"
     dialog.close()
     if failures:
         QMessageBox.warning(parent, "Import", line + "\n\n" + "\n".join(failures[:20]))
     return line
 
 
-def choose_and_import(parent: QWidget, project: Project) -> str | None:
+def choose_and_import(parent: QWidget, project: Project, identity: str | None = None) -> str | None:
     files, _ = QFileDialog.getOpenFileNames(parent, "Import reports", "", import_filter())
     if not files:
         return None
-    return import_with_progress(parent, project, [Path(f) for f in files])
+    return import_with_progress(parent, project, [Path(f) for f in files], identity)
