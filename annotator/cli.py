@@ -360,10 +360,14 @@ def _init(args: argparse.Namespace) -> int:
     codebook = load_codebook(args.codebook) if args.codebook else None
     if getattr(args, "codebook_from_brat", None):
         from annotator.core.codebook import parse_codebook
+        from annotator.core.io.brat_conf import ConfError
         from annotator.core.io.brat_format import codebook_from_brat_conf
 
         conf = args.codebook_from_brat
-        codebook = parse_codebook(codebook_from_brat_conf(conf), str(conf))
+        try:
+            codebook = parse_codebook(codebook_from_brat_conf(conf), str(conf))
+        except ConfError as exc:
+            return _fail(f"error: {exc}")
     project = Project.open(args.db, codebook=codebook, with_example=args.example,
                            starter_actors=not args.no_starter_actors)
     try:

@@ -64,7 +64,8 @@ def test_two_annotators_import_and_round_trip(tmp_path: Path, capsys, new_db) ->
     coll = make_collection(tmp_path / "coll")
     assert TEXT[17:23] == "Tessit" and TEXT[39:50] == "12 soldiers"  # code points, emoji included
     cb = parse_codebook(codebook_from_brat_conf(coll / "annotation.conf"), "conf")
-    assert [t.id for t in cb.span_types] == ["Actor", "Place", "Casualties"]
+    # the event type is a span type too: its trigger
+    assert [t.id for t in cb.span_types] == ["Actor", "Place", "Casualties", "Attack"]
     attack = cb.claim_type("Attack")
     assert attack is not None and attack.slot("Victims").max is None and attack.slot("Place").max == 1
     db = new_db("p.db")
@@ -74,9 +75,9 @@ def test_two_annotators_import_and_round_trip(tmp_path: Path, capsys, new_db) ->
     (rep,) = p.reports()
     assert set(rep.statuses) == {"ann_a", "ann_b"}
     spans_a = p.spans(rep.id, p.coder_id("ann_a"))
-    assert {(s.type, s.text) for s in spans_a} == {("Actor", "Gunmen"), ("Place", "Tessit"), ("Casualties", "12 soldiers")}
+    assert {(s.type, s.text) for s in spans_a} == {("Actor", "Gunmen"), ("Place", "Tessit"), ("Casualties", "12 soldiers"), ("Attack", "stormed")}
     (claim,) = p.claims(rep.id, p.coder_id("ann_a"))
-    assert set(claim.slots) == {"Agent", "Place", "Victims"}
+    assert set(claim.slots) == {"trigger", "Agent", "Place", "Victims"}
     p.close()
     out = tmp_path / "out"
     assert main(["--db", db, "export", "--format", "brat", "--out", str(out)]) == 0

@@ -200,10 +200,10 @@ def _import_folder(
         for ann in item["annotations"]:
             ann["codebook"] = codebook.ref
         try:
-            rec = parse_data(item, codebook)
+            rec = parse_data(item, codebook, shape_known=True)
             with engine.begin() as conn:
                 res = store_record(conn, rec, codebook_id, coder_cache, trusted=trusted)
-        except ValueError as exc:
+        except (ValueError, KeyError, TypeError) as exc:  # KeyError/TypeError: a broken sidecar
             yield FileResult(str(where), False, f"error: {where}: {exc}; nothing of this text was stored")
             continue
         yield FileResult(str(where), True,

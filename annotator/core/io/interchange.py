@@ -105,10 +105,12 @@ def parse_record(line: str, codebook: Codebook) -> ParsedRecord:
     return parse_data(data, codebook)
 
 
-def parse_data(data: Any, codebook: Codebook) -> ParsedRecord:
-    """Validate one interchange record already read (a dict, as ``json.loads`` gives it)."""
+def parse_data(data: Any, codebook: Codebook, *, shape_known: bool = False) -> ParsedRecord:
+    """Validate one interchange record already read (a dict, as ``json.loads`` gives it);
+    ``shape_known`` skips the JSON Schema for records an importer built itself (the checks of
+    offsets, types, attributes and slots still run)."""
     try:
-        errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+        errors = [] if shape_known else sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     except RecursionError as exc:
         raise ValueError("the JSON nests too deeply (arrays or objects inside each other)") from exc
     if errors:

@@ -238,8 +238,10 @@ def _write_brat(job: ExportJob) -> str:
     from annotator.core.io.brat_format import write_brat
 
     assert job.target is not None
-    n = write_brat(job.records, job.codebook, job.target)
-    return f"{n} .ann file(s) and annotation.conf"
+    notes: list[str] = []
+    n = write_brat(job.records, job.codebook, job.target, notes)
+    return f"{n} .ann file(s), annotation.conf and annotator.json" + "".join(
+        f"\nnote: {note}" for note in notes)
 
 
 def _read_jsonl(path: Path, codebook: Codebook) -> Iterator[tuple[int, Any]]:

@@ -124,7 +124,7 @@ def test_conf_from_the_default_codebook() -> None:
 def test_export_offsets_are_code_points_and_every_value_survives(tmp_path: Path) -> None:
     out = tmp_path / "brat"
     assert write_brat(default_records(), load_default_codebook(), out) == 2
-    assert sorted(p.name for p in out.iterdir()) == ["amina", "annotation.conf", "bo"]
+    assert sorted(p.name for p in out.iterdir()) == ["amina", "annotation.conf", "annotator.json", "bo"]
     assert (out / "amina" / "r-0001.txt").read_text("utf-8") == TEXT
     lines = ann_lines(out / "amina" / "r-0001.ann")
     text = (out / "amina" / "r-0001.txt").read_text("utf-8")
@@ -140,14 +140,21 @@ def test_export_offsets_are_code_points_and_every_value_survives(tmp_path: Path)
     assert crossing[2] == "Tessit. The army"
     a_lines = {tuple(a[1].split()) for a in lines["A"]}
     assert ("actor_type", "T1", "unidentified_armed_group") in a_lines
-    notes = {n[1]: json.loads(n[2]) for n in lines["#"]}
-    assert notes["AnnotatorNotes T1"] == {"canonical_name": "Unidentified gunmen"}
-    assert notes["AnnotatorNotes T3"]["count"] == {"low": 12, "best": 12, "high": 12}
-    assert notes["AnnotatorNotes T3"]["aggregate"] is False  # a false boolean is no A line
+    assert ("value", "T4", "2023-12-03") in a_lines  # a date is one word: an A line
+    assert "#" not in lines  # no JSON in notes: what brat cannot hold is in the sidecar
+    side = json.loads((out / "annotator.json").read_text("utf-8"))
+    values = side["coders"]["amina"]["files"]["r-0001"]["values"]
+    assert values["T1"] == {"canonical_name": "Unidentified gunmen"}  # a text with a space
+    assert values["T3"]["count"] == {"low": 12, "best": 12, "high": 12}
+    assert values["T3"]["aggregate"] is False  # a false boolean is no A line
+    assert side["reports"]["r-0001"]["published"] == "2023-12-05"
+    conf = (out / "annotation.conf").read_text("utf-8")
+    assert "value\tArg:date, Value:2023-12-03" in conf  # brat accepts the A line it declares
     (event,) = lines["E"]
     head, *roles = event[1].split()
     trigger = head.split(":")[1]
     assert next(t for t in lines["T"] if t[0] == trigger)[1].startswith("attack ")
+    assert trigger in side["coders"]["amina"]["files"]["r-0001"]["synthetic"]
     assert {r.split(":")[0] for r in roles} == {
         "perpetrator",
         "location",
@@ -155,11 +162,10 @@ def test_export_offsets_are_code_points_and_every_value_survives(tmp_path: Path)
         "date",
         "reported_by",
     }
-    event_note = notes[f"AnnotatorNotes {event[0]}"]
-    assert (
-        event_note["not_reported"] == ["target"]
-        and event_note["attributes"]["stance"] == "third_party_report"
-    )
+    claim_side = side["coders"]["amina"]["files"]["r-0001"]
+    assert claim_side["not_reported"][event[0]] == ["target"]
+    assert claim_side["keys"][event[0]] == "c1"
+    assert {a[1].split()[0] for a in lines["A"] if a[1].split()[1] == event[0]} == {"stance", "event_type"}
 
 
 def test_records_brat_records_round_trip(tmp_path: Path) -> None:
@@ -228,7 +234,7 @@ def test_two_annotator_folder_gives_one_record_per_text(tmp_path: Path) -> None:
         {"id": "Geonames:2441291", "text": "Tessit"}
     ]
     (claim,) = a["claims"]
-    assert claim["type"] == "Attack" and set(claim["slots"]) == {"Agent", "Place", "Victims"}
+    assert claim["type"] == "Attack" and set(claim["slots"]) == {"trigger", "Agent", "Place", "Victims"}
     assert b["claims"] == []
 
 
@@ -310,8 +316,8 @@ def test_conf_to_codebook_is_valid() -> None:
         conf.write_text(CONF + "\n[attributes]\n", "utf-8")
         raw = codebook_from_brat_conf(conf)
     cb = parse_codebook(raw, "conf")
-    assert [st.hotkey for st in cb.span_types] == ["1", "2", "3"]
-    assert len({st.color for st in cb.span_types}) == 3
+    assert [st.hotkey for st in cb.span_types] == ["1", "2", "3", "4"]  # Attack's trigger too
+    assert len({st.color for st in cb.span_types}) == 4
     actor = cb.span_type("Actor")
     assert actor is not None
     role = actor.attribute("Role")
@@ -326,6 +332,7 @@ def test_conf_to_codebook_is_valid() -> None:
     assert attack is not None
     slots = {s.id: (s.accepts, s.min, s.max) for s in attack.slots}
     assert slots == {
+        "trigger": (("Attack",), 1, 1),
         "Agent": (("Actor",), 1, 1),
         "Place": (("Place",), 0, 1),
         "Victims": (("Casualties",), 0, None),
