@@ -125,7 +125,8 @@ class Importer:
     annotations: bool = True  # its records may carry coders' annotations
     is_folder: Callable[[Path], bool] | None = None
     # for a suffix several formats share (.json, .jsonl): does this file look like ours? Formats
-    # with a sniff are asked before the ones without.
+    # with a sniff are asked before the ones without; a format without extensions (MUC-4 files
+    # have no suffix) is recognised by its sniff alone, for files named on the command line.
     sniff: Callable[[Path], bool] | None = None
     # keyword options ``read`` takes from the import's options (e.g. a table's column mapping)
     options: tuple[str, ...] = ()
@@ -167,8 +168,13 @@ def importer_for(path: Path, explicit: bool = True) -> Importer | None:
     suffix = path.suffix.lower()
     ordered = sorted(_IMPORTERS.values(), key=lambda i: i.sniff is None)
     for imp in ordered:
-        if suffix in imp.extensions and imp.kind != "folder" and (explicit or imp.in_folders) \
-                and (imp.sniff is None or imp.sniff(path)):
+        if imp.kind == "folder" or not (explicit or imp.in_folders):
+            continue
+        if imp.sniff is not None and not imp.extensions:  # recognised by content alone
+            if imp.sniff(path):
+                return imp
+            continue
+        if suffix in imp.extensions and (imp.sniff is None or imp.sniff(path)):
             return imp
     return _IMPORTERS["text"] if explicit else None
 
@@ -303,6 +309,48 @@ def _read_brat(path: Path, codebook: Codebook) -> Iterable[tuple[str, int | None
     return read_brat(path, codebook)
 
 
+def _read_muc4(path: Path, codebook: Codebook) -> Iterator[tuple[int, Any]]:
+    from annotator.core.io.muc4 import is_muc4_key, read_muc4
+    from annotator.core.io.textfile import read_text_file
+
+    if is_muc4_key(path):
+        raise ImportProblem(path, "a MUC-4 answer key (templates of strings, not places in the "
+                            "text): import the message file; the keys are not imported", 1)
+    items = list(read_muc4(path, read_text_file(path).text))
+    for line, item in items:
+        if isinstance(item, str):
+            raise ImportProblem(path, item, line)
+    yield from items
+
+
+def _is_muc4(path: Path) -> bool:
+    from annotator.core.io.muc4 import is_muc4, is_muc4_key
+
+    return is_muc4(path) or is_muc4_key(path)
+
+
+def _read_wikievents(path: Path, codebook: Codebook) -> Iterator[tuple[int, Any]]:
+    from annotator.core.io.wikievents import read_wikievents
+
+    items = []
+    for line, item in read_wikievents(path):
+        if isinstance(item, str):
+            raise ImportProblem(path, item, line)
+        items.append((line, item))
+    yield from items
+
+
+def _is_wikievents(path: Path) -> bool:
+    from annotator.core.io.wikievents import is_wikievents
+
+    try:
+        with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
+            first = fh.readline(1_000_000)
+    except OSError:
+        return False
+    return is_wikievents(first)
+
+
 def _is_brat_folder(path: Path) -> bool:
     """A folder of brat .ann files (directly, or one sub-folder per annotator)."""
     return path.is_dir() and (any(path.glob("*.ann")) or any(path.glob("*/*.ann")))
@@ -327,6 +375,10 @@ for _fmt in (
              options=("mapping", "coded_as")),
     Importer("brat", "brat standoff (a folder)", (".ann",), _read_brat, kind="folder",
              is_folder=_is_brat_folder),
+    Importer("muc4", "MUC-3/4 messages, one report each", (), _read_muc4, in_folders=False,
+             annotations=False, sniff=_is_muc4),
+    Importer("wikievents", "WikiEvents documents with their events", (".jsonl",),
+             _read_wikievents, sniff=_is_wikievents),
 ):
     register(_fmt)
 
