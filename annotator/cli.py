@@ -67,6 +67,8 @@ def _coding_commands(sub: Any) -> None:
                    help="start with an empty actor list instead of the shipped starter list")
     i.add_argument("--codebook-from-brat", type=Path, metavar="CONF",
                    help="make the codebook from brat's annotation.conf")
+    i.add_argument("--codebook-from-wikievents", type=Path, nargs="+", metavar="JSONL",
+                   help="make the codebook from the entity and event types of WikiEvents files")
 
     im = sub.add_parser(
         "import", help="import reports: files and folders in any format that `formats` lists"
@@ -305,6 +307,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "formats":
         sys.stdout.write(registry.formats_table())
         return 0
+    refused = _missing_project(args)
+    if refused is not None:
+        return _fail(refused)
     project = Project.open(args.db)
     try:
         handler = {
@@ -332,6 +337,32 @@ def _dispatch(args: argparse.Namespace) -> int:
         return handler(project, args)
     finally:
         project.close()
+
+
+def _missing_project(args: argparse.Namespace) -> str | None:
+    """Why a project named with --db (or $ANNOTATOR_DB) that does not exist is not created:
+    only ``init`` creates one (and ``import``, into an existing folder, saying so), so a typo
+    never leaves an empty project and new folders behind. The default project is created."""
+    import os
+
+    from annotator.core.db import database_url
+    from annotator.core.project import resolve_db
+
+    if not (args.db or os.environ.get("ANNOTATOR_DB")):
+        return None
+    url = database_url(resolve_db(args.db))
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url[len("sqlite:///"):])
+    if path.exists():
+        return None
+    if args.command == "import":
+        if not path.parent.is_dir():
+            return (f"{path}: no such project, and the folder {path.parent} does not exist "
+                    f"(a typo? `annotator --db {path} init` creates a project)")
+        print(f"annotator: {path}: a new project", file=sys.stderr)
+        return None
+    return f"{path}: no such project (a typo? `annotator --db {path} init` creates one)"
 
 
 def _gui(args: argparse.Namespace) -> int:
@@ -368,6 +399,15 @@ def _init(args: argparse.Namespace) -> int:
             codebook = parse_codebook(codebook_from_brat_conf(conf), str(conf))
         except ConfError as exc:
             return _fail(f"error: {exc}")
+    if getattr(args, "codebook_from_wikievents", None):
+        from annotator.core.codebook import parse_codebook
+        from annotator.core.io.wikievents import wikievents_codebook
+
+        try:
+            raw = wikievents_codebook(args.codebook_from_wikievents)
+        except (OSError, UnicodeDecodeError) as exc:
+            return _fail(f"error: cannot read {exc}")
+        codebook = parse_codebook(raw, "WikiEvents files")
     project = Project.open(args.db, codebook=codebook, with_example=args.example,
                            starter_actors=not args.no_starter_actors)
     try:

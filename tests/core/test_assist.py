@@ -88,6 +88,7 @@ def test_places_and_actor_commands_refuse_duplicates(proj) -> None:
 
 def test_actor_csv_round_trip_and_bad_file(capsys, tmp_path: Path, new_db) -> None:
     db = new_db("a.db")
+    assert main(["--db", db, "init"]) == 0  # only init makes a project (a typo never does)
     good = tmp_path / "actors.csv"
     good.write_text("canonical_name,actor_type,country,aliases\nLiptako Brigade,rebel_or_jihadist_group,,the Brigade|LB\nNiger Armed Forces,state_forces,NE,FAN\n", "utf-8")
     assert main(["--db", db, "actors", "import", str(good)]) == 0

@@ -92,6 +92,7 @@ def test_codebook_manual(tmp_path: Path, capsys, new_db) -> None:
     html = codebook_manual(load_default_codebook(), "html")
     assert "<kbd>a</kbd>" in html and "claimed_responsibility" in html and "<script" not in html
     db = new_db("p.db")
+    assert main(["--db", db, "init"]) == 0
     out = tmp_path / "manual.html"
     assert main(["--db", db, "codebook", "doc", "--format", "html", "--out", str(out)]) == 0
     assert out.read_text("utf-8").startswith("<!doctype html>")

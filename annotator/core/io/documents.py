@@ -1,7 +1,7 @@
 """Reports that arrive as web pages, PDFs or Word files: their text, title and published date.
 
-HTML: the main text without scripts, styles, navigation, headers, footers, asides and forms
-(the standard library's parser; nothing is run or fetched). PDF: the text layer (pypdf); a PDF
+HTML: the main text by trafilatura, without navigation, teasers, boilerplate and comments, and
+the page's title, date and author (nothing is run or fetched). PDF: the text layer (pypdf); a PDF
 without one (a scan) is refused with a clear message. DOCX: the paragraphs (python-docx).
 """
 
@@ -9,87 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from annotator.core.io import limits
 from annotator.core.io.textfile import ImportProblem, TextDocument, dateline, normalize_newlines
 from annotator.core.io.textrules import clean_extracted, one_line
 
 __all__ = ["read_document", "read_report_table"]
-
-_SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template",
-         "svg", "button", "iframe"}
-_BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
-          "blockquote", "pre", "figcaption", "td", "th", "dd", "dt"}
-# elements that never have an end tag: they must not stay on the stack of open elements
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-         "track", "wbr"}
-
-
-class _MainText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.skip = 0
-        self.parts: list[str] = []
-        self.title = ""
-        self.h1 = ""
-        self._h1_parts: list[str] | None = None  # the first <h1>'s text, markup inside included
-        self._in: list[str] = []
-        self.article: list[str] | None = None
-        self._article_depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK:
-            self._emit("\n")
-        if tag in _VOID:
-            return
-        if tag in _SKIP:
-            self.skip += 1
-        self._in.append(tag)
-        if tag == "h1" and self._h1_parts is None and not self.skip:
-            self._h1_parts = []
-        if tag == "article" and self.article is None:
-            self.article = []
-            self._article_depth = len(self._in)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK:  # <br/>; other self-closed elements (<path/>) hold no text
-            self._emit("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK:
-            self._emit("\n")
-        if tag not in self._in:
-            return  # a stray end tag
-        # close it and whatever was left open inside it (</p> and </li> may be omitted)
-        while self._in:
-            open_tag = self._in.pop()
-            if open_tag in _SKIP and self.skip:
-                self.skip -= 1
-            if open_tag == "h1" and self._h1_parts is not None and not self.h1:
-                self.h1 = re.sub(r"\s+", " ", "".join(self._h1_parts)).strip()
-            if open_tag == "article" and len(self._in) + 1 == self._article_depth:
-                self._article_depth = -1  # the first article is closed
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        current = self._in[-1] if self._in else ""
-        if self.skip:
-            return  # an <svg><title> too: it names an icon, not the page
-        if current == "title":
-            self.title += data
-            return
-        if self._h1_parts is not None and not self.h1:
-            self._h1_parts.append(data)
-        self._emit(data)
-
-    def _emit(self, text: str) -> None:
-        self.parts.append(text)
-        if self.article is not None and self._article_depth > 0:
-            self.article.append(text)
-
 
 def _tidy(text: str) -> str:
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in normalize_newlines(text).split("\n")]
@@ -103,6 +30,9 @@ def _tidy(text: str) -> str:
 
 
 def _html(path: Path) -> TextDocument:
+    """The page's main text by trafilatura (its own rules for boilerplate, teasers and
+    navigation); the title, the date (YYYY-MM-DD, by htmldate from the page itself) and the author
+    from the page's metadata. Only the file is read: nothing is run or fetched."""
     raw = path.read_bytes()
     m = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", raw[:4000], re.I)
     encoding = m.group(1).decode("ascii") if m else "utf-8"
@@ -110,15 +40,32 @@ def _html(path: Path) -> TextDocument:
         source = raw.decode(encoding)
     except (LookupError, UnicodeDecodeError):
         source = raw.decode("utf-8", errors="replace")
-    parser = _MainText()
-    parser.feed(source)
-    parser.close()
-    body = "".join(parser.article if parser.article and "".join(parser.article).strip() else parser.parts)
-    text = _tidy(body)
+    import trafilatura
+
+    try:
+        doc: Any = trafilatura.bare_extraction(source, with_metadata=True, include_comments=False,
+                                          include_tables=True, favor_precision=True, fast=True)
+    except Exception as exc:  # noqa: BLE001 - lxml and trafilatura raise several kinds
+        raise ImportProblem(path, f"not a readable web page: {exc}") from exc
+    if isinstance(doc, dict):  # older trafilatura gives a dict
+        from types import SimpleNamespace
+
+        doc = SimpleNamespace(**doc)
+    body = (getattr(doc, "text", None) or "") if doc is not None else ""
+    text = _tidy(body) if body.strip() else ""
     if not text.strip():
         raise ImportProblem(path, "no text in the page (only scripts, navigation or images)")
-    title = one_line(parser.h1 or parser.title.strip() or path.stem)[:200] or path.stem
-    return TextDocument(title, text, encoding, dateline(text))
+    title = one_line((getattr(doc, "title", None) or "").strip() or text.split("\n", 1)[0])[:200] or path.stem
+    published = None
+    date = getattr(doc, "date", None)
+    if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        published = date
+    meta: dict[str, Any] = {}
+    for key in ("author", "sitename", "url", "description"):
+        value = getattr(doc, key, None)
+        if isinstance(value, str) and value.strip():
+            meta[key] = value.strip()
+    return TextDocument(title[:200], text, encoding, published or dateline(text), meta)
 
 
 def _pdf(path: Path) -> TextDocument:

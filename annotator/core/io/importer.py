@@ -160,7 +160,7 @@ class _TextBatch:
                     "text": doc.text,
                     "sha256": sha,
                     "imported_at": now,
-                    "meta": {"file": textrules.scrub(path.name, textrules.LINE),
+                    "meta": {**doc.meta, "file": textrules.scrub(path.name, textrules.LINE),
                              "encoding": doc.encoding},
                 }
             )

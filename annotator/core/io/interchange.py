@@ -7,6 +7,7 @@ One line per report with the annotations of zero or more coders. Offsets are cod
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -139,7 +140,38 @@ def parse_data(data: Any, codebook: Codebook, *, shape_known: bool = False) -> P
             )
         span_types = _check_spans(ann.get("spans", []), raw_text, text, mapping, codebook, where)
         _check_claims(ann.get("claims", []), span_types, codebook, where)
+    text = _nfc(text, annotations, str(report["id"]))
+    if text != raw_text:
+        report["text"] = text
     return ParsedRecord(report, annotations, text_sha256(text))
+
+
+def _nfc(text: str, annotations: list[dict[str, Any]], report_id: str) -> str:
+    """The text in Unicode NFC, as .txt imports store it (the same text imported both ways is
+    one report), with every span's offsets moved along. A span boundary inside a sequence that
+    NFC combines (a letter and its accent) cannot be moved: the record is refused."""
+    nfc = unicodedata.normalize("NFC", text)
+    if nfc == text:
+        return text
+    spans = [s for ann in annotations for s in ann.get("spans", [])]
+    cuts = sorted({0, len(text), *(s["start"] for s in spans), *(s["end"] for s in spans)})
+    moved: dict[int, int] = {}
+    out: list[str] = []
+    pos = 0
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        moved[a] = pos
+        piece = unicodedata.normalize("NFC", text[a:b])
+        out.append(piece)
+        pos += len(piece)
+    moved[len(text)] = pos
+    if "".join(out) != nfc:
+        raise ValueError(f"report {report_id}: a span starts or ends inside a letter and its "
+                         "combining mark, which Unicode normalization (NFC) joins into one "
+                         "character; move the span's boundary")
+    for s in spans:
+        s["start"], s["end"] = moved[s["start"]], moved[s["end"]]
+        s["text"] = nfc[s["start"]:s["end"]]
+    return nfc
 
 
 def _check_spans(

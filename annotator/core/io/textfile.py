@@ -6,8 +6,9 @@ import codecs
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "ImportProblem",
@@ -46,6 +47,7 @@ class TextDocument:
     text: str  # newlines normalized to "\n"
     encoding: str
     published: str | None = None  # YYYY-MM-DD from a dateline near the top, if there is one
+    meta: dict[str, Any] = field(default_factory=dict)  # e.g. a web page's author
 
 
 def normalize_newlines(text: str) -> str:
