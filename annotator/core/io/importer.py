@@ -203,7 +203,7 @@ def _import_folder(
             rec = parse_data(item, codebook, shape_known=True)
             with engine.begin() as conn:
                 res = store_record(conn, rec, codebook_id, coder_cache, trusted=trusted)
-        except (ValueError, KeyError, TypeError) as exc:  # KeyError/TypeError: a broken sidecar
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # the last three: a broken sidecar
             yield FileResult(str(where), False, f"error: {where}: {exc}; nothing of this text was stored")
             continue
         yield FileResult(str(where), True,
