@@ -132,6 +132,7 @@ def test_two_reviewers_creating_the_gold_coder_at_once_get_the_same_one(two) -> 
 
 def test_coders_add_changes_an_existing_coders_role(new_db, capsys) -> None:
     db = new_db("roles.db")
+    assert main(["--db", db, "init"]) == 0  # only init makes a project (a typo never does)
     assert main(["--db", db, "coders", "--add", "amina"]) == 0
     assert main(["--db", db, "coders", "--add", "amina", "--role", "reviewer"]) == 0
     out = capsys.readouterr().out
