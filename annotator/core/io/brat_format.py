@@ -403,7 +403,10 @@ def read_brat(path: Path, codebook: Codebook | None = None) -> Iterator[tuple[st
             if key not in by_text:
                 meta = dict(report.get("metadata") or {}) if isinstance(report.get("metadata"), Mapping) else {}
                 meta.setdefault("brat_file", ann_path.name)
-                rec = {"id": ann_path.stem, "title": text.split("\n", 1)[0][:200] or ann_path.stem}
+                from annotator.core.io.textrules import one_line
+
+                rec = {"id": ann_path.stem,
+                       "title": one_line(text.split("\n", 1)[0])[:200].strip() or ann_path.stem}
                 rec.update({k: v for k, v in report.items() if k in
                             ("id", "title", "source", "url", "published", "language") and v is not None})
                 by_text[key] = {"report": {**rec, "text": text, "metadata": meta},
