@@ -29,6 +29,22 @@ def _tidy(text: str) -> str:
     return clean_extracted(unicodedata.normalize("NFC", "\n".join(out).strip() + "\n"))
 
 
+def _plain_body(source: str) -> str:
+    """The text of a page trafilatura finds no main text in (a very short page), without
+    scripts, styles, navigation, headers, footers, asides and forms."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(source)
+    except (ValueError, TypeError, lxml.etree.ParserError):
+        return ""
+    for el in root.xpath("//script|//style|//nav|//header|//footer|//aside|//form|//noscript|//title"):
+        el.drop_tree()
+    for el in root.xpath("//p|//div|//br|//li|//h1|//h2|//h3|//h4|//tr"):
+        el.tail = "\n" + (el.tail or "")
+    return str(root.text_content())
+
+
 def _html(path: Path) -> TextDocument:
     """The page's main text by trafilatura (its own rules for boilerplate, teasers and
     navigation); the title, the date (YYYY-MM-DD, by htmldate from the page itself) and the author
@@ -52,6 +68,8 @@ def _html(path: Path) -> TextDocument:
 
         doc = SimpleNamespace(**doc)
     body = (getattr(doc, "text", None) or "") if doc is not None else ""
+    if not body.strip():  # too short for trafilatura's rules: the body without page furniture
+        body = _plain_body(source)
     text = _tidy(body) if body.strip() else ""
     if not text.strip():
         raise ImportProblem(path, "no text in the page (only scripts, navigation or images)")
