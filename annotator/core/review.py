@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from annotator.core.agreement.align import align_claims, align_spans, span_group_index
 from annotator.core.agreement.compute import attribute_value
 from annotator.core.agreement.data import ClaimItem, SpanItem, load_dataset
+from annotator.core.agreement.kinds import problem_text
 from annotator.core.codebook import Codebook
 from annotator.core.models import (
     GOLD_CODER,
@@ -35,13 +36,27 @@ from annotator.core.models import (
 
 __all__ = [
     "ACTIONS",
+    "ACTION_NAMES",
     "ReviewItem",
+    "decision_text",
     "gold_coder_id",
+    "problem_text",
     "review_items",
     "review_summary",
 ]
 
 ACTIONS = ("accepted", "accepted_both", "rejected", "edited", "accepted_unanimous")
+#: how each decision is named for people (the kinds of disagreement: agreement/kinds.py)
+ACTION_NAMES = {"accepted": "accepted", "accepted_both": "accepted all versions",
+                "rejected": "rejected", "edited": "taken to edit",
+                "accepted_unanimous": "accepted (unanimous)"}
+
+
+def decision_text(decision: dict[str, Any]) -> str:
+    """A decision row as people read it: "accepted (amina)", "accepted all versions"."""
+    action = str(decision.get("action", ""))
+    name = ACTION_NAMES.get(action, action.replace("_", " "))
+    return name + (f" ({decision['coder']})" if decision.get("coder") else "")
 
 
 @dataclass

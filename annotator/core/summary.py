@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from annotator.core import values
-from annotator.core.codebook import NOT_REPORTED, Codebook, load_default_codebook
+from annotator.core.codebook import NOT_REPORTED, Codebook, SpanTypeDef, load_default_codebook
 
 __all__ = ["claim_summary", "span_value", "stored_value"]
 
@@ -21,7 +21,7 @@ class _Span(Protocol):
     @property
     def text(self) -> str: ...
     @property
-    def attributes(self) -> dict[str, Any]: ...
+    def attributes(self) -> Mapping[str, Any]: ...
 
 
 class _Claim(Protocol):
@@ -47,17 +47,17 @@ def _normalized(span: _Span, codebook: Codebook | None) -> str | None:
     for ad in st.attributes if st else ():
         shown = values.display(ad, a.get(ad.id))
         if shown is not None:
-            return shown + _counted(a) if ad.type == "count" else shown
+            return shown + _counted(st, a) if st is not None and ad.type == "count" else shown
     return None
 
 
-def _counted(a: Mapping[str, Any]) -> str:
-    # the conflict-events qualifiers of a count: "30 killed or wounded", "24 operations"
-    status, unit = a.get("status"), a.get("unit")
-    if status:
-        return " " + str(status).replace("_", " ")
-    if unit and unit != "persons":
-        return " " + str(unit)
+def _counted(st: SpanTypeDef, a: Mapping[str, Any]) -> str:
+    # the conflict-events qualifiers of a count: "30 killed or wounded", "24 operations", by
+    # their codebook labels
+    for key, skip in (("status", None), ("unit", "persons")):
+        value, ad = a.get(key), st.attribute(key)
+        if value and value != skip:
+            return " " + (values.text_of(ad, value) if ad is not None else str(value).replace("_", " "))
     return ""
 
 

@@ -38,11 +38,13 @@ __all__ = [
     "agreement_level",
     "agreement_value",
     "check",
+    "choice_label",
     "columns",
     "display",
     "flatten",
     "parse",
     "register",
+    "text_of",
     "value_type",
     "value_types",
 ]
@@ -162,6 +164,36 @@ def display(ad: AttributeDef, value: Any) -> str | None:
     if value is None or show is None:
         return None
     return show(value) or None
+
+
+def choice_label(value: str, labels: Mapping[str, str]) -> str:
+    """How an enum value is shown: its codebook label, else the value with spaces."""
+    return labels.get(value) or value.replace("_", " ")
+
+
+NO_VALUE = "not coded"
+
+
+def text_of(ad: AttributeDef, value: Any) -> str:
+    """Any value of ``ad`` as people read it, never an identifier or a Python repr: enum values
+    by their codebook labels, yes/no, a count in words, a place by its name and country."""
+    if value is None or value == "":
+        return NO_VALUE
+    if ad.type == "enum" and isinstance(value, str):
+        return choice_label(value, ad.value_labels)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if ad.type == "place" and isinstance(value, Mapping):
+        name = _show_place(value) or "a place without a name"
+        return f"{name} ({value['country']})" if value.get("country") else name
+    shown = display(ad, value)
+    if shown is not None:
+        return shown
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} {v}" for k, v in value.items() if v is not None)
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 # ------------------------------------------------------------------ reading typed text

@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -24,60 +25,117 @@ from PySide6.QtWidgets import (
 
 from annotator.core.agreement import compute_agreement
 from annotator.core.agreement.alpha import RELIABLE, TENTATIVE, figure_text, thresholds_text
+from annotator.core.agreement.kinds import kind_name
 from annotator.core.agreement.report import rows as figure_rows
 from annotator.core.project import Project
+from annotator.gui.screen_fit import clamp_to_screen, initial_size
 
-_LABEL_COLORS = {"reliable": "#2e7d32", "tentative": "#a06800", "unreliable": "#c62828",
-                 "undefined": "#777777"}
+# the verdict's colour (alpha.verdict); grey for F1, too few units and undefined
+_LABEL_COLORS = {"reliable": "#2e7d32", "tentative": "#a06800", "unreliable": "#c62828"}
+_MUTED = "#666666"
 
 
-def _item(text: str, color: str | None = None) -> QTableWidgetItem:
+def _color(label: str | None) -> str:
+    return _LABEL_COLORS.get(str(label), _MUTED)
+
+
+def _item(text: str, color: str | None = None, tip: str | None = None) -> QTableWidgetItem:
     it = QTableWidgetItem(text)
     it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
     if color:
         it.setForeground(QColor(color))
+    if tip:
+        it.setToolTip(tip)
     return it
 
 
 class BarChart(QWidget):
-    """Horizontal bars from -0.2 to 1 with the reliability thresholds and the 95% interval."""
+    """Horizontal bars from -0.2 to 1 in two groups: the alphas with their 95% intervals and
+    alpha's thresholds, then the F1 means, which have no thresholds (grey, no dashed lines).
+    The label column is as wide as the longest label (at most 45% of the width, elided past
+    that); the chart sits in a scroll area, so no row is cut off."""
+
+    ROW = 22
+    HEAD = 24
 
     def __init__(self) -> None:
         super().__init__()
-        self.figures: list[dict[str, Any]] = []
+        self.alphas: list[dict[str, Any]] = []
+        self.f1s: list[dict[str, Any]] = []
         self.setMinimumHeight(200)
 
+    @property
+    def figures(self) -> list[dict[str, Any]]:
+        return self.alphas + self.f1s
+
     def set_figures(self, figures: list[dict[str, Any]]) -> None:
-        self.figures = [f for f in figures if f["value"] is not None]
-        self.setMinimumHeight(22 * len(self.figures) + 30)
+        shown = [f for f in figures if f["value"] is not None]
+        self.f1s = [f for f in shown if f["measure"].startswith("f1")]
+        self.alphas = [f for f in shown if not f["measure"].startswith("f1")]
+        self.setMinimumHeight(self._height())
         self.update()
+
+    def _height(self) -> int:
+        groups = sum(1 for g in (self.alphas, self.f1s) if g)
+        return self.ROW * len(self.figures) + (self.HEAD + 8) * groups + 24
+
+    @staticmethod
+    def text_of(f: dict[str, Any]) -> str:
+        return f"{f['item_label']} — {f['measure_label']}"
+
+    def label_width(self) -> int:
+        fm = QFontMetrics(self.font())
+        widest = max((fm.horizontalAdvance(self.text_of(f)) for f in self.figures), default=100)
+        return min(widest + 16, int(self.width() * 0.45))
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        label_w, right = 260, 20
+        fm = QFontMetrics(self.font())
+        label_w, right = self.label_width(), 24
         width = max(50, self.width() - label_w - right)
 
         def x(v: float) -> float:
             return label_w + (max(-0.2, min(1.0, v)) + 0.2) / 1.2 * width
 
-        for t in (TENTATIVE, RELIABLE):
-            p.setPen(QPen(QColor("#888888"), 1, Qt.PenStyle.DashLine))
-            p.drawLine(int(x(t)), 0, int(x(t)), self.height())
-        p.setPen(QColor("#333333"))
-        p.drawText(int(x(TENTATIVE)) - 14, self.height() - 4, figure_text(TENTATIVE))
-        p.drawText(int(x(RELIABLE)) + 2, self.height() - 4, figure_text(RELIABLE))
-        for i, f in enumerate(self.figures):
-            y = 6 + i * 22
+        y = 4
+        for title, group, thresholds in (
+            ("Krippendorff's alpha, 95% interval as a black line; dashed: "
+             f"{figure_text(TENTATIVE)} and {figure_text(RELIABLE)}", self.alphas, True),
+            ("F1 means (no reliability thresholds)", self.f1s, False),
+        ):
+            if not group:
+                continue
             p.setPen(QColor("#222222"))
-            p.drawText(QRectF(4, y, label_w - 8, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       f"{f['item']} {f['measure']}")
-            v = float(f["value"])
-            color = QColor(_LABEL_COLORS.get(f["label"], "#777777"))
-            p.fillRect(QRectF(x(0), y + 3, x(v) - x(0), 12), color)
-            if f.get("ci_low") is not None:
-                p.setPen(QPen(QColor("#000000"), 1.5))
-                p.drawLine(int(x(f["ci_low"])), y + 9, int(x(f["ci_high"])), y + 9)
+            p.drawText(QRectF(4, y, self.width() - 8, self.HEAD - 4),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+            y += self.HEAD
+            top = y
+            for f in group:
+                p.setPen(QColor("#222222"))
+                text = fm.elidedText(self.text_of(f), Qt.TextElideMode.ElideMiddle, label_w - 12)
+                p.drawText(QRectF(4, y, label_w - 10, 18),
+                           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+                v = float(f["value"])
+                p.fillRect(QRectF(min(x(0), x(v)), y + 3, abs(x(v) - x(0)), 12), QColor(_color(f["label"])))
+                if f.get("ci_low") is not None:
+                    p.setPen(QPen(QColor("#000000"), 1.5))
+                    p.drawLine(int(x(f["ci_low"])), y + 9, int(x(f["ci_high"])), y + 9)
+                y += self.ROW
+            axis = [(0.0, "0"), (1.0, "1")]
+            if thresholds:
+                axis = [(0.0, "0"), (TENTATIVE, figure_text(TENTATIVE)), (RELIABLE, figure_text(RELIABLE)),
+                        (1.0, "1")]
+                p.setPen(QPen(QColor("#888888"), 1, Qt.PenStyle.DashLine))
+                for t in (TENTATIVE, RELIABLE):
+                    p.drawLine(int(x(t)), top, int(x(t)), y)
+            p.setPen(QPen(QColor("#bbbbbb"), 1))
+            p.drawLine(int(x(0)), top, int(x(0)), y)
+            p.setPen(QColor("#333333"))
+            for v, text in axis:
+                w = fm.horizontalAdvance(text)
+                p.drawText(int(x(v) - w / 2), y + fm.ascent(), text)
+            y += fm.height() + 8
         p.end()
 
 
@@ -105,14 +163,15 @@ class AgreementDialog(QDialog):
         self.setWindowTitle("Inter-coder agreement")
         self.project = project
         data = project.agreement_data()
-        self.result = compute_agreement(data, resamples=resamples).to_json()
-        r = self.result
+        self.outcome = compute_agreement(data, resamples=resamples).to_json()
+        r = self.outcome
         head = QLabel(
             f"Coders: {', '.join(r['coders'])}. Reports used (done by every coder): "
             f"{r['reports_used']}; left out: {r['reports_excluded']}. "
             f"{thresholds_text()}. Select a figure to see the "
             "disagreements behind it; double click one to open the report there."
         )
+        head.setObjectName("agreement_head")
         head.setWordWrap(True)
         self.figures = list(figure_rows(r))
         self.table = QTableWidget(len(self.figures), 7)
@@ -122,14 +181,17 @@ class AgreementDialog(QDialog):
         for i, f in enumerate(self.figures):
             ci = "" if f["ci_low"] is None else f"{f['ci_low']:.3f} to {f['ci_high']:.3f}"
             value = "–" if f["value"] is None else f"{f['value']:.3f}"
-            reading = f["label"] + (f" ({f['reason']})" if f.get("reason") and f["value"] is None else "")
-            if f.get("kappa") is not None:
-                reading += f"; kappa {f['kappa']:.3f}"
-            for col, text in enumerate([f["section"], f["item"], f["measure"], value, ci, str(f["n"]), reading]):
-                self.table.setItem(i, col, _item(text, _LABEL_COLORS.get(f["label"]) if col in (3, 6) else None))
+            cells = [f["section"], f["item_label"], f["measure_label"], value, ci, str(f["n"]), f["reading"]]
+            for col, text in enumerate(cells):
+                self.table.setItem(i, col, _item(text, _color(f["label"]) if col in (3, 6) else None,
+                                                 f["item"] if col == 1 else None))
         self.table.resizeColumnsToContents()
         self.chart = BarChart()
         self.chart.set_figures(self.figures)
+        chart_area = QScrollArea()
+        chart_area.setObjectName("chart_area")
+        chart_area.setWidgetResizable(True)
+        chart_area.setWidget(self.chart)
         coders = r["coders"]
         self.pairs = QTableWidget(len(coders), len(coders))
         self.pairs.setObjectName("pairs")
@@ -143,16 +205,17 @@ class AgreementDialog(QDialog):
             ov = r["spans"]["_all"]["f1_overlap"]["pairs"][pair]
             self.pairs.setItem(j, i, _item(f"overlap {'–' if ov is None else f'{ov:.3f}'}"))
         types = list(r["confusion_span_types"])
+        labels = r.get("labels", {})
         self.confusion = QTableWidget(len(types), len(types))
         self.confusion.setObjectName("confusion")
-        self.confusion.setHorizontalHeaderLabels(types)
-        self.confusion.setVerticalHeaderLabels(types)
+        self.confusion.setHorizontalHeaderLabels([labels.get(t, t) for t in types])
+        self.confusion.setVerticalHeaderLabels([labels.get(t, t) for t in types])
         for i, a in enumerate(types):
             for j, b in enumerate(types):
                 self.confusion.setItem(i, j, _item(str(r["confusion_span_types"][a].get(b, 0))))
         self.disagreements = QTableWidget(0, 5)
         self.disagreements.setObjectName("disagreements")
-        self.disagreements.setHorizontalHeaderLabels(["Report", "Where", "Kind", "What", "Values"])
+        self.disagreements.setHorizontalHeaderLabels(["Report", "Where", "Kind", "What", "Versions"])
         self.disagreements.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.disagreements.cellDoubleClicked.connect(self._open)
         self._shown: list[dict[str, Any]] = []
@@ -161,7 +224,7 @@ class AgreementDialog(QDialog):
 
         tabs = QTabWidget()
         tabs.addTab(self.table, "Figures")
-        tabs.addTab(self.chart, "Chart")
+        tabs.addTab(chart_area, "Chart")
         tabs.addTab(self.pairs, "Coder pairs")
         tabs.addTab(self.confusion, "Span types")
         split = QSplitter(Qt.Orientation.Vertical)
@@ -176,15 +239,21 @@ class AgreementDialog(QDialog):
         row.addStretch(1)
         row.addWidget(close)
         lay.addLayout(row)
-        self.resize(1000, 720)
+        split.setSizes([420, 240])
+        self.resize(*initial_size(self, 1100, 760))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        clamp_to_screen(self)
 
     def _filter(self, row: int) -> None:
-        all_d = self.result["disagreements"]
+        all_d = self.outcome["disagreements"]
         self._shown = all_d if row < 0 else [d for d in all_d if related(self.figures[row], d)]
         self.disagreements.setRowCount(len(self._shown))
         for i, d in enumerate(self._shown):
             where = "" if d["start"] is None else f"{d['start']}–{d['end']}"
-            for col, text in enumerate([d["report"], where, d["kind"], d["detail"], repr(d["values"])]):
+            cells = [d["report"], where, kind_name(d["kind"]), d.get("what") or d["detail"], d.get("shown", "")]
+            for col, text in enumerate(cells):
                 self.disagreements.setItem(i, col, _item(text))
         self.disagreements.resizeColumnsToContents()
 

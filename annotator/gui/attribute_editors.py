@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import values
 from annotator.core.codebook import AttributeDef
+from annotator.core.values import choice_label
 
 NOT_CODED = "—"  # the first entry of every choice box
 SUGGESTION_TIP = "suggestion — Enter to accept"
@@ -31,11 +32,6 @@ _ERROR_CSS = "color: #b00020;"
 _ATTR = "attribute_id"  # dynamic property naming the attribute a field belongs to
 AUTOSAVE_MS = 300  # typing is stored after this pause (and at once on leaving the field)
 _DATE_HINT = "EDTF: 2023-12-03, 2023-12, 2023-12-01/2023-12-06, 2023-12~"
-
-
-def choice_label(value: str, labels: Mapping[str, str]) -> str:
-    """How an enum value is shown: its codebook label, else the value with spaces."""
-    return labels.get(value) or value.replace("_", " ")
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from annotator.core.codebook import NOT_REPORTED, ClaimTypeDef
+from annotator.core.codebook import NOT_REPORTED, ClaimTypeDef, SlotDef
 
 SPAN_MIME = "application/x-annotator-span"
 
@@ -30,8 +30,10 @@ class SlotTree(QTreeWidget):
     remove_requested = Signal(str, int)  # slot id, span id
     span_activated = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 span_labels: Mapping[str, str] | None = None) -> None:
         super().__init__(parent)
+        self.span_labels = dict(span_labels or {})  # span type id -> codebook label
         self.setHeaderLabels(["Slot", "Filled with"])
         self.setColumnWidth(0, 150)
         self.setAcceptDrops(True)
@@ -53,10 +55,9 @@ class SlotTree(QTreeWidget):
             return
         for sd in claim_type.slots:
             key = f" [{sd.hotkey}]" if sd.hotkey else ""
-            card = f"{sd.min}..{'n' if sd.max is None else sd.max}"
             row = QTreeWidgetItem([f"{sd.label}{key}", ""])
             row.setData(0, _SLOT_ROLE, sd.id)
-            row.setToolTip(0, f"accepts {', '.join(sd.accepts)} ({card})")
+            row.setToolTip(0, self.accepts_text(sd))
             fill = slots.get(sd.id)
             if fill == NOT_REPORTED:
                 row.setText(1, "not reported")
@@ -77,6 +78,17 @@ class SlotTree(QTreeWidget):
                 row.setForeground(1, QBrush(QColor("#b00020")))
             self.addTopLevelItem(row)
             row.setExpanded(True)
+
+    def accepts_text(self, sd: SlotDef) -> str:
+        """"Takes Actor spans (at least 1)": the codebook labels, never the type ids."""
+        kinds = " or ".join(self.span_labels.get(t, t.replace("_", " ")) for t in sd.accepts)
+        if sd.max == 1:
+            many = "exactly one" if sd.min >= 1 else "at most one"
+        elif sd.min >= 1:
+            many = f"at least {sd.min}" + ("" if sd.max is None else f", at most {sd.max}")
+        else:
+            many = "any number" if sd.max is None else f"at most {sd.max}"
+        return f"Takes {kinds} spans ({many})"
 
     def _on_activated(self, item: QTreeWidgetItem, _col: int) -> None:
         sid = item.data(0, _SPAN_ROLE)

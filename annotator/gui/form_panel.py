@@ -73,7 +73,7 @@ class FormPanel(QWidget):
         sp.addLayout(head)
         sp.addWidget(self.span_form, 1)
 
-        self.slot_tree = SlotTree()
+        self.slot_tree = SlotTree(span_labels={t.id: t.label for t in codebook.span_types})
         self.slot_tree.setObjectName("slots")
         self.claim_form = AttributeForm()
         self.claim_form.setObjectName("claim_form")

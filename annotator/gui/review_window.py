@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import review, roles
+from annotator.core import review, roles, values
 from annotator.core.agreement.data import ClaimItem, SpanItem
+from annotator.core.codebook import NOT_REPORTED
 from annotator.core.commands import AcceptUnanimous, Changes, CommandError, Decide
 from annotator.core.project import Project
 from annotator.gui.bridge import ChangeBridge
+from annotator.gui.screen_fit import clamp_to_screen, initial_size
 from annotator.gui.text_view import PaintedSpan, ReportTextView
 
 _ID = Qt.ItemDataRole.UserRole
@@ -58,6 +61,7 @@ class ReviewWindow(QMainWindow):
         self.reports.setRootIsDecorated(False)
         self.reports.currentItemChanged.connect(self._on_report)
         self.project_label = QLabel()
+        self.project_label.setWordWrap(True)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(4, 4, 0, 4)
@@ -72,6 +76,9 @@ class ReviewWindow(QMainWindow):
         self.item_list.setObjectName("review_items")
         self.item_list.setHeaderLabels(["", "Where", "Item", "Disagreement", "Decision"])
         self.item_list.setRootIsDecorated(False)
+        self.item_list.setColumnWidth(0, 28)
+        self.item_list.setColumnWidth(1, 84)
+        self.item_list.setColumnWidth(2, 200)
         self.item_list.currentItemChanged.connect(self._on_item)
         self.versions = QTableWidget(0, 0)
         self.versions.setObjectName("versions")
@@ -79,17 +86,21 @@ class ReviewWindow(QMainWindow):
         self.rationale = QLineEdit()
         self.rationale.setObjectName("rationale")
         self.rationale.setPlaceholderText("Rationale for the next decision (optional)")
-        self.buttons = QHBoxLayout()
+        # two buttons a row, so that the window fits a 1024x700 screen with three coders too
+        self.buttons = QGridLayout()
         self.accept_buttons: dict[str, QPushButton] = {}
+        decisions: list[QPushButton] = []
         for i, name in enumerate(self.coders, start=1):
             b = QPushButton(f"Accept {name} [{i}]")
             b.clicked.connect(lambda _c=False, n=name: self.decide("accepted", n))
-            self.buttons.addWidget(b)
+            decisions.append(b)
             self.accept_buttons[name] = b
         for text, action in (("Accept all versions [B]", "accepted_both"), ("Reject [X]", "rejected")):
             b = QPushButton(text)
             b.clicked.connect(lambda _c=False, a=action: self.decide(a))
-            self.buttons.addWidget(b)
+            decisions.append(b)
+        for k, b in enumerate(decisions):
+            self.buttons.addWidget(b, k // 2, k % 2)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 4, 4, 4)
@@ -100,13 +111,14 @@ class ReviewWindow(QMainWindow):
         rl.addWidget(self.rationale)
         rl.addLayout(self.buttons)
         unanimous = QHBoxLayout()
-        for text, whole in (("Accept unanimous items of this report", False),
-                            ("… of the whole project", True)):
+        for text, whole in (("Accept unanimous: this report", False),
+                            ("… the whole project", True)):
             b = QPushButton(text)
             b.clicked.connect(lambda _c=False, w=whole: self.accept_unanimous(w))
             unanimous.addWidget(b)
         rl.addLayout(unanimous)
         self.status = QLabel()
+        self.status.setWordWrap(True)
         rl.addWidget(self.status)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -119,7 +131,11 @@ class ReviewWindow(QMainWindow):
         self.bridge = ChangeBridge(project, self)
         self.bridge.changed.connect(self._on_changes)
         self._fill_reports()
-        self.resize(1400, 880)
+        self.resize(*initial_size(self, 1400, 880))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        clamp_to_screen(self)  # the frame and the decision buttons on screen
 
     def _build_lanes(self) -> QSplitter:
         """One text per coder, and the gold layer, scrolling together."""
@@ -257,7 +273,8 @@ class ReviewWindow(QMainWindow):
             cid = coder_ids.get(name)
             spans = self.project.spans(report_id, cid) if cid is not None else []
             self.span_of.update({(name, sp.key): sp for sp in spans})
-            painted = [PaintedSpan(s.id, s.type, s.start, s.end, f"{s.type}: {s.text}") for s in spans]
+            painted = [PaintedSpan(s.id, s.type, s.start, s.end, f"{self._type_label(s.type)}: {s.text}")
+                       for s in spans]
             if changed or name == "gold":
                 view.set_report_text(detail.text, painted)
         self._fill_items()
@@ -273,12 +290,14 @@ class ReviewWindow(QMainWindow):
             mark = "✓" if it.agreed else ("●" if it.open else "○")
             where = "" if it.start is None else f"{it.start}–{it.end}"
             first = next(iter(it.versions.values()))
-            what = f"{it.kind} {first.type}: " + (first.text if isinstance(first, SpanItem) else first.id)
-            problems = "agreed" if it.agreed else ", ".join(it.problems)
-            decision = ""
-            if it.decision is not None:
-                d = it.decision
-                decision = f"{d['action']}" + (f" ({d['coder']})" if d.get("coder") else "")
+            if isinstance(first, SpanItem):
+                what = f"{self._type_label(first.type)}: “{first.text}”"
+            else:
+                ct = self.codebook.claim_type(first.type)
+                what = f"{ct.label if ct else first.type} claim {first.id}"
+            problems = "agreed" if it.agreed else ", ".join(
+                review.problem_text(p, self.codebook, first.type) for p in it.problems)
+            decision = "" if it.decision is None else review.decision_text(it.decision)
             row = QTreeWidgetItem([mark, where, what, problems, decision])
             row.setData(0, _ID, idx)
             if it.agreed:
@@ -321,31 +340,34 @@ class ReviewWindow(QMainWindow):
         first = next(iter(it.versions.values()))
         if isinstance(first, SpanItem):
             st_ids = {v.type for v in it.versions.values() if isinstance(v, SpanItem)}
-            rows.append(("type", [self._v(it, c, lambda s: s.type) for c in coders]))
-            rows.append(("text", [self._v(it, c, lambda s: s.text) for c in coders]))
-            rows.append(("offsets", [self._v(it, c, lambda s: f"{s.start}–{s.end}") for c in coders]))
-            attrs: list[str] = []
-            for t in st_ids:
+            rows.append(("Type", [self._v(it, c, lambda s: self._type_label(s.type)) for c in coders]))
+            rows.append(("Text", [self._v(it, c, lambda s: s.text) for c in coders]))
+            rows.append(("Offsets", [self._v(it, c, lambda s: f"{s.start}–{s.end}") for c in coders]))
+            attrs: dict[str, Any] = {}
+            for t in sorted(st_ids):
                 st = self.codebook.span_type(t)
-                attrs += [a.id for a in (st.attributes if st else ()) if a.id not in attrs]
-            for a in attrs:
-                rows.append((a, [self._v(it, c, lambda s, a=a: _show(s.attributes.get(a))) for c in coders]))
+                attrs.update({a.id: a for a in (st.attributes if st else ()) if a.id not in attrs})
+            for ad in attrs.values():
+                rows.append((ad.label, [self._v(it, c, lambda s, ad=ad: _show(ad, s.attributes.get(ad.id)))
+                                        for c in coders]))
         else:
             ct = self.codebook.claim_type(first.type)
-            rows.append(("claim", [self._v(it, c, lambda s: f"{s.id} {s.type}") for c in coders]))
+            label = ct.label if ct else first.type
+            rows.append(("Claim", [self._v(it, c, lambda s: f"{label} claim {s.id}") for c in coders]))
             for sd in ct.slots if ct else ():
-                rows.append((sd.id, [self._v(it, c, lambda s, k=sd.id, c=c: self._slot_text(c, s.slots.get(k)))
-                                     for c in coders]))
+                rows.append((sd.label, [self._v(it, c, lambda s, k=sd.id, c=c: self._slot_text(c, s.slots.get(k)))
+                                        for c in coders]))
             for ad in ct.attributes if ct else ():
-                rows.append((ad.id, [self._v(it, c, lambda s, k=ad.id: _show(s.attributes.get(k))) for c in coders]))
+                rows.append((ad.label, [self._v(it, c, lambda s, ad=ad: _show(ad, s.attributes.get(ad.id)))
+                                        for c in coders]))
         self.versions.clear()
         self.versions.setColumnCount(len(coders))
         self.versions.setRowCount(len(rows))
         self.versions.setHorizontalHeaderLabels(coders)
         self.versions.setVerticalHeaderLabels([r[0] for r in rows])
-        for i, (_label, values) in enumerate(rows):
-            differ = len(set(values)) > 1
-            for j, v in enumerate(values):
+        for i, (_label, shown) in enumerate(rows):
+            differ = len(set(shown)) > 1
+            for j, v in enumerate(shown):
                 cell = QTableWidgetItem(v)
                 if differ:
                     cell.setBackground(QColor(255, 235, 200))
@@ -356,12 +378,16 @@ class ReviewWindow(QMainWindow):
         if value is None or value == ():
             return "—"
         if isinstance(value, str):
-            return value.replace("_", " ")
+            return "not reported" if value == NOT_REPORTED else value.replace("_", " ")
         texts = []
         for key in value:
             sp = self.span_of.get((coder, key))
             texts.append(f"“{sp.text}”" if sp is not None else key)
         return "; ".join(texts)
+
+    def _type_label(self, type_id: str) -> str:
+        st = self.codebook.span_type(type_id)
+        return st.label if st else type_id
 
     @staticmethod
     def _v(it: review.ReviewItem, coder: str, fn: Any) -> str:
@@ -436,14 +462,9 @@ class ReviewWindow(QMainWindow):
                 self.current = match
 
 
-def _show(v: Any) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, tuple | list):
-        return ", ".join(map(str, v))
-    if isinstance(v, dict):
-        return ", ".join(f"{k}={x}" for k, x in v.items() if x is not None)
-    return str(v)
+def _show(ad: Any, v: Any) -> str:
+    """An attribute value as people read it (labels, a count in words), "—" when not coded."""
+    return "—" if v is None else values.text_of(ad, v)
 
 
 __all__ = ["ReviewWindow", "ClaimItem"]

@@ -139,3 +139,20 @@ def test_span_value_reads_the_type_not_the_name() -> None:
     assert span_value(SpanRow(2, "s2", "event", 0, 3, "Gao", {"where": {"name": "Gao"}}), cb) == "Gao"
     # a codebook attribute named like the default's means nothing by its name
     assert span_value(SpanRow(3, "s3", "event", 0, 3, "Gao", {"value": "x"}), cb) == "Gao"
+
+
+def test_text_of_shows_labels_and_words_never_reprs() -> None:
+    from annotator.core.codebook import AttributeDef
+    from annotator.core.values import text_of
+
+    kind = AttributeDef("event_type", "Event type", "enum", "nominal", ("armed_clash", "attack"),
+                        value_labels={"attack": "Attack on a position"})
+    assert text_of(kind, "armed_clash") == "armed clash"
+    assert text_of(kind, "attack") == "Attack on a position"
+    assert text_of(kind, None) == "not coded"
+    place = AttributeDef("place", "Place", "place", "nominal")
+    assert text_of(place, {"name": "Ayorou", "country": "NE", "lat": 14.7}) == "Ayorou (NE)"
+    count = AttributeDef("count", "Count", "count", "ratio")
+    assert text_of(count, {"low": 11}) == "at least 11"
+    flag = AttributeDef("aggregate", "Aggregate", "boolean", "nominal")
+    assert text_of(flag, False) == "no"

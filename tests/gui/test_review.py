@@ -115,7 +115,7 @@ def test_agreement_view_filters_disagreements_and_opens_them(qtbot, reviewed) ->
     row = next(i for i, f in enumerate(dlg.figures) if f["item"] == "casualty_count.status")
     dlg.table.setCurrentCell(row, 0)
     assert 0 < dlg.disagreements.rowCount() < total
-    assert all(dlg.disagreements.item(i, 3).text() == "status" for i in range(dlg.disagreements.rowCount()))
+    assert all(dlg.disagreements.item(i, 3).text() == "Status" for i in range(dlg.disagreements.rowCount()))
     assert dlg.pairs.item(0, 1).text().startswith("exact")
     with qtbot.waitSignal(dlg.open_at) as sig:
         dlg._open(0, 0)
@@ -162,3 +162,60 @@ def test_a_coder_cannot_open_review(reviewed) -> None:
 
     with pytest.raises(roles.RoleError, match="amina is a coder"):
         ReviewWindow(reviewed, "amina")
+
+
+IDENTIFIER = __import__("re").compile(r"\b[a-z]+_[a-z_]+\b")  # event_type, claim_slot_mismatch
+
+
+def test_review_window_fits_a_small_screen_with_its_buttons(qtbot, rw) -> None:
+    from PySide6.QtCore import QRect
+
+    from annotator.gui.screen_fit import fit
+
+    assert fit((0, 0, 1404, 884), (0, 0, 1024, 700)) == (0, 0, 1024, 700)
+    assert fit((500, 300, 600, 400), (0, 0, 1024, 700)) == (424, 300, 600, 400)
+    # the layout can shrink to a 1024x700 screen, frame and panel included
+    hint = rw.minimumSizeHint()
+    assert hint.width() <= 1024 - 40 and hint.height() <= 700 - 80
+    # and on the offscreen screen (800x800 here, narrower than 1024) the frame is inside it
+    available = rw.screen().availableGeometry()
+    qtbot.waitUntil(lambda: available.contains(rw.frameGeometry()))
+    for b in [*rw.accept_buttons.values(), *rw.findChildren(type(next(iter(rw.accept_buttons.values()))))]:
+        if b.isVisible():
+            top_left = b.mapToGlobal(b.rect().topLeft())
+            assert available.contains(QRect(top_left, b.size())), b.text()
+
+
+def test_review_texts_use_labels_not_identifiers(qtbot, rw) -> None:
+    seen_claim = []
+    for i in range(rw.item_list.topLevelItemCount()):
+        row = rw.item_list.topLevelItem(i)
+        for col in (2, 3, 4):
+            assert not IDENTIFIER.search(row.text(col)), row.text(col)
+        rw.item_list.setCurrentItem(row)
+        headers = [rw.versions.verticalHeaderItem(r).text() for r in range(rw.versions.rowCount())]
+        texts = [rw.versions.item(r, c).text() for r in range(rw.versions.rowCount())
+                 for c in range(rw.versions.columnCount()) if rw.versions.item(r, c)]
+        if "Event type" in headers:
+            seen_claim += texts
+            assert "Stance of the claim" in headers
+        for text in headers + [t for t in texts if not t.startswith("“")]:
+            assert not IDENTIFIER.search(text), text
+    assert "armed clash" in seen_claim and "claimed responsibility" in seen_claim
+    problems = {rw.item_list.topLevelItem(i).text(3) for i in range(rw.item_list.topLevelItemCount())}
+    assert "Event type differs, its evidence spans are undecided" in problems
+    assert "different boundaries" in problems
+
+
+def test_slot_tree_says_what_a_slot_takes_in_labels(qtbot, reviewed) -> None:
+    from annotator.gui.form_panel import FormPanel
+
+    panel = FormPanel(reviewed.codebook)
+    qtbot.addWidget(panel)
+    ct = reviewed.codebook.claim_type("attack")
+    panel.show_claim(ct, "c1 Attack", {}, {}, set(), {})
+    tree = panel.slot_tree
+    tips = [tree.topLevelItem(i).toolTip(0) for i in range(tree.topLevelItemCount())]
+    assert "Takes Actor spans (at least 1)" in tips
+    assert any("Casualty count" in t for t in tips)
+    assert not any(IDENTIFIER.search(t) for t in tips)

@@ -21,12 +21,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["RELIABLE", "TENTATIVE", "AlphaResult", "LEVELS", "alpha", "cohen_kappa",
-           "figure_text", "reliability_label", "thresholds_text"]
+__all__ = ["MIN_UNITS", "RELIABLE", "TENTATIVE", "AlphaResult", "LEVELS", "alpha", "cohen_kappa",
+           "figure_text", "reliability_label", "thresholds_text", "verdict"]
 
 #: Krippendorff's thresholds: alpha from RELIABLE up is reliable, from TENTATIVE tentative.
 RELIABLE = 0.800
 TENTATIVE = 0.667
+#: Below this many units (pairable units; reports for the unitizing alpha, whose interval
+#: resamples reports) no alpha gets a reading: its interval says nothing yet.
+MIN_UNITS = 10
+TOO_FEW = "too few units"
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 Matrix = npt.NDArray[np.float64]
@@ -39,10 +43,12 @@ class AlphaResult:
     n_values: int  # pairable values
     ci: tuple[float, float] | None = None
     reason: str | None = None  # why alpha is None, or a note
+    resampled: int | None = None  # the units the interval resamples when not n_units (reports)
 
     @property
     def label(self) -> str:
-        return reliability_label(self.alpha)
+        units = self.n_units if self.resampled is None else self.resampled
+        return verdict(self.alpha, self.ci, units)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -52,6 +58,8 @@ class AlphaResult:
             "values": self.n_values,
             "label": self.label,
         }
+        if self.resampled is not None:
+            out["reports"] = self.resampled
         if self.reason:
             out["reason"] = self.reason
         return out
@@ -68,14 +76,31 @@ def reliability_label(value: float | None) -> str:
     return "unreliable"
 
 
+def verdict(value: float | None, ci: tuple[float, float] | Sequence[float] | None, units: int) -> str:
+    """The reading of an alpha, the one rule every output uses (CLI text, HTML, CSV, JSON, the
+    window): "undefined" without a value; "too few units" below MIN_UNITS units; else
+    Krippendorff's thresholds applied to the lower bound of the 95% interval (the point value
+    when there is no interval), so that a figure is called reliable only when its interval lies
+    above .800 (Krippendorff 2004: reject data whose alpha may lie below the minimum). F1 has no
+    such thresholds and gets no reading."""
+    if value is None:
+        return "undefined"
+    if units < MIN_UNITS:
+        return TOO_FEW
+    return reliability_label(value if not ci else min(value, ci[0]))
+
+
 def figure_text(value: float) -> str:
-    return f"{value:.3f}".lstrip("0")
+    text = f"{value:.3f}"
+    return "-" + text[1:].lstrip("0") if text.startswith("-") else text.lstrip("0")
 
 
 def thresholds_text() -> str:
     """"Below .667 unreliable, .667 to .800 tentative" for the reader of a report."""
-    return (f"Below {figure_text(TENTATIVE)} unreliable, {figure_text(TENTATIVE)} to {figure_text(RELIABLE)} "
-            "tentative")
+    return (f"Alpha is read by the lower bound of its 95% interval: from {figure_text(RELIABLE)} "
+            f"reliable, {figure_text(TENTATIVE)} to {figure_text(RELIABLE)} tentative, below "
+            f"{figure_text(TENTATIVE)} unreliable; under {MIN_UNITS} units: too few units. "
+            "F1 has no such thresholds")
 
 
 def _domain(

@@ -23,10 +23,12 @@ from annotator.core.agreement.align import (
     align_spans,
     span_group_index,
 )
-from annotator.core.agreement.alpha import AlphaResult, alpha, cohen_kappa, reliability_label
+from annotator.core.agreement.alpha import AlphaResult, alpha, cohen_kappa
 from annotator.core.agreement.data import ClaimItem, Dataset, SpanItem
-from annotator.core.codebook import NOT_REPORTED, AttributeDef
+from annotator.core.agreement.kinds import kind_name, what_label
+from annotator.core.codebook import NOT_REPORTED, AttributeDef, Codebook
 from annotator.core.gcpause import without_gc
+from annotator.core.summary import span_value
 
 __all__ = [
     "AgreementResult",
@@ -52,11 +54,14 @@ class Disagreement:
     coders: tuple[str, ...]
     detail: str  # which attribute or slot, or the span type
     values: Mapping[str, Any] = field(default_factory=dict)  # coder -> item id / value
+    what: str = ""  # the codebook label of ``detail`` ("Actor type", "Perpetrator")
+    shown: str = ""  # the versions as people read them: "Liptako Brigade (amina) vs Al-Bayan (lukas)"
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "report": self.report, "start": self.start, "end": self.end,
                 "coders": list(self.coders), "detail": self.detail,
-                "values": {k: _jsonable(v) for k, v in self.values.items()}}
+                "values": {k: _jsonable(v) for k, v in self.values.items()},
+                "kind_name": kind_name(self.kind), "what": self.what, "shown": self.shown}
 
 
 def _jsonable(v: Any) -> Any:
@@ -275,7 +280,7 @@ def unitizing_alpha(
         if values.size:
             lo, hi = np.quantile(values, [0.025, 0.975])
             interval = (float(lo), float(hi))
-    return AlphaResult(value, units, int(n_values), interval)
+    return AlphaResult(value, units, int(n_values), interval, resampled=n_reports)
 
 
 # ------------------------------------------------------------------ the whole computation
@@ -292,6 +297,7 @@ class AgreementResult:
     disagreements: list[Disagreement]
     confusion: dict[str, dict[str, int]]
     notes: list[str]
+    labels: dict[str, str] = field(default_factory=dict)  # item key -> codebook label
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -305,6 +311,7 @@ class AgreementResult:
             "confusion_span_types": self.confusion,
             "disagreements": [d.to_json() for d in self.disagreements],
             "notes": self.notes,
+            "labels": self.labels,
         }
 
 
@@ -314,7 +321,7 @@ def _mean_sd(values: Mapping[str, float | None]) -> dict[str, Any]:
         "mean": round(statistics.fmean(got), 6) if got else None,
         "sd": round(statistics.stdev(got), 6) if len(got) > 1 else (0.0 if got else None),
         "pairs": {k: (None if v is None else round(v, 6)) for k, v in values.items()},
-        "label": reliability_label(statistics.fmean(got)) if got else "undefined",
+        "label": None,  # F1 has no reliability thresholds (alpha.verdict is for alpha)
     }
 
 
@@ -494,7 +501,21 @@ def compute_agreement(
 
     disagreements = find_disagreements(groups, claim_groups, chosen, data, span_lookup, group_index)
     return AgreementResult(chosen, used, excluded, span_out, attr_out, claims_out, disagreements,
-                           confusion, notes)
+                           confusion, notes, item_labels(cb))
+
+
+def item_labels(cb: Codebook) -> dict[str, str]:
+    """The codebook labels of the figures' items: "actor" -> "Actor", "actor.actor_type" ->
+    "Actor: Actor type", "attack.perpetrator" -> "Attack: Perpetrator", "_all" -> "All types"."""
+    out = {ALL: "All span types", "(none)": "(no span)"}
+    for st in cb.span_types:
+        out[st.id] = st.label
+        out.update({f"{st.id}.{ad.id}": f"{st.label}: {ad.label}" for ad in st.attributes})
+    for ct in cb.claim_types:
+        out[ct.id] = f"{ct.label} claims"
+        out.update({f"{ct.id}.{sd.id}": f"{ct.label}: {sd.label}" for sd in ct.slots})
+        out.update({f"{ct.id}.{ad.id}": f"{ct.label}: {ad.label}" for ad in ct.attributes})
+    return out
 
 
 def _slot_value(
@@ -529,6 +550,14 @@ def find_disagreements(
     out: list[Disagreement] = []
     everyone = tuple(coders)
     everyone_set = set(everyone)
+
+    def add(kind: str, report: str, pos: tuple[int | None, int | None], present: tuple[str, ...],
+            detail: str, vals: Mapping[str, Any], texts: Mapping[str, str],
+            item_type: str | None = None) -> None:
+        out.append(Disagreement(kind, report, pos[0], pos[1], present, detail, vals,
+                                what_label(cb, kind, detail, item_type),
+                                versions_text(texts, everyone)))
+
     for g in groups:
         members = g.members
         if len(g.types) == 1 and members.keys() == everyone_set:
@@ -538,22 +567,23 @@ def find_disagreements(
             if all(o.start == first_span.start and o.end == first_span.end
                    and o.attributes == first_span.attributes for o in it):
                 continue
+        pos: tuple[int | None, int | None] = (g.start, g.end)
         present = tuple(c for c in everyone if c in g.members)
         ids = {c: g.members[c].id for c in present}
+        types = "/".join(sorted(g.types))
+        quoted = {c: f"“{g.members[c].text}”" for c in present}
         if len(present) < len(everyone):
-            out.append(Disagreement("span_only_one_coder" if len(present) == 1 else "span_missing",
-                                    g.report, g.start, g.end, present,
-                                    "/".join(sorted(g.types)), ids))
+            add("span_only_one_coder" if len(present) == 1 else "span_missing", g.report, pos,
+                present, types, ids, quoted)
             if len(present) == 1:
                 continue
         if len(g.types) > 1:
-            out.append(Disagreement("type_mismatch", g.report, g.start, g.end, present,
-                                    "/".join(sorted(g.types)),
-                                    {c: g.members[c].type for c in present}))
+            add("type_mismatch", g.report, pos, present, types,
+                {c: g.members[c].type for c in present},
+                {c: _type_label(cb, g.members[c].type) for c in present})
         if not g.exact():
-            out.append(Disagreement("boundary_mismatch", g.report, g.start, g.end, present,
-                                    "/".join(sorted(g.types)),
-                                    {c: (g.members[c].start, g.members[c].end) for c in present}))
+            add("boundary_mismatch", g.report, pos, present, types,
+                {c: (g.members[c].start, g.members[c].end) for c in present}, quoted)
         if len(g.types) == 1:
             st = span_types.get(next(iter(g.types)))
             first = g.members[present[0]].attributes
@@ -563,31 +593,62 @@ def find_disagreements(
                 vals = {c: g.members[c].attributes.get(ad.id) for c in present}
                 norm = {repr(attribute_value(ad, v)) for v in vals.values()}
                 if len(norm) > 1:
-                    out.append(Disagreement("attribute_mismatch", g.report, g.start, g.end,
-                                            present, ad.id, vals))
+                    add("attribute_mismatch", g.report, pos, present, ad.id, vals,
+                        {c: values.text_of(ad, v) for c, v in vals.items()}, st.id if st else None)
     spans = spans or {}
     group_index = group_index or {}
     for cg in claim_groups:
         present = tuple(c for c in everyone if c in cg.members)
         ids = {c: cg.members[c].id for c in present}
         pos = _claim_position(cg, spans)
+        ct = cb.claim_type(cg.type)
         if len(present) < len(everyone):
-            out.append(Disagreement("claim_missing", cg.report, pos[0], pos[1], present, cg.type, ids))
+            add("claim_missing", cg.report, pos, present, cg.type, ids,
+                {c: f"{ct.label if ct else cg.type} claim {ids[c]}" for c in present})
             if len(present) == 1:
                 continue
-        ct = cb.claim_type(cg.type)
         for sd in ct.slots if ct else ():
             vals = {c: _slot_value(cg.members[c], sd.id, spans, group_index) for c in present}
             if len({repr(_jsonable(v)) for v in vals.values()}) > 1:
-                out.append(Disagreement("claim_slot_mismatch", cg.report, pos[0], pos[1], present,
-                                        sd.id, {c: cg.members[c].slots.get(sd.id) for c in present}))
+                fills = {c: cg.members[c].slots.get(sd.id) for c in present}
+                add("claim_slot_mismatch", cg.report, pos, present, sd.id, fills,
+                    {c: _fill_text(cb, cg.report, c, f, spans) for c, f in fills.items()}, cg.type)
         for ad in ct.attributes if ct else ():
             vals = {c: cg.members[c].attributes.get(ad.id) for c in present}
             if len({repr(attribute_value(ad, v)) for v in vals.values()}) > 1:
-                out.append(Disagreement("claim_attribute_mismatch", cg.report, pos[0], pos[1],
-                                        present, ad.id, vals))
+                add("claim_attribute_mismatch", cg.report, pos, present, ad.id, vals,
+                    {c: values.text_of(ad, v) for c, v in vals.items()}, cg.type)
     out.sort(key=lambda d: (d.report, d.start if d.start is not None else -1, d.kind))
     return out
+
+
+def versions_text(texts: Mapping[str, str], coders: Sequence[str]) -> str:
+    """The coders' versions side by side, equal ones together, a coder without a version as
+    "nothing": "Liptako Brigade (amina) vs Al-Bayan (lukas)"."""
+    by_text: dict[str, list[str]] = {}
+    for c in coders:
+        by_text.setdefault(texts.get(c, "nothing"), []).append(c)
+    return " vs ".join(f"{t} ({', '.join(cs)})" for t, cs in by_text.items())
+
+
+def _type_label(cb: Codebook, type_id: str) -> str:
+    st = cb.span_type(type_id)
+    return st.label if st else type_id
+
+
+def _fill_text(cb: Codebook, report: str, coder: str, fill: Any,
+               spans: Mapping[tuple[str, str, str], SpanItem]) -> str:
+    """A slot's fill as people read it: the spans' values ("Liptako Brigade & ISWAP"), "not
+    reported", or "empty"."""
+    if fill is None or fill == ():
+        return "empty"
+    if isinstance(fill, str):
+        return "not reported"
+    shown = []
+    for sid in fill:
+        sp = spans.get((report, coder, sid))
+        shown.append(span_value(sp, cb) if sp is not None else sid)
+    return " & ".join(shown)
 
 
 def _claim_position(

@@ -222,7 +222,7 @@ def test_agreement_cli_json_html_csv(tmp_path, capsys, new_db) -> None:
     assert set(out["spans"]) == {"actor", "location", "date", "casualty_count", "_all"}
     assert {"f1_exact", "f1_overlap", "alpha_u", "n"} <= set(out["spans"]["actor"])
     status = out["attributes"]["casualty_count"]["status"]
-    assert {"level", "alpha", "ci", "n"} <= set(status) and status["label"] == "unreliable"
+    assert {"level", "alpha", "ci", "n"} <= set(status) and status["label"] == "too few units"  # n 4
     assert "event_type" in out["claims"]["attack"]
     assert "<svg" in html.read_text("utf-8") and "unreliable" in html.read_text("utf-8")
     assert (csvdir / "agreement-figures.csv").exists()
