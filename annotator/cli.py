@@ -629,6 +629,8 @@ def _suggest(args: argparse.Namespace) -> int:
     import datetime as dt
     import json
 
+    from annotator.core import values
+    from annotator.core.codebook import load_default_codebook
     from annotator.core.io.textfile import ImportProblem, read_text_file
     from annotator.core.normalize import (
         ActorCsvError,
@@ -656,14 +658,20 @@ def _suggest(args: argparse.Namespace) -> int:
             return _fail(str(exc))
     gazetteer = Gazetteer.default() if Gazetteer.available() else None
     found = suggest_spans(doc.text, published, actors, gazetteer, None, args.day_first)
+    codebook = load_default_codebook() if not args.json else None
     for s in found:
         assert doc.text[s.start : s.end] == s.text
         if args.json:
             print(json.dumps({"type": s.type, "start": s.start, "end": s.end, "text": s.text,
                               "attributes": s.attributes}, ensure_ascii=False))
-        else:
-            attrs = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in s.attributes.items())
-            print(f"{s.start:>7}-{s.end:<7} {s.type:<15} {s.text!r:<40} {attrs}")
+        else:  # the codebook's labels and values as people read them
+            st = codebook.span_type(s.type) if codebook else None
+            shown = []
+            for k, v in s.attributes.items():
+                ad = st.attribute(k) if st else None
+                shown.append(f"{ad.label}: {values.text_of(ad, v)}" if ad else f"{k}: {v}")
+            print(f"{s.start:>7}-{s.end:<7} {st.label if st else s.type:<15} {'“' + s.text + '”':<40} "
+                  + "; ".join(shown))
     if not args.json:
         print(f"{len(found)} suggestion(s) in {args.file}", file=sys.stderr)
     return 0

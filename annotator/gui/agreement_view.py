@@ -181,7 +181,7 @@ class AgreementDialog(QDialog):
         for i, f in enumerate(self.figures):
             ci = "" if f["ci_low"] is None else f"{f['ci_low']:.3f} to {f['ci_high']:.3f}"
             value = "–" if f["value"] is None else f"{f['value']:.3f}"
-            cells = [f["section"], f["item_label"], f["measure_label"], value, ci, str(f["n"]), f["reading"]]
+            cells = [f["section_label"], f["item_label"], f["measure_label"], value, ci, str(f["n"]), f["reading"]]
             for col, text in enumerate(cells):
                 self.table.setItem(i, col, _item(text, _color(f["label"]) if col in (3, 6) else None,
                                                  f["item"] if col == 1 else None))

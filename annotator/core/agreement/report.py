@@ -20,10 +20,11 @@ from annotator.core.agreement.alpha import (
 )
 from annotator.core.agreement.kinds import kind_name
 
-__all__ = ["MEASURES", "csv_tables", "html_report", "reading", "rows", "text_table", "write_csv"]
+__all__ = ["MEASURES", "SECTIONS", "csv_tables", "html_report", "reading", "rows", "text_table", "write_csv"]
 
 #: how each measure is named for people
 MEASURES = {"f1_exact": "F1 exact", "f1_overlap": "F1 overlap", "alpha_u": "unitizing alpha"}
+SECTIONS = {"spans": "Spans", "attributes": "Span attributes", "claims": "Claims"}
 NO_THRESHOLD = "no threshold (F1)"
 
 
@@ -62,6 +63,7 @@ def rows(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
     labels = result.get("labels", {})
 
     def done(row: dict[str, Any]) -> dict[str, Any]:
+        row["section_label"] = SECTIONS.get(row["section"], row["section"])
         row["item_label"] = labels.get(row["item"], row["item"])
         row["measure_label"] = MEASURES.get(row["measure"], row["measure"])
         row["reading"] = reading(row)
@@ -203,7 +205,7 @@ def html_report(result: dict[str, Any], title: str = "Inter-coder agreement") ->
         ci = None if r["ci_low"] is None else [r["ci_low"], r["ci_high"]]
         ci_text = "-" if ci is None else f"{ci[0]:.3f} to {ci[1]:.3f}"
         css = r["label"] if r["label"] in _COLORS else "muted"
-        out.append(f"<tr><td>{e(r['section'])}</td><td>{e(r['item_label'])}</td>"
+        out.append(f"<tr><td>{e(r['section_label'])}</td><td>{e(r['item_label'])}</td>"
                    f"<td>{e(r['measure_label'])}</td>"
                    f"<td class='n'>{_fmt(r['value'])}</td><td>{_bar(r['value'], ci, r['label'])}</td>"
                    f"<td>{ci_text}</td><td class='n'>{_fmt(r['n'])}</td>"

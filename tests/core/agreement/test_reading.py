@@ -107,3 +107,12 @@ def test_cli_text_html_and_csv(tmp_path: Path, new_db, capsys) -> None:
         recs = list(csv.DictReader(fh))
     assert recs and all(r["shown"] and "{'" not in r["values"] for r in recs)
     assert all(isinstance(json.loads(r["values"]), dict) for r in recs)
+
+
+def test_cli_suggest_text_names_types_and_values_by_label(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "r.txt"
+    f.write_text("On December 3, 2024, fighters killed 12 soldiers.", encoding="utf-8")
+    assert main(["suggest", str(f), "--published", "2024-12-05"]) == 0
+    out = capsys.readouterr().out
+    assert "Casualty count" in out and "Quantity kind: exact" in out
+    assert not IDENTIFIER.search(out) and "{" not in out, out
