@@ -92,11 +92,11 @@ class BarChart(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = QFontMetrics(self.font())
-        label_w, right = self.label_width(), 24
-        width = max(50, self.width() - label_w - right)
+        label_w, right, gap = self.label_width(), 24, 10
+        width = max(50, self.width() - label_w - gap - right)
 
         def x(v: float) -> float:
-            return label_w + (max(-0.2, min(1.0, v)) + 0.2) / 1.2 * width
+            return label_w + gap + (max(-0.2, min(1.0, v)) + 0.2) / 1.2 * width
 
         y = 4
         for title, group, thresholds in (

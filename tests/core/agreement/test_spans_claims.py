@@ -229,4 +229,4 @@ def test_agreement_cli_json_html_csv(tmp_path, capsys, new_db) -> None:
     assert main(["--db", db, "agreement", "--coders", "amina,nobody"]) == 1
     assert "nobody" in capsys.readouterr().err
     assert main(["--db", db, "agreement"]) == 0
-    assert "UNRELIABLE" in capsys.readouterr().out
+    assert "too few units (n 4; a reading needs 10)" in capsys.readouterr().out  # status
