@@ -141,8 +141,8 @@ class BarChart(QWidget):
 
 def related(figure: dict[str, Any], disagreement: dict[str, Any]) -> bool:
     """Whether a disagreement lies behind a figure (same span type, attribute or slot)."""
-    section, item = figure["section"], figure["item"]
-    kind, detail = disagreement["kind"], disagreement["detail"]
+    section, item = str(figure["section"]), str(figure["item"])
+    kind, detail = str(disagreement["kind"]), str(disagreement["detail"])
     if section == "spans":
         if not kind.startswith("span_") and kind not in ("boundary_mismatch", "type_mismatch"):
             return False

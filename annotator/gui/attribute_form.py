@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.codebook import AttributeDef
+from annotator.core.values import choice_label
 from annotator.gui.attribute_editors import (
     _ATTR,
     _ERROR_CSS,
@@ -37,7 +38,6 @@ from annotator.gui.attribute_editors import (
     _Editor,
     _make_editor,
     _same,
-    choice_label,
 )
 
 __all__ = ["NOT_CODED", "AttributeForm", "choice_label"]
