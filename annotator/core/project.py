@@ -248,7 +248,7 @@ class Project:
             with write_transaction(self._engine) as conn:
                 changes = step(conn, self.context)
                 self._log_changes(conn, changes)
-        except (CommandError, IntegrityError, OperationalError) as exc:
+        except (CommandError, DBAPIError) as exc:
             if saved is not None:
                 cmd.__dict__.clear()
                 cmd.__dict__.update(saved)
@@ -256,6 +256,8 @@ class Project:
                 raise
             reason = " ".join(str(exc.orig or exc).split())[:200]
             kind = classify(exc)
+            if kind is None and not isinstance(exc, (IntegrityError, OperationalError)):
+                raise  # a fault of the program, not of the storage: never dressed up
             if kind is not None and not isinstance(exc, IntegrityError):
                 # locked past the busy timeout, read-only, disk full: a StorageError the
                 # window shows as such (nothing was changed; the action can be tried again)

@@ -257,9 +257,11 @@ def test_storage_faults_are_classified() -> None:
 
 
 def test_a_write_refused_by_the_database_is_a_storage_error_and_changes_nothing(
-    project: Project,
+    project: Project, on_postgres: bool,
 ) -> None:
     from annotator.core.commands import SetStatus
+
+    read_only = "SET default_transaction_read_only = on" if on_postgres else "PRAGMA query_only=ON"
 
     path_rec = record("r1", TEXT)
     import tempfile
@@ -273,7 +275,11 @@ def test_a_write_refused_by_the_database_is_a_storage_error_and_changes_nothing(
 
     @event.listens_for(project._engine, "connect")
     def _ro(dbapi_conn: object, _rec: object) -> None:
-        dbapi_conn.execute("PRAGMA query_only=ON")  # type: ignore[attr-defined]
+        cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
+        cursor.execute(read_only)
+        cursor.close()
+        if on_postgres:
+            dbapi_conn.commit()  # type: ignore[attr-defined]
 
     undo_before = project.undo_label
     with pytest.raises(StorageError) as info:
