@@ -34,10 +34,14 @@ class Xvfb:
                 raise RuntimeError("Xvfb did not start")
             time.sleep(0.02)
         time.sleep(0.1)
-        self.d = display.Display(self.name)
-        if not self.d.has_extension("DAMAGE") or not self.d.has_extension("XTEST"):
-            raise RuntimeError("Xvfb lacks the DAMAGE or XTEST extension")
-        self.d.damage_query_version()
+        try:
+            self.d = display.Display(self.name)
+            if not self.d.has_extension("DAMAGE") or not self.d.has_extension("XTEST"):
+                raise RuntimeError("Xvfb lacks the DAMAGE or XTEST extension")
+            self.d.damage_query_version()
+        except Exception:
+            self.proc.terminate()
+            raise
         self.root = self.d.screen().root
         self._pid_atom = self.d.intern_atom("_NET_WM_PID")
 

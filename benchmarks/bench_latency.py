@@ -117,8 +117,6 @@ def project_for(size: str, reps: int) -> tuple[Path, Path]:
         part.rename(db)
         print(f"   (built {db} in {time.perf_counter() - t0:.0f} s)", flush=True)
     if not texts.exists():
-        from annotator.core.project import Project
-
         from annotator.core.models import report_t
         from annotator.core.project import Project
 
@@ -243,7 +241,7 @@ def x_launch(x, sizes: dict[str, tuple[Path, Path]], n: int, config: Path) -> No
     for size, (db, texts) in sizes.items():
         ours, bare = [], []
         for _ in range(n):
-            for who, argv, out in (("ours", subject_argv(db), ours), ("bare", bare_argv(texts), bare)):
+            for _who, argv, out in (("ours", subject_argv(db), ours), ("bare", bare_argv(texts), bare)):
                 shutil.rmtree(config, ignore_errors=True)
                 proc, _, took = _start(x, argv, config)
                 out.append(took)
@@ -272,11 +270,10 @@ def _qt_key(combo: str):  # noqa: ANN202
 def offscreen_child(db: str, texts: str, reps: int) -> None:
     """Run the real entry point offscreen; a timer drives the keys once the window is up."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from _bare_window import BareWindow, load_texts
     from PySide6.QtCore import QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
-
-    from _bare_window import BareWindow, load_texts
 
     from annotator import cli
     from annotator.gui.main_window import MainWindow

@@ -510,6 +510,15 @@ class Project:
         with self._engine.connect() as conn:
             return queries.span_rows(conn, report_id, coder_id)
 
+    def spans_after(
+        self, report_id: int, coder_id: int, rows: Sequence[queries.SpanRow], changed: set[int]
+    ) -> list[queries.SpanRow]:
+        """:meth:`spans` after a change naming the spans ``changed``: ``rows`` (the list read
+        before) with only those read again; everything is read again when the database holds
+        something else than the patched list would (queries.span_rows_patched)."""
+        with self._engine.connect() as conn:
+            return queries.span_rows_patched(conn, report_id, coder_id, rows, changed)
+
     def claims(self, report_id: int, coder_id: int) -> list[queries.ClaimRow]:
         with self._engine.connect() as conn:
             return queries.claim_rows(conn, report_id, coder_id)

@@ -323,10 +323,13 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, QMainWindow):
         span = self._span_by_id.get(p.id)
         return f"{st.label if st else p.type}: {span.text if span else ''}"
 
-    def _reload_annotations(self, full: bool = False) -> None:
+    def _reload_annotations(self, full: bool = False, changed_spans: set[int] | None = None) -> None:
         if self.report_id is None:
             return
-        self._spans = self.project.spans(self.report_id, self.coder_id)
+        if changed_spans and not full:  # only the spans a change names are read again
+            self._spans = self.project.spans_after(self.report_id, self.coder_id, self._spans, changed_spans)
+        else:
+            self._spans = self.project.spans(self.report_id, self.coder_id)
         self._span_by_id = {s.id: s for s in self._spans}
         self._claims = self.project.claims(self.report_id, self.coder_id)
         # span rows carry id, type, start and end, which is all the view paints with; they
@@ -463,7 +466,9 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, QMainWindow):
             or (not changes.reports and bool(changes.spans or changes.claims))
         )
         if mine:
-            self._reload_annotations()
+            # this window's own change names every span it touched; others' are read whole
+            own = changes.made_by(self.project.session) and not changes.structure
+            self._reload_annotations(changed_spans=changes.spans if own else None)
             self._refresh_queue_row()
             if self.scan_on:
                 self._rescan()
