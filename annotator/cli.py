@@ -150,6 +150,19 @@ def _listing_commands(sub: Any) -> None:
     )
     v.add_argument("file", type=Path)
     cbs.add_parser("show", help="print the project's codebook (JSON)")
+    cu = cbs.add_parser(
+        "upgrade", help="move the project to a new codebook version: print the plan, --apply it"
+    )
+    cu.add_argument("file", type=Path, metavar="NEW.json")
+    cu.add_argument("--map", type=Path, metavar="FILE",
+                    help='a JSON mapping: {"types": {"old": "new"}, "values": {"type.attr": {"old": "new"}}}')
+    cu.add_argument("--rename", action="append", default=[], metavar="T.ATTR:OLD=NEW",
+                    help="rename an enum value (or OLD_TYPE=NEW_TYPE a type); repeatable")
+    cu.add_argument("--merge", action="append", default=[], metavar="T.ATTR:A,B=NEW",
+                    help="merge enum values into one; repeatable")
+    cu.add_argument("--apply", action="store_true",
+                    help="migrate the annotations (after a backup); without it only the plan is printed")
+    cbs.add_parser("marks", help="the items an upgrade kept but could not carry over whole")
     cd = cbs.add_parser("doc", help="the project's codebook (or FILE) as a coder's manual")
     cd.add_argument("file", type=Path, nargs="?", help="a codebook file instead of the project's")
     cd.add_argument("--format", choices=["md", "html"], default="md")
@@ -177,6 +190,9 @@ def _review_commands(sub: Any) -> None:
     ag.add_argument("--csv", type=Path, metavar="DIR", help="also write the tables as CSV files")
     ag.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
     ag.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    ag.add_argument("--across-versions", action="store_true",
+                    help="compare even when items were made under incompatible codebook versions "
+                    "(only what the current codebook defines is compared)")
 
     ad = sub.add_parser("adjudicate", help="review: disagreements left, accept unanimous items")
     ad.add_argument("--status", action="store_true", help="disagreements left per report")
@@ -202,6 +218,17 @@ def _review_commands(sub: Any) -> None:
     pg = sub.add_parser("progress", help="per coder: to do, in progress, done (per day); "
                         "the double-coded reports every coder finished")
     pg.add_argument("--json", action="store_true", help="print one JSON object")
+
+    bk = sub.add_parser("backup", help="back the project up now (rotating, in the user data folder)")
+    bk.add_argument("--list", action="store_true", help="list the project's backups instead")
+    bk.add_argument("--keep", type=int, metavar="N",
+                    help="keep the newest N backups (default: the user setting, else 10)")
+    rs = sub.add_parser("restore", help="put a backup back (the current state is backed up first)")
+    rs.add_argument("file", type=Path, nargs="?",
+                    help="the backup file (default: the newest backup of the project)")
+    cp = sub.add_parser("copy", help="a complete single-file copy of the project (for a coder); "
+                        "unlike copying project.db, it never leaves commits behind in the -wal file")
+    cp.add_argument("dest", type=Path)
 
     ac = sub.add_parser("actors", help="the project's actor list")
     acs = ac.add_subparsers(dest="actors_command", metavar="ACTION", required=True)
@@ -307,6 +334,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "formats":
         sys.stdout.write(registry.formats_table())
         return 0
+    if args.command in ("backup", "restore", "copy"):
+        return _backup(args)
     refused = _missing_project(args)
     if refused is not None:
         return _fail(refused)
@@ -366,11 +395,54 @@ def _missing_project(args: argparse.Namespace) -> str | None:
 
 
 def _gui(args: argparse.Namespace) -> int:
+    from annotator.startup import check_qt_platform
+
+    missing = check_qt_platform()  # before Qt is loaded: it would abort with its own message
+    if missing is not None:
+        print(missing.message(), file=sys.stderr)
+        return 1
     try:
         from annotator.gui.app import run  # Qt only here: the rest of the CLI runs without it
     except ImportError as exc:
         return _fail(f"the window needs PySide6 ({exc}); install it with: pip install annotator")
     return run(args.db, coder=getattr(args, "coder", None))
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from annotator.core import backup
+    from annotator.core.project import resolve_db
+    from annotator.core.userconfig import load_user_config
+
+    location = resolve_db(args.db)
+    keep = getattr(args, "keep", None) or load_user_config().backup_keep
+    try:
+        if args.command == "copy":
+            dest = backup.safe_copy(location, args.dest)
+            print(f"{dest}: a complete copy of {location}")
+        elif args.command == "restore":
+            chosen = args.file
+            if chosen is None:
+                newest = backup.newest_backup(location)
+                if newest is None:
+                    return _fail(f"{location}: no backups in {backup.backup_folder(location)}")
+                chosen = newest.path
+            saved = backup.restore_backup(location, chosen, keep=keep)
+            print(f"{location}: restored from {chosen}")
+            if saved:
+                print(f"the state before the restore is in {saved.path}")
+        elif args.list:
+            found = backup.list_backups(location)
+            for line in backup.describe(found):
+                print(line)
+            print(f"{len(found)} backup(s) in {backup.backup_folder(location)}")
+        else:
+            if not backup.sqlite_path(location).is_file():
+                return _fail(f"{location}: no such project database")
+            made = backup.make_backup(location, reason="manual", keep=keep)
+            print(f"{made.path}: backup of {location} ({made.size / 1024:.0f} KiB, newest {keep} kept)")
+    except backup.BackupError as exc:
+        return _fail(str(exc))
+    return 0
 
 
 def _codebook_validate(path: Path) -> int:
@@ -606,7 +678,64 @@ def _coders(project: Project, args: argparse.Namespace) -> int:
 def _codebook_show(project: Project, args: argparse.Namespace) -> int:
     if args.codebook_command == "doc":
         return _codebook_doc(project.codebook, args)
+    if args.codebook_command == "upgrade":
+        return _codebook_upgrade(project, args)
+    if args.codebook_command == "marks":
+        return _codebook_marks(project)
     print(project.codebook.to_json())
+    return 0
+
+
+def _codebook_upgrade(project: Project, args: argparse.Namespace) -> int:
+    from annotator.core import backup
+    from annotator.core import codebook_upgrade as cu
+    from annotator.core.userconfig import load_user_config
+
+    if _identity_role(project, args) == "coder":
+        return _fail(f"{args.identity} is a coder: a codebook upgrade needs a reviewer")
+    new = load_codebook(args.file)
+    try:
+        mapping = cu.parse_map_file(args.map) if args.map else cu.UpgradeMap()
+        cu.parse_rename(args.rename, mapping)
+        cu.parse_merge(args.merge, mapping)
+        with project.engine.connect() as conn:
+            plan = cu.plan_upgrade(conn, project.codebook, new, mapping)
+    except cu.UpgradeError as exc:
+        return _fail(str(exc))
+    print(plan.text())
+    if not plan.steps and new.ref == project.codebook.ref:
+        return 0
+    if not args.apply:
+        print("Nothing was changed. Run again with --apply to migrate (a backup is taken first).")
+        return 0
+    saved = None
+    try:
+        saved = backup.make_backup(project.location, reason="before-upgrade",
+                                   keep=load_user_config().backup_keep)
+    except backup.BackupError as exc:
+        if "pg_dump" not in str(exc):
+            return _fail(f"{exc}; nothing was changed")
+        print(f"no backup taken: {exc}", file=sys.stderr)
+    cmd = cu.UpgradeCodebook(plan)
+    project.run(cmd)
+    print(f"{project.location}: now codebook {project.codebook.ref}; {cmd.migrated} item(s) "
+          f"migrated, {cmd.marked} marked (annotator codebook marks)")
+    if saved:
+        print(f"undo: annotator --db {project.location} restore {saved.path}")
+    return 0
+
+
+def _codebook_marks(project: Project) -> int:
+    import json
+
+    from annotator.core.codebook_upgrade import list_marks
+
+    with project.engine.connect() as conn:
+        marks = list_marks(conn)
+    for m in marks:
+        kept = f"  kept: {json.dumps(m.kept, ensure_ascii=False)}" if m.kept else ""
+        print(f"{m.report:<30} {m.coder:<12} {m.kind:<9} {m.type:<16} {m.text[:30]!r:<32} {m.reason}{kept}")
+    print(f"{len(marks)} marked item(s)")
     return 0
 
 
@@ -719,6 +848,12 @@ def _agreement(project: Project, args: argparse.Namespace) -> int:
 
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
     reports = [r.strip() for r in args.reports.split(",") if r.strip()] if args.reports else None
+    from annotator.core.codebook_upgrade import version_mix
+
+    with project.engine.connect() as conn:
+        mix = version_mix(conn, project.codebook, project.codebook_id)
+    if mix.incompatible and not args.across_versions:
+        return _fail(mix.message())
     try:
         data = project.agreement_data(coders, reports)
     except ValueError as exc:

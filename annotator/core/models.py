@@ -48,6 +48,8 @@ __all__ = [
     "ChangeCounter",
     "change_log_t",
     "change_counter_t",
+    "CodebookMark",
+    "mark_t",
 ]
 
 STATUSES = ("todo", "in_progress", "done")
@@ -294,6 +296,22 @@ class ChangeCounter(SQLModel, table=True):
     seq: int = 0
 
 
+class CodebookMark(SQLModel, table=True):
+    """An item a codebook upgrade could not carry over whole: its type, slot or a value is not in
+    the new version. The item stays (a removed type keeps its old type and version); values that
+    had to leave its attributes are kept here. Listed by ``annotator codebook marks``."""
+
+    __tablename__ = "codebook_mark"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # span, claim, slot_fill
+    item_id: int = Field(index=True)
+    codebook_id: int = Field(foreign_key="codebook.id")  # the version the upgrade went to
+    reason: str
+    kept: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 # Core table objects for the bulk paths and commands (SQLAlchemy Core, no ORM objects per row).
 meta_t = SQLModel.metadata.tables["meta"]
 codebook_t = SQLModel.metadata.tables["codebook"]
@@ -310,3 +328,4 @@ rejected_t = SQLModel.metadata.tables["rejected_suggestion"]
 decision_t = SQLModel.metadata.tables["decision"]
 change_log_t = SQLModel.metadata.tables["change_log"]
 change_counter_t = SQLModel.metadata.tables["change_counter"]
+mark_t = SQLModel.metadata.tables["codebook_mark"]

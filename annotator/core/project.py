@@ -154,10 +154,12 @@ class Project:
                 ).scalar_one()
                 cb = parse_codebook(json.loads(content), source=f"{location} (stored codebook)")
                 cb_id = int(ref)
-                if codebook is not None and codebook.ref != cb.ref:
+                if codebook is not None and (codebook.ref != cb.ref or codebook.raw != cb.raw):
+                    same = " (the same version with other content)" if codebook.ref == cb.ref else ""
                     raise ProjectError(
-                        f"{location}: the project already uses codebook {cb.ref}; "
-                        f"it cannot be started again with {codebook.ref}"
+                        f"{location}: the project already uses codebook {cb.ref}; it cannot be "
+                        f"started again with {codebook.ref}{same}. To change the codebook of a "
+                        "project, run: annotator --db PROJECT codebook upgrade NEW.json"
                     )
         project = cls(engine, cb, cb_id, location)
         try:
@@ -212,8 +214,20 @@ class Project:
             self._coalesced = None
         self._coalesce_key = coalesce
         self._redo.clear()
+        self._after(cmd)
         self._notify(changes, origin)
         return changes
+
+    def _after(self, cmd: Command) -> None:
+        # a codebook upgrade (or its undo) changes the active codebook: read it back
+        if getattr(cmd, "changes_codebook", False):
+            with self._engine.connect() as conn:
+                ref = int(get_meta(conn, "codebook_id") or self.codebook_id)
+                content = conn.execute(
+                    select(codebook_t.c.content).where(codebook_t.c.id == ref)
+                ).scalar_one()
+            self.codebook = parse_codebook(json.loads(content), f"{self.location} (stored codebook)")
+            self.codebook_id = ref
 
     def undo(self, origin: str = "") -> Changes | None:
         """Undo this session's last command; refused (CommandError, it stays on the stack)
@@ -225,6 +239,7 @@ class Project:
         changes = self._apply(cmd, cmd.undo)
         self._redo.append(self._undo.pop())
         changes.undone = True
+        self._after(cmd)
         self._notify(changes, origin)
         return changes
 
@@ -235,6 +250,7 @@ class Project:
         self._coalesce_key = self._coalesced = None
         changes = self._apply(cmd, cmd.do)
         self._undo.append(self._redo.pop())
+        self._after(cmd)
         self._notify(changes, origin)
         return changes
 

@@ -5,23 +5,46 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMessageBox, QWidget
 
-from annotator.core import roles
 from annotator.core.db import DatabaseOpenError
-from annotator.core.integrity import DamagedProject
 from annotator.core.project import Project, ProjectError
-from annotator.core.storage import StorageError
 
 
 def ask_coder(project: Project, parent: QWidget | None = None) -> str | None:
     """Ask who is coding, offering the known coders; None when the user cancels."""
-    names = roles.switch_targets(project.coders())  # every coder and reviewer, never gold
+    names = [c.name for c in project.coders() if c.role != "gold"]
     name, ok = QInputDialog.getItem(
         parent, "Who is coding?", "Your coder name (pick one or type a new one):", names, 0, True
     )
     name = name.strip()
     return name if ok and name else None
+
+
+def _warm_up_gazetteer() -> None:
+    """Load the normalizers and the place index in the background, so that the first scan or
+    prefill is quick and the window does not wait for them."""
+    import threading
+
+    def load() -> None:
+        from annotator.core.normalize import Gazetteer
+
+        if Gazetteer.available():
+            Gazetteer.default().load()
+
+    threading.Thread(target=load, name="gazetteer", daemon=True).start()
+
+
+def _start_backups(project: Project, window: QMainWindow) -> None:
+    """A backup on open, then every N minutes of work (the user's settings)."""
+    from annotator.core.userconfig import load_user_config
+    from annotator.gui.autobackup import AutoBackup
+
+    cfg = load_user_config()
+    auto = AutoBackup(project, cfg.backup_keep, cfg.backup_every_minutes, window)
+    auto.failed.connect(lambda message: window.statusBar().showMessage(message, 30_000))
+    auto.start()
+    window.autobackup = auto  # type: ignore[attr-defined]  # lives as long as the window
 
 
 def run(db: str | None, coder: str | None = None) -> int:
@@ -31,7 +54,7 @@ def run(db: str | None, coder: str | None = None) -> int:
     app.setOrganizationName("Annotator")
     try:
         project = Project.open(db)
-    except (DatabaseOpenError, ProjectError, DamagedProject, StorageError) as exc:
+    except (DatabaseOpenError, ProjectError) as exc:
         QMessageBox.critical(None, "Annotator", str(exc))
         return 1
     settings = QSettings()
@@ -42,11 +65,8 @@ def run(db: str | None, coder: str | None = None) -> int:
     from annotator.gui.main_window import MainWindow
 
     window = MainWindow(project, project.coder_id(name, create=True))
-    # the gazetteer index, dateparser and the normalizers load in the background, so the first
-    # location or date tag does not wait for them (annotator.core.warmup)
-    from annotator.core.warmup import start_warm_up
-
-    start_warm_up()
+    _start_backups(project, window)
+    _warm_up_gazetteer()
     window.show()
     window.raise_()
     window.activateWindow()  # take the keyboard focus even without a window manager
