@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CORE_STAMP := $(CORE_VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-gui test-core lint bench clean
+.PHONY: run test test-gui test-core lint bench bundle clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,19 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# A one-folder application (dist/annotator/annotator) that runs on a machine without Python;
+# the schemas and resources go where an installed wheel has them (annotator/_data/).
+BUNDLE_ARGS := --noconfirm --clean --onedir --name annotator --distpath dist --workpath build/pyinstaller \
+	--specpath build --add-data "$(CURDIR)/schemas:annotator/_data/schemas" \
+	--add-data "$(CURDIR)/resources:annotator/_data/resources" --collect-submodules annotator \
+	--collect-data dateparser --collect-data reverse_geocode --collect-data pycountry \
+	--collect-data jsonschema_specifications --collect-data docx --collect-data tzdata \
+	--exclude-module tkinter --exclude-module pytest --exclude-module mypy
+bundle: $(STAMP)
+	$(BIN)/pip install -q -e '.[bundle]'
+	$(BIN)/pyinstaller $(BUNDLE_ARGS) tools/bundle_entry.py
+	@echo "dist/annotator/annotator: the bundle (copy the whole dist/annotator folder)"
 
 clean:
 	rm -rf $(VENV) $(CORE_VENV) build dist .mypy_cache .ruff_cache

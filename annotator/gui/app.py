@@ -52,6 +52,16 @@ def run(db: str | None, coder: str | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Annotator")
     app.setOrganizationName("Annotator")
+    from annotator.core.resources import resources_dir
+    from annotator.gui.geometry import GeometryGuard
+
+    GeometryGuard.install(app)  # every window fits its screen (and restored sizes are sane)
+    icon = resources_dir() / "icons" / "annotator.svg"
+    if icon.is_file():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
+    app.setDesktopFileName("annotator")  # Wayland/X11 match the window with the menu entry
     try:
         project = Project.open(db)
     except (DatabaseOpenError, ProjectError) as exc:
