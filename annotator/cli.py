@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
         "Without a subcommand, opens the window.",
     )
     p.add_argument("--version", action="version", version=f"annotator {__version__}")
+    p.add_argument("--install-desktop", action="store_true",
+                   help="add Annotator to your application menu (a .desktop entry and the icon)")
     p.add_argument(
         "--db",
         metavar="PATH|URL",
@@ -319,6 +321,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.install_desktop:
+        from annotator.desktop import install_desktop
+
+        try:
+            for path in install_desktop():
+                print(f"{path}: written")
+        except OSError as exc:
+            return _fail(f"cannot install the menu entry: {exc}")
+        return 0
     if args.command in (None, "gui"):
         return _gui(args)
     if args.command == "codebook" and args.codebook_command == "validate":

@@ -42,10 +42,13 @@ __all__ = [
     "AddActor",
     "AddPlace",
     "RejectSuggestions",
+    "REFERENCE_RULES",
+    "SetProjectSettings",
     "SetReferenceDate",
     "Settings",
     "actor_list",
     "load_settings",
+    "place_names",
     "project_places",
     "report_suggestions",
     "save_settings",
@@ -59,12 +62,52 @@ __all__ = [
 # ------------------------------------------------------------------ settings
 
 
+#: what relative dates ("on Sunday", "3 December") resolve against when a report has no
+#: reference date of its own: its published date only, or else the day it was imported, or else
+#: one fixed date for the whole project
+REFERENCE_RULES = ("published", "published_or_imported", "published_or_fixed")
+
+
 class Settings:
     """Project settings for normalization (stored in the meta table as JSON)."""
 
-    def __init__(self, day_first: bool = False, vague_table: Mapping[str, int] | None = None):
+    def __init__(
+        self,
+        day_first: bool = False,
+        vague_table: Mapping[str, int] | None = None,
+        reference_rule: str = "published",
+        reference_fixed: str | None = None,
+    ):
         self.day_first = day_first
-        self.vague_table = dict(vague_table or DEFAULT_VAGUE_TABLE)
+        self.vague_table = dict(DEFAULT_VAGUE_TABLE if vague_table is None else vague_table)
+        self.reference_rule = reference_rule
+        self.reference_fixed = reference_fixed
+
+    def problems(self) -> list[str]:
+        """Why these settings cannot be stored (empty when they can)."""
+        out = []
+        if self.reference_rule not in REFERENCE_RULES:
+            out.append(f"reference rule {self.reference_rule!r} is not one of {', '.join(REFERENCE_RULES)}")
+        if self.reference_rule == "published_or_fixed":
+            try:
+                dt.date.fromisoformat(str(self.reference_fixed))
+            except ValueError:
+                out.append(f"the fixed reference date {self.reference_fixed!r} is not a date (YYYY-MM-DD)")
+        for word, n in self.vague_table.items():
+            if not word.strip():
+                out.append("a vague-number word is empty")
+            elif word != word.strip().lower():
+                out.append(f"vague-number word {word!r}: write it in lower case without spaces around")
+            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                out.append(f"vague-number word {word!r}: {n!r} is not a whole number >= 0")
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"day_first": self.day_first, "vague_table": dict(sorted(self.vague_table.items())),
+                "reference_rule": self.reference_rule, "reference_fixed": self.reference_fixed}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Settings) and self.to_json() == other.to_json()
 
 
 def load_settings(conn: Connection) -> Settings:
@@ -72,12 +115,34 @@ def load_settings(conn: Connection) -> Settings:
     if not raw:
         return Settings()
     data = json.loads(raw)
-    return Settings(bool(data.get("day_first", False)), data.get("vague_table"))
+    return Settings(bool(data.get("day_first", False)), data.get("vague_table"),
+                    data.get("reference_rule") or "published", data.get("reference_fixed"))
 
 
 def save_settings(conn: Connection, settings: Settings) -> None:
-    data = {"day_first": settings.day_first, "vague_table": settings.vague_table}
-    set_meta(conn, "normalize_settings", json.dumps(data, sort_keys=True))
+    bad = settings.problems()
+    if bad:
+        raise CommandError("; ".join(bad))
+    set_meta(conn, "normalize_settings", json.dumps(settings.to_json(), sort_keys=True))
+
+
+class SetProjectSettings(Command):
+    """Change the project's normalization settings (undoable like every other change)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.label = "Change project settings"
+        self._old: Settings | None = None
+
+    def do(self, conn: Connection, ctx: Context) -> Changes:
+        self._old = load_settings(conn)
+        save_settings(conn, self.settings)
+        return Changes(self.label, structure=True)
+
+    def undo(self, conn: Connection, ctx: Context) -> Changes:
+        assert self._old is not None
+        save_settings(conn, self._old)
+        return Changes(self.label, structure=True)
 
 
 # ------------------------------------------------------------------ lists
@@ -112,6 +177,11 @@ def actor_list(conn: Connection) -> ActorList:
 
 _PLACE_KEYS = ("name", "country", "admin1", "admin2", "admin3", "lat", "lon", "geonameid",
                "precision", "aliases")
+
+
+def place_names(conn: Connection) -> list[str]:
+    """The names of the project's own places (for the settings dialog), sorted."""
+    return sorted({str(n) for (n,) in conn.execute(select(place_t.c.name))})
 
 
 def project_places(conn: Connection) -> ProjectPlaces:
@@ -170,10 +240,19 @@ def store_starter_actors(conn: Connection, codebook: Codebook) -> int:
 
 
 def reference_date(conn: Connection, report_id: int) -> dt.date | None:
+    """The report's own reference date, else its published date, else what the project's
+    reference rule says (the import day, or a fixed date), else None."""
     row = conn.execute(
-        select(report_t.c.reference_date, report_t.c.published).where(report_t.c.id == report_id)
+        select(report_t.c.reference_date, report_t.c.published, report_t.c.imported_at)
+        .where(report_t.c.id == report_id)
     ).one()
-    for value in row:
+    candidates: list[Any] = [row[0], row[1]]
+    rule = load_settings(conn)
+    if rule.reference_rule == "published_or_imported":
+        candidates.append(row[2])
+    elif rule.reference_rule == "published_or_fixed":
+        candidates.append(rule.reference_fixed)
+    for value in candidates:
         if value:
             try:
                 return dt.date.fromisoformat(str(value)[:10])

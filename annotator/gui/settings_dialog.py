@@ -1,0 +1,328 @@
+"""File → Settings: the project's settings (stored in the project database, through core
+commands, undoable) and the user's (font size, colours, keys, backups; the user config file).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import assist
+from annotator.core.commands import CommandError
+from annotator.core.normalize import ActorCsvError, ActorEntry
+from annotator.core.project import Project
+from annotator.core.userconfig import PALETTES, UserConfig, load_user_config, save_user_config
+
+__all__ = ["KeyDef", "SettingsDialog"]
+
+#: (action name, label, default key sequence) of each action whose key the user may change;
+#: the window passes its table of actions
+KeyDef = tuple[str, str, str]
+
+RULE_LABELS = {
+    "published": "the report's published date (else none: relative dates stay unresolved)",
+    "published_or_imported": "the published date, else the day the report was imported",
+    "published_or_fixed": "the published date, else this date:",
+}
+PALETTE_LABELS = {"codebook": "the codebook's colours",
+                  "okabe-ito": "Okabe-Ito (distinct for colour-blind coders)"}
+
+
+class SettingsDialog(QDialog):
+    """Two tabs: Project and User. ``user_changed`` carries the saved user settings."""
+
+    user_changed = Signal(object)
+
+    def __init__(self, project: Project, keys: Sequence[KeyDef] = (),
+                 parent: QWidget | None = None, can_edit_project: bool = True) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.project = project
+        self.keys = list(keys)
+        with project.engine.connect() as conn:
+            self.settings = assist.load_settings(conn)
+        self.user = load_user_config()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._project_tab(), "&Project")
+        self.tabs.addTab(self._user_tab(), "&User")
+        self.project_tab.setEnabled(can_edit_project)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(720, 560)
+
+    # ------------------------------------------------------------ project tab
+
+    def _project_tab(self) -> QWidget:
+        tab = self.project_tab = QWidget()
+        form = QFormLayout(tab)
+        form.addRow(QLabel(f"Stored in the project: <b>{self.project.location}</b>"))
+        self.day_first = QCheckBox("Read 03/12/2023 as 3 &December (day first)")
+        self.day_first.setChecked(self.settings.day_first)
+        form.addRow("Dates:", self.day_first)
+        self.rule = QComboBox()
+        for key, label in RULE_LABELS.items():
+            self.rule.addItem(label, key)
+        self.rule.setCurrentIndex(list(RULE_LABELS).index(self.settings.reference_rule))
+        self.fixed = QDateEdit()
+        self.fixed.setCalendarPopup(True)
+        self.fixed.setDisplayFormat("yyyy-MM-dd")
+        fixed = QDate.fromString(self.settings.reference_fixed or "", "yyyy-MM-dd")
+        self.fixed.setDate(fixed if fixed.isValid() else QDate.currentDate())
+        row = QHBoxLayout()
+        row.addWidget(self.rule, 1)
+        row.addWidget(self.fixed)
+        self.rule.currentIndexChanged.connect(self._rule_changed)
+        self._rule_changed()
+        form.addRow("&Relative dates resolve against:", row)
+
+        self.vague = QTableWidget(0, 2)
+        self.vague.setHorizontalHeaderLabels(["Vague word", "Best count"])
+        self.vague.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.vague.verticalHeader().hide()
+        for word, n in sorted(self.settings.vague_table.items(), key=lambda kv: (kv[1], kv[0])):
+            self._add_vague(word, n)
+        add = QPushButton("&Add word")
+        add.clicked.connect(lambda: self._add_vague("", 0, edit=True))
+        remove = QPushButton("Re&move word")
+        remove.clicked.connect(self._remove_vague)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        box = QVBoxLayout()
+        box.addWidget(self.vague)
+        box.addLayout(buttons)
+        form.addRow("&Vague numbers:", box)
+
+        self.actors = QTableWidget(0, 3)
+        self.actors.setHorizontalHeaderLabels(["Actor (canonical name)", "Type", "Aliases"])
+        self.actors.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.actors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.actors.verticalHeader().hide()
+        self.new_actor = QLineEdit()
+        self.new_actor.setPlaceholderText("a new actor's canonical name")
+        add_actor = QPushButton("Add a&ctor")
+        add_actor.clicked.connect(self._add_actor)
+        import_actors = QPushButton("&Import CSV…")
+        import_actors.clicked.connect(self._import_actors)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.new_actor, 1)
+        row2.addWidget(add_actor)
+        row2.addWidget(import_actors)
+        box2 = QVBoxLayout()
+        box2.addWidget(self.actors)
+        box2.addLayout(row2)
+        form.addRow("A&ctor list:", box2)
+        self.places = QLabel()
+        self.places.setWordWrap(True)
+        form.addRow("Project places:", self.places)
+        self._fill_lists()
+        return tab
+
+    def _rule_changed(self) -> None:
+        self.fixed.setEnabled(self.rule.currentData() == "published_or_fixed")
+
+    def _add_vague(self, word: str, n: int, edit: bool = False) -> None:
+        row = self.vague.rowCount()
+        self.vague.insertRow(row)
+        self.vague.setItem(row, 0, QTableWidgetItem(word))
+        self.vague.setItem(row, 1, QTableWidgetItem(str(n)))
+        if edit:
+            self.vague.setCurrentCell(row, 0)
+            self.vague.editItem(self.vague.item(row, 0))
+
+    def _remove_vague(self) -> None:
+        row = self.vague.currentRow()
+        if row >= 0:
+            self.vague.removeRow(row)
+
+    def _fill_lists(self) -> None:
+        with self.project.engine.connect() as conn:
+            entries = list(assist.actor_list(conn).entries)
+            names = assist.place_names(conn)
+        self.actors.setRowCount(0)
+        for e in entries:
+            row = self.actors.rowCount()
+            self.actors.insertRow(row)
+            for col, value in enumerate((e.canonical, e.type or "", " | ".join(e.aliases))):
+                self.actors.setItem(row, col, QTableWidgetItem(value))
+        self.places.setText(", ".join(names) if names else
+                            "none yet (coders add places from the location form)")
+
+    def _add_actor(self) -> None:
+        name = self.new_actor.text().strip()
+        if not name:
+            return
+        try:
+            self.project.run(assist.AddActor(ActorEntry(name, None, None, ())))
+        except CommandError as exc:
+            self.error.setText(str(exc))
+            return
+        self.new_actor.clear()
+        self.error.clear()
+        self._fill_lists()
+
+    def _import_actors(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import actors", str(Path.home()),
+                                              "CSV files (*.csv);;All files (*)")
+        if name:
+            self.import_actors(Path(name))
+
+    def import_actors(self, path: Path) -> None:
+        try:
+            added, updated = assist.import_actors(self.project.engine, path)
+        except (ActorCsvError, OSError) as exc:
+            self.error.setText(f"{exc}; no actor was imported")
+            return
+        self.error.setText(f"{path.name}: {added} actor(s) added, {updated} updated")
+        self._fill_lists()
+
+    def project_settings(self) -> assist.Settings:
+        """The settings as the dialog shows them (checked on OK)."""
+        table: dict[str, int] = {}
+        for row in range(self.vague.rowCount()):
+            word = (self.vague.item(row, 0).text() if self.vague.item(row, 0) else "").strip().lower()
+            raw = self.vague.item(row, 1).text() if self.vague.item(row, 1) else ""
+            if not word:
+                continue
+            try:
+                table[word] = int(raw)
+            except ValueError:
+                table[word] = -1  # refused by Settings.problems with the word named
+        rule = str(self.rule.currentData())
+        fixed = self.fixed.date().toString("yyyy-MM-dd") if rule == "published_or_fixed" else None
+        return assist.Settings(self.day_first.isChecked(), table, rule, fixed)
+
+    # ------------------------------------------------------------ user tab
+
+    def _user_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        form.addRow(QLabel("Stored for you on this computer, for every project."))
+        self.font_size = QSpinBox()
+        self.font_size.setRange(0, 72)
+        self.font_size.setSpecialValueText("the system's")
+        self.font_size.setSuffix(" pt")
+        self.font_size.setValue(self.user.font_size)
+        form.addRow("Report text &size:", self.font_size)
+        self.palette = QComboBox()
+        for key in PALETTES:
+            self.palette.addItem(PALETTE_LABELS.get(key, key), key)
+        self.palette.setCurrentIndex(PALETTES.index(self.user.palette))
+        form.addRow("Span &colours:", self.palette)
+        self.keep = QSpinBox()
+        self.keep.setRange(1, 1000)
+        self.keep.setValue(self.user.backup_keep)
+        form.addRow("&Backups kept per project:", self.keep)
+        self.every = QSpinBox()
+        self.every.setRange(0, 24 * 60)
+        self.every.setSuffix(" min")
+        self.every.setSpecialValueText("only when a project opens")
+        self.every.setValue(self.user.backup_every_minutes)
+        form.addRow("Back up &every:", self.every)
+        self.key_table = QTableWidget(len(self.keys), 2)
+        self.key_table.setHorizontalHeaderLabels(["Action", "Key"])
+        self.key_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.key_table.verticalHeader().hide()
+        self.key_edits: dict[str, QKeySequenceEdit] = {}
+        for row, (name, label, default) in enumerate(self.keys):
+            item = QTableWidgetItem(label)
+            self.key_table.setItem(row, 0, item)
+            edit = QKeySequenceEdit(QKeySequence(self.user.keys.get(name, default)))
+            self.key_edits[name] = edit
+            self.key_table.setCellWidget(row, 1, edit)
+        reset = QPushButton("Reset the &keys")
+        reset.clicked.connect(self._reset_keys)
+        box = QVBoxLayout()
+        box.addWidget(self.key_table)
+        box.addWidget(reset)
+        form.addRow("&Keys:", box)
+        if not self.keys:
+            self.key_table.hide()
+            reset.hide()
+        return tab
+
+    def _reset_keys(self) -> None:
+        for name, _label, default in self.keys:
+            self.key_edits[name].setKeySequence(QKeySequence(default))
+
+    def user_settings(self) -> UserConfig:
+        defaults = {name: default for name, _l, default in self.keys}
+        keys = {}
+        for name, edit in self.key_edits.items():
+            seq = edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+            if seq != QKeySequence(defaults[name]).toString(QKeySequence.SequenceFormat.PortableText):
+                keys[name] = seq
+        return dataclasses.replace(
+            self.user, font_size=self.font_size.value(), palette=str(self.palette.currentData()),
+            backup_keep=self.keep.value(), backup_every_minutes=self.every.value(), keys=keys)
+
+    def key_clashes(self, cfg: UserConfig) -> list[str]:
+        used: dict[str, str] = {}
+        out = []
+        for name, label, default in self.keys:
+            seq = cfg.keys.get(name, default)
+            if seq and seq in used:
+                out.append(f"{seq} is used by both {used[seq]} and {label}")
+            used.setdefault(seq, label)
+        return out
+
+    # ------------------------------------------------------------ OK
+
+    def accept(self) -> None:
+        new = self.project_settings()
+        bad = new.problems()
+        user = self.user_settings()
+        bad += user.problems() + self.key_clashes(user)
+        if bad:
+            self.error.setText("; ".join(bad))
+            return
+        if self.project_tab.isEnabled() and new != self.settings:
+            try:
+                self.project.run(assist.SetProjectSettings(new))
+            except CommandError as exc:
+                self.error.setText(str(exc))
+                return
+        if user != self.user:
+            try:
+                save_user_config(user)
+            except OSError as exc:
+                self.error.setText(f"cannot save your settings: {exc}")
+                return
+            self.user_changed.emit(user)
+        super().accept()
