@@ -15,7 +15,14 @@ from typing import Any
 
 from annotator.core.backup import DEFAULT_EVERY_MINUTES, DEFAULT_KEEP
 
-__all__ = ["PALETTES", "UserConfig", "config_path", "load_user_config", "save_user_config"]
+__all__ = [
+    "PALETTES",
+    "UserConfig",
+    "config_path",
+    "load_user_config",
+    "palette_colors",
+    "save_user_config",
+]
 
 #: span colour palettes: the codebook's own colours, or Okabe-Ito (safe for the common forms of
 #: colour blindness)
@@ -96,3 +103,11 @@ def save_user_config(cfg: UserConfig, path: Path | None = None) -> Path:
         json.dump(asdict(cfg), fh, indent=2, sort_keys=True)
     os.replace(tmp, path)
     return path
+
+
+def palette_colors(codebook_colors: dict[str, str], palette: str) -> dict[str, str]:
+    """Span type -> colour for the chosen palette: the codebook's own colours, or the
+    colour-blind-safe Okabe-Ito set given out in codebook order."""
+    if palette != "okabe-ito":
+        return dict(codebook_colors)
+    return {t: OKABE_ITO[i % len(OKABE_ITO)] for i, t in enumerate(codebook_colors)}

@@ -67,19 +67,33 @@ def run(db: str | None, coder: str | None = None) -> int:
     except (DatabaseOpenError, ProjectError) as exc:
         QMessageBox.critical(None, "Annotator", str(exc))
         return 1
-    settings = QSettings()
-    name = coder or str(settings.value(f"coder/{project.location}", "") or "") or ask_coder(project)
-    if not name:
+    window = open_window(project, coder)
+    if window is None:
         return 1
-    settings.setValue(f"coder/{project.location}", name)
-    from annotator.gui.main_window import MainWindow
-
-    window = MainWindow(project, project.coder_id(name, create=True))
-    _start_backups(project, window)
     _warm_up_gazetteer()
-    window.show()
-    window.raise_()
-    window.activateWindow()  # take the keyboard focus even without a window manager
     code = app.exec()
     project.close()
     return int(code)
+
+
+def open_window(project: Project, coder: str | None = None, parent: QWidget | None = None) -> QMainWindow | None:
+    """Show a coding window on ``project`` (asking who codes unless known); None when the user
+    cancels. File → New/Open/Recent use it to move to another project."""
+    settings = QSettings()
+    name = coder or str(settings.value(f"coder/{project.location}", "") or "") or ask_coder(project, parent)
+    if not name:
+        return None
+    settings.setValue(f"coder/{project.location}", name)
+    from annotator.gui.main_window import MainWindow
+    from annotator.gui.project_dialogs import remember
+
+    window = MainWindow(project, project.coder_id(name, create=True))
+    window.install_recent_menu()
+    window.apply_user_config()
+    window.watch_codebook()
+    remember(project.location)
+    _start_backups(project, window)
+    window.show()
+    window.raise_()
+    window.activateWindow()  # take the keyboard focus even without a window manager
+    return window

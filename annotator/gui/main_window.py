@@ -43,6 +43,7 @@ from annotator.gui.form_panel import FormPanel
 from annotator.gui.jump import Jumper
 from annotator.gui.launchers import Launchers
 from annotator.gui.navigation import Navigation
+from annotator.gui.project_launchers import ProjectLaunchers
 from annotator.gui.queue_panel import QueuePanel
 from annotator.gui.span_list import SpanList, SpanModel
 from annotator.gui.suggestions_panel import SuggestionsPanel
@@ -54,7 +55,7 @@ _ID = Qt.ItemDataRole.UserRole
 POLL_MS = 2000  # how often the window looks for other processes' changes
 
 
-class MainWindow(CodingActions, Drafting, Navigation, Launchers, QMainWindow):
+class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLaunchers, QMainWindow):
     def __init__(self, project: Project, coder_id: int) -> None:
         super().__init__()
         self.project = project

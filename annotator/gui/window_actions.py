@@ -17,9 +17,15 @@ def window_action_specs(w: MainWindow) -> list[ActionSpec]:
     cb = w.codebook
     quit_key = QKeySequence(QKeySequence.StandardKey.Quit).toString() or "Ctrl+Q"
     specs = [
-        ActionSpec("file.import", "&File", "&Import reports…", w.import_files, ("Ctrl+O",)),
+        ActionSpec("file.new_project", "&File", "&New project…", w.new_project, ("Ctrl+N",)),
+        ActionSpec("file.open_project", "&File", "&Open project…", w.open_project, ("Ctrl+O",)),
+        ActionSpec("file.import", "&File", "&Import reports…", w.import_files, ("Ctrl+I",),
+                   separator_before=True),
+        ActionSpec("file.import_folder", "&File", "Import a fol&der (reports, brat)…", w.import_folder),
         ActionSpec("file.export", "&File", "&Export…", w.export_dialog, ("Ctrl+E",)),
-        ActionSpec("file.switch_coder", "&File", "Switch &coder…", w.switch_coder, separator_before=True),
+        ActionSpec("file.settings", "&File", "Se&ttings…", w.open_settings, ("Ctrl+,",),
+                   separator_before=True),
+        ActionSpec("file.switch_coder", "&File", "Switch &coder…", w.switch_coder),
         ActionSpec("file.quit", "&File", "&Quit", w.close, (quit_key,), separator_before=True),
         ActionSpec("edit.undo", "&Edit", "&Undo", w.project.undo, ("Ctrl+Z",)),
         ActionSpec("edit.redo", "&Edit", "&Redo", w.project.redo, ("Ctrl+Shift+Z", "Ctrl+Y")),
@@ -108,6 +114,9 @@ def window_action_specs(w: MainWindow) -> list[ActionSpec]:
                    ("Ctrl+Shift+R",)),
         ActionSpec("review.agreement", "Re&view", "Inter-coder &agreement…", w.open_agreement,
                    ("Ctrl+Shift+A",)),
+        ActionSpec("review.upgrade", "Re&view", "&Upgrade the codebook…", w.open_upgrade,
+                   separator_before=True),
         ActionSpec("help.keys", "&Help", "&Keyboard shortcuts", w.show_shortcuts, ("F1", "?")),
+        ActionSpec("help.about", "&Help", "&About Annotator", w.show_about),
     ]
     return specs
