@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import Codebook
+from annotator.core.commands.base import Changes, Command, CommandError, Context
 from annotator.core.commands.lists import AddActor, AddPlace, RejectSuggestions, SetReferenceDate
 from annotator.core.db import get_meta, set_meta
 from annotator.core.models import (
