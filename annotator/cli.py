@@ -709,8 +709,7 @@ def _codebook_upgrade(project: Project, args: argparse.Namespace) -> int:
         mapping = cu.parse_map_file(args.map) if args.map else cu.UpgradeMap()
         cu.parse_rename(args.rename, mapping)
         cu.parse_merge(args.merge, mapping)
-        with project.engine.connect() as conn:
-            plan = cu.plan_upgrade(conn, project.codebook, new, mapping)
+        plan = project.plan_upgrade(new, mapping)
     except cu.UpgradeError as exc:
         return _fail(str(exc))
     print(plan.text())
@@ -739,10 +738,7 @@ def _codebook_upgrade(project: Project, args: argparse.Namespace) -> int:
 def _codebook_marks(project: Project) -> int:
     import json
 
-    from annotator.core.codebook_upgrade import list_marks
-
-    with project.engine.connect() as conn:
-        marks = list_marks(conn)
+    marks = project.codebook_marks()
     for m in marks:
         kept = f"  kept: {json.dumps(m.kept, ensure_ascii=False)}" if m.kept else ""
         print(f"{m.report:<30} {m.coder:<12} {m.kind:<9} {m.type:<16} {m.text[:30]!r:<32} {m.reason}{kept}")
@@ -859,10 +855,7 @@ def _agreement(project: Project, args: argparse.Namespace) -> int:
 
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
     reports = [r.strip() for r in args.reports.split(",") if r.strip()] if args.reports else None
-    from annotator.core.codebook_upgrade import version_mix
-
-    with project.engine.connect() as conn:
-        mix = version_mix(conn, project.codebook, project.codebook_id)
+    mix = project.version_mix()
     if mix.incompatible and not args.across_versions:
         return _fail(mix.message())
     try:

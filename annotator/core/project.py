@@ -611,6 +611,43 @@ class Project:
         self.run(cmd, origin)
         return cmd.added, cmd.updated
 
+    def place_names(self) -> list[str]:
+        from annotator.core import assist
+
+        with self._engine.connect() as conn:
+            return assist.place_names(conn)
+
+    def settings(self) -> Any:
+        """The project's normalization settings (annotator.core.assist.Settings)."""
+        from annotator.core import assist
+
+        with self._engine.connect() as conn:
+            return assist.load_settings(conn)
+
+    # ------------------------------------------------------------ codebook evolution
+
+    def plan_upgrade(self, new: Codebook, mapping: Any = None) -> Any:
+        """What moving to codebook ``new`` would change (codebook_upgrade.UpgradePlan); nothing
+        is written. Run ``UpgradeCodebook(plan)`` to apply it."""
+        from annotator.core import codebook_upgrade
+
+        with self._engine.connect() as conn:
+            return codebook_upgrade.plan_upgrade(conn, self.codebook, new, mapping)
+
+    def codebook_marks(self) -> list[Any]:
+        """The items codebook upgrades kept but could not carry over whole."""
+        from annotator.core import codebook_upgrade
+
+        with self._engine.connect() as conn:
+            return codebook_upgrade.list_marks(conn)
+
+    def version_mix(self) -> Any:
+        """Items made under codebook versions the current one cannot compare with."""
+        from annotator.core import codebook_upgrade
+
+        with self._engine.connect() as conn:
+            return codebook_upgrade.version_mix(conn, self.codebook, self.codebook_id)
+
     def export_actors(self, path: str | os.PathLike[str]) -> int:
         """Write the actor list as CSV; returns how many actors."""
         from annotator.core.normalize import write_actors_csv

@@ -65,8 +65,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.project = project
         self.keys = list(keys)
-        with project.engine.connect() as conn:
-            self.settings = assist.load_settings(conn)
+        self.settings = project.settings()
         self.user = load_user_config()
         self.tabs = QTabWidget()
         self.tabs.addTab(self._project_tab(), "&Project")
@@ -172,9 +171,8 @@ class SettingsDialog(QDialog):
             self.vague.removeRow(row)
 
     def _fill_lists(self) -> None:
-        with self.project.engine.connect() as conn:
-            entries = list(assist.actor_list(conn).entries)
-            names = assist.place_names(conn)
+        entries = self.project.actors()
+        names = self.project.place_names()
         self.actors.setRowCount(0)
         for e in entries:
             row = self.actors.rowCount()
@@ -205,7 +203,7 @@ class SettingsDialog(QDialog):
 
     def import_actors(self, path: Path) -> None:
         try:
-            added, updated = assist.import_actors(self.project.engine, path)
+            added, updated = self.project.import_actors(path)
         except (ActorCsvError, OSError) as exc:
             self.error.setText(f"{exc}; no actor was imported")
             return

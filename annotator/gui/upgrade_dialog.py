@@ -112,8 +112,7 @@ class UpgradeDialog(QDialog):
         try:
             new = load_codebook(self.path.text().strip())
             mapping = self.mapping()
-            with self.project.engine.connect() as conn:
-                self.plan = cu.plan_upgrade(conn, self.project.codebook, new, mapping)
+            self.plan = self.project.plan_upgrade(new, mapping)
         except (CodebookError, cu.UpgradeError) as exc:
             self.plan_view.clear()
             self.error.setText(str(exc))

@@ -28,11 +28,11 @@ CRASHING_WRITER = textwrap.dedent(
 
     project = Project.open(sys.argv[1])
 
-    @event.listens_for(project.engine, "connect")
+    @event.listens_for(project._engine, "connect")
     def _no_checkpoint(dbapi_conn, _record):
         dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
 
-    project.engine.dispose()  # reconnect with the listener
+    project._engine.dispose()  # reconnect with the listener
     coder = project.coder_id("amina", create=True)
     report = project.reports()[0].id
     for i in range(50):

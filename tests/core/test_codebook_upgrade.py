@@ -104,7 +104,7 @@ def _mapping() -> cu.UpgradeMap:
 def test_the_plan_lists_every_change_with_counts_and_changes_nothing(evo: Path) -> None:
     before = _rows(evo, "SELECT id, type, attributes, codebook_id FROM span ORDER BY id")
     p = Project.open(evo)
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         plan = cu.plan_upgrade(conn, p.codebook, parse_codebook(v2(), "v2"), _mapping())
     p.close()
     steps = {(s.action, s.what): s for s in plan.steps}
@@ -128,7 +128,7 @@ def test_the_plan_lists_every_change_with_counts_and_changes_nothing(evo: Path) 
 def test_apply_migrates_every_coder_and_gold_and_keeps_what_it_cannot_carry(evo: Path) -> None:
     n_spans = len(_rows(evo, "SELECT id FROM span"))
     p = Project.open(evo)
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         plan = cu.plan_upgrade(conn, p.codebook, parse_codebook(v2(), "v2"), _mapping())
     cmd = cu.UpgradeCodebook(plan)
     p.run(cmd)
@@ -151,7 +151,7 @@ def test_apply_migrates_every_coder_and_gold_and_keeps_what_it_cannot_carry(evo:
         assert rows["s5"][0] == "weapon" and rows["s5"][2] != v2_id  # kept under version 1
     stances = {json.loads(a)["stance"] for (a,) in _rows(evo, "SELECT attributes FROM claim WHERE type='attack'")}
     assert stances == {"third_party", "claimed"}
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         marks = cu.list_marks(conn)
     kept = [(m.coder, m.kind, m.text, m.kept) for m in marks]
     assert ("alice", "span", "militia", {"actor_type": "militia"}) in kept  # ... into the marks
@@ -171,7 +171,7 @@ def test_undo_in_the_session_puts_everything_back(evo: Path) -> None:
     before = _rows(evo, "SELECT id, type, attributes, codebook_id FROM span ORDER BY id")
     claims = _rows(evo, "SELECT id, type, attributes, codebook_id FROM claim ORDER BY id")
     p = Project.open(evo)
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         plan = cu.plan_upgrade(conn, p.codebook, parse_codebook(v2(), "v2"), _mapping())
     p.run(cu.UpgradeCodebook(plan))
     p.undo()
@@ -193,7 +193,7 @@ def test_bad_mappings_are_refused_naming_the_flag(evo: Path) -> None:
         (cu.parse_rename(["actor.colour:army=rebels"]), "has no attribute 'colour'"),
         (cu.parse_rename(["weapon=tool"]), "no span type 'tool'"),
     ]
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         for mapping, why in bad:
             with pytest.raises(cu.UpgradeError, match=why):
                 cu.plan_upgrade(conn, p.codebook, new, mapping)
@@ -261,11 +261,11 @@ def test_additive_upgrade_keeps_agreement_open(evo: Path) -> None:
     d["version"] = 2
     d["span_types"].append({"id": "date", "hotkey": "4"})
     p = Project.open(evo)
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         plan = cu.plan_upgrade(conn, p.codebook, parse_codebook(d, "v2"))
         assert [s.action for s in plan.steps] == ["added"] and not plan.breaking
     p.run(cu.UpgradeCodebook(plan))
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert not cu.version_mix(conn, p.codebook, p.codebook_id).incompatible
     p.close()
 

@@ -78,21 +78,21 @@ def test_project_settings_are_stored_undoable_and_used(tmp_path: Path) -> None:
     p = Project.open(tmp_path / "s.db")
     p.import_paths([write_jsonl(tmp_path / "r.jsonl", [record("r1", "Gunmen attacked on Sunday.\n")])])
     rid = p.reports()[0].id
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert assist.reference_date(conn, rid) is None  # no published date
     new = assist.Settings(True, {"a few": 3, "loads": 50}, "published_or_fixed", "2024-03-06")
     p.run(assist.SetProjectSettings(new))
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert assist.load_settings(conn) == new
         assert assist.reference_date(conn, rid) == dt.date(2024, 3, 6)
     # the scan uses the rule: "on Sunday" resolves against the fixed date
     dates = [s for s in p.suggestions(rid, p.coder_id("a", create=True)) if s.type == "date"]
     assert dates and dates[0].attributes["value"] == "2024-03-03"
     p.undo()
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert assist.load_settings(conn) == assist.Settings()
     p.run(assist.SetProjectSettings(assist.Settings(reference_rule="published_or_imported")))
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert assist.reference_date(conn, rid) == dt.datetime.now(dt.timezone.utc).date()
     p.close()
 
@@ -109,7 +109,7 @@ def test_bad_project_settings_are_refused(tmp_path: Path, bad: assist.Settings, 
     p = Project.open(tmp_path / "s.db")
     with pytest.raises(CommandError, match=why):
         p.run(assist.SetProjectSettings(bad))
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         assert assist.load_settings(conn) == assist.Settings()
     p.close()
 

@@ -69,7 +69,7 @@ def test_undoing_a_codebook_upgrade_reopens_the_window(qtbot, tmp_path: Path) ->
     raw = json.loads(load_default_codebook().to_json())
     raw["version"] = 2
     raw["span_types"].append({"id": "weapon", "label": "Weapon", "hotkey": "5"})
-    with p.engine.connect() as conn:
+    with p._engine.connect() as conn:
         plan = cu.plan_upgrade(conn, p.codebook, parse_codebook(raw, "v2"))
     p.run(cu.UpgradeCodebook(plan))
     qtbot.waitUntil(lambda: getattr(w, "next_window", None) is not None)

@@ -16,7 +16,7 @@ KEYS = [("open_project", "Open project", "Ctrl+O"), ("import", "Import reports",
 
 
 def _settings(project: Project) -> assist.Settings:
-    with project.engine.connect() as conn:
+    with project._engine.connect() as conn:
         return assist.load_settings(conn)
 
 
