@@ -399,8 +399,8 @@ class UpgradeCodebook(Command):
             saved = self._old_rows.setdefault(kind, [])
             updates = []
             rows = conn.execute(select(table.c.id, table.c.report_id, table.c.type,
-                                       table.c.attributes, table.c.codebook_id))
-            for rid, report_id, type_id, raw, cb in rows:
+                                       table.c.attributes, table.c.codebook_id, table.c.version))
+            for rid, report_id, type_id, raw, cb, version in rows:
                 attrs = raw if isinstance(raw, dict) else json.loads(raw or "{}")
                 ot = old_by.get(type_id)
                 nt = new_by.get(m.types.get(type_id, type_id))
@@ -414,15 +414,18 @@ class UpgradeCodebook(Command):
                 if lost:
                     marks.append(_mark(kind, rid, new_id, "values not in " + plan.new.ref, lost, now))
                 if nt.id != type_id or new_attrs != attrs or cb != new_id:
-                    saved.append({"b_id": rid, "type": type_id, "attributes": attrs, "codebook_id": cb})
+                    saved.append({"b_id": rid, "type": type_id, "attributes": attrs, "codebook_id": cb,
+                                  "b_version": int(version) + 1})
                     updates.append({"b_id": rid, "type": nt.id, "attributes": new_attrs,
                                     "codebook_id": new_id})
                     changes.reports.add(int(report_id))
                     (changes.spans if kind == "span" else changes.claims).add(int(rid))
             if updates:
+                # row versions go up like any edit's, so a window holding an older one is refused
                 conn.execute(table.update().where(table.c.id == bindparam("b_id"))
                              .values(type=bindparam("type"), attributes=bindparam("attributes"),
-                                     codebook_id=bindparam("codebook_id")), updates)
+                                     codebook_id=bindparam("codebook_id"),
+                                     version=table.c.version + 1), updates)
             self.migrated += len(updates)
         marks += self._slot_marks(conn, new_id, now)
         for src, dst in m.types.items():
@@ -456,6 +459,16 @@ class UpgradeCodebook(Command):
 
     def undo(self, conn: Connection, ctx: Context) -> Changes:
         changes = Changes(f"Undo {self.label}", structure=True)
+        for kind, table in (("span", span_t), ("claim", claim_t)):
+            saved = self._old_rows.get(kind, [])
+            expected = {r["b_id"]: r["b_version"] for r in saved}
+            changed = [i for i, v in conn.execute(select(table.c.id, table.c.version)
+                                                  .where(table.c.id.in_(list(expected))))
+                       if expected.get(i) != v] if expected else []
+            if changed:
+                raise CommandError(
+                    f"{len(changed)} {kind}(s) were edited since the upgrade; undoing it would "
+                    "overwrite that work. Restore the backup taken before the upgrade instead")
         if self._marks:
             conn.execute(mark_t.delete().where(mark_t.c.id.in_(self._marks)))
         for kind, table in (("span", span_t), ("claim", claim_t)):
@@ -463,7 +476,8 @@ class UpgradeCodebook(Command):
             if saved:
                 conn.execute(table.update().where(table.c.id == bindparam("b_id"))
                              .values(type=bindparam("type"), attributes=bindparam("attributes"),
-                                     codebook_id=bindparam("codebook_id")), saved)
+                                     codebook_id=bindparam("codebook_id"),
+                                     version=table.c.version + 1), saved)
         for src, dst in self.plan.mapping.types.items():
             conn.execute(rejected_t.update().where(rejected_t.c.type == dst).values(type=src))
         if self._old_meta is not None:

@@ -283,3 +283,19 @@ def test_init_with_a_changed_codebook_points_at_upgrade(evo: Path, tmp_path: Pat
     assert main(["--db", str(evo), "init", "--codebook", str(tmp_path / "v1.json")]) == 0
     with pytest.raises(ProjectError):
         Project.open(evo, codebook=parse_codebook(same_version, "x"))
+
+
+def test_undo_is_refused_once_migrated_items_were_edited(evo: Path) -> None:
+    from annotator.core.commands import CommandError, SetSpanAttribute
+
+    p = Project.open(evo)
+    p.run(cu.UpgradeCodebook(p.plan_upgrade(parse_codebook(v2(), "v2"), _mapping())))
+    (sid,) = [i for (i,) in _rows(evo, "SELECT id FROM span WHERE key='s1' LIMIT 1")]
+    p.run(SetSpanAttribute(sid, "country", "Mali"))
+    p._undo.pop()  # as if another window made the edit: the upgrade is next on this stack
+    with pytest.raises(CommandError, match="edited since the upgrade"):
+        p.undo()
+    assert p.codebook.ref == "evo@2"
+    attrs = dict(_rows(evo, f"SELECT id, attributes FROM span WHERE id={sid}"))
+    assert json.loads(attrs[sid]) == {"actor_type": "state_forces", "country": "Mali"}
+    p.close()
