@@ -53,10 +53,12 @@ bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 # A one-folder application (dist/annotator/annotator) that runs on a machine without Python;
-# the schemas and resources go where an installed wheel has them (annotator/_data/).
+# the schemas and resources go where an installed wheel has them (annotator/_data/), and the
+# Alembic revisions stay files (Alembic reads them from disk).
 BUNDLE_ARGS := --noconfirm --clean --onedir --name annotator --distpath dist --workpath build/pyinstaller \
 	--specpath build --add-data "$(CURDIR)/schemas:annotator/_data/schemas" \
 	--add-data "$(CURDIR)/resources:annotator/_data/resources" --collect-submodules annotator \
+	--add-data "$(CURDIR)/annotator/core/migrations:annotator/core/migrations" \
 	--collect-data dateparser --collect-data reverse_geocode --collect-data pycountry \
 	--collect-data jsonschema_specifications --collect-data docx --collect-data tzdata \
 	--exclude-module tkinter --exclude-module pytest --exclude-module mypy
