@@ -7,32 +7,21 @@ import sys
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMessageBox, QWidget
 
+from annotator.core import roles
 from annotator.core.db import DatabaseOpenError
+from annotator.core.integrity import DamagedProject
 from annotator.core.project import Project, ProjectError
+from annotator.core.storage import StorageError
 
 
 def ask_coder(project: Project, parent: QWidget | None = None) -> str | None:
     """Ask who is coding, offering the known coders; None when the user cancels."""
-    names = [c.name for c in project.coders() if c.role != "gold"]
+    names = roles.switch_targets(project.coders())  # every coder and reviewer, never gold
     name, ok = QInputDialog.getItem(
         parent, "Who is coding?", "Your coder name (pick one or type a new one):", names, 0, True
     )
     name = name.strip()
     return name if ok and name else None
-
-
-def _warm_up_gazetteer() -> None:
-    """Load the normalizers and the place index in the background, so that the first scan or
-    prefill is quick and the window does not wait for them."""
-    import threading
-
-    def load() -> None:
-        from annotator.core.normalize import Gazetteer
-
-        if Gazetteer.available():
-            Gazetteer.default().load()
-
-    threading.Thread(target=load, name="gazetteer", daemon=True).start()
 
 
 def _start_backups(project: Project, window: QMainWindow) -> None:
@@ -64,13 +53,17 @@ def run(db: str | None, coder: str | None = None) -> int:
     app.setDesktopFileName("annotator")  # Wayland/X11 match the window with the menu entry
     try:
         project = Project.open(db)
-    except (DatabaseOpenError, ProjectError) as exc:
+    except (DatabaseOpenError, ProjectError, DamagedProject, StorageError) as exc:
         QMessageBox.critical(None, "Annotator", str(exc))
         return 1
     window = open_window(project, coder)
     if window is None:
         return 1
-    _warm_up_gazetteer()
+    # the gazetteer index, dateparser and the normalizers load in the background, so the first
+    # location or date tag does not wait for them (annotator.core.warmup)
+    from annotator.core.warmup import start_warm_up
+
+    start_warm_up()
     code = app.exec()
     project.close()
     return int(code)
