@@ -40,11 +40,11 @@ def choose_codebook(choice: str, path: str | os.PathLike[str] | None = None) -> 
     if choice == "file":
         return load_codebook(p)
     from annotator.core.codebook import parse_codebook
-    from annotator.core.io.brat_format import BratError, codebook_from_brat_conf
+    from annotator.core.io.brat_conf import ConfError, codebook_from_brat_conf
 
     try:
         return parse_codebook(codebook_from_brat_conf(p), str(p))
-    except BratError as exc:
+    except ConfError as exc:
         raise ProjectError(str(exc)) from exc
     except OSError as exc:
         raise ProjectError(f"{p}: cannot read ({exc.strerror})") from exc

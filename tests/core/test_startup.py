@@ -60,6 +60,8 @@ def test_annotator_says_what_to_install_instead_of_qts_abort(tmp_path: Path, fak
     assert "libxcb-cursor.so.0" in done.stderr and "sudo apt install libxcb-cursor0" in done.stderr
     assert "Traceback" not in done.stderr
     # the command line still works on that machine
+    subprocess.run([sys.executable, "-m", "annotator.cli", "--db", str(tmp_path / "p.db"), "init"],
+                   capture_output=True, text=True, timeout=60, env=env, check=True)
     cli = subprocess.run([sys.executable, "-m", "annotator.cli", "--db", str(tmp_path / "p.db"), "reports"],
                          capture_output=True, text=True, timeout=60, env=env)
     assert cli.returncode == 0, cli.stderr
