@@ -73,5 +73,5 @@ class AutoBackup(QObject):
 
         thread = threading.Thread(target=work, name="backup", daemon=True)
         thread.start()
-        self.thread = thread
+        self.worker = thread
         return thread

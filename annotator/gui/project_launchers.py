@@ -6,6 +6,7 @@ there) and closes this one, so that each window always belongs to exactly one pr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,8 @@ else:
 
 class ProjectLaunchers(_Base):
     """Mixed into MainWindow."""
+
+    _unwatch: Callable[[], None] | None = None
 
     def _project_folder(self) -> Path:
         loc = self.project.location

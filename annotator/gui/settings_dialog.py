@@ -163,7 +163,9 @@ class SettingsDialog(QDialog):
         self.vague.setItem(row, 1, QTableWidgetItem(str(n)))
         if edit:
             self.vague.setCurrentCell(row, 0)
-            self.vague.editItem(self.vague.item(row, 0))
+            item = self.vague.item(row, 0)
+            if item is not None:
+                self.vague.editItem(item)
 
     def _remove_vague(self) -> None:
         row = self.vague.currentRow()
@@ -214,8 +216,9 @@ class SettingsDialog(QDialog):
         """The settings as the dialog shows them (checked on OK)."""
         table: dict[str, int] = {}
         for row in range(self.vague.rowCount()):
-            word = (self.vague.item(row, 0).text() if self.vague.item(row, 0) else "").strip().lower()
-            raw = self.vague.item(row, 1).text() if self.vague.item(row, 1) else ""
+            word_item, count_item = self.vague.item(row, 0), self.vague.item(row, 1)
+            word = (word_item.text() if word_item is not None else "").strip().lower()
+            raw = count_item.text() if count_item is not None else ""
             if not word:
                 continue
             try:
@@ -238,11 +241,11 @@ class SettingsDialog(QDialog):
         self.font_size.setSuffix(" pt")
         self.font_size.setValue(self.user.font_size)
         form.addRow("Report text &size:", self.font_size)
-        self.palette = QComboBox()
+        self.palette_box = QComboBox()
         for key in PALETTES:
-            self.palette.addItem(PALETTE_LABELS.get(key, key), key)
-        self.palette.setCurrentIndex(PALETTES.index(self.user.palette))
-        form.addRow("Span &colours:", self.palette)
+            self.palette_box.addItem(PALETTE_LABELS.get(key, key), key)
+        self.palette_box.setCurrentIndex(PALETTES.index(self.user.palette))
+        form.addRow("Span &colours:", self.palette_box)
         self.keep = QSpinBox()
         self.keep.setRange(1, 1000)
         self.keep.setValue(self.user.backup_keep)
@@ -287,7 +290,7 @@ class SettingsDialog(QDialog):
             if seq != QKeySequence(defaults[name]).toString(QKeySequence.SequenceFormat.PortableText):
                 keys[name] = seq
         return dataclasses.replace(
-            self.user, font_size=self.font_size.value(), palette=str(self.palette.currentData()),
+            self.user, font_size=self.font_size.value(), palette=str(self.palette_box.currentData()),
             backup_keep=self.keep.value(), backup_every_minutes=self.every.value(), keys=keys)
 
     def key_clashes(self, cfg: UserConfig) -> list[str]:

@@ -62,6 +62,9 @@ class WindowHost(QMainWindow):
     splitter: QSplitter
     right: QSplitter
     review_action: QAction
+    actions_by_name: dict[str, QAction]
+    action_specs: list[Any]
+    _colors: dict[str, str]
     agreement_action: QAction
     review_window: Any
     agreement_dialog: Any
@@ -79,6 +82,7 @@ class WindowHost(QMainWindow):
     def span_at(self, pos: int) -> SpanRow | None: raise NotImplementedError
     def focus_form(self) -> None: raise NotImplementedError
     def open_report(self, report_id: int) -> None: raise NotImplementedError
+    def set_font_size(self, size: int) -> None: raise NotImplementedError
     def reject_suggestion(self, index: int) -> None: raise NotImplementedError
     def accept_suggestion(self, index: int) -> None: raise NotImplementedError
     def _rescan(self) -> None: raise NotImplementedError

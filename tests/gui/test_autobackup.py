@@ -14,7 +14,7 @@ def test_backup_on_open_then_only_after_work(qtbot, gui_project: Project) -> Non
         auto.start()
     assert first.args[0].endswith("-open.backup.db")
     auto.tick()  # nothing new: no second backup
-    assert not auto.thread.join(5) and len(backup.list_backups(gui_project.location)) == 1
+    assert not auto.worker.join(5) and len(backup.list_backups(gui_project.location)) == 1
     report = gui_project.reports()[0].id
     gui_project.run(AddSpan(report, gui_project.coder_id("x", create=True), "actor", 0, 5))
     assert auto.dirty
@@ -35,6 +35,6 @@ def test_a_failed_backup_is_reported_and_retried(qtbot, gui_project: Project, mo
     with qtbot.waitSignal(auto.failed, timeout=10_000) as failed:
         auto.start()
     assert "disk full" in failed.args[0]
-    auto.thread.join(5)
+    auto.worker.join(5)
     assert auto.dirty  # tried again at the next tick
     auto.stop()

@@ -57,7 +57,7 @@ def test_user_settings_and_keys(qtbot, gui_project: Project) -> None:
     dlg.font_size.setFocus()
     qtbot.keyClick(dlg.font_size, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(dlg.font_size, "14")
-    dlg.palette.setCurrentIndex(1)
+    dlg.palette_box.setCurrentIndex(1)
     edit = dlg.key_edits["import"]
     edit.setFocus()
     qtbot.keyClick(edit, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)  # clashes with Open
