@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from annotator.core import backup
 from annotator.core.commands import AddSpan
 from annotator.core.project import Project
 from annotator.gui.autobackup import AutoBackup
 
 
-def test_backup_on_open_then_only_after_work(qtbot, gui_project: Project) -> None:
+def test_backup_on_open_then_only_after_work(qtbot, gui_project: Project, on_postgres: bool) -> None:
+    if on_postgres:
+        pytest.skip("a PostgreSQL project is backed up with pg_dump (docs/backups.md)")
     auto = AutoBackup(gui_project, keep=5, every_minutes=0)
     with qtbot.waitSignal(auto.done, timeout=10_000) as first:
         auto.start()
@@ -25,7 +29,11 @@ def test_backup_on_open_then_only_after_work(qtbot, gui_project: Project) -> Non
     auto.stop()
 
 
-def test_a_failed_backup_is_reported_and_retried(qtbot, gui_project: Project, monkeypatch) -> None:
+def test_a_failed_backup_is_reported_and_retried(
+    qtbot, gui_project: Project, monkeypatch, on_postgres: bool
+) -> None:
+    if on_postgres:
+        pytest.skip("a PostgreSQL project is backed up with pg_dump (docs/backups.md)")
     def broken(*_a, **_k):
         raise backup.BackupError("disk full")
 
