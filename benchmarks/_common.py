@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import resource
@@ -28,6 +29,12 @@ def report_text(i: int, size: int = 5000) -> str:
         words.append(w)
         n += len(w) + 1
     return " ".join(words)[:size] + "\n"
+
+
+def text_sha256(text: str) -> str:
+    """The checksum the project stores for a report's text (opening a project verifies a sample,
+    so a builder writing made-up checksums gets its project refused as damaged)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import text_sha256  # noqa: E402
+
 TYPES = ["actor", "location", "date", "casualty_count"]
 STATUSES = ["killed", "wounded", "killed_or_wounded", "executed"]
 
@@ -30,8 +33,10 @@ def build(db: Path, n_reports: int = 1000, per_coder: int = 100) -> None:
     coders = [project.coder_id(c, create=True) for c in ("amina", "lukas")]
     now = utcnow()
     with project._engine.begin() as conn:
-        reports = [{"external_id": f"r{i}", "title": f"r{i}", "text": "x" * 6000,
-                    "sha256": f"{i:064x}", "imported_at": now, "meta": {}} for i in range(n_reports)]
+        # spans cover runs of "x"; the report number after them keeps every text (and checksum) unique
+        texts = ["x" * 6000 + f"\n{i}\n" for i in range(n_reports)]
+        reports = [{"external_id": f"r{i}", "title": f"r{i}", "text": text, "sha256": text_sha256(text),
+                    "imported_at": now, "meta": {}} for i, text in enumerate(texts)]
         rids = [r[0] for r in conn.execute(report_t.insert().returning(report_t.c.id, sort_by_parameter_order=True), reports)]
         spans, assigns = [], []
         for rid in rids:

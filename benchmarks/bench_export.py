@@ -19,7 +19,7 @@ from itertools import groupby
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import child_peak_mb, report_text, timed  # noqa: E402
+from _common import child_peak_mb, report_text, text_sha256, timed  # noqa: E402
 
 SPANS_PER_CODER = 50
 CODERS = ("amina", "lukas")
@@ -39,7 +39,7 @@ def build(db: Path, n_spans: int) -> int:
             for i in range(first, min(n_reports, first + 1000)):
                 text = report_text(i, 2000)
                 reports.append({"external_id": f"r{i}", "title": f"Report {i}", "text": text,
-                                "sha256": f"{i:064x}", "imported_at": now, "meta": {}})
+                                "sha256": text_sha256(text), "imported_at": now, "meta": {}})
             rids = [r[0] for r in conn.execute(
                 report_t.insert().returning(report_t.c.id, sort_by_parameter_order=True), reports)]
             spans, assignments = [], []

@@ -60,7 +60,7 @@ def rep_keys(i: int) -> list[tuple[str | None, str]]:
 
 
 def build_million(db: Path, n_reports: int = 100_000, per_report: int = 10) -> None:
-    from _common import report_text
+    from _common import report_text, text_sha256
 
     from annotator.core.models import report_t, span_t, utcnow
     from annotator.core.project import Project
@@ -71,9 +71,9 @@ def build_million(db: Path, n_reports: int = 100_000, per_report: int = 10) -> N
     now = utcnow()
     with project._engine.begin() as conn:
         for first in range(0, n_reports, 2000):
-            reports = [{"external_id": f"r{i}", "title": f"Report {i}", "text": report_text(i, 1000),
-                        "sha256": f"{i:064x}", "imported_at": now, "meta": {}}
-                       for i in range(first, min(n_reports, first + 2000))]
+            texts = [(i, report_text(i, 1000)) for i in range(first, min(n_reports, first + 2000))]
+            reports = [{"external_id": f"r{i}", "title": f"Report {i}", "text": text,
+                        "sha256": text_sha256(text), "imported_at": now, "meta": {}} for i, text in texts]
             rids = [r[0] for r in conn.execute(
                 report_t.insert().returning(report_t.c.id, sort_by_parameter_order=True), reports)]
             spans = []
@@ -281,9 +281,14 @@ def offscreen_child(db: str, texts: str, reps: int) -> None:
     app = QApplication(sys.argv)
     out: dict[str, dict[str, list[float]]] = {"ours": {k: [] for k in KINDS}, "bare": {k: [] for k in KINDS}}
 
+    give_up = time.monotonic() + 300
+
     def drive() -> None:
         ours = next((w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
         if ours is None:
+            if time.monotonic() > give_up:  # a refusal dialog (a damaged project, say) would wait forever
+                print("the coding window never appeared", file=sys.stderr, flush=True)
+                os._exit(2)
             QTimer.singleShot(10, drive)
             return
         bare = BareWindow(load_texts(Path(texts)))

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import text_sha256  # noqa: E402
 
 TYPES = ["actor", "location", "date", "casualty_count"]
 
@@ -34,8 +36,9 @@ def fill(project, n_reports: int, coders: list[str], per_coder: int, text_len: i
     now = utcnow()
     ids = [project.coder_id(c, create=True) for c in coders]
     with project._engine.begin() as conn:
-        reports = [{"external_id": f"r{seed}-{i}", "title": f"r{i}", "text": _text(text_len, i),
-                    "sha256": f"{seed:08x}{i:056x}", "imported_at": now, "meta": {}} for i in range(n_reports)]
+        texts = [_text(text_len, i) + f"\n{seed}-{i}\n" for i in range(n_reports)]
+        reports = [{"external_id": f"r{seed}-{i}", "title": f"r{i}", "text": text, "sha256": text_sha256(text),
+                    "imported_at": now, "meta": {}} for i, text in enumerate(texts)]
         rids = [int(r[0]) for r in conn.execute(
             report_t.insert().returning(report_t.c.id, sort_by_parameter_order=True), reports)]
         spans, assigns = [], []

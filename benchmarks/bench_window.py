@@ -24,7 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import report_text  # noqa: E402
+from _common import report_text, text_sha256  # noqa: E402
 
 
 def fill_reports(db: Path, n: int) -> None:
@@ -33,8 +33,9 @@ def fill_reports(db: Path, n: int) -> None:
 
     project = Project.open(db, with_example=False)
     now = utcnow()
-    rows = [{"external_id": f"r{i}", "title": f"Report {i}: shelling near a town", "text": report_text(i, 3000),
-             "sha256": f"{i:064x}", "imported_at": now, "meta": {}} for i in range(n)]
+    texts = [report_text(i, 3000) for i in range(n)]
+    rows = [{"external_id": f"r{i}", "title": f"Report {i}: shelling near a town", "text": text,
+             "sha256": text_sha256(text), "imported_at": now, "meta": {}} for i, text in enumerate(texts)]
     with project._engine.begin() as conn:
         conn.execute(report_t.insert(), rows)
     project.close()
@@ -101,7 +102,7 @@ def _add_report(project, ext: str, text: str) -> int:
 
     with project._engine.begin() as conn:
         return int(conn.execute(report_t.insert().values(
-            external_id=ext, title=ext, text=text, sha256=f"{abs(hash(ext)):064x}",
+            external_id=ext, title=ext, text=text, sha256=text_sha256(text),
             imported_at=utcnow(), meta={})).inserted_primary_key[0])
 
 
