@@ -47,7 +47,7 @@ test-core: $(CORE_STAMP)
 lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check annotator tests benchmarks tools
-	$(BIN)/mypy annotator/core annotator/cli.py annotator/gui
+	$(BIN)/mypy annotator/core annotator/cli annotator/gui
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
