@@ -487,7 +487,13 @@ def read_codebook_json(path: Path) -> Any:
 
 
 def load_codebook(path: str | Path) -> Codebook:
+    """A codebook file: our JSON, or a REFI-QDA codebook (``.qdc``, or the CodeBook inside a
+    ``.qdpx`` project) read by annotator/core/io/qdc.py."""
     p = Path(path)
+    if p.suffix.lower() in (".qdc", ".qdpx"):
+        from annotator.core.io.qdc import read_qdc_codebook
+
+        return parse_codebook(read_qdc_codebook(p), str(p))
     return parse_codebook(read_codebook_json(p), str(p))
 
 

@@ -73,7 +73,7 @@ class NewProjectDialog(QDialog):
         grid.addWidget(QLabel("Codebook:"), 1, 0, Qt.AlignmentFlag.AlignTop)
         self.choice = QButtonGroup(self)
         self.default_radio = QRadioButton("The &default codebook (conflict events: actors, places, dates, casualties)")
-        self.file_radio = QRadioButton("A codebook &JSON file")
+        self.file_radio = QRadioButton("A codebook &file (JSON, or REFI-QDA .qdc / .qdpx)")
         self.brat_radio = QRadioButton("From brat's &annotation.conf")
         box = QVBoxLayout()
         for i, radio in enumerate((self.default_radio, self.file_radio, self.brat_radio)):
@@ -126,7 +126,7 @@ class NewProjectDialog(QDialog):
         self.codebook_path.setEnabled(kind != "default")
         self.codebook_browse.setEnabled(kind != "default")
         self.codebook_path.setPlaceholderText(
-            "a codebook .json file" if kind == "file" else "brat's annotation.conf")
+            "a codebook .json, .qdc or .qdpx file" if kind == "file" else "brat's annotation.conf")
         self._codebook = None
         try:
             if kind != "default" and not self.codebook_path.text().strip():
@@ -150,7 +150,7 @@ class NewProjectDialog(QDialog):
 
     def _browse_codebook(self) -> None:
         kind = self.choice_name()
-        flt = "Codebooks (*.json);;All files (*)" if kind == "file" else "brat configuration (annotation.conf *.conf);;All files (*)"
+        flt = "Codebooks (*.json *.qdc *.qdpx);;All files (*)" if kind == "file" else "brat configuration (annotation.conf *.conf);;All files (*)"
         name, _ = QFileDialog.getOpenFileName(self, "Codebook", str(self.folder), flt)
         if name:
             self.codebook_path.setText(name)

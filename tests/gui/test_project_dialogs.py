@@ -110,3 +110,22 @@ def test_open_dialog_uses_the_file_chosen(qtbot, tmp_path: Path, monkeypatch) ->
     p = project_dialogs.ask_open_project()
     assert p is not None and p.location == str(tmp_path / "p.db")
     p.close()
+
+
+def test_new_project_from_a_refi_qda_codebook(qtbot, tmp_path: Path) -> None:
+    qdc = Path(__file__).resolve().parents[1] / "fixtures" / "refi_qda" / "nested.qdc"
+    bad = Path(__file__).resolve().parents[1] / "fixtures" / "refi_qda" / "bad.qdc"
+    dlg = NewProjectDialog(folder=tmp_path)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.file_radio.setFocus()
+    qtbot.keyClick(dlg.file_radio, Qt.Key.Key_Space)
+    _type(qtbot, dlg.codebook_path, str(bad))
+    assert "line 9" in dlg.preview.text() and not dlg.create_button.isEnabled()
+    _type(qtbot, dlg.codebook_path, str(qdc))
+    assert "Violence › Armed clash" in dlg.preview.text() and dlg.create_button.isEnabled()
+    _type(qtbot, dlg.path, str(tmp_path / "qda.db"))
+    qtbot.keyClick(dlg.path, Qt.Key.Key_Return)
+    assert dlg.project is not None
+    assert dlg.project.codebook.span_type("Violence__Armed_clash") is not None
+    dlg.project.close()

@@ -11,9 +11,12 @@ cannot (the report's fields, statuses, the other attribute values, the claims) a
 Positions count characters (code points) of the plain text. Export ``.qdc``: the CodeBook
 alone.
 
-Import ``.qdpx``: every text source with its selections; a coding's code names the span type (a
-child code's name is tried, then its parents'); the coder is the coding's (or the selection's)
-creating user, else ``qda``. Selections of codes that are no span type are refused by name.
+Import ``.qdpx``: every text source with its selections; the CodeBook is read and checked by the
+same reader as a ``.qdc`` (io/qdc.py), so a coding's code names the span type a ``.qdc`` import
+makes of it (else its own name, then its parents'), and an ``attribute=value`` code sets that
+enum attribute. The coder is the coding's (or the selection's) creating user, else ``qda``.
+Selections of codes that are no span type are refused by name. ``init --codebook P.qdpx``
+starts a project with the project's codebook.
 """
 
 from __future__ import annotations
@@ -54,11 +57,23 @@ def _q(tag: str, ns: str = NS) -> str:
     return f"{{{ns}}}{tag}"
 
 
+def _code_guid(codebook: Codebook, type_id: str) -> str:
+    """A span type's code GUID: the one a codebook read from a .qdc kept (so the other tool
+    recognises its codes), else one made from the id."""
+    for st in codebook.raw.get("span_types", []):
+        if isinstance(st, dict) and st.get("id") == type_id and isinstance(st.get("refi_qda"), dict):
+            guid = st["refi_qda"].get("guid")
+            if isinstance(guid, str) and guid:
+                return guid
+    return _guid("code", type_id)
+
+
 def _codebook_element(codebook: Codebook, ns: str) -> ET.Element:
     book = ET.Element(_q("CodeBook", ns))
     codes = ET.SubElement(book, _q("Codes", ns))
     for st in codebook.span_types:
-        code = ET.SubElement(codes, _q("Code", ns), {"guid": _guid("code", st.id), "name": st.id,
+        code = ET.SubElement(codes, _q("Code", ns), {"guid": _code_guid(codebook, st.id),
+                                                     "name": st.id,
                                                      "isCodable": "true", "color": st.color.upper()})
         if st.definition or st.label != st.id:
             ET.SubElement(code, _q("Description", ns)).text = st.definition or st.label
@@ -134,7 +149,7 @@ def write_qdpx(records: Iterable[Mapping[str, Any]], codebook: Codebook, out: Pa
                     "guid": _guid("span", rep["id"], coder, s["id"]), "name": s["text"][:100],
                     "startPosition": str(s["start"]), "endPosition": str(s["end"]),
                     "creatingUser": user, "creationDateTime": now})
-                codes = [_guid("code", s["type"])]
+                codes = [_code_guid(codebook, s["type"])]
                 st = codebook.span_type(s["type"])
                 for aid, v in (s.get("attributes") or {}).items():
                     ad = st.attribute(aid) if st else None
@@ -181,27 +196,43 @@ def write_qdpx(records: Iterable[Mapping[str, Any]], codebook: Codebook, out: Pa
 # ------------------------------------------------------------------ import
 
 
-def _codes(project: ET.Element) -> dict[str, list[str]]:
-    """Code guid -> its name and its parents' names (nearest first)."""
-    out: dict[str, list[str]] = {}
-
-    def walk(el: ET.Element, parents: list[str]) -> None:
-        for code in el.findall(_q("Code")):
-            names = [code.get("name", ""), *parents]
-            out[code.get("guid", "")] = names
-            walk(code, names)
+def _codes(path: Path, project: Any) -> dict[str, tuple[str, str | None, str | None, list[str]]]:
+    """What a coding with each code means, read as a .qdc codebook is (io/qdc.py): code guid ->
+    (span type id, attribute, value, the names from the code up)."""
+    from annotator.core.codebook import CodebookError
+    from annotator.core.io.qdc import NS_PROJECT, Problems, code_targets, read_codes
 
     book = project.find(_q("CodeBook"))
-    codes = book.find(_q("Codes")) if book is not None else None
-    if codes is not None:
-        walk(codes, [])
-    return out
+    if book is None:
+        return {}
+    problems = Problems()
+    codes = read_codes(book, NS_PROJECT, problems, {})
+    if problems.issues:
+        raise ImportProblem(path, "project.qde: " + str(CodebookError("the CodeBook",
+                                                                      problems.issues)))
+    return code_targets(codes)
 
 
-def _source_text(zf: zipfile.ZipFile, source: ET.Element, where: str) -> str:
+def _span_type(codebook: Codebook, target: tuple[str, str | None, str | None, list[str]],
+               where: str) -> str:
+    """The project's span type for a code: the id a .qdc import gives it, else its own name,
+    else a parent's (a child code under a span type's code)."""
+    type_id, attr, _, names = target
+    candidates = [type_id, *(names[1:] if attr is not None else names)]
+    first: FormatError | None = None
+    for name in candidates:
+        try:
+            return span_type_id(codebook, name, where)
+        except FormatError as exc:
+            first = first or exc
+    assert first is not None
+    raise first
+
+
+def _source_text(zf: zipfile.ZipFile, source: Any, where: str) -> str:
     content = source.find(_q("PlainTextContent"))
     if content is not None and content.text:
-        return content.text
+        return str(content.text)
     path = source.get("plainTextPath", "")
     if not path.startswith("internal://"):
         raise FormatError(where, f"plainTextPath {path!r}: only internal:// sources can be read")
@@ -221,25 +252,30 @@ def read_qdpx(path: Path, codebook: Codebook) -> list[dict[str, Any]]:
     except (OSError, zipfile.BadZipFile) as exc:
         raise ImportProblem(path, f"not a .qdpx archive: {exc}") from exc
     with zf:
+        from annotator.core.codebook import CodebookError
+        from annotator.core.io.qdc import parse_xml
+
         try:
-            project = ET.fromstring(zf.read("project.qde"))
+            project = parse_xml(zf.read("project.qde"), "project.qde")
         except KeyError as exc:
             raise ImportProblem(path, "no project.qde in the archive") from exc
-        except ET.ParseError as exc:
-            raise ImportProblem(path, f"project.qde: {exc}") from exc
+        except CodebookError as exc:
+            raise ImportProblem(path, "; ".join(f"project.qde: {i}" for i in exc.issues)) from exc
         if project.tag != _q("Project"):
             raise ImportProblem(path, f"project.qde: the root is {project.tag}, not a REFI-QDA Project")
+        codes = _codes(path, project)
         try:
-            return _records(zf, project, codebook)
+            return _records(zf, project, codebook, codes)
         except FormatError as exc:
             raise ImportProblem(path, f"project.qde: {exc}") from exc
         except UnicodeDecodeError as exc:
             raise ImportProblem(path, f"a source is not UTF-8: {exc.reason}") from exc
 
 
-def _records(zf: zipfile.ZipFile, project: ET.Element, codebook: Codebook) -> list[dict[str, Any]]:
+def _records(zf: zipfile.ZipFile, project: Any, codebook: Codebook,
+             codes: Mapping[str, tuple[str, str | None, str | None, list[str]]],
+             ) -> list[dict[str, Any]]:
     users = {u.get("guid", ""): u.get("name", "") for u in project.iter(_q("User"))}
-    codes = _codes(project)
     notes = {}
     for note in project.iter(_q("Note")):
         content = note.find(_q("PlainTextContent"))
@@ -262,31 +298,27 @@ def _records(zf: zipfile.ZipFile, project: ET.Element, codebook: Codebook) -> li
                 raise FormatError(at, "startPosition and endPosition must be whole numbers") from None
             if not 0 <= start < end <= len(text):
                 raise FormatError(at, f"positions {start}-{end} are outside the text (0-{len(text)})")
-            by_coder: dict[str, list[list[str]]] = {}
+            by_coder: dict[str, list[tuple[str, str | None, str | None]]] = {}
             for coding in sel.findall(_q("Coding")):
                 ref = coding.find(_q("CodeRef"))
-                names = codes.get(ref.get("targetGUID", "") if ref is not None else "")
-                if not names:
+                target = codes.get(ref.get("targetGUID", "") if ref is not None else "")
+                if not target:
                     raise FormatError(at, "a coding without a known code")
                 user = coding.get("creatingUser") or sel.get("creatingUser") or ""
-                by_coder.setdefault(users.get(user) or "qda", []).append(names)
+                type_id = _span_type(codebook, target, at)
+                by_coder.setdefault(users.get(user) or "qda", []).append(
+                    (type_id, target[1], target[2]))
             for coder, coded in by_coder.items():
                 ann = anns.setdefault(coder, {"coder": coder, "status": "done", "spans": [],
                                               "claims": []})
-                values = [n for n in coded if "=" in n[0] and len(n) > 1]
-                for names in coded:
-                    if names in values:
-                        continue
-                    type_id = span_type_id(codebook, names[0], at)
-                    attrs: dict[str, Any] = {}
-                    for v in values:  # "attribute=value" codes under this type's code
-                        if span_type_id(codebook, v[1], at) == type_id:
-                            aid, _, value = v[0].partition("=")
-                            attrs[aid] = value
+                types = list(dict.fromkeys(t for t, _, _ in coded))
+                for type_id in types:
+                    # "attribute=value" codes under this type's code
+                    attrs = {a: v for t, a, v in coded if a is not None and t == type_id}
                     sid = sel.get("guid", "")
-                    ann["spans"].append({"id": sid if len(coded) - len(values) == 1 else
-                                         f"{sid}-{type_id}", "type": type_id, "start": start,
-                                         "end": end, "text": text[start:end], "attributes": attrs})
+                    ann["spans"].append({"id": sid if len(types) == 1 else f"{sid}-{type_id}",
+                                         "type": type_id, "start": start, "end": end,
+                                         "text": text[start:end], "attributes": attrs})
         report: dict[str, Any] = {"id": source.get("name") or f"qdpx-{k}", "text": text}
         refs = [r.get("targetGUID", "") for r in source.findall(_q("NoteRef"))]
         exts = [notes[r] for r in refs if isinstance(notes.get(r), dict)]
