@@ -37,6 +37,7 @@ from annotator.core.models import (
     utcnow,
 )
 from annotator.core.resources import resources_dir
+from annotator.core.spanset import SpanPatch, SpanSet, patch_spans, read_span_set
 from annotator.core.storage import StorageError, classify, storage_errors
 
 if TYPE_CHECKING:  # read lazily: the alignment code is not needed to code a report
@@ -526,14 +527,16 @@ class Project:
         with self._engine.connect() as conn:
             return queries.span_rows(conn, report_id, coder_id)
 
-    def spans_after(
-        self, report_id: int, coder_id: int, rows: Sequence[queries.SpanRow], changed: set[int]
-    ) -> list[queries.SpanRow]:
-        """:meth:`spans` after a change naming the spans ``changed``: ``rows`` (the list read
-        before) with only those read again; everything is read again when the database holds
-        something else than the patched list would (queries.span_rows_patched)."""
+    def span_set(self, report_id: int, coder_id: int) -> SpanSet:
+        """The coder's spans of the report, kept by a window and patched after each change."""
         with self._engine.connect() as conn:
-            return queries.span_rows_patched(conn, report_id, coder_id, rows, changed)
+            return read_span_set(conn, report_id, coder_id, self.codebook)
+
+    def patch_spans(self, spans: SpanSet, report_id: int, coder_id: int, changed: set[int]) -> SpanPatch:
+        """Bring ``spans`` up to date after a change naming the spans ``changed`` (possibly none):
+        only those are read again, unless the database shows a change it was not told of."""
+        with self._engine.connect() as conn:
+            return patch_spans(conn, report_id, coder_id, spans, changed)
 
     def claims(self, report_id: int, coder_id: int) -> list[queries.ClaimRow]:
         with self._engine.connect() as conn:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 import json
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -241,48 +239,6 @@ def span_rows(conn: Connection, report_id: int, coder_id: int) -> list[SpanRow]:
         SpanRow(i, k, t, a, b, x, loads(at) if at and at != "{}" else {}, v)
         for i, k, t, a, b, x, at, v in rows
     ]
-
-
-_SPAN_SUMS_SQL = (
-    'SELECT count(*), total(id), total(version), total(start), total("end") FROM span '
-    "WHERE report_id = ? AND coder_id = ?"
-)
-
-
-def _sums(rows: Sequence[SpanRow]) -> tuple[int, float, float, float, float]:
-    return (len(rows), float(sum(r.id for r in rows)), float(sum(r.version for r in rows)),
-            float(sum(r.start for r in rows)), float(sum(r.end for r in rows)))
-
-
-def span_rows_patched(
-    conn: Connection, report_id: int, coder_id: int, rows: Sequence[SpanRow], changed: set[int]
-) -> list[SpanRow]:
-    """``rows`` (a :func:`span_rows` result) after the spans ``changed`` changed: only those are
-    read again (added, updated or gone), the others kept, in text order.
-
-    The window's read after a one-span change, instead of re-reading a 10,000-span report. It
-    checks itself: when the count and the sums of ids, versions and offsets in the database
-    differ from the patched list (a change it was not told of), it reads everything again.
-    """
-    if conn.dialect.name != "sqlite" or not changed or len(changed) > 500:
-        return span_rows(conn, report_id, coder_id)
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    ids = sorted(changed)
-    marks = ",".join("?" * len(ids))
-    fresh = cursor.execute(
-        'SELECT id, "key", type, start, "end", text, attributes, version FROM span '
-        f"WHERE report_id = ? AND coder_id = ? AND id IN ({marks})",
-        (report_id, coder_id, *ids),
-    ).fetchall()
-    kept = [r for r in rows if r.id not in changed]
-    loads = json.loads
-    for i, k, t, a, b, x, at, v in fresh:
-        row = SpanRow(i, k, t, a, b, x, loads(at) if at and at != "{}" else {}, v)
-        bisect.insort(kept, row, key=lambda r: (r.start, r.end, r.id))
-    n, sid, sver, sstart, send = cursor.execute(_SPAN_SUMS_SQL, (report_id, coder_id)).fetchone()
-    if (int(n), float(sid), float(sver), float(sstart), float(send)) != _sums(kept):
-        return span_rows(conn, report_id, coder_id)
-    return kept
 
 
 def claim_rows(conn: Connection, report_id: int, coder_id: int) -> list[ClaimRow]:

@@ -11,7 +11,7 @@ the Project facade and repaints what a change touched. Coders see only their own
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor
@@ -33,6 +33,7 @@ from annotator.core.commands import Changes, SetStatus
 from annotator.core.gcpause import gc_paused
 from annotator.core.project import Project
 from annotator.core.queries import ClaimRow, SpanRow
+from annotator.core.spanset import SpanPatch, SpanSet
 from annotator.core.summary import claim_summary, stored_value
 from annotator.gui import actions as actions_mod
 from annotator.gui.bridge import ChangeBridge
@@ -67,6 +68,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.report_text = ""
         self._spans: list[SpanRow] = []
         self._span_by_id: dict[int, SpanRow] = {}
+        self._span_set: SpanSet | None = None  # the open report's spans, patched after each change
         self._claims: list[ClaimRow] = []
         self.current_span_id: int | None = None
         self.current_claim_id: int | None = None
@@ -325,26 +327,37 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         return f"{st.label if st else p.type}: {span.text if span else ''}"
 
     def _reload_annotations(self, full: bool = False, changed_spans: set[int] | None = None) -> None:
+        """Show the report's spans and claims again after a change. ``changed_spans``: the spans
+        this window's own change names (only those are read again, and only their rows and
+        blocks are redrawn); None reads everything (another process's change)."""
         if self.report_id is None:
             return
-        if changed_spans and not full:  # only the spans a change names are read again
-            self._spans = self.project.spans_after(self.report_id, self.coder_id, self._spans, changed_spans)
+        if full or changed_spans is None or self._span_set is None:
+            self._span_set = self.project.span_set(self.report_id, self.coder_id)
+            patch = SpanPatch(reset=True)
         else:
-            self._spans = self.project.spans(self.report_id, self.coder_id)
-        self._span_by_id = {s.id: s for s in self._spans}
+            patch = self.project.patch_spans(self._span_set, self.report_id, self.coder_id, changed_spans)
+        # the set's own list and index (patched in place): everything that reads spans sees them
+        self._spans = self._span_set.rows
+        self._span_by_id = self._span_set.by_id
         self._claims = self.project.claims(self.report_id, self.coder_id)
         # span rows carry id, type, start and end, which is all the view paints with; they
-        # come from the database in (start, end, id) order
+        # come in (start, end, id) order
         painted: Any = self._spans
         if full:
             self.text.set_report_text(self.report_text, painted, presorted=True)
-        else:
+        elif patch.reset:
             self.text.update_spans(painted, presorted=True)
+        elif patch:
+            self.text.patch_spans(cast(Any, patch.removed), cast(Any, patch.added))
         if self.current_span_id not in self._span_by_id:
             self.current_span_id = None
         if self.current_claim_id not in {c.id for c in self._claims}:
             self.current_claim_id = None
-        self.span_model.set_rows(self._spans, self._missing_values())
+        if patch.reset:
+            self.span_model.set_rows(self._spans, self._span_set.missing)
+        elif patch:
+            self.spans_view.apply_patch(patch.removed, patch.added, self._span_set.missing)
         self.spans_view.select_span(self.current_span_id)
         self._fill_claim_list()
         self._show_form()
@@ -379,19 +392,6 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
             for fill in claim.slots.values() if isinstance(fill, list)
             for i in fill if i in self._span_by_id
         ]
-
-    def _missing_values(self) -> dict[int, list[str]]:
-        """Span id -> labels of the required attributes it has no stored value for."""
-        required = {
-            st.id: [(a.id, a.label) for a in st.attributes if a.required]
-            for st in self.codebook.span_types
-        }
-        out: dict[int, list[str]] = {}
-        for s in self._spans:
-            missing = [label for aid, label in required.get(s.type, ()) if s.attributes.get(aid) is None]
-            if missing:
-                out[s.id] = missing
-        return out
 
     def _show_form(self) -> None:
         span, claim = self.current_span, self.current_claim

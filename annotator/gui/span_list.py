@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -23,6 +25,34 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 _MISSING = QColor("#b00020")
 
 
+class _RowOf:
+    """Span id -> row number, by a binary search on the rows (kept in text order), so that
+    adding a span to a 10,000-span report renumbers nothing."""
+
+    def __init__(self, model: SpanModel) -> None:
+        self._model = model
+
+    def get(self, span_id: int, default: int | None = None) -> int | None:
+        model = self._model
+        row = model.by_id.get(span_id)
+        if row is None:
+            return default
+        return bisect.bisect_left(model.rows, _order(row), key=_order)
+
+    def __getitem__(self, span_id: int) -> int:
+        row = self.get(span_id)
+        if row is None:
+            raise KeyError(span_id)
+        return row
+
+    def __contains__(self, span_id: object) -> bool:
+        return span_id in self._model.by_id
+
+
+def _order(row: SpanRow) -> tuple[int, int, int]:
+    return (row.start, row.end, row.id)
+
+
 class SpanModel(RowsModel):
     """The coder's spans as a table model: a 10,000-span report lists without 10,000 items."""
 
@@ -32,18 +62,55 @@ class SpanModel(RowsModel):
         super().__init__()
         self.codebook = codebook
         self.rows: list[SpanRow] = []
-        self.row_of: dict[int, int] = {}
+        self.by_id: dict[int, SpanRow] = {}
+        self.row_of = _RowOf(self)  # type: ignore[assignment]  # a lookup, not a dict
         self.labels = labels
         self.colors = {k: QColor(v) for k, v in colors.items()}
-        self.missing: dict[int, list[str]] = {}
+        self.missing: Mapping[int, list[str]] = {}
 
-    def set_rows(self, rows: list[SpanRow], missing: dict[int, list[str]] | None = None) -> None:
-        """``missing``: span id -> labels of required values it has none stored for."""
+    def set_rows(self, rows: Sequence[SpanRow], missing: Mapping[int, list[str]] | None = None) -> None:
+        """``rows`` in text order; ``missing``: span id -> labels of required values it has none
+        stored for (read, never changed, here)."""
         self.beginResetModel()
-        self.rows = rows
-        self.row_of = {r.id: i for i, r in enumerate(rows)}
-        self.missing = missing or {}
+        self.rows = list(rows)  # the model's own list: it changes only between begin/end calls
+        self.by_id = {r.id: r for r in self.rows}
+        self.missing = missing if missing is not None else {}
         self.endResetModel()
+
+    def apply_patch(self, removed: Sequence[SpanRow], added: Sequence[SpanRow],
+                    missing: Mapping[int, list[str]]) -> None:
+        """Rows went and came (a change of a few spans): only those rows are removed and
+        inserted, so the view keeps its place and lays out nothing else."""
+        self.missing = missing
+        root = QModelIndex()
+        came = {r.id: r for r in added}
+        changed_in_place = []
+        for r in removed:  # a row changed where it stands (a retag, a value): one dataChanged
+            new = came.get(r.id)
+            if new is not None and _order(new) == _order(r):
+                i = bisect.bisect_left(self.rows, _order(r), key=_order)
+                if i < len(self.rows) and self.rows[i].id == r.id:
+                    self.rows[i] = new
+                    self.by_id[r.id] = new
+                    changed_in_place.append(i)
+        moved = {r.id for r in added} - {self.rows[i].id for i in changed_in_place}
+        removed = [r for r in removed if r.id in moved or r.id not in came]
+        added = [r for r in added if r.id in moved]
+        for i in changed_in_place:
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.HEADERS) - 1))
+        for r in removed:
+            i = bisect.bisect_left(self.rows, _order(r), key=_order)
+            if i < len(self.rows) and self.rows[i].id == r.id:
+                self.beginRemoveRows(root, i, i)
+                del self.rows[i]
+                self.by_id.pop(r.id, None)
+                self.endRemoveRows()
+        for r in added:
+            i = bisect.bisect_left(self.rows, _order(r), key=_order)
+            self.beginInsertRows(root, i, i)
+            self.rows.insert(i, r)
+            self.by_id[r.id] = r
+            self.endInsertRows()
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -109,6 +176,17 @@ class SpanList(QTableView):
         model = self.model()
         assert isinstance(model, SpanModel)
         return model
+
+    def apply_patch(self, removed: Sequence[SpanRow], added: Sequence[SpanRow],
+                    missing: Mapping[int, list[str]]) -> None:
+        """Patch the model's rows without the selection model reporting a "new current row"
+        when the current one goes or moves (the window chooses the current span itself)."""
+        sel = self.selectionModel()
+        sel.blockSignals(True)
+        try:
+            self.span_model().apply_patch(removed, added, missing)
+        finally:
+            sel.blockSignals(False)
 
     def select_span(self, span_id: int | None) -> None:
         """Make the span's row current without emitting the view's signals."""

@@ -146,6 +146,23 @@ class _Index:
     def at(self, pos: int) -> list[PaintedSpan]:
         return [s for s in self.overlapping(pos, pos + 1)]
 
+    def remove(self, span: PaintedSpan) -> None:
+        i = bisect.bisect_left(self.spans, _order(span), key=_order)
+        if i < len(self.spans) and self.spans[i].id == span.id:
+            del self.spans[i]
+            del self.starts[i]
+        # ``longest`` stays: an upper bound only widens the range a lookup scans
+
+    def add(self, span: PaintedSpan) -> None:
+        i = bisect.bisect_left(self.spans, _order(span), key=_order)
+        self.spans.insert(i, span)
+        self.starts.insert(i, span.start)
+        self.longest = max(self.longest, span.end - span.start)
+
+
+def _order(s: PaintedSpan) -> tuple[int, int, int]:
+    return (s.start, s.end, s.id)
+
 
 EVIDENCE_COLOR = "#5b3f99"  # the claim colour (form_panel.CLAIM_COLOR)
 
@@ -245,15 +262,37 @@ class ReportTextView(QPlainTextEdit):
                     if s is not None:
                         touched.append((s.start, s.end))
         self._index = new
+        self._repaint(touched)
+
+    def patch_spans(self, removed: Sequence[PaintedSpan], added: Sequence[PaintedSpan]) -> None:
+        """Take spans away and add others (a change of a few spans in a report of thousands):
+        the index is patched in place and only the blocks the spans lie in are painted again."""
+        for s in removed:
+            self._index.remove(s)
+        for s in added:
+            self._index.add(s)
+        self._repaint([(s.start, s.end) for s in (*removed, *added)])
+
+    def _repaint(self, touched: Sequence[tuple[int, int]]) -> None:
+        """Format again, and paint, only the blocks covering the ranges ``touched``."""
         if not touched:
             return
         doc = self.document()
-        first = doc.findBlock(self._map.to_utf16(min(t[0] for t in touched))).blockNumber()
-        last = doc.findBlock(self._map.to_utf16(max(t[1] for t in touched))).blockNumber()
-        if last < 0:
-            last = doc.blockCount() - 1
+        first_block = doc.findBlock(self._map.to_utf16(min(t[0] for t in touched)))
+        last_block = doc.findBlock(self._map.to_utf16(max(t[1] for t in touched)))
+        if not last_block.isValid():
+            last_block = doc.lastBlock()
+        if not first_block.isValid():
+            first_block = doc.firstBlock()
+        first, last = first_block.blockNumber(), last_block.blockNumber()
         self._current.difference_update(range(first, last + 1))
-        self.viewport().update()
+        offset = self.contentOffset()
+        top = self.blockBoundingGeometry(first_block).translated(offset).top()
+        bottom = self.blockBoundingGeometry(last_block).translated(offset).bottom()
+        viewport = self.viewport()
+        if bottom < 0 or top > viewport.height():
+            return  # out of view: formatted when it scrolls in
+        viewport.update(0, max(0, int(top) - 1), viewport.width(), int(bottom - max(top, 0.0)) + 2)
 
     # ------------------------------------------------------------ painting
 

@@ -1,6 +1,6 @@
-"""The window's incremental span read (Project.spans_after) never serves stale rows: after an
-add, a retag, a move, a delete, an undo, a redo, or a change it was not told of (another
-process), it equals a full read."""
+"""The window's incremental span read (Project.patch_spans on a SpanSet) never serves stale rows:
+after an add, a retag, a move, a delete, an undo, a redo, or a change it was not told of (another
+process), it equals a full read, and the patch names exactly the rows that went and came."""
 
 from __future__ import annotations
 
@@ -23,27 +23,33 @@ def _setup(project: Project, tmp_path: Path) -> tuple[int, int]:
 
 def test_patched_spans_follow_every_change_and_undo(project: Project, tmp_path: Path) -> None:
     rid, coder = _setup(project, tmp_path)
-    rows = project.spans(rid, coder)
+    spans = project.span_set(rid, coder)
     add = c.AddSpan(rid, coder, "actor", 0, 4)
     project.run(add)
-    rows = project.spans_after(rid, coder, rows, {add.span_id})
-    assert rows == project.spans(rid, coder)
-    assert any(r.id == add.span_id for r in rows)
+    patch = project.patch_spans(spans, rid, coder, {add.span_id})
+    assert not patch.reset and patch.removed == [] and [r.id for r in patch.added] == [add.span_id]
+    assert spans.rows == project.spans(rid, coder)
+    assert any(r.id == add.span_id for r in spans)
     project.run(c.SetSpanType(add.span_id, "location"))
-    rows = project.spans_after(rid, coder, rows, {add.span_id})
-    assert rows == project.spans(rid, coder)
-    assert next(r for r in rows if r.id == add.span_id).type == "location"
-    project.undo()  # back to an actor: the patched list must not keep the location
-    rows = project.spans_after(rid, coder, rows, {add.span_id})
-    assert next(r for r in rows if r.id == add.span_id).type == "actor"
-    assert rows == project.spans(rid, coder)
+    patch = project.patch_spans(spans, rid, coder, {add.span_id})
+    assert [r.type for r in patch.removed] == ["actor"] and [r.type for r in patch.added] == ["location"]
+    assert spans.rows == project.spans(rid, coder)
+    assert spans.by_id[add.span_id].type == "location"
+    project.undo()  # back to an actor: the patched set must not keep the location
+    project.patch_spans(spans, rid, coder, {add.span_id})
+    assert spans.by_id[add.span_id].type == "actor"
+    assert spans.rows == project.spans(rid, coder)
     project.undo()  # the span is gone
-    rows = project.spans_after(rid, coder, rows, {add.span_id})
-    assert all(r.id != add.span_id for r in rows)
-    assert rows == project.spans(rid, coder)
+    patch = project.patch_spans(spans, rid, coder, {add.span_id})
+    assert [r.id for r in patch.removed] == [add.span_id] and patch.added == []
+    assert all(r.id != add.span_id for r in spans) and add.span_id not in spans.by_id
+    assert spans.rows == project.spans(rid, coder)
     project.redo()
-    rows = project.spans_after(rid, coder, rows, {add.span_id})
-    assert rows == project.spans(rid, coder)
+    project.patch_spans(spans, rid, coder, {add.span_id})
+    assert spans.rows == project.spans(rid, coder)
+    # a change naming no span (a claim, a status) reads no span and changes nothing
+    assert not project.patch_spans(spans, rid, coder, set())
+    assert spans.rows == project.spans(rid, coder)
 
 
 def test_a_change_it_was_not_told_of_is_read_whole(
@@ -52,7 +58,7 @@ def test_a_change_it_was_not_told_of_is_read_whole(
     rid, coder = _setup(project, tmp_path)
     first = c.AddSpan(rid, coder, "actor", 0, 4)
     project.run(first)
-    rows = project.spans(rid, coder)
+    spans = project.span_set(rid, coder)
     other = Project.open(db_path)  # another window or process on the same database
     try:
         second = c.AddSpan(rid, coder, "location", 5, 9)
@@ -63,8 +69,11 @@ def test_a_change_it_was_not_told_of_is_read_whole(
     mine = c.AddSpan(rid, coder, "actor", 10, 14)
     project.run(mine)
     # told only of its own span: the sums differ, so everything is read again
-    patched = project.spans_after(rid, coder, rows, {mine.span_id})
+    patch = project.patch_spans(spans, rid, coder, {mine.span_id})
+    assert patch.reset
+    patched = spans.rows
     assert patched == project.spans(rid, coder)
+    assert spans.by_id == {r.id: r for r in patched}
     assert {r.id for r in patched} >= {first.span_id, second.span_id, mine.span_id}
     assert next(r for r in patched if r.id == first.span_id).type == "date"
 
