@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from annotator.core import roles
 from annotator.core.commands import Changes, SetStatus
 from annotator.core.gcpause import gc_paused
+from annotator.core.prefetch import SpanPrefetcher
 from annotator.core.project import Project
 from annotator.core.queries import ClaimRow, SpanRow
 from annotator.core.spanset import SpanPatch, SpanSet
@@ -69,6 +70,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self._spans: list[SpanRow] = []
         self._span_by_id: dict[int, SpanRow] = {}
         self._span_set: SpanSet | None = None  # the open report's spans, patched after each change
+        self.prefetch = SpanPrefetcher(project)  # the spans of the reports next to the open one
         self._claims: list[ClaimRow] = []
         self.current_span_id: int | None = None
         self.current_claim_id: int | None = None
@@ -291,10 +293,12 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.current_claim_id = None
         rtl = detail.language in ("ar", "fa", "he", "ur", "ps")
         self.text.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
-        self._reload_annotations(full=True)
+        self._reload_annotations(full=True, ready=self.prefetch.take(report_id, self.coder_id))
         self._rescan()
         if self.queue_panel.current_report() != report_id:
             self.queue_panel.select_report(report_id)
+        # the reports next to this one are read in the background: "next report" finds them
+        self.prefetch.want(self.queue_panel.neighbours(report_id), self.coder_id)
         self.statusBar().showMessage(
             f"{detail.external_id}: {detail.title}" + (f" · published {detail.published}" if detail.published else ""),
             5000,
@@ -326,13 +330,18 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         span = self._span_by_id.get(p.id)
         return f"{st.label if st else p.type}: {span.text if span else ''}"
 
-    def _reload_annotations(self, full: bool = False, changed_spans: set[int] | None = None) -> None:
+    def _reload_annotations(self, full: bool = False, changed_spans: set[int] | None = None,
+                            ready: SpanSet | None = None) -> None:
         """Show the report's spans and claims again after a change. ``changed_spans``: the spans
         this window's own change names (only those are read again, and only their rows and
-        blocks are redrawn); None reads everything (another process's change)."""
+        blocks are redrawn); None reads everything (another process's change). ``ready``: the
+        report's spans read ahead and checked (core.prefetch)."""
         if self.report_id is None:
             return
-        if full or changed_spans is None or self._span_set is None:
+        if ready is not None:
+            self._span_set = ready
+            patch = SpanPatch(reset=True)
+        elif full or changed_spans is None or self._span_set is None:
             self._span_set = self.project.span_set(self.report_id, self.coder_id)
             patch = SpanPatch(reset=True)
         else:
@@ -505,4 +514,5 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
                 other.close()
         self._save_layout()
         self.bridge.detach()
+        self.prefetch.close()
         super().closeEvent(event)

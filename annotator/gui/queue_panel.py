@@ -278,6 +278,14 @@ class QueuePanel(QWidget):
         if report_id is not None and report_id != done_id:
             self.select_report(report_id)
 
+    def neighbours(self, report_id: int) -> list[int]:
+        """The reports after and before ``report_id`` in the list (the next ones a coder opens)."""
+        row = self.model.row_of.get(report_id)
+        if row is None:
+            return []
+        near = (self.model.rows[r].id for r in (row + 1, row - 1) if 0 <= r < len(self.model.rows))
+        return list(near)
+
     def row_of_current(self) -> int:
         return self.model.row_of.get(self._current, -1) if self._current is not None else -1
 

@@ -114,3 +114,34 @@ def test_missing_required_values_follow_the_value(db_path: str, tmp_path: Path) 
         assert spans.missing == {}
     finally:
         project.close()
+
+
+def test_spans_read_ahead_are_checked_when_taken(project: Project, db_path: str, tmp_path: Path) -> None:
+    from annotator.core.prefetch import SpanPrefetcher
+
+    project.import_paths([write_jsonl(tmp_path / "r.jsonl", [record(f"r{i}", f"{TEXT}{i}\n") for i in range(3)])])
+    rids = [r.id for r in project.reports()]
+    coder = project.coder_id("amina", create=True)
+    for rid in rids:
+        project.run(c.AddSpan(rid, coder, "actor", 0, 6))
+    ahead = SpanPrefetcher(project)
+    try:
+        ahead.want(rids[1:], coder)
+        first = ahead.take(rids[1], coder)
+        assert first is not None and first.rows == project.spans(rids[1], coder)
+        assert ahead.take(rids[1], coder) is None  # handed over once
+        # another process retags the span of a report read ahead: what is taken shows it
+        other = Project.open(db_path)
+        try:
+            span = project.spans(rids[2], coder)[0]
+            other.run(c.SetSpanType(span.id, "date"))
+        finally:
+            other.close()
+        taken = ahead.take(rids[2], coder)
+        assert taken is not None and [r.type for r in taken] == ["date"]
+        assert taken.rows == project.spans(rids[2], coder)
+        assert ahead.take(rids[0], coder) is None  # never asked for: the caller reads it
+    finally:
+        ahead.close()
+    ahead.want(rids, coder)  # closed: reads nothing more
+    assert ahead.take(rids[0], coder) is None

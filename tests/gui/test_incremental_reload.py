@@ -41,3 +41,25 @@ def test_window_spans_stay_true_through_undo_redo_and_other_processes(qtbot, win
     stored = gui_project.spans(rid, me)
     assert window._spans == stored == shown(window)
     assert sorted(s.type for s in stored) == ["casualty_count", "date", "location"]
+
+
+def test_next_report_read_ahead_shows_what_is_stored_now(qtbot, window, gui_project) -> None:
+    from annotator.gui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    nxt = window.queue_panel.neighbours(window.report_id)[0]
+    taken = []
+    real_take = window.prefetch.take
+    window.prefetch.take = lambda rid, coder, **kw: taken.append(rid) or real_take(rid, coder, **kw)
+    # read ahead (in the background) before another process tags that report
+    qtbot.waitUntil(lambda: (nxt, window.coder_id) in window.prefetch._ready, timeout=30_000)
+    other = Project.open(gui_project.location)
+    try:
+        other.run(c.AddSpan(nxt, window.coder_id, "location", 0, 3))
+    finally:
+        other.close()
+    key(qtbot, window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.report_id == nxt and taken[-1] == nxt
+    stored = gui_project.spans(nxt, window.coder_id)
+    assert len(stored) == 1 and window._spans == stored == shown(window)
+    assert window.text.spans_at(0) and window.text.spans_at(0)[0].id == stored[0].id

@@ -1,0 +1,112 @@
+"""Reading the reports next to the open one before the coder asks for them.
+
+Opening a report of 10,000 spans reads and builds 10,000 rows; done when the coder presses
+"next report", that read is the whole wait. :class:`SpanPrefetcher` reads the spans of the
+reports the coder is likely to open next (the queue's neighbours of the open one) on a
+background thread, so "next" finds them in memory. What it hands back is checked against the
+database first (:meth:`Project.patch_spans` with no change named: one aggregate query), so a
+change made since (by anyone) is never hidden: the set is then read again.
+
+The thread only reads, through the Project's reads (no SQL here); it holds the interpreter lock
+only while it builds rows, in slices the main thread interleaves with.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from annotator.core.spanset import SpanSet
+
+if TYPE_CHECKING:
+    from annotator.core.project import Project
+
+__all__ = ["SpanPrefetcher"]
+
+Key = tuple[int, int]  # (report id, coder id)
+
+
+class SpanPrefetcher:
+    """Keeps the span sets of up to ``keep`` reports read ahead for one window."""
+
+    def __init__(self, project: Project, keep: int = 3) -> None:
+        self.project = project
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._ready: dict[Key, SpanSet] = {}
+        self._busy: dict[Key, threading.Event] = {}
+        self._wanted: list[Key] = []
+        self._queue: queue.Queue[Key | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def want(self, report_ids: Sequence[int], coder_id: int) -> None:
+        """Read these reports' spans ahead (the most likely first); forget the others."""
+        keys = [(rid, coder_id) for rid in report_ids][: self.keep]
+        with self._lock:
+            if self._closed:
+                return
+            self._wanted = keys
+            for key in list(self._ready):
+                if key not in keys:
+                    del self._ready[key]
+            for key in keys:
+                if key not in self._ready and key not in self._busy:
+                    self._busy[key] = threading.Event()
+                    self._queue.put(key)
+            if self._thread is None and self._busy:
+                self._thread = threading.Thread(target=self._work, name="span-prefetch", daemon=True)
+                self._thread.start()
+
+    def take(self, report_id: int, coder_id: int, wait: float = 2.0) -> SpanSet | None:
+        """The report's spans if they were read ahead (checked against the database), else
+        None (the caller reads them). A read in progress is waited for (it is further along
+        than a new one would be)."""
+        key = (report_id, coder_id)
+        with self._lock:
+            busy = self._busy.get(key)
+        if busy is not None:
+            busy.wait(wait)
+        with self._lock:
+            spans = self._ready.pop(key, None)
+        if spans is not None:
+            # a change since the read (anyone's) shows in the sums: then it is read again
+            self.project.patch_spans(spans, report_id, coder_id, set())
+        return spans
+
+    def forget(self) -> None:
+        """Drop everything read ahead (another coder, another codebook)."""
+        with self._lock:
+            self._ready.clear()
+            self._wanted = []
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._ready.clear()
+        self._queue.put(None)
+        thread = self._thread
+        if thread is not None:
+            thread.join(10)
+
+    def _work(self) -> None:
+        while True:
+            key = self._queue.get()
+            if key is None:
+                return
+            spans: SpanSet | None = None
+            with self._lock:
+                wanted = key in self._wanted and not self._closed
+            if wanted:
+                try:
+                    spans = self.project.span_set(*key)
+                except Exception:  # noqa: BLE001 - a busy or closed database: the window reads it itself
+                    spans = None
+            with self._lock:
+                if spans is not None and key in self._wanted and not self._closed:
+                    self._ready[key] = spans
+                event = self._busy.pop(key, None)
+            if event is not None:
+                event.set()
