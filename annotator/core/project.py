@@ -532,11 +532,14 @@ class Project:
         with self._engine.connect() as conn:
             return read_span_set(conn, report_id, coder_id, self.codebook)
 
-    def patch_spans(self, spans: SpanSet, report_id: int, coder_id: int, changed: set[int]) -> SpanPatch:
+    def patch_spans(
+        self, spans: SpanSet, report_id: int, coder_id: int, changed: set[int], check: bool = True
+    ) -> SpanPatch:
         """Bring ``spans`` up to date after a change naming the spans ``changed`` (possibly none):
-        only those are read again, unless the database shows a change it was not told of."""
+        only those are read again, unless the database shows a change it was not told of
+        (``check``: see spanset.patch_spans)."""
         with self._engine.connect() as conn:
-            return patch_spans(conn, report_id, coder_id, spans, changed)
+            return patch_spans(conn, report_id, coder_id, spans, changed, check)
 
     def claims(self, report_id: int, coder_id: int) -> list[queries.ClaimRow]:
         with self._engine.connect() as conn:

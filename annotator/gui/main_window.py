@@ -345,7 +345,11 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
             self._span_set = self.project.span_set(self.report_id, self.coder_id)
             patch = SpanPatch(reset=True)
         else:
-            patch = self.project.patch_spans(self._span_set, self.report_id, self.coder_id, changed_spans)
+            # own change: _on_changes has just read the change log, so others' changes to this
+            # report were shown first (read whole); the patch needs no check of its own
+            patch = self.project.patch_spans(
+                self._span_set, self.report_id, self.coder_id, changed_spans, check=False
+            )
         # the set's own list and index (patched in place): everything that reads spans sees them
         self._spans = self._span_set.rows
         self._span_by_id = self._span_set.by_id
@@ -478,6 +482,8 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         if mine:
             # this window's own change names every span it touched; others' are read whole
             own = changes.made_by(self.project.session) and not changes.structure
+            if own:
+                self.poll_other_changes()  # what others stored meanwhile shows first (the log)
             self._reload_annotations(changed_spans=changes.spans if own else None)
             self._refresh_queue_row()
             if self.scan_on:
