@@ -170,17 +170,33 @@ class AttributeForm(QWidget):
             if not error.isHidden():
                 error.hide()
 
+    def prebuild(self, defs: Sequence[AttributeDef]) -> bool:
+        """Build the page for ``defs`` now, hidden (the window does it for every type while
+        idle after start), so the first span of a type shows without building its fields.
+        False when it was built already or the cache is full."""
+        defs = tuple(defs)
+        if any(p.defs == defs for p in self._pages) or len(self._pages) >= _MAX_PAGES - 1:
+            return False
+        page = self._new_page(defs)
+        page.hide()
+        self._pages.insert(0, page)  # the least recently shown: the first to go when full
+        return True
+
+    def _new_page(self, defs: tuple[AttributeDef, ...]) -> _Page:
+        page = _Page(defs, self._actor_names)
+        for ed in page.editors.values():
+            ed.committed.connect(partial(self._commit, ed.ad.id))
+            ed.edited.connect(partial(self._edited, ed.ad.id))
+            ed.set_read_only(self._read_only)
+        for w in page.order:
+            w.installEventFilter(self)
+        self._box.insertWidget(0, page)
+        return page
+
     def _show_page(self, defs: tuple[AttributeDef, ...]) -> _Page:
         page = next((p for p in self._pages if p.defs == defs), None)
         if page is None:
-            page = _Page(defs, self._actor_names)
-            for ed in page.editors.values():
-                ed.committed.connect(partial(self._commit, ed.ad.id))
-                ed.edited.connect(partial(self._edited, ed.ad.id))
-                ed.set_read_only(self._read_only)
-            for w in page.order:
-                w.installEventFilter(self)
-            self._box.insertWidget(0, page)
+            page = self._new_page(defs)
             if len(self._pages) >= _MAX_PAGES:
                 old = self._pages.pop(0)
                 self._box.removeWidget(old)

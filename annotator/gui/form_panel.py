@@ -3,10 +3,10 @@ attributes, under a title naming the object shown (in its type's colour)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.codebook import ClaimTypeDef, Codebook, SpanTypeDef
+from annotator.core.codebook import AttributeDef, ClaimTypeDef, Codebook, SpanTypeDef
 from annotator.gui.attribute_form import AttributeForm
 from annotator.gui.claim_panel import SlotTree
 from annotator.gui.text_view import EVIDENCE_COLOR as CLAIM_COLOR
@@ -132,6 +132,22 @@ class FormPanel(QWidget):
     def _set_hint(self, text: str) -> None:
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
+
+    def prebuild(self, span_types: Sequence[SpanTypeDef], claim_types: Sequence[ClaimTypeDef]) -> None:
+        """Build the fields of every type while the window is idle, one page per event-loop
+        turn, so that no first tag of a type waits for them (and no key waits long)."""
+        todo: list[tuple[AttributeForm, Sequence[AttributeDef]]] = []
+        todo += [(self.span_form, st.attributes) for st in span_types]
+        todo += [(self.claim_form, ct.attributes) for ct in claim_types if ct.attributes]
+
+        def step() -> None:
+            while todo:
+                form, defs = todo.pop(0)
+                if form.prebuild(defs):
+                    QTimer.singleShot(0, step)
+                    return
+
+        QTimer.singleShot(0, step)
 
     def show_empty(self) -> None:
         self.title.setText("")

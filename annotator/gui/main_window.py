@@ -100,6 +100,8 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         if self.queue_panel.row_count():
             self.queue_panel.select_row(0)
         self.text.setFocus()
+        # every type's fields are built while idle, so no first tag of a type waits for them
+        self.form.prebuild(self.codebook.span_types, self.codebook.claim_types)
 
     # ================================================================ widgets
 
