@@ -72,6 +72,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self._span_set: SpanSet | None = None  # the open report's spans, patched after each change
         self.prefetch = SpanPrefetcher(project)  # the spans of the reports next to the open one
         self._claims: list[ClaimRow] = []
+        self._status, self._status_of = "", -1  # the open report's status, as last read
         self.current_span_id: int | None = None
         self.current_claim_id: int | None = None
         # what the form shows when the caret is in a span and a claim is open: the coder's last
@@ -333,7 +334,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         return f"{st.label if st else p.type}: {span.text if span else ''}"
 
     def _reload_annotations(self, full: bool = False, changed_spans: set[int] | None = None,
-                            ready: SpanSet | None = None) -> None:
+                            ready: SpanSet | None = None, claims_changed: bool = True) -> None:
         """Show the report's spans and claims again after a change. ``changed_spans``: the spans
         this window's own change names (only those are read again, and only their rows and
         blocks are redrawn); None reads everything (another process's change). ``ready``: the
@@ -355,7 +356,8 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         # the set's own list and index (patched in place): everything that reads spans sees them
         self._spans = self._span_set.rows
         self._span_by_id = self._span_set.by_id
-        self._claims = self.project.claims(self.report_id, self.coder_id)
+        if full or changed_spans is None or claims_changed:  # an own change names its claims
+            self._claims = self.project.claims(self.report_id, self.coder_id)
         # span rows carry id, type, start and end, which is all the view paints with; they
         # come in (start, end, id) order
         painted: Any = self._spans
@@ -486,8 +488,10 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
             own = changes.made_by(self.project.session) and not changes.structure
             if own:
                 self.poll_other_changes()  # what others stored meanwhile shows first (the log)
-            self._reload_annotations(changed_spans=changes.spans if own else None)
-            self._refresh_queue_row()
+            self._reload_annotations(changed_spans=changes.spans if own else None,
+                                     claims_changed=not own or bool(changes.claims))
+            status_changed = not own or (self.report_id, self.coder_id) in changes.statuses
+            self._refresh_queue_row(read_status=status_changed)
             if self.scan_on:
                 self._rescan()
         if changes.statuses:
@@ -507,11 +511,15 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
                 self.form.flush()  # store what is being typed before showing theirs
             self._on_changes(changes)
 
-    def _refresh_queue_row(self) -> None:
-        """Update the current report's row in place (status mark and counts)."""
-        if self.report_id is not None:
-            st = self.project.status(self.report_id, self.coder_id)
-            self.queue_panel.update_row(self.report_id, st, len(self._spans), len(self._claims))
+    def _refresh_queue_row(self, read_status: bool = True) -> None:
+        """Update the current report's row in place (status mark and counts); the status is
+        read again only when a change may have changed it (an own change names it)."""
+        if self.report_id is None:
+            return
+        if read_status or self._status_of != self.report_id:
+            self._status = self.project.status(self.report_id, self.coder_id)
+            self._status_of = self.report_id
+        self.queue_panel.update_row(self.report_id, self._status, len(self._spans), len(self._claims))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.form.flush()

@@ -107,7 +107,10 @@ class QueueModel(RowsModel):
             self.fetchMore()
 
     def update_row(self, report_id: int, status: str, spans: int, claims: int) -> None:
-        """Show new figures for one report without reading the others."""
+        """Show new figures for one report without reading the others (nothing is redrawn
+        when they are the same: a retag or a value change)."""
+        if self._live.get(report_id) == (status, spans, claims):
+            return
         self._live[report_id] = (status, spans, claims)
         row = self.row_of.get(report_id)
         if row is not None:

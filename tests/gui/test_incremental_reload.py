@@ -63,3 +63,24 @@ def test_next_report_read_ahead_shows_what_is_stored_now(qtbot, window, gui_proj
     stored = gui_project.spans(nxt, window.coder_id)
     assert len(stored) == 1 and window._spans == stored == shown(window)
     assert window.text.spans_at(0) and window.text.spans_at(0)[0].id == stored[0].id
+
+
+def test_queue_row_and_claim_list_follow_own_changes(qtbot, window, gui_project) -> None:
+    rid, me = window.report_id, window.coder_id
+
+    def row() -> tuple:
+        model = window.queue_panel.model
+        return model.figures(model.rows[model.row_of[rid]])
+
+    select(window, "Gao")
+    key(qtbot, window, Qt.Key.Key_2)
+    assert row() == (gui_project.status(rid, me), 1, 0)
+    key(qtbot, window, Qt.Key.Key_A)  # a claim
+    assert row()[1:] == (1, 1) and window.claims_view.topLevelItemCount() == 1
+    select(window, "gunmen")
+    key(qtbot, window, Qt.Key.Key_1)
+    key(qtbot, window, Qt.Key.Key_P)  # the actor fills the open claim's perpetrator slot
+    assert "gunmen" in window.claims_view.topLevelItem(0).text(1)
+    assert window._claims == gui_project.claims(rid, me)
+    window._set_status("done")
+    assert row() == ("done", 2, 1) and gui_project.status(rid, me) == "done"
