@@ -113,7 +113,7 @@ def _align(ann_path: Path, ann: Ann, raw: str) -> tuple[str, list[int] | None]:
     text = normalize_newlines(raw)
     readings: list[tuple[str, list[int] | None]] = [(text, None)]
     if "\r" in raw:
-        from annotator.core.io.interchange import _newline_map
+        from annotator.core.io.interchange.parse import newline_map as _newline_map
 
         readings.insert(0, (raw, _newline_map(raw)))
     first_problem: BratError | None = None
