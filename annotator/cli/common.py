@@ -29,7 +29,9 @@ def quiet_stdout() -> None:
 def identity_role(project: Project, args: argparse.Namespace) -> str | None:
     if not args.identity:
         return None
+    from annotator.core.coders import name_key
+
     for c in project.coders():
-        if c.name == args.identity:
+        if name_key(c.name) == name_key(args.identity):
             return c.role
     raise ProjectError(f"no coder named '{args.identity}' in {project.location}")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from annotator.core import queries
 from annotator.core.codebook import Codebook, load_default_codebook, parse_codebook
+from annotator.core.coders import find_coder
 from annotator.core.commands import Batch, Changes, Command, CommandError, Context
 from annotator.core.db import (
     database_url,
@@ -403,11 +404,10 @@ class Project:
         return int(new_id)
 
     def _find_coder(self, name: str) -> tuple[int, str] | None:
+        """(id, role) of ``name`` in any case: "Bob" and "bob" are one coder."""
         with self._engine.connect() as conn:
-            row = conn.execute(
-                select(coder_t.c.id, coder_t.c.role).where(coder_t.c.name == name)
-            ).first()
-        return None if row is None else (int(row[0]), str(row[1]))
+            row = find_coder(conn, name)
+        return None if row is None else (row[0], row[2])
 
     def set_coder_role(self, name: str, role: str) -> str:
         """Give an existing coder another role (coder or reviewer); returns the old role."""
@@ -430,8 +430,8 @@ class Project:
         if identity is None:
             return True
         with self._engine.connect() as conn:
-            role = conn.execute(select(coder_t.c.role).where(coder_t.c.name == identity)).scalar()
-        return role == "reviewer"
+            row = find_coder(conn, identity)
+        return row is not None and row[2] == "reviewer"
 
     def check(self, progress: Callable[[str], None] | None = None) -> list[Any]:
         """Every integrity problem of the project (integrity.full_check): structure, every
