@@ -66,20 +66,23 @@ class QueueModel(RowsModel):
         self.status, self.search = status, search
         self.rows, self.row_of, self._live = [], {}, {}
         self._exhausted = False
-        self._fetch_page()
+        self._append(self._read_page())
         self.endResetModel()
 
-    def _fetch_page(self) -> int:
+    def _read_page(self) -> list[ReportRow]:
+        """The next page of rows (not yet shown); a short page means there are no more."""
         page = self.project.reports(
             coder_id=self.coder_id, status=self.status, search=self.search,
             limit=PAGE, offset=len(self.rows),
         )
+        if len(page) < PAGE:
+            self._exhausted = True
+        return page
+
+    def _append(self, page: list[ReportRow]) -> None:
         for row in page:
             self.row_of[row.id] = len(self.rows)
             self.rows.append(row)
-        if len(page) < PAGE:
-            self._exhausted = True
-        return len(page)
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
         return not parent.isValid() and not self._exhausted
@@ -87,19 +90,12 @@ class QueueModel(RowsModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
         if parent.isValid() or self._exhausted:
             return
-        first = len(self.rows)
-        page = self.project.reports(
-            coder_id=self.coder_id, status=self.status, search=self.search,
-            limit=PAGE, offset=first,
-        )
-        if len(page) < PAGE:
-            self._exhausted = True
+        page = self._read_page()
         if not page:
             return
+        first = len(self.rows)
         self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        for row in page:
-            self.row_of[row.id] = len(self.rows)
-            self.rows.append(row)
+        self._append(page)
         self.endInsertRows()
 
     def fetch_all(self) -> None:
