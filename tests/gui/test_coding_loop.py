@@ -3,12 +3,6 @@ what the coder works on, Esc goes home, and keys act on the span find landed on.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -16,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.gui.form_panel import CLAIM, SPAN
 from tests.gui.conftest import EMOJI_TEXT
+from tests.gui.killed_window import run_window_then_kill
 
 K = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -174,70 +169,41 @@ def test_unbound_letters_create_nothing(qtbot, window, gui_project) -> None:
     assert gui_project.spans(window.report_id, window.coder_id) == []
 
 
-KILL_TYPED = textwrap.dedent(
-    """
-    import os, sys, time
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-    app = QApplication([])
-    from annotator.core.project import Project
-    from annotator.gui.main_window import MainWindow
-    project = Project.open(sys.argv[1])
-    w = MainWindow(project, project.coder_id("typist", create=True))
-    w.show()
-    text = w.report_text
+TYPING = """
+def tag(word, type_id):
+    start = text.index(word)
+    w.text.select_range(start, start + len(word))
+    w.text.setFocus()
+    w.tag_actions[type_id].trigger()
+    app.processEvents()
 
-    def tag(word, type_id):
-        start = text.index(word)
-        w.text.select_range(start, start + len(word))
-        w.text.setFocus()
-        w.tag_actions[type_id].trigger()
-        app.processEvents()
+def type_in(attribute, index, keys):
+    field = w.span_form.editor_fields(attribute)[index]
+    field.setFocus()
+    app.processEvents()
+    QTest.keyClicks(field, keys)
 
-    def type_in(attribute, index, keys):
-        field = w.span_form.editor_fields(attribute)[index]
-        field.setFocus()
-        app.processEvents()
-        QTest.keyClicks(field, keys)
-
-    tag("gunmen", "actor")
-    type_in("canonical_name", 0, "Unknown gunmen")      # actor
-    type_in("country", 0, "ML")                         # text
-    type_in("actor_type", 0, "mil")                     # enum, by type-ahead
-    tag("Tessit", "location")
-    type_in("place", 0, "Tessit")                       # place: name and country, no Enter
-    type_in("place", 1, "ml")
-    tag("12", "casualty_count")
-    type_in("count", 1, "12")                           # count: best only
-    type_in("aggregate", 0, "n")                        # boolean
-    deadline = time.time() + 0.6                        # longer than the pause that stores
-    while time.time() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    print("typed", flush=True)
-    while True:
-        app.processEvents()
-        time.sleep(0.01)
-    """
-)
+tag("gunmen", "actor")
+type_in("canonical_name", 0, "Unknown gunmen")      # actor
+type_in("country", 0, "ML")                         # text
+type_in("actor_type", 0, "mil")                     # enum, by type-ahead
+tag("Tessit", "location")
+type_in("place", 0, "Tessit")                       # place: name and country, no Enter
+type_in("place", 1, "ml")
+tag("12", "casualty_count")
+type_in("count", 1, "12")                           # count: best only
+type_in("aggregate", 0, "n")                        # boolean
+deadline = time.time() + 0.6                        # longer than the pause that stores
+while time.time() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+print("typed", flush=True)
+"""
 
 
 def test_sigkill_after_typing_loses_no_value(gui_project, tmp_path: Path) -> None:
-    script = tmp_path / "type.py"
-    script.write_text(KILL_TYPED, "utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), gui_project.location],
-                            stdout=subprocess.PIPE, text=True, env=dict(os.environ))
-    assert proc.stdout is not None
-    deadline = time.time() + 120
-    line = ""
-    while "typed" not in line and time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line and proc.poll() is not None:
-            break
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(30)
+    line = run_window_then_kill(tmp_path, gui_project.location, "typist", TYPING,
+                                until=lambda line: "typed" in line, seconds=120)
     assert "typed" in line
     coder = gui_project.coder_id("typist")
     report = gui_project.reports()[0].id

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 
 from annotator.core.project import Project
 from tests.gui.conftest import EMOJI_TEXT
+from tests.gui.killed_window import run_window_then_kill
 
 
 def select(window, needle: str, nth: int = 1) -> tuple[int, int]:
@@ -199,47 +194,21 @@ def test_coders_see_only_their_own_spans(qtbot, gui_project) -> None:
     assert w.report_id == rid and w._spans == [] and w.span_model.rowCount() == 0
 
 
-KILL_SCRIPT = textwrap.dedent(
-    """
-    import os, sys, time
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtWidgets import QApplication
-    app = QApplication([])
-    from annotator.core.project import Project
-    from annotator.gui.main_window import MainWindow
-    project = Project.open(sys.argv[1])
-    w = MainWindow(project, project.coder_id("killed", create=True))
-    w.show()
-    text = w.report_text
-    words = ["Alert", "Gao", "gunmen", "attacked", "Tessit", "killing", "soldiers"]
-    for n, word in enumerate(words, start=1):
-        start = text.index(word)
-        w.text.select_range(start, start + len(word))
-        w.tag_actions["actor"].trigger()
-        app.processEvents()
-        print("shown", n, flush=True)   # the coder has seen it highlighted
-    while True:
-        app.processEvents()
-        time.sleep(0.01)
-    """
-)
+TAGGING = """
+words = ["Alert", "Gao", "gunmen", "attacked", "Tessit", "killing", "soldiers"]
+for n, word in enumerate(words, start=1):
+    start = text.index(word)
+    w.text.select_range(start, start + len(word))
+    w.tag_actions["actor"].trigger()
+    app.processEvents()
+    print("shown", n, flush=True)   # the coder has seen it highlighted
+"""
 
 
 def test_sigkill_loses_nothing_shown(gui_project, tmp_path: Path) -> None:
-    script = tmp_path / "code.py"
-    script.write_text(KILL_SCRIPT, "utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), gui_project.location],
-                            stdout=subprocess.PIPE, text=True, env=dict(os.environ))
-    shown = 0
-    deadline = time.time() + 60
-    assert proc.stdout is not None
-    while shown < 7 and time.time() < deadline:
-        line = proc.stdout.readline()
-        if line.startswith("shown"):
-            shown = int(line.split()[1])
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert shown == 7
+    line = run_window_then_kill(tmp_path, gui_project.location, "killed", TAGGING,
+                                until=lambda line: line.startswith("shown 7"), seconds=60)
+    assert line.split() == ["shown", "7"]
     reopened = Project.open(gui_project.location)
     rid = reopened.reports()[0].id
     spans = reopened.spans(rid, reopened.coder_id("killed"))
