@@ -14,7 +14,9 @@ from annotator.core.codebook import NOT_REPORTED, Codebook
 from annotator.core.models import (
     assignment_t,
     inserted_id,
+    provenance_t,
     report_t,
+    slot_fill_t,
     utcnow,
 )
 
@@ -25,12 +27,15 @@ __all__ = [
     "Command",
     "CommandError",
     "Context",
+    "CreateRow",
+    "DeleteRow",
     "OTHER",
     "Row",
     "SetAttribute",
     "UpdateRow",
     "check_attributes",
     "check_version",
+    "insert_new",
     "refused",
     "insert_rows",
     "one_row",
@@ -247,6 +252,118 @@ def check_attributes(ctx: Context, kind: str, type_id: str, attributes: Mapping[
         problems = ctx.codebook.check_claim(type_id, {}, dict(attributes), {})
     if problems:
         raise CommandError("; ".join(problems))
+
+
+def insert_new(conn: Connection, ctx: Context, table: Any, values: Row, prefix: str,
+               maker: object) -> Row:
+    """Insert a new span or claim (``values``: its own columns) with the project's codebook,
+    the time and its key (``prefix`` and the new id: "s12", "c7"); returns the row as stored."""
+    now = utcnow()
+    row: Row = dict(values, key=f"new-{id(maker)}-{now.timestamp()}",
+                    codebook_id=ctx.codebook_id, created_at=now, updated_at=now)
+    new_id = inserted_id(conn.execute(table.insert().values(**row)))
+    row["id"], row["key"] = new_id, f"{prefix}{new_id}"
+    conn.execute(table.update().where(table.c.id == new_id).values(key=row["key"]))
+    return row
+
+
+class CreateRow(Command):
+    """Create one span or claim (``kind``) of a coder on a report, putting the coder's assignment
+    in progress; redo inserts the same row again. Undo deletes it, compare-and-set on
+    ``compared``: refused when another process changed those columns since, or when
+    :meth:`in_use` says something now refers to the row; a row already gone stays gone."""
+
+    table: Any = None
+    kind = "span"
+    compared: tuple[str, ...] = ("attributes",)
+
+    def __init__(self, report_id: int, coder_id: int, type: str,
+                 attributes: Mapping[str, Any] | None) -> None:
+        self.report_id, self.coder_id, self.type = report_id, coder_id, type
+        self.attributes = {k: v for k, v in (attributes or {}).items() if v is not None}
+        self.row: Row | None = None
+        self._assignment: Row | None = None
+
+    def create(self, conn: Connection, ctx: Context) -> Row:
+        """Check and insert the new row (see :func:`insert_new`); returns it as stored."""
+        raise NotImplementedError
+
+    def in_use(self, conn: Connection) -> bool:
+        return False
+
+    def do(self, conn: Connection, ctx: Context) -> Changes:
+        if self.row is None:
+            self.row = self.create(conn, ctx)
+        else:
+            insert_rows(conn, self.table, [self.row])
+        self._assignment = touch_assignment(conn, self.report_id, self.coder_id)
+        return self._changes()
+
+    def undo(self, conn: Connection, ctx: Context) -> Changes:
+        assert self.row is not None
+        table, row_id = self.table, self.row["id"]
+        current = conn.execute(
+            select(table).where(table.c.id == row_id).with_for_update()
+        ).mappings().first()
+        if current is not None:
+            if any(current[k] != self.row[k] for k in self.compared) or self.in_use(conn):
+                raise refused(f"Undo of '{self.label}'", self.kind)
+            conn.execute(table.delete().where(table.c.id == row_id))
+        restore_assignment(conn, self._assignment)
+        return self._changes()
+
+    def _changes(self) -> Changes:
+        assert self.row is not None
+        ids = {int(self.row["id"])}
+        statuses = {(self.report_id, self.coder_id)} if self._assignment else set()
+        if self.kind == "span":
+            return Changes(self.label, reports={self.report_id}, spans=ids, statuses=statuses)
+        return Changes(self.label, reports={self.report_id}, claims=ids, statuses=statuses)
+
+
+class DeleteRow(Command):
+    """Delete one span or claim (``kind``) with the slot fills and provenance that name it; undo
+    puts them all back. Redo is refused when another process changed ``compared`` since."""
+
+    table: Any = None
+    kind = "span"
+    compared: tuple[str, ...] = ("attributes",)
+
+    def __init__(self, row_id: int, *, expected_version: int | None = None) -> None:
+        self.row_id = row_id
+        self.expected_version = expected_version
+        self._row: Row | None = None
+        self._fills: list[Row] = []
+        self._provenance: list[Row] = []
+
+    def do(self, conn: Connection, ctx: Context) -> Changes:
+        row = one_row(conn, self.table, self.row_id, self.kind)
+        if self._row is None:
+            check_version(row, self.expected_version, self.kind)
+        elif any(row[k] != self._row[k] for k in self.compared):
+            raise refused("Redo", self.kind)
+        self._row = row
+        link = f"{self.kind}_id"
+        self._fills = rows_where(conn, slot_fill_t, slot_fill_t.c[link], self.row_id)
+        self._provenance = rows_where(conn, provenance_t, provenance_t.c[link], self.row_id)
+        conn.execute(self.table.delete().where(self.table.c.id == self.row_id))  # cascades
+        return self._changes()
+
+    def undo(self, conn: Connection, ctx: Context) -> Changes:
+        assert self._row is not None
+        insert_rows(conn, self.table, [self._row])
+        insert_rows(conn, slot_fill_t, self._fills)
+        insert_rows(conn, provenance_t, self._provenance)
+        return self._changes()
+
+    def _changes(self) -> Changes:
+        """The report, the row, and the claims whose slots it filled."""
+        assert self._row is not None
+        report = {int(self._row["report_id"])}
+        claims = {int(f["claim_id"]) for f in self._fills}
+        if self.kind == "span":
+            return Changes(self.label, reports=report, spans={self.row_id}, claims=claims)
+        return Changes(self.label, reports=report, claims={self.row_id} | claims)
 
 
 class UpdateRow(Command):
