@@ -15,9 +15,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-__all__ = ["as_new_file", "atomic_text_file", "part_file", "private_tempdir", "publish"]
+__all__ = ["as_new_file", "atomic_binary_file", "atomic_text_file", "part_file", "private_tempdir",
+           "publish"]
 
 
 def _alive(pid: int) -> bool:
@@ -100,14 +101,28 @@ def publish(tmp: str | Path, path: Path) -> None:
 @contextmanager
 def atomic_text_file(path: Path) -> Iterator[TextIO]:
     """Yield a text file beside ``path``; it replaces ``path`` only when the block succeeds."""
-    path = Path(path)
+    with _part_of(Path(path)) as fd, os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        yield fh
+
+
+@contextmanager
+def atomic_binary_file(path: Path) -> Iterator[BinaryIO]:
+    """Yield a binary file beside ``path`` (a zip, a DocBin); it replaces ``path`` only when the
+    block succeeds."""
+    with _part_of(Path(path)) as fd, os.fdopen(fd, "wb") as fh:
+        yield fh
+
+
+@contextmanager
+def _part_of(path: Path) -> Iterator[int]:
+    """A part file's descriptor; the part becomes ``path`` when the block (which closes the
+    descriptor) succeeds, and is removed when it fails."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise FileNotFoundError(f"{path}: the folder {folder} does not exist")
     fd, tmp = part_file(folder, path.name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            yield fh
+        yield fd
         publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -31,6 +31,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from annotator.core.codebook import Codebook
+from annotator.core.io.atomic import atomic_binary_file
 from annotator.core.io.standoff import (
     EXTENSION,
     FormatError,
@@ -101,16 +102,8 @@ def write_qdc(codebook: Codebook, out: Path) -> int:
 
 
 def _write_bytes(out: Path, data: bytes) -> None:
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{out}: the folder {folder} does not exist")
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_binary_file(out) as fh:
+        fh.write(data)
 
 
 def write_qdpx(records: Iterable[Mapping[str, Any]], codebook: Codebook, out: Path) -> int:
@@ -177,19 +170,10 @@ def write_qdpx(records: Iterable[Mapping[str, Any]], codebook: Codebook, out: Pa
         project.remove(users)
     project.append(notes)
     data = _tostring(project, NS)
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{out}: the folder {folder} does not exist")
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("project.qde", data)
-            for sid, text in texts.items():
-                zf.writestr(f"Sources/{sid}.txt", text.encode("utf-8"))
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_binary_file(out) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", data)
+        for sid, text in texts.items():
+            zf.writestr(f"Sources/{sid}.txt", text.encode("utf-8"))
     return n
 
 

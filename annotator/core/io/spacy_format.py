@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.codebook import Codebook
-from annotator.core.io.atomic import atomic_text_file
+from annotator.core.io.atomic import atomic_binary_file, atomic_text_file
 from annotator.core.io.conll import tokenize
 from annotator.core.io.standoff import (
     EXTENSION,
@@ -122,16 +122,8 @@ def write_docbin(records: Iterable[Mapping[str, Any]], codebook: Codebook, out: 
         db.add(doc)
         n += 1
     data = db.to_bytes()
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{out}: the folder {folder} does not exist")
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_binary_file(out) as fh:
+        fh.write(data)
     return n
 
 
