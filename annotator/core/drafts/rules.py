@@ -158,160 +158,213 @@ def propose_draft(
     all_sentences = sentences(text)
     if not all_sentences:
         return None
+    pool = _merge_spans([d for d in spans if d.span_id is not None],
+                        [d for d in suggestions if d.span_id is None])
+    p = _Proposal(text, all_sentences, _focus_sentences(all_sentences, start, end), pool)
+    search_from = p.find_claimant()
+    p.find_attack(search_from)
+    p.find_context()
+    p.find_attributes()
+    draft = Draft(claim_type, p.focus, p.slots, p.attributes, p.reasons, p.alternatives)
+    if ct is not None:
+        draft = _fit(draft, ct)
+    return None if draft.is_empty() else draft
+
+
+def _focus_sentences(
+    all_sentences: Sequence[tuple[int, int]], start: int, end: int | None
+) -> tuple[int, int]:
+    """The first and last sentence a caret (``end`` None or ``start``) or a selection touches."""
     stop = start if end is None or end <= start else end - 1
     idx = [i for i, (s, e) in enumerate(all_sentences) if s <= stop and start < e + 1]
     if not idx:
         idx = [max((i for i, (s, _) in enumerate(all_sentences) if s <= start), default=0)]
-    first, last = idx[0], idx[-1]
-    focus = (all_sentences[first][0], all_sentences[last][1])
-    pool = _merge_spans([d for d in spans if d.span_id is not None],
-                        [d for d in suggestions if d.span_id is None])
+    return idx[0], idx[-1]
 
-    def near(order: Sequence[int]) -> list[tuple[int, tuple[int, int]]]:
-        return [(i - first if i < first else i - last, all_sentences[i])
-                for i in order if 0 <= i < len(all_sentences)]
 
-    before_after = near([first - 1, last + 1, first - 2, first - 3])
-    sentence_text = text[focus[0]:focus[1]]
-    actors = _in(pool, "actor", focus)
-    slots: dict[str, list[DraftSpan]] = {}
-    reasons: dict[str, str] = {}
-    alternatives: dict[str, list[DraftSpan]] = {}
-    attributes: dict[str, Any] = {}
+class _Proposal:
+    """What propose_draft finds, step by step: the claimant, the attack word with its
+    perpetrators and targets, the place, date and casualties, then the attributes."""
 
-    # claimant: in the focus, else in the sentences before it (up to three), else the next one
-    claim = _claimant(text, actors, focus)
-    claim_where = "in the sentence"
-    if claim is None:
-        for offset, bounds in sorted(before_after, key=lambda ob: (ob[0] > 0, -ob[0])):
-            claim = _claimant(text, _in(pool, "actor", bounds), bounds)
-            if claim is not None:
-                claim_where = _where(offset)
-                break
-    if claim is None:
-        earlier = [b for b in all_sentences[max(0, first - 40):first - 3]]
-        for bounds in reversed(earlier):
-            claim = _claimant(text, _in(pool, "actor", bounds), bounds)
-            if claim is not None:
-                claim_where = "the last source named before"
-                break
-    claimant: DraftSpan | None = None
-    search_from = focus[0]
-    if claim is not None:
+    def __init__(self, text: str, all_sentences: Sequence[tuple[int, int]],
+                 focus_sentences: tuple[int, int], pool: list[DraftSpan]) -> None:
+        self.text, self.all_sentences, self.pool = text, all_sentences, pool
+        self.first, self.last = focus_sentences
+        self.focus = (all_sentences[self.first][0], all_sentences[self.last][1])
+        self.before_after = self._near([self.first - 1, self.last + 1, self.first - 2,
+                                        self.first - 3])
+        self.sentence_text = text[self.focus[0]:self.focus[1]]
+        self.actors = _in(pool, "actor", self.focus)
+        self.slots: dict[str, list[DraftSpan]] = {}
+        self.reasons: dict[str, str] = {}
+        self.alternatives: dict[str, list[DraftSpan]] = {}
+        self.attributes: dict[str, Any] = {}
+        self.claimed = False  # a reporting actor was found (not the group's own words)
+        self.claimant: DraftSpan | None = None
+        self.claim_where = "in the sentence"
+        self.verb_m: re.Match[str] | None = None
+        self.perpetrators: list[DraftSpan] = []
+        self.targets: list[DraftSpan] = []
+
+    def _near(self, order: Sequence[int]) -> list[tuple[int, tuple[int, int]]]:
+        """(offset from the focus, bounds) of the sentences ``order`` names that exist."""
+        return [(i - self.first if i < self.first else i - self.last, self.all_sentences[i])
+                for i in order if 0 <= i < len(self.all_sentences)]
+
+    def find_claimant(self) -> int:
+        """The claimant: in the focus, else in the sentences before it (up to three), else the
+        next one, else the last source named before. Returns where the attack word is looked
+        for (after the claimant's verb when that is in the sentence)."""
+        text, pool = self.text, self.pool
+        claim = _claimant(text, self.actors, self.focus)
+        if claim is None:
+            for offset, bounds in sorted(self.before_after, key=lambda ob: (ob[0] > 0, -ob[0])):
+                claim = _claimant(text, _in(pool, "actor", bounds), bounds)
+                if claim is not None:
+                    self.claim_where = _where(offset)
+                    break
+        if claim is None:
+            earlier = list(self.all_sentences[max(0, self.first - 40):self.first - 3])
+            for bounds in reversed(earlier):
+                claim = _claimant(text, _in(pool, "actor", bounds), bounds)
+                if claim is not None:
+                    self.claim_where = "the last source named before"
+                    break
+        if claim is None:
+            return self.focus[0]
+        self.claimed = True
         claimant, verb, how = claim
-        slots["claimant"] = [claimant]
-        reasons["claimant"] = f'"{claimant.text}" {how} ({claim_where})'
-        if verb is not None and claim_where == "in the sentence":
-            search_from = claimant.end + verb.end()
+        self.claimant = claimant
+        self.slots["claimant"] = [claimant]
+        self.reasons["claimant"] = f'"{claimant.text}" {how} ({self.claim_where})'
+        if verb is not None and self.claim_where == "in the sentence":
+            return claimant.end + verb.end()
+        return self.focus[0]
 
-    # the attack word: the best scored after the claimant's verb (see _verb_score)
-    verb_m = None
-    best_score = -99
-    for m in _ATTACK.finditer(text, search_from, focus[1]):
-        score = _verb_score(text, m, actors, focus)
-        if score > best_score:
-            verb_m, best_score = m, score
-    perpetrators: list[DraftSpan] = []
-    targets: list[DraftSpan] = []
-    if verb_m is not None:
+    def find_attack(self, search_from: int) -> None:
+        """The attack word, the best scored after ``search_from`` (see _verb_score), and the
+        perpetrators and targets around it."""
+        best_score = -99
+        for m in _ATTACK.finditer(self.text, search_from, self.focus[1]):
+            score = _verb_score(self.text, m, self.actors, self.focus)
+            if score > best_score:
+                self.verb_m, best_score = m, score
+        if self.verb_m is not None:
+            self._actors_around(self.verb_m)
+        if self.perpetrators:
+            self.slots["perpetrator"] = self.perpetrators
+        if self.targets:
+            self.slots["target"] = self.targets
+
+    def _actors_around(self, verb_m: re.Match[str]) -> None:
+        text, focus, claimant = self.text, self.focus, self.claimant
+        in_sentence = self.claim_where == "in the sentence"
         vs, ve = verb_m.start(), verb_m.end()
         passive = _PASSIVE_BEFORE.search(text[max(focus[0], vs - 30):vs]) is not None
-        after = [d for d in actors if d.start >= ve and (claimant is None or d != claimant
-                                                         or claim_where != "in the sentence")]
-        before = [d for d in actors if d.end <= vs and d.start >= vs - _SUBJECT_REACH]
+        after = [d for d in self.actors if d.start >= ve and (claimant is None or d != claimant
+                                                              or not in_sentence)]
+        before = [d for d in self.actors if d.end <= vs and d.start >= vs - _SUBJECT_REACH]
         by_actor = next((d for d in after if _BY_AFTER.match(text[ve:d.start])), None)
         if passive:
             if by_actor is not None:
-                perpetrators = _chain(text, by_actor, after, True)
-                reasons["perpetrator"] = f'after "by" following "{verb_m.group()}" (passive)'
-            subjects = [d for d in before if d not in perpetrators
+                self.perpetrators = _chain(text, by_actor, after, True)
+                self.reasons["perpetrator"] = f'after "by" following "{verb_m.group()}" (passive)'
+            subjects = [d for d in before if d not in self.perpetrators
                         and (claimant is None or not _same_actor(d, claimant))]
             if subjects:
-                targets = _chain(text, subjects[-1], subjects, False, commas=False)
-                reasons["target"] = f'before "{text[vs:ve]}" (passive: who it was done to)'
+                self.targets = _chain(text, subjects[-1], subjects, False, commas=False)
+                self.reasons["target"] = f'before "{text[vs:ve]}" (passive: who it was done to)'
         else:
-            if by_actor is not None:  # "an attack by X on Y"
-                perpetrators = _chain(text, by_actor, after, True)
-                reasons["perpetrator"] = f'after "{verb_m.group()} ... by"'
-            else:
-                subjects = [d for d in before if not _OBJECT_BEFORE.search(
-                    text[max(0, d.start - 16):d.start])
-                    or _MEMBERS_OF.search(text[max(0, d.start - 40):d.start])]
-                if claimant is not None and claim_where == "in the sentence":
-                    subjects = [d for d in subjects if d.start >= claimant.end]
-                if subjects:
-                    perpetrators = _chain(text, subjects[-1], subjects, False, commas=False)
-                    reasons["perpetrator"] = f'the actor before "{verb_m.group()}"'
-            rest = [d for d in after if d not in perpetrators and d.start - ve <= _TARGET_REACH]
-            if rest:
-                pool_after = [d for d in after if d not in perpetrators]
-                targets = _chain(text, rest[0], pool_after, True)
-                reasons["target"] = f'the actor after "{verb_m.group()}"'
-            # "the group's statement said that fighters of X attacked": X claims its own attack
-        if claim is None and perpetrators:
+            self._active(verb_m, before, after, by_actor)
+        # "the group's statement said that fighters of X attacked": X claims its own attack
+        if not self.claimed and self.perpetrators:
             own = _GROUP_SAYS.search(text[focus[0]:vs])
             if own is not None:
-                claimant = perpetrators[0]
-                slots["claimant"] = [claimant]
-                reasons["claimant"] = f'"{own.group().strip()}": the group speaks of its own attack'
-                claim_where = "in the sentence"
-    # "X claimed responsibility for ...", "X claimed its fighters attacked": X did it
-        if not perpetrators and claimant is not None and claim_where == "in the sentence" and (
-            _RESPONSIBILITY.search(sentence_text)
-        ):
-            perpetrators = [claimant]
-            reasons["perpetrator"] = f'"{claimant.text}" claims the attack as its own'
-    if perpetrators:
-        slots["perpetrator"] = perpetrators
-    if targets:
-        slots["target"] = targets
+                self.claimant = self.perpetrators[0]
+                self.slots["claimant"] = [self.claimant]
+                self.reasons["claimant"] = (f'"{own.group().strip()}": the group speaks of its '
+                                            "own attack")
+                self.claim_where = "in the sentence"
+        # "X claimed responsibility for ...", "X claimed its fighters attacked": X did it
+        claimant = self.claimant
+        if (not self.perpetrators and claimant is not None
+                and self.claim_where == "in the sentence"
+                and _RESPONSIBILITY.search(self.sentence_text)):
+            self.perpetrators = [claimant]
+            self.reasons["perpetrator"] = f'"{claimant.text}" claims the attack as its own'
 
-    # location, date, casualties: from the focus, else the nearest sentences
-    def fill(slot: str, type_: str, choose: Any, why: str) -> None:
-        for offset, bounds in [(0, focus), *before_after]:
-            found = [d for d in _in(pool, type_, bounds) if _usable(slot, d)]
+    def _active(self, verb_m: re.Match[str], before: list[DraftSpan], after: list[DraftSpan],
+                by_actor: DraftSpan | None) -> None:
+        """"X attacked Y", "an attack by X on Y": the perpetrators, then the targets."""
+        text, claimant, ve = self.text, self.claimant, verb_m.end()
+        if by_actor is not None:  # "an attack by X on Y"
+            self.perpetrators = _chain(text, by_actor, after, True)
+            self.reasons["perpetrator"] = f'after "{verb_m.group()} ... by"'
+        else:
+            subjects = [d for d in before if not _OBJECT_BEFORE.search(
+                text[max(0, d.start - 16):d.start])
+                or _MEMBERS_OF.search(text[max(0, d.start - 40):d.start])]
+            if claimant is not None and self.claim_where == "in the sentence":
+                subjects = [d for d in subjects if d.start >= claimant.end]
+            if subjects:
+                self.perpetrators = _chain(text, subjects[-1], subjects, False, commas=False)
+                self.reasons["perpetrator"] = f'the actor before "{verb_m.group()}"'
+        rest = [d for d in after if d not in self.perpetrators and d.start - ve <= _TARGET_REACH]
+        if rest:
+            pool_after = [d for d in after if d not in self.perpetrators]
+            self.targets = _chain(text, rest[0], pool_after, True)
+            self.reasons["target"] = f'the actor after "{verb_m.group()}"'
+
+    def find_context(self) -> None:
+        """Location, date, casualties: from the focus, else the nearest sentences."""
+        text = self.text
+        anchor = self.verb_m.start() if self.verb_m is not None else self.focus[0]
+
+        def choose_place(found: list[DraftSpan]) -> list[DraftSpan]:
+            best = min(found, key=lambda d: (_PRECISE.get(str(d.attributes.get("precision")), 1),
+                                             d.attributes.get("relation") == "near",
+                                             abs(d.start - anchor)))
+            return [best]
+
+        def choose_date(found: list[DraftSpan]) -> list[DraftSpan]:
+            # a date right before a reporting verb dates the report ("on Tuesday said"), not
+            # the event
+            of_event = [d for d in found if not _REPORT.match(text[d.end:d.end + 20].lstrip(" ,"))]
+            return [min(of_event or found, key=lambda d: abs(d.start - anchor))]
+
+        self._fill("location", "location", choose_place, "the most precise place named")
+        self._fill("date", "date", choose_date, "the date nearest the attack word")
+        self._fill("casualties", "casualty_count", lambda found: found,
+                   "casualty counts of one event")
+
+    def _fill(self, slot: str, type_: str, choose: Any, why: str) -> None:
+        for offset, bounds in [(0, self.focus), *self.before_after]:
+            found = [d for d in _in(self.pool, type_, bounds) if _usable(slot, d)]
             if found:
                 chosen = choose(found)
-                slots[slot] = chosen
-                reasons[slot] = why + ("" if offset == 0 else f" ({_where(offset)})")
+                self.slots[slot] = chosen
+                self.reasons[slot] = why + ("" if offset == 0 else f" ({_where(offset)})")
                 others = [d for d in found if d not in chosen]
                 if others:
-                    alternatives[slot] = others
+                    self.alternatives[slot] = others
                 return
 
-    anchor = verb_m.start() if verb_m is not None else focus[0]
-
-    def choose_place(found: list[DraftSpan]) -> list[DraftSpan]:
-        best = min(found, key=lambda d: (_PRECISE.get(str(d.attributes.get("precision")), 1),
-                                         d.attributes.get("relation") == "near",
-                                         abs(d.start - anchor)))
-        return [best]
-
-    def choose_date(found: list[DraftSpan]) -> list[DraftSpan]:
-        # a date right before a reporting verb dates the report ("on Tuesday said"), not the event
-        of_event = [d for d in found if not _REPORT.match(text[d.end:d.end + 20].lstrip(" ,"))]
-        return [min(of_event or found, key=lambda d: abs(d.start - anchor))]
-
-    fill("location", "location", choose_place, "the most precise place named")
-    fill("date", "date", choose_date, "the date nearest the attack word")
-    fill("casualties", "casualty_count", lambda found: found, "casualty counts of one event")
-
-    # attributes
-    stance, why = _stance(text, focus, slots.get("claimant"), perpetrators)
-    if stance:
-        attributes["stance"], reasons["stance"] = stance, why
-    if verb_m is not None:
+    def find_attributes(self) -> None:
+        """Stance, and with an attack word the event type and the stage."""
+        stance, why = _stance(self.text, self.focus, self.slots.get("claimant"),
+                              self.perpetrators)
+        if stance:
+            self.attributes["stance"], self.reasons["stance"] = stance, why
+        if self.verb_m is None:
+            return
+        sentence_text = self.sentence_text
         event = next((e for e, rx in _EVENT_TYPES if rx.search(sentence_text)), "attack")
-        attributes["event_type"] = event
-        reasons["event_type"] = (f'words of the sentence ("{verb_m.group()}")' if event == "attack"
-                                 else "words of the sentence")
+        self.attributes["event_type"] = event
+        self.reasons["event_type"] = (f'words of the sentence ("{self.verb_m.group()}")'
+                                      if event == "attack" else "words of the sentence")
         stage = ("attempted" if _ATTEMPTED.search(sentence_text) else
                  "threatened" if _THREATENED.search(sentence_text) else "accomplished")
-        attributes["stage"], reasons["stage"] = stage, "words of the sentence"
-    draft = Draft(claim_type, focus, slots, attributes, reasons, alternatives)
-    if ct is not None:
-        draft = _fit(draft, ct)
-    return None if draft.is_empty() else draft
+        self.attributes["stage"], self.reasons["stage"] = stage, "words of the sentence"
 
 
 def _where(offset: int) -> str:
