@@ -127,7 +127,7 @@ def main() -> None:
     say(f"{args.reports} reports x 2 coders, {args.runs} interleaved runs; "
           "documents (report x coder) or rows per second")
     targets = {"labelstudio": "t.json", "doccano": "d.jsonl", "conll": "c.conll",
-               "spacy": "s.spacy", "xmi": "xmi", "qdpx": "p.qdpx"}
+               "spacy": "s.spacy", "xmi": "xmi", "webanno": "tsv", "qdpx": "p.qdpx"}
     for name, target in targets.items():
         try:
             exp = registry.exporter(name)
@@ -149,7 +149,8 @@ def main() -> None:
         say(line(f"export {name}", args.reports * 2, ta, tb))
         written = out.with_name(f"1-{out.name}")
         imp = next(i for i in registry.importers() if i.name == name)
-        files = sorted(written.glob("*.xmi")) if written.is_dir() else [written]
+        files = sorted(p for p in written.iterdir() if p.suffix in (".xmi", ".tsv")) \
+            if written.is_dir() else [written]
 
         def read(imp: registry.Importer = imp, files: list[Path] = files) -> None:
             for f in files:
