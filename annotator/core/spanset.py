@@ -35,6 +35,10 @@ def _order(row: SpanRow) -> tuple[int, int, int]:
     return (row.start, row.end, row.id)
 
 
+def _length(row: SpanRow) -> int:
+    return row.end - row.start
+
+
 @dataclass
 class SpanPatch:
     """What a change did to a :class:`SpanSet`: the rows that went (old versions of changed
@@ -66,6 +70,7 @@ class SpanSet:
         self.rows: list[SpanRow] = []
         self.by_id: dict[int, SpanRow] = {}
         self.missing: dict[int, list[str]] = {}
+        self.longest = 0
         self._sums = [0, 0, 0, 0, 0]
         self.replace(rows)
 
@@ -82,6 +87,8 @@ class SpanSet:
         self.missing = {}
         for r in self.rows:
             self._note_missing(r)
+        # the longest span (an upper bound after removals): range lookups scan back that far
+        self.longest = max(map(_length, self.rows), default=0)
         self._sums = [
             len(self.rows),
             sum(r.id for r in self.rows),
@@ -118,6 +125,7 @@ class SpanSet:
             self._count(old, -1)
             patch.removed.append(old)
         for row in fresh:
+            self.longest = max(self.longest, row.end - row.start)
             bisect.insort(self.rows, row, key=_order)
             self.by_id[row.id] = row
             self._note_missing(row)

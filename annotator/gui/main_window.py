@@ -362,7 +362,8 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         # come in (start, end, id) order
         painted: Any = self._spans
         if full:
-            self.text.set_report_text(self.report_text, painted, presorted=True)
+            self.text.set_report_text(self.report_text, painted, presorted=True,
+                                      longest=self._span_set.longest)
         elif patch.reset:
             self.text.update_spans(painted, presorted=True)
         elif patch:
@@ -372,7 +373,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         if self.current_claim_id not in {c.id for c in self._claims}:
             self.current_claim_id = None
         if patch.reset:
-            self.span_model.set_rows(self._spans, self._span_set.missing)
+            self.span_model.set_rows(self._spans, self._span_set.missing, self._span_by_id)
         elif patch:
             self.spans_view.apply_patch(patch.removed, patch.added, self._span_set.missing)
         self.spans_view.select_span(self.current_span_id)

@@ -68,12 +68,14 @@ class SpanModel(RowsModel):
         self.colors = {k: QColor(v) for k, v in colors.items()}
         self.missing: Mapping[int, list[str]] = {}
 
-    def set_rows(self, rows: Sequence[SpanRow], missing: Mapping[int, list[str]] | None = None) -> None:
+    def set_rows(self, rows: Sequence[SpanRow], missing: Mapping[int, list[str]] | None = None,
+                 by_id: Mapping[int, SpanRow] | None = None) -> None:
         """``rows`` in text order; ``missing``: span id -> labels of required values it has none
-        stored for (read, never changed, here)."""
+        stored for (read, never changed, here); ``by_id``: the rows by id, when the caller has
+        them (copied: the model's own)."""
         self.beginResetModel()
         self.rows = list(rows)  # the model's own list: it changes only between begin/end calls
-        self.by_id = {r.id: r for r in self.rows}
+        self.by_id = dict(by_id) if by_id is not None else {r.id: r for r in self.rows}
         self.missing = missing if missing is not None else {}
         self.endResetModel()
 

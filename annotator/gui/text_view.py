@@ -131,12 +131,14 @@ def _outer_first(s: PaintedSpan) -> tuple[int, int, int]:
 class _Index:
     """Spans sorted by start, with the longest span length, for point and range lookups."""
 
-    def __init__(self, spans: Iterable[PaintedSpan], presorted: bool = False) -> None:
+    def __init__(self, spans: Iterable[PaintedSpan], presorted: bool = False,
+                 longest: int | None = None) -> None:
         self.spans = (
             list(spans) if presorted else sorted(spans, key=lambda s: (s.start, s.end, s.id))
         )
         self.starts = [s.start for s in self.spans]
-        self.longest = max((s.end - s.start for s in self.spans), default=0)
+        # ``longest`` may come with the spans (core.spanset keeps it): an upper bound is enough
+        self.longest = longest if longest is not None else max((s.end - s.start for s in self.spans), default=0)
 
     def overlapping(self, lo: int, hi: int) -> list[PaintedSpan]:
         first = bisect.bisect_left(self.starts, lo - self.longest)
@@ -207,14 +209,16 @@ class ReportTextView(QPlainTextEdit):
         return self._text
 
     def set_report_text(
-        self, text: str, spans: Iterable[PaintedSpan] = (), presorted: bool = False
+        self, text: str, spans: Iterable[PaintedSpan] = (), presorted: bool = False,
+        longest: int | None = None,
     ) -> None:
         """Show a new report with its spans (painted block by block as they come into view).
 
-        ``presorted``: the spans come sorted by (start, end, id), as the database gives them."""
+        ``presorted``: the spans come sorted by (start, end, id), as the database gives them;
+        ``longest``: the longest span's length, when the caller knows it."""
         self._text = text
         self._map = Utf16Map(text)
-        self._index = _Index(spans, presorted)
+        self._index = _Index(spans, presorted, longest)
         self._suggested = []
         self._emphasis = []
         self._current.clear()

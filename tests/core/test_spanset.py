@@ -92,6 +92,8 @@ def test_a_patched_span_set_equals_a_full_read(tmp_path_factory: Any, steps: lis
             assert spans.by_id == full.by_id
             assert spans.missing == full.missing
             assert spans.sums() == full.sums()
+            # an upper bound (lookups scan back that far); exact when read whole
+            assert spans.longest >= full.longest == max((r.end - r.start for r in full), default=0)
             assert [spans.index_of(r.id) for r in spans.rows] == list(range(len(spans.rows)))
             assert {r.id for r in patch.added} <= changed and {r.id for r in patch.removed} <= changed
     finally:
