@@ -90,7 +90,9 @@ def _span_problems(versions: dict[str, SpanItem], coders: Sequence[str], cb: Cod
         problems.append("type_mismatch")
     if len({(s.start, s.end) for s in items}) > 1:
         problems.append("boundary_mismatch")
-    if len({s.type for s in items}) == 1 and len(items) > 1:
+    same_values = all(s.attributes == items[0].attributes for s in items[1:])
+    if len({s.type for s in items}) == 1 and len(items) > 1 and not same_values:
+        # (identical stored values cannot differ once compared: the common case is skipped)
         st = cb.span_type(items[0].type)
         for ad in st.attributes if st else ():
             if len({repr(attribute_value(ad, s.attributes.get(ad.id))) for s in items}) > 1:

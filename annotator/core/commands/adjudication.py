@@ -19,6 +19,7 @@ from annotator.core.commands.base import (
     Command,
     CommandError,
     Context,
+    insert_returning_ids,
 )
 from annotator.core.models import (
     assignment_t,
@@ -124,6 +125,30 @@ def _set_gold_status(conn: Connection, report_id: int, gold: int, done: bool) ->
                                        created_at=now, updated_at=now))
     else:
         conn.execute(a.update().where(a.c.id == row[0]).values(status=status, updated_at=now))
+
+
+def _set_gold_statuses(conn: Connection, gold: int, done: dict[int, bool]) -> None:
+    """:func:`_set_gold_status` for many reports in a few statements (one insert for the
+    reports gold has no row for, one update per status)."""
+    if not done:
+        return
+    a = assignment_t
+    have: dict[int, int] = {}
+    ids = sorted(done)
+    for first in range(0, len(ids), 500):  # bounded variables per statement
+        chunk = ids[first:first + 500]
+        have.update((int(r), int(i)) for r, i in conn.execute(
+            select(a.c.report_id, a.c.id).where(a.c.coder_id == gold, a.c.report_id.in_(chunk))))
+    now = utcnow()
+    new = [{"report_id": rid, "coder_id": gold, "status": "done" if d else "in_progress",
+            "created_at": now, "updated_at": now} for rid, d in done.items() if rid not in have]
+    if new:
+        conn.execute(a.insert(), new)
+    for status, flag in (("done", True), ("in_progress", False)):
+        rows = [have[rid] for rid, d in done.items() if d is flag and rid in have]
+        for first in range(0, len(rows), 500):
+            conn.execute(a.update().where(a.c.id.in_(rows[first:first + 500]))
+                         .values(status=status, updated_at=now))
 
 
 def _coder_spans(conn: Connection, codebook: Codebook, report_id: int, coder: str) -> dict[str, SpanItem]:
@@ -252,9 +277,7 @@ class AcceptUnanimous(Command):
                                   "decided_by": self.reviewer, "decided_at": now,
                                   "rationale": None})
         if span_rows:
-            ids = [r[0] for r in conn.execute(
-                span_t.insert().returning(span_t.c.id, sort_by_parameter_order=True), span_rows)]
-            self._span_ids = [int(i) for i in ids]
+            self._span_ids = insert_returning_ids(conn, span_t, span_rows)
             conn.execute(provenance_t.insert(), [
                 {"span_id": sid, "claim_id": None, "from_coder": c, "from_key": k,
                  "action": "accepted_unanimous", "decided_by": self.reviewer, "decided_at": now,
@@ -266,18 +289,16 @@ class AcceptUnanimous(Command):
             self._claim_ids += writer.claim_ids
             self._span_ids += writer.span_ids
         if decisions:
-            ids = [r[0] for r in conn.execute(
-                decision_t.insert().returning(decision_t.c.id, sort_by_parameter_order=True),
-                decisions)]
-            self._decision_ids = [int(i) for i in ids]
+            self._decision_ids = insert_returning_ids(conn, decision_t, decisions)
         self.accepted = len(decisions)
         a = assignment_t
         old = {int(r): str(s) for r, s in conn.execute(
             select(a.c.report_id, a.c.status).where(a.c.coder_id == gold))}
+        done: dict[int, bool] = {}
         for rid, its in items.items():
-            still_open = any(i.open for i in its)
             self._statuses.append((rid, gold, old.get(rid)))
-            _set_gold_status(conn, rid, gold, done=not still_open)
+            done[rid] = not any(i.open for i in its)
+        _set_gold_statuses(conn, gold, done)
         self.label = f"Accept {self.accepted} unanimous item(s)"
         return Changes(self.label, reports=set(items), structure=True)
 

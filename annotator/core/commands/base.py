@@ -167,6 +167,34 @@ def insert_rows(conn: Connection, table: Any, rows: Sequence[Row]) -> None:
         conn.execute(table.insert(), list(rows))
 
 
+def insert_returning_ids(conn: Connection, table: Any, rows: Sequence[Row]) -> list[int]:
+    """Insert ``rows`` in bulk and return their new ids, in the order of ``rows``.
+
+    On SQLite the ids are given here, after the largest ever used (``sqlite_sequence`` for an
+    AUTOINCREMENT table), under the write lock the transaction holds from its start: there
+    SQLAlchemy's ordered RETURNING falls back to one statement per row (18,000 statements for
+    an accept-unanimous of 9,000 items). Elsewhere RETURNING comes in batches."""
+    if not rows:
+        return []
+    if conn.dialect.name != "sqlite":
+        result = conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), list(rows))
+        return [int(r[0]) for r in result]
+    top = int(conn.execute(select(func.max(table.c.id))).scalar() or 0)
+    seq = conn.exec_driver_sql(
+        "SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)
+    ).scalar() if _has_sequence(conn) else None
+    first = max(top, int(seq or 0)) + 1
+    ids = list(range(first, first + len(rows)))
+    conn.execute(table.insert(), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    return ids
+
+
+def _has_sequence(conn: Connection) -> bool:
+    return conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'"
+    ).first() is not None
+
+
 def report_text(conn: Connection, report_id: int, start: int, end: int) -> str:
     """The covered text, checking the offsets against the report (code points)."""
     row = conn.execute(
