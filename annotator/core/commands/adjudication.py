@@ -282,10 +282,15 @@ class AcceptUnanimous(Command):
                 {"span_id": sid, "claim_id": None, "from_coder": c, "from_key": k,
                  "action": "accepted_unanimous", "decided_by": self.reviewer, "decided_at": now,
                  "rationale": None} for sid, (c, k) in zip(self._span_ids, span_prov, strict=True)])
+        groups: dict[int, dict[tuple[str, str], int]] = {}  # per report, not per claim
+        coder_spans: dict[tuple[int, str], dict[str, SpanItem]] = {}
         for rid, coder, claim in claim_jobs:
-            writer = _GoldWriter(conn, ctx, rid, self.reviewer, "accepted_unanimous", None,
-                                 _group_index(conn, ctx.codebook, rid, self.coders))
-            writer.claim(coder, claim, _coder_spans(conn, ctx.codebook, rid, coder))
+            if rid not in groups:
+                groups[rid] = _group_index(conn, ctx.codebook, rid, self.coders)
+            if (rid, coder) not in coder_spans:
+                coder_spans[rid, coder] = _coder_spans(conn, ctx.codebook, rid, coder)
+            writer = _GoldWriter(conn, ctx, rid, self.reviewer, "accepted_unanimous", None, groups[rid])
+            writer.claim(coder, claim, coder_spans[rid, coder])
             self._claim_ids += writer.claim_ids
             self._span_ids += writer.span_ids
         if decisions:
