@@ -93,6 +93,11 @@ def test_accept_unanimous_and_gold_done(proj) -> None:
     assert cmd.accepted == len(agreed)
     assert len(proj.spans(rid, proj.coder_id("gold"))) == sum(1 for i in agreed if i.kind == "span")
     assert proj.status(rid, proj.coder_id("gold")) == "in_progress"  # disagreements are left
+    gold = proj.spans(rid, proj.coder_id("gold"))
+    assert len({(s.type, s.start, s.end) for s in gold}) == len(gold)  # nothing copied twice
+    gold_ids = {s.id for s in gold}
+    for claim in proj.claims(rid, proj.coder_id("gold")):  # agreed claims point at gold spans
+        assert all(i in gold_ids for fill in claim.slots.values() if isinstance(fill, list) for i in fill)
     # decide every disagreement (reject): the report becomes gold-done
     for it in items(proj):
         if it.open:
@@ -140,3 +145,39 @@ def test_adjudicate_cli_and_roles(proj, capsys) -> None:
     coders = {a["coder"] for line in lines for a in json.loads(line)["annotations"]}
     assert coders == {"amina"}
     assert main(["--db", db, "--as", "amina", "export", "--format", "jsonl", "--out", "-", "--coder", "lukas"]) == 1
+
+
+def test_accept_unanimous_copies_agreed_claims_sharing_their_evidence(tmp_path: Path, new_db) -> None:
+    from annotator.core import commands as c
+    from tests.core.helpers import record, write_jsonl
+
+    text = "Gunmen attacked Gao on Sunday and Tessit on Monday.\n"
+    p = Project.open(new_db("claims.db"))
+    try:
+        p.import_paths([write_jsonl(tmp_path / "r.jsonl", [record("r1", text)])])
+        rid = p.reports()[0].id
+        for name in ("amina", "lukas"):  # both code the same two claims, one perpetrator span
+            coder = p.coder_id(name, create=True)
+            actor = c.AddSpan(rid, coder, "actor", 0, 6)
+            p.run(actor)
+            for place in ("Gao", "Tessit"):
+                where = c.AddSpan(rid, coder, "location", text.index(place), text.index(place) + len(place))
+                p.run(where)
+                claim = c.CreateClaim(rid, coder, "attack")
+                p.run(claim)
+                p.run(c.AddToSlot(claim.claim_id, "perpetrator", actor.span_id))
+                p.run(c.AddToSlot(claim.claim_id, "location", where.span_id))
+        cmd = review.AcceptUnanimous("rita", None, ["amina", "lukas"])
+        p.run(cmd)
+        gold = p.coder_id("gold")
+        spans = p.spans(rid, gold)
+        claims = p.claims(rid, gold)
+        assert sorted(s.text for s in spans) == ["Gao", "Gunmen", "Tessit"]  # the actor once
+        assert len(claims) == 2
+        actor_id = next(s.id for s in spans if s.text == "Gunmen")
+        assert all(cl.slots["perpetrator"] == [actor_id] for cl in claims)
+        assert sorted(next(s.text for s in spans if s.id == cl.slots["location"][0]) for cl in claims) == ["Gao", "Tessit"]
+        p.undo()
+        assert p.spans(rid, gold) == [] and p.claims(rid, gold) == []
+    finally:
+        p.close()
