@@ -202,7 +202,26 @@ def _current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
+def shipped_head() -> str:
+    """The newest revision shipped, without importing Alembic (opening an up-to-date project,
+    the common case, then costs one read): the revision files are numbered, so the newest
+    number is the head (tests/core/test_migrations.py checks this against Alembic's own)."""
+    return max(f.name[:4] for f in (_MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The project's Alembic revision by a plain read (None: no such table, a new file)."""
+    with engine.connect() as conn:
+        try:
+            value = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except DatabaseError:
+            return None
+    return None if value is None else str(value)
+
+
 def _prepare_schema(engine: Engine, shown: str) -> None:
+    if _stored_revision(engine) == shipped_head():
+        return  # up to date: Alembic is not even imported
     from alembic import command
 
     with engine.begin() as conn:

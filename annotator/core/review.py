@@ -22,7 +22,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from annotator.core.agreement.align import align_claims, align_spans, span_group_index
-from annotator.core.agreement.compute import attribute_value
 from annotator.core.agreement.data import ClaimItem, SpanItem, load_dataset
 from annotator.core.agreement.kinds import problem_text
 from annotator.core.codebook import Codebook
@@ -33,6 +32,7 @@ from annotator.core.models import (
     inserted_id,
     report_t,
 )
+from annotator.core.values import agreement_value as attribute_value  # (compute.attribute_value)
 
 __all__ = [
     "ACTIONS",

@@ -105,3 +105,10 @@ def test_a_project_from_a_newer_build_is_refused(new_db, on_postgres: bool) -> N
     _run_script(db, on_postgres, bump)
     with pytest.raises(DatabaseOpenError, match="newer Annotator"):
         Project.open(db)
+
+
+def test_the_numbered_newest_revision_file_is_alembics_head() -> None:
+    from annotator.core.db import shipped_head
+
+    # opening an up-to-date project compares with this number and skips Alembic altogether
+    assert shipped_head() == head_revision()
