@@ -293,7 +293,7 @@ def _insert_spans(
         for s in spans
     ]
     returned = conn.execute(
-        span_t.insert().returning(span_t.c.id, span_t.c.key, sort_by_parameter_order=True), rows
+        span_t.insert().returning(span_t.c.id, span_t.c.key), rows  # matched by key: any order
     ).all()
     ids = {str(key): int(sid) for sid, key in returned}
     prov = [
@@ -329,7 +329,7 @@ def _insert_claims(
         for c in claims
     ]
     returned = conn.execute(
-        claim_t.insert().returning(claim_t.c.id, claim_t.c.key, sort_by_parameter_order=True), rows
+        claim_t.insert().returning(claim_t.c.id, claim_t.c.key), rows  # matched by key
     ).all()
     ids = {str(key): int(cid) for cid, key in returned}
     fills: list[dict[str, Any]] = []
