@@ -321,6 +321,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return project.init(args)
     if args.command == "suggest":
         return lists.suggest(args)
+    if args.command in ("check", "copy") or args.command == "backup" and not args.list:
+        refused = project.missing_project(args)  # `backup --list` and `restore` need none
+        if refused is not None:
+            return fail(refused)
     if args.command == "check":
         return project.check(args)
     if args.command == "formats":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from annotator.cli.common import fail
 from annotator.core.codebook import load_codebook
@@ -66,29 +65,11 @@ def check(args: argparse.Namespace) -> int:
 
 
 def missing_project(args: argparse.Namespace) -> str | None:
-    """Why a project named with --db (or $ANNOTATOR_DB) that does not exist is not created:
-    only ``init`` creates one (and ``import``, into an existing folder, saying so), so a typo
-    never leaves an empty project and new folders behind. The default project is created."""
-    import os
+    """Why the project --db (or $ANNOTATOR_DB, or the default) names is refused: it is not
+    there, and only ``init`` makes one (annotator/core/projects.py)."""
+    from annotator.core.projects import missing_project as why_missing
 
-    from annotator.core.db import database_url
-    from annotator.core.project import resolve_db
-
-    if not (args.db or os.environ.get("ANNOTATOR_DB")):
-        return None
-    url = database_url(resolve_db(args.db))
-    if not url.startswith("sqlite:///"):
-        return None
-    path = Path(url[len("sqlite:///"):])
-    if path.exists():
-        return None
-    if args.command == "import":
-        if not path.parent.is_dir():
-            return (f"{path}: no such project, and the folder {path.parent} does not exist "
-                    f"(a typo? `annotator --db {path} init` creates a project)")
-        print(f"annotator: {path}: a new project", file=sys.stderr)
-        return None
-    return f"{path}: no such project (a typo? `annotator --db {path} init` creates one)"
+    return why_missing(args.db)
 
 
 def gui(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ __all__ = [
     "choose_codebook",
     "create_project",
     "existing_recent",
+    "missing_project",
     "open_project",
 ]
 
@@ -96,3 +97,35 @@ def existing_recent(locations: list[str]) -> list[str]:
     """The recent projects that still exist (URLs are kept: they cannot be checked offline)."""
     return [loc for loc in locations if "://" in loc or Path(loc).is_file()]
 
+
+def missing_project(db: str | os.PathLike[str] | None, *, default_may_be_made: bool = False) -> str | None:
+    """Why the project ``db`` names (``--db``, else $ANNOTATOR_DB, else the default project)
+    cannot be opened without making a new one, or None when it is there (a server database is
+    taken as there: connecting says otherwise).
+
+    Only ``annotator init``, the window's New project and, on the window's first start, the
+    default project (with the bundled example: ``default_may_be_made``) make projects; every
+    other command and the window's start on a named project refuse with this message, so a
+    mistyped path never leaves an empty project and new folders behind."""
+    from annotator.core.db import database_url
+    from annotator.core.project import resolve_db
+
+    named = bool(db) or bool(os.environ.get("ANNOTATOR_DB"))
+    url = database_url(resolve_db(db))
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url[len("sqlite:///"):])
+    if path.is_file():
+        return None
+    if path.is_dir():
+        return (f"{path}: a folder, not a project file (name the project's .db file; "
+                f"`annotator --db {path / 'project.db'} init` starts one there)")
+    if not named:
+        if default_may_be_made:
+            return None
+        return (f"{path}: there is no project yet (`annotator init` starts one; `annotator` "
+                "alone opens the window on the bundled example)")
+    if not path.parent.is_dir():
+        return (f"{path}: no such project, and the folder {path.parent} does not exist "
+                f"(a typo? `annotator --db {path} init` starts a project there)")
+    return f"{path}: no such project (a typo? `annotator --db {path} init` starts one there)"

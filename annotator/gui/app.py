@@ -51,6 +51,12 @@ def run(db: str | None, coder: str | None = None) -> int:
 
         app.setWindowIcon(QIcon(str(icon)))
     app.setDesktopFileName("annotator")  # Wayland/X11 match the window with the menu entry
+    from annotator.core.projects import missing_project
+
+    why = missing_project(db, default_may_be_made=True)  # only the default project is made here
+    if why is not None:
+        QMessageBox.critical(None, "Annotator", f"{why}\n\nOr start Annotator without --db and choose File → New project.")
+        return 1
     try:
         project = Project.open(db)
     except (DatabaseOpenError, ProjectError, DamagedProject, StorageError) as exc:

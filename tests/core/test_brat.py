@@ -93,6 +93,7 @@ def test_two_annotators_import_and_round_trip(tmp_path: Path, capsys, new_db) ->
 
 def test_project_to_brat_and_back_keeps_spans_and_claims(tmp_path: Path, capsys, new_db) -> None:
     db = new_db("p.db")
+    assert main(["--db", db, "init"]) == 0  # only init makes a project
     assert main(["--db", db, "import", str(resources_dir() / "example" / "example.jsonl")]) == 0
     assert main(["--db", db, "export", "--format", "brat", "--out", str(tmp_path / "b")]) == 0
     records = [r for _, _, r in read_brat(tmp_path / "b")]
@@ -129,6 +130,7 @@ def test_discontinuous_and_unknown_types_are_named(tmp_path: Path, capsys, new_d
     (coll / "f.txt").write_text("A fine one in Gao.\n", "utf-8")
     (coll / "f.ann").write_text("T1\tlocation 14 17\tGao\n", "utf-8")
     db = new_db("p.db")
+    assert main(["--db", db, "init"]) == 0  # only init makes a project
     assert main(["--db", db, "import", str(coll)]) == 1
     err = capsys.readouterr().err
     assert "d.ann:1" in err and "discontinuous" in err

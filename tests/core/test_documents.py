@@ -71,6 +71,7 @@ def test_import_folder_of_documents(tmp_path: Path, capsys, new_db) -> None:
     (folder / "r.pdf").write_bytes(minimal_pdf(["Militants seized Djibo on Friday"]))
     (folder / "scan.pdf").write_bytes(b"%PDF-1.4 garbage")
     db = new_db("p.db")
+    assert main(["--db", db, "init"]) == 0  # only init makes a project
     assert main(["--db", db, "import", str(folder)]) == 1  # one bad file
     out = capsys.readouterr()
     assert "scan.pdf" in out.err and "2 report(s) added" in out.out
@@ -106,6 +107,7 @@ def test_report_tables_csv_and_xlsx(tmp_path: Path, capsys, new_db) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("id,text,published\nb1,Fine text.,2023-12-01\nb2,Other text.,5 Dec\n", "utf-8")
     db = new_db("p.db")
+    assert main(["--db", db, "init"]) == 0  # only init makes a project
     assert main(["--db", db, "import", str(good), str(bad)]) == 1
     err = capsys.readouterr().err
     assert "bad.csv" in err and "row 3" in err and "'5 Dec' is not a date" in err

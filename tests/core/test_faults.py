@@ -382,6 +382,7 @@ def test_no_half_made_project_is_left_behind(tmp_path: Path, monkeypatch: pytest
 
 def test_a_closed_stdout_is_a_normal_end(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
+    Project.open(db).close()  # only init makes a project
     folder = tmp_path / "t"
     _texts(folder, 40)
     proc = subprocess.Popen(
@@ -400,6 +401,7 @@ def test_a_closed_stdout_is_a_normal_end(tmp_path: Path) -> None:
 
 def test_a_pipe_closed_after_the_first_line_ends_cleanly(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
+    Project.open(db).close()  # only init makes a project
     folder = tmp_path / "t"
     _texts(folder, 40)
     proc = subprocess.Popen(

@@ -36,6 +36,7 @@ def corpus(tmp_path: Path) -> Path:
 
 def test_import_folder_recursively_with_encodings(capsys, tmp_path: Path, corpus: Path, new_db) -> None:
     db = new_db("p.db")
+    assert run(capsys, "--db", db, "init")[0] == 0  # only init makes a project
     code, out, err = run(capsys, "--db", db, "import", str(corpus))
     assert code == 0, err
     assert out.count("\n") == 6  # five files and the summary
@@ -65,6 +66,7 @@ def test_bad_files_are_named_and_others_still_imported(capsys, tmp_path: Path, n
     bad_jsonl = tmp_path / "bad.jsonl"
     bad_jsonl.write_text(json.dumps(record("ok", "fine\n")) + "\n{oops\n", "utf-8")
     db = new_db("p.db")
+    assert run(capsys, "--db", db, "init")[0] == 0  # only init makes a project
     code, out, err = run(capsys, "--db", db, "import", str(good), str(binary), str(empty), str(bad_jsonl), str(tmp_path / "missing.txt"))
     assert code == 1
     lines = (out + err).splitlines()
@@ -81,6 +83,7 @@ def test_export_reports_coders_and_round_trip(capsys, tmp_path: Path, new_db) ->
     db = new_db("p.db")
     ann = {"coder": "amina", "status": "done", "spans": [{"id": "s1", "type": "location", "start": 0, "end": 3, "text": "Gao", "attributes": {}}]}
     src = write_jsonl(tmp_path / "in.jsonl", [record("r1", "Gao was shelled.\n", [ann], title="Shelling"), record("r2", "Quiet day.\n")])
+    assert run(capsys, "--db", db, "init")[0] == 0  # only init makes a project
     assert run(capsys, "--db", db, "import", str(src))[0] == 0
     code, out, _ = run(capsys, "--db", db, "reports")
     assert code == 0 and "r1" in out and "Shelling" in out and "amina: done" in out
@@ -139,6 +142,7 @@ def test_codebook_validate(capsys, tmp_path: Path) -> None:
 def test_db_accepts_a_sqlalchemy_url(capsys, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'url.db'}"
     src = write_jsonl(tmp_path / "in.jsonl", [record("r1", "Text.\n")])
+    assert run(capsys, "--db", url, "init")[0] == 0  # only init makes a project
     assert run(capsys, "--db", url, "import", str(src))[0] == 0
     assert (tmp_path / "url.db").exists()
 
@@ -152,5 +156,7 @@ def test_not_a_database(capsys, tmp_path: Path) -> None:
 
 
 def test_default_project_gets_the_example(capsys) -> None:
+    assert run(capsys, "reports")[0] == 1  # the command line makes no project but by init
+    assert run(capsys, "init", "--example")[0] == 0
     code, out, _ = run(capsys, "reports")
     assert code == 0 and "example-liptako-claim" in out and "amina: done, lukas: done" in out

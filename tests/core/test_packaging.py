@@ -40,7 +40,7 @@ def test_wheel_works_outside_the_checkout(tmp_path: Path) -> None:
     code = (
         "import annotator, sys; from annotator.cli import main;"
         "assert 'site' in annotator.__file__, annotator.__file__;"
-        "sys.exit(main(['reports']))"
+        "sys.exit(main(['init', '--example']) or main(['reports']))"
     )
     home = tmp_path / "home"
     env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"))
@@ -88,6 +88,9 @@ def test_wheel_installs_in_a_fresh_venv_and_opens_the_example(tmp_path: Path) ->
     assert where.startswith(str(env_dir)), where
     version = subprocess.run([str(exe), "--version"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert version.returncode == 0 and annotator.__version__ in version.stdout
+    made = subprocess.run([str(exe), "init", "--example"], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=300)  # the command line makes no project but by init
+    assert made.returncode == 0, made.stderr
     reports = subprocess.run([str(exe), "reports"], capture_output=True, text=True, env=env, cwd=tmp_path,
                              timeout=300)
     assert reports.returncode == 0, reports.stderr

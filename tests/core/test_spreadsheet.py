@@ -111,6 +111,7 @@ def test_cli_export_csv_xlsx(tmp_path: Path, capsys, new_db) -> None:
     from annotator.core.resources import resources_dir
 
     db = new_db("p.db")
+    assert main(["--db", db, "init"]) == 0  # only init makes a project
     assert main(["--db", db, "import", str(resources_dir() / "example" / "example.jsonl")]) == 0
     assert main(["--db", db, "export", "--format", "csv", "--out", str(tmp_path / "t"), "--profile", "acled"]) == 0
     assert (tmp_path / "t" / "claims.csv").exists()

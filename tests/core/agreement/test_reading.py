@@ -92,6 +92,7 @@ def test_kind_names_and_review_problems() -> None:
 
 def test_cli_text_html_and_csv(tmp_path: Path, new_db, capsys) -> None:
     db = new_db("cli.db")
+    assert main(["--db", db, "init"]) == 0  # only init makes a project
     assert main(["--db", db, "import", str(EXAMPLE)]) == 0
     capsys.readouterr()
     page, folder = tmp_path / "a.html", tmp_path / "csv"

@@ -212,6 +212,7 @@ def test_agreement_cli_json_html_csv(tmp_path, capsys, new_db) -> None:
     from annotator.core.resources import resources_dir
 
     db = new_db("p.db")
+    assert main(["--db", db, "init"]) == 0  # only init makes a project
     assert main(["--db", db, "import", str(resources_dir() / "example" / "example.jsonl")]) == 0
     capsys.readouterr()
     html, csvdir = tmp_path / "a.html", tmp_path / "csv"

@@ -274,10 +274,12 @@ def test_report_metadata_and_values_survive_a_brat_round_trip(tmp_path: Path) ->
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps(record) + "\n", "utf-8")
     db1, db2 = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    assert main(["--db", db1, "init"]) == 0  # only init makes a project
     assert main(["--db", db1, "import", str(src)]) == 0
     out = tmp_path / "brat"
     assert main(["--db", db1, "export", "--format", "brat", "--out", str(out)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix not in (".db", ".jsonl")) == ["brat"]
+    assert main(["--db", db2, "init"]) == 0  # only init makes a project
     assert main(["--db", db2, "import", str(out)]) == 0
     assert main(["--db", db1, "export", "--out", str(tmp_path / "a.out")]) == 0
     assert main(["--db", db2, "export", "--out", str(tmp_path / "b.out")]) == 0

@@ -161,6 +161,7 @@ def test_a_mistyped_export_coder_from_jsonl_stays_inside(tmp_path: Path) -> None
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps(rec) + "\n", "utf-8")
     db = str(tmp_path / "p.db")
+    assert main(["--db", db, "init"]) == 0  # only init makes a project
     assert main(["--db", db, "import", str(src)]) == 0
     (tmp_path / "exp").mkdir()
     assert main(["--db", db, "export", "--format", "brat", "--out", str(tmp_path / "exp" / "b")]) == 0

@@ -40,6 +40,7 @@ def test_no_perpetrator_no_claim_and_nothing_found_nothing_made() -> None:
 def test_cli_coded_as(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "p.db")
     path = write_csv(tmp_path / "acled.csv", ACLED_COLUMNS, [acled_row()])
+    assert main(["--db", db, "init"]) == 0  # only init makes a project
     assert main(["--db", db, "import", "--coded-as", "acled", str(path)]) == 0
     assert main(["--db", db, "export", "--out", str(tmp_path / "o.jsonl")]) == 0
     rec = json.loads((tmp_path / "o.jsonl").read_text("utf-8"))

@@ -215,6 +215,7 @@ def test_cli_map_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     db = str(tmp_path / "p.db")
     path = tmp_path / "mine.csv"
     path.write_text("ref,story,when\nm-1,A convoy was ambushed near Kora.,8 Dec 2023\n", "utf-8")
+    assert main(["--db", db, "init"]) == 0  # only init makes a project
     assert main(["--db", db, "import", str(path)]) == 1  # no text column found
     assert "--map text=COLUMN" in capsys.readouterr().err
     assert main(["--db", db, "import", "--map", "text=story,id=ref,published=when", str(path)]) == 0
