@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator import __version__
-from annotator.cli import backup, codebook, lists, project, review, team, transfer
+from annotator.cli import backup, codebook, lists, offline, project, review, team, transfer
 from annotator.cli.common import fail, identity_role, quiet_stdout
 from annotator.core import roles
 from annotator.core.codebook import CodebookError, load_codebook
@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     _coding_commands(sub)
     _listing_commands(sub)
     _review_commands(sub)
+    offline.add_parsers(sub)
     return p
 
 
@@ -348,6 +349,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             "adjudicate": review.adjudicate,
             "assign": team.assign,
             "progress": team.progress,
+            "package": offline.package,
+            "merge": offline.merge,
         }[args.command]
         role = identity_role(opened, args)
         if args.command in ("agreement", "adjudicate"):

@@ -33,7 +33,7 @@ __all__ = [
 #: The table layout written by this code: the number of the newest Alembic revision (revision
 #: ids are "0001", "0002", ...). It is also written to ``meta.schema_version`` so that builds from
 #: before Alembic refuse a newer project with a clear message instead of damaging it.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -50,6 +50,10 @@ __all__ = [
     "change_counter_t",
     "CodebookMark",
     "mark_t",
+    "AnnotationHistory",
+    "MergeLog",
+    "history_t",
+    "merge_log_t",
 ]
 
 STATUSES = ("todo", "in_progress", "done")
@@ -312,6 +316,44 @@ class CodebookMark(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class AnnotationHistory(SQLModel, table=True):
+    """A version of one coder's work on one report that left the project or never entered it:
+    replaced by a merge (``replaced``), the side a conflict's choice did not take
+    (``not_taken``), or spans that could not follow a corrected text (``flagged``). ``content``
+    is the interchange annotation (status, spans, claims) with offsets into the text whose hash
+    is ``text_sha256``. No foreign key: the history outlives what it describes."""
+
+    __tablename__ = "annotation_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int | None = Field(default=None, index=True)
+    report_external_id: str
+    coder: str
+    kind: str  # replaced, not_taken, flagged
+    reason: str
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    text_sha256: str
+    source: str | None = None  # the file merged
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MergeLog(SQLModel, table=True):
+    """What a merge took from a package: the coder's version on a report as the package held it
+    and as it was stored, so that merging the same package again after more work is told from
+    a conflict."""
+
+    __tablename__ = "merge_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    package_id: str = Field(index=True)
+    report_id: int
+    coder: str
+    file_fingerprint: str
+    stored_fingerprint: str
+    source: str | None = None
+    merged_at: datetime = Field(default_factory=utcnow)
+
+
 # Core table objects for the bulk paths and commands (SQLAlchemy Core, no ORM objects per row).
 meta_t = SQLModel.metadata.tables["meta"]
 codebook_t = SQLModel.metadata.tables["codebook"]
@@ -329,3 +371,5 @@ decision_t = SQLModel.metadata.tables["decision"]
 change_log_t = SQLModel.metadata.tables["change_log"]
 change_counter_t = SQLModel.metadata.tables["change_counter"]
 mark_t = SQLModel.metadata.tables["codebook_mark"]
+history_t = SQLModel.metadata.tables["annotation_history"]
+merge_log_t = SQLModel.metadata.tables["merge_log"]

@@ -469,6 +469,27 @@ class Project:
             self._record(Changes("Import", structure=True), "import")
         return summary
 
+    def merge(
+        self,
+        path: str | os.PathLike[str],
+        prefer: Mapping[str, str] | None = None,
+        identity: str | None = None,
+    ) -> Any:
+        """Merge a coder's package (or an interchange .jsonl file) per report (core/merge.py):
+        new work added, a resubmission replacing the coder's earlier version (kept in the
+        history), conflicts listed until ``prefer`` (report id or "*" -> package | project)
+        names the version to take. Returns a ``merge.MergeSummary``; raises ``MergeError`` or
+        ``PackageError`` when the file cannot be read at all."""
+        from annotator.core.merge import merge_file
+
+        summary, touched = merge_file(self._engine, self.location, self.codebook,
+                                      self.codebook_id, Path(path), prefer,
+                                      trusted=self.may_set_roles(identity))
+        if touched or summary.reports_added or summary.decisions_added:
+            self._record(Changes("Merge", reports=touched, structure=bool(summary.reports_added)),
+                         "merge")
+        return summary
+
     def export_jsonl(
         self,
         out: TextIO,

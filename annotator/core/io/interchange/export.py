@@ -18,6 +18,7 @@ from annotator.core.models import (
     assignment_t,
     claim_t,
     coder_t,
+    decision_t,
     provenance_t,
     report_t,
     slot_fill_t,
@@ -110,7 +111,9 @@ def annotation_blocks(
             prov_rows[(kind, int(item))] = row
 
     def by_report(q: Any) -> Iterator[tuple[int, list[Any]]]:
-        rows = conn.execution_options(yield_per=2000).execute(q)
+        # per statement: Connection.execution_options would leave the caller's connection
+        # (a merge's write transaction) streaming every later statement through a cursor
+        rows = conn.execute(q, execution_options={"yield_per": 2000})
         for rid, group in groupby(rows, key=lambda row: int(row[0])):
             yield rid, list(group)
 
@@ -201,9 +204,11 @@ def iter_export(
     ).order_by(r.c.id)
     if report_ids is not None:
         q = q.where(r.c.id.in_(report_ids))
-    with engine.connect() as conn, engine.connect() as conn2:
+    with engine.connect() as conn, engine.connect() as conn2, engine.connect() as conn3:
         blocks = annotation_blocks(conn2, report_ids, coder_ids)
         pending = next(blocks, None)
+        decisions = _decisions(conn3, report_ids) if _with_decisions(conn3, coder_ids) else None
+        decided = next(decisions, None) if decisions is not None else None
         for row in conn.execution_options(yield_per=500).execute(q):
             anns: list[dict[str, Any]] = []
             while pending is not None and pending[0] < row.id:
@@ -213,6 +218,12 @@ def iter_export(
                 pending = next(blocks, None)
             for ann in anns:
                 ann["codebook"] = codebook_ref
+            extra: dict[str, Any] = {}
+            while decided is not None and decisions is not None and decided[0] < row.id:
+                decided = next(decisions, None)
+            if decided is not None and decisions is not None and decided[0] == row.id:
+                extra["decisions"] = decided[1]
+                decided = next(decisions, None)
             yield {
                 "report": {
                     "id": row.external_id,
@@ -225,7 +236,42 @@ def iter_export(
                     "metadata": row.meta or {},
                 },
                 "annotations": anns,
+                **extra,
             }
+
+
+def _with_decisions(conn: Connection, coder_ids: Sequence[int] | None) -> bool:
+    """Reviewers' decisions go with an export of every coder or of the gold layer (an export of
+    some coders' own work, a coder's package, carries none)."""
+    if coder_ids is None:
+        return True
+    gold = conn.execute(select(coder_t.c.id).where(coder_t.c.role == "gold")).scalars().all()
+    return any(int(g) in coder_ids for g in gold)
+
+
+def _decisions(
+    conn: Connection, report_ids: Sequence[int] | None
+) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """(report id, its decisions as interchange dicts), in report order, streamed."""
+    d = decision_t
+    q = select(d).order_by(d.c.report_id, d.c.id)
+    if report_ids is not None:
+        q = q.where(d.c.report_id.in_(report_ids))
+    rows = conn.execute(q, execution_options={"yield_per": 2000}).mappings()
+    for rid, group in groupby(rows, key=lambda row: int(row["report_id"])):
+        out = []
+        for row in group:
+            item = {
+                "item_key": row["item_key"],
+                "kind": row["kind"],
+                "action": row["action"],
+                "coder": row["coder"],
+                "decided_by": row["decided_by"],
+                "decided_at": _format_time(row["decided_at"]),
+                "rationale": row["rationale"],
+            }
+            out.append({k: v for k, v in item.items() if v is not None})
+        yield rid, out
 
 
 def export_jsonl(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,8 +38,7 @@ class ParsedRecord:
     report: dict[str, Any]
     annotations: list[dict[str, Any]]
     sha256: str
-
-
+    decisions: list[dict[str, Any]] = field(default_factory=list)  # reviewers' decisions
 
 def newline_map(text: str) -> list[int] | None:
     """For a text with CR characters: old offset -> new offset after newline normalization."""
@@ -108,7 +107,7 @@ def parse_data(data: Any, codebook: Codebook, *, shape_known: bool = False) -> P
     text = _nfc(text, annotations, str(report["id"]))
     if text != raw_text:
         report["text"] = text
-    return ParsedRecord(report, annotations, text_sha256(text))
+    return ParsedRecord(report, annotations, text_sha256(text), list(data.get("decisions") or []))
 
 
 def _nfc(text: str, annotations: list[dict[str, Any]], report_id: str) -> str:

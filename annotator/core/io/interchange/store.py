@@ -24,6 +24,7 @@ from annotator.core.models import (
     assignment_t,
     claim_t,
     coder_t,
+    decision_t,
     inserted_id,
     provenance_t,
     report_t,
@@ -32,7 +33,17 @@ from annotator.core.models import (
     utcnow,
 )
 
-__all__ = ["Precheck", "StoreResult", "store_record"]
+__all__ = [
+    "Precheck",
+    "StoreResult",
+    "canonical",
+    "coder_id_for",
+    "insert_annotation",
+    "insert_report",
+    "merge_status",
+    "store_decisions",
+    "store_record",
+]
 
 
 @dataclass
@@ -102,24 +113,7 @@ def store_record(
         clash = conn.execute(select(report_t.c.id).where(report_t.c.external_id == r["id"])).first()
         if clash is not None:
             raise ValueError(f"report id '{r['id']}' is already in the project with another text")
-        report_id = int(
-            inserted_id(
-                conn.execute(
-                    report_t.insert().values(
-                        external_id=r["id"],
-                        title=r.get("title") or "",
-                        source=r.get("source"),
-                        url=r.get("url"),
-                        published=r.get("published"),
-                        language=r.get("language"),
-                        text=normalize_newlines(r["text"]),
-                        sha256=rec.sha256,
-                        imported_at=utcnow(),
-                        meta=r.get("metadata") or {},
-                    )
-                )
-            )
-        )
+        report_id = insert_report(conn, rec)
         result = StoreResult(r["id"], True)
     else:
         report_id = int(existing[0])
@@ -130,7 +124,56 @@ def store_record(
             result.coders_added.append(ann["coder"])
         else:
             result.coders_unchanged.append(ann["coder"])
+    store_decisions(conn, report_id, rec.decisions, trusted)
     return result
+
+
+def insert_report(conn: Connection, rec: ParsedRecord) -> int:
+    """Insert the report of ``rec`` (the caller checked it is new); its id."""
+    r = rec.report
+    return int(inserted_id(conn.execute(report_t.insert().values(
+        external_id=r["id"],
+        title=r.get("title") or "",
+        source=r.get("source"),
+        url=r.get("url"),
+        published=r.get("published"),
+        language=r.get("language"),
+        text=normalize_newlines(r["text"]),
+        sha256=rec.sha256,
+        imported_at=utcnow(),
+        meta=r.get("metadata") or {},
+    ))))
+
+
+def store_decisions(
+    conn: Connection, report_id: int, decisions: list[dict[str, Any]], trusted: bool
+) -> int:
+    """Add the reviewers' decisions the report has none for yet (by item); how many were added.
+    A decision already there stays as it is. Only a reviewer's or the lead's import may bring
+    decisions (a ValueError otherwise), as for gold annotations."""
+    if not decisions:
+        return 0
+    if not trusted:
+        raise ValueError("reviewer decisions can only be imported by a reviewer")
+    d = decision_t
+    have = set(conn.execute(select(d.c.item_key).where(d.c.report_id == report_id)).scalars())
+    rows = [
+        {
+            "report_id": report_id,
+            "item_key": x["item_key"],
+            "kind": x["kind"],
+            "action": x["action"],
+            "coder": x.get("coder"),
+            "decided_by": x["decided_by"],
+            "decided_at": _parse_time(x.get("decided_at")) or utcnow(),
+            "rationale": x.get("rationale"),
+        }
+        for x in decisions
+        if x["item_key"] not in have
+    ]
+    if rows:
+        conn.execute(d.insert(), rows)
+    return len(rows)
 
 
 def _canonical(ann: dict[str, Any]) -> str:
@@ -208,6 +251,8 @@ class Precheck:
                 raise ValueError(f"report id '{r['id']}' is already in the project with another text")
             self.sha_of_id[r["id"]] = sha
             self.added.add(sha)
+        if rec.decisions and not self.trusted:
+            raise ValueError("reviewer decisions can only be imported by a reviewer")
         for ann in rec.annotations:
             name = ann["coder"]
             coder_id = self._coder(name)
@@ -230,7 +275,7 @@ class Precheck:
             elif current != _canonical(ann):
                 raise ValueError(
                     f"coder {name} already has different annotations on this report; nothing of "
-                    "this file was imported (export theirs first, or import into a new project)"
+                    "this file was imported (`annotator merge FILE` replaces or lists them)"
                 )
 
 
@@ -257,13 +302,20 @@ def _store_annotation(
             return False
         raise ValueError(
             f"coder {ann['coder']} already has different annotations on this report; "
-            "nothing of this file was imported (export theirs first, or import into a new project)"
+            "nothing of this file was imported (`annotator merge FILE` replaces or lists them)"
         )
-    now = utcnow()
     _merge_status(conn, report_id, coder_id, ann.get("status", "todo"))
+    insert_annotation(conn, report_id, coder_id, ann, codebook_id)
+    return True
+
+
+def insert_annotation(
+    conn: Connection, report_id: int, coder_id: int, ann: dict[str, Any], codebook_id: int
+) -> None:
+    """Insert one coder's spans and claims (with their slots and provenance) on one report."""
+    now = utcnow()
     span_ids = _insert_spans(conn, report_id, coder_id, ann.get("spans", []), codebook_id, now)
     _insert_claims(conn, report_id, coder_id, ann.get("claims", []), span_ids, codebook_id, now)
-    return True
 
 
 def _insert_spans(
@@ -377,3 +429,9 @@ def _provenance_row(p: dict[str, Any], **item: int) -> dict[str, Any]:
         "decided_at": _parse_time(p.get("decided_at")),
         "rationale": p.get("rationale"),
     }
+
+
+# the names the merge (annotator.core.merge) builds on
+coder_id_for = _coder_id
+canonical = _canonical
+merge_status = _merge_status

@@ -1,0 +1,78 @@
+"""package and merge: a coder's work taken offline in one file and brought back per report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from annotator.cli.common import fail, identity_role
+from annotator.core.project import Project
+
+
+def add_parsers(sub: Any) -> None:
+    from pathlib import Path
+
+    pk = sub.add_parser("package", help="one file with what a coder needs to work offline "
+                        "(their reports, the codebook, the lists, their own work so far)")
+    pk.add_argument("--coder", required=True, metavar="NAME", help="whose package")
+    pk.add_argument("--out", required=True, type=Path, metavar="FILE",
+                    help="the package to write (a project file: annotator --db FILE opens it)")
+    pk.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    mg = sub.add_parser("merge", help="take a package (or an interchange .jsonl file) back, "
+                        "per report: new work added, resubmissions replace, conflicts listed")
+    mg.add_argument("file", type=Path)
+    mg.add_argument("--prefer", action="append", default=[], metavar="package|project|ID=CHOICE",
+                    help="how a conflict is resolved: for every report, or ID=package / "
+                         "ID=project for one report (repeatable)")
+
+
+def _prefer(values: list[str]) -> dict[str, str]:
+    from annotator.core.merge import PREFER
+
+    out: dict[str, str] = {}
+    for value in values:
+        rid, sep, choice = value.rpartition("=")
+        key = rid.strip() if sep else "*"
+        choice = choice.strip()
+        if choice not in PREFER or (sep and not key):
+            raise ValueError(f"--prefer {value}: give package or project, or REPORT_ID=package "
+                             "or REPORT_ID=project")
+        out[key] = choice
+    return out
+
+
+def package(project: Project, args: argparse.Namespace) -> int:
+    from annotator.core.coders import name_key
+    from annotator.core.packages import PackageError, make_package
+
+    role = identity_role(project, args)
+    if role == "coder" and name_key(args.coder) != name_key(args.identity):
+        return fail(f"{args.identity} is a coder: a coder packages only their own work")
+    try:
+        summary = make_package(project, args.coder, args.out, overwrite=args.force)
+    except (PackageError, OSError) as exc:
+        return fail(str(exc))
+    print(summary.line())
+    return 0
+
+
+def merge(project: Project, args: argparse.Namespace) -> int:
+    from annotator.core.merge import MergeError
+    from annotator.core.packages import PackageError
+
+    try:
+        prefer = _prefer(args.prefer)
+        summary = project.merge(args.file, prefer=prefer, identity=args.identity)
+    except (ValueError, MergeError, PackageError) as exc:
+        return fail(str(exc))
+    for outcome in summary.outcomes:
+        print(outcome.line())
+    print(f"{args.file}: {summary.line()}")
+    if summary.conflicts:
+        print(f"annotator: {len(summary.conflicts)} conflict(s) left as they were; run merge again "
+              "with --prefer package or --prefer project (or ID=... per report)", file=sys.stderr)
+    if summary.failed:
+        print(f"annotator: {len(summary.failed)} report(s) could not be merged (see above)",
+              file=sys.stderr)
+    return 0 if summary.ok else 1
