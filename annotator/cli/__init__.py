@@ -351,6 +351,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "progress": team.progress,
             "package": offline.package,
             "merge": offline.merge,
+            "history": offline.history,
         }[args.command]
         role = identity_role(opened, args)
         if args.command in ("agreement", "adjudicate"):

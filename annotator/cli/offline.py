@@ -25,6 +25,12 @@ def add_parsers(sub: Any) -> None:
     mg.add_argument("--prefer", action="append", default=[], metavar="package|project|ID=CHOICE",
                     help="how a conflict is resolved: for every report, or ID=package / "
                          "ID=project for one report (repeatable)")
+    hi = sub.add_parser("history", help="coders' versions a merge replaced, did not take or "
+                        "flagged (kept, never deleted)")
+    hi.add_argument("--report", metavar="ID", help="only this report")
+    hi.add_argument("--coder", metavar="NAME", help="only this coder")
+    hi.add_argument("--json", action="store_true", help="one JSON object per line, with the "
+                    "spans and claims")
 
 
 def _prefer(values: list[str]) -> dict[str, str]:
@@ -76,3 +82,30 @@ def merge(project: Project, args: argparse.Namespace) -> int:
         print(f"annotator: {len(summary.failed)} report(s) could not be merged (see above)",
               file=sys.stderr)
     return 0 if summary.ok else 1
+
+
+def history(project: Project, args: argparse.Namespace) -> int:
+    import json
+
+    from annotator.core.coders import name_key
+    from annotator.core.merge import history as rows_of
+
+    role = identity_role(project, args)
+    coder = args.coder
+    if role == "coder":
+        if coder is not None and name_key(coder) != name_key(args.identity):
+            return fail(f"{args.identity} is a coder: coders see only their own history")
+        coder = args.identity
+    rows = rows_of(project._engine, args.report, coder)
+    for row in rows:
+        when = row["created_at"].isoformat() if row["created_at"] else ""
+        if args.json:
+            print(json.dumps({**row, "created_at": when}, ensure_ascii=False, default=str))
+            continue
+        content = row["content"] or {}
+        print(f"#{row['id']}  {when}  {row['report_external_id']}  {row['coder']}  {row['kind']}: "
+              f"{len(content.get('spans', []))} span(s), {len(content.get('claims', []))} "
+              f"claim(s); {row['reason']}")
+    if not args.json:
+        print(f"{len(rows)} version(s) in the history", file=sys.stderr)
+    return 0

@@ -74,6 +74,7 @@ __all__ = [
     "MergeSummary",
     "Outcome",
     "fingerprint",
+    "history",
     "merge_file",
     "merge_records",
     "read_merge_file",
@@ -489,3 +490,17 @@ class _ReportMerge:
                 touched.append(c)
             claims.append({**c, "slots": slots})
         return {**ann, "spans": moved, "claims": claims}, {"spans": lost, "claims": touched}
+
+
+def history(engine: Engine, report: str | None = None, coder: str | None = None
+            ) -> list[dict[str, Any]]:
+    """The rows of ``annotation_history`` (oldest first), of one report id and/or one coder."""
+    h = history_t
+    q = select(h).order_by(h.c.id)
+    if report is not None:
+        q = q.where(h.c.report_external_id == report)
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(q).mappings()]
+    if coder is not None:
+        rows = [r for r in rows if name_key(str(r["coder"])) == name_key(coder)]
+    return rows

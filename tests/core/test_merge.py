@@ -292,5 +292,8 @@ def test_cli_package_and_merge_summary_and_exit_status(team: Project, tmp_path: 
     assert "r2  bob: resolved" in shown.out and "1 conflict(s) resolved" in shown.out
     with team._engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(history_t)).scalar_one() == 2
+    assert main(["--db", db, "history", "--report", "r2"]) == 0
+    listed = capsys.readouterr().out
+    assert "r2  bob  not_taken: 6 span(s)" in listed and "r1" not in listed
     assert main(["--db", db, "merge", str(tmp_path / "missing.db")]) == 1
     assert "missing.db" in capsys.readouterr().err
