@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, union
+from sqlalchemy import func, select, union
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import Codebook
@@ -161,7 +161,36 @@ def _fill(pkg: Project, project: Project, coder_id: int, report_ids: list[int],
             if len(pending) >= _BATCH:
                 flush()
     flush()
+    with project._engine.connect() as conn:
+        top = {t.name: conn.execute(select(func.max(t.c.id))).scalar() or 0 for t in (span_t, claim_t)}
+    with write_transaction(pkg._engine) as conn:
+        _ids_after_keys(conn, top)
     return spans, claims, baseline
+
+
+def _ids_after_keys(conn: Connection, top: dict[str, int]) -> None:
+    """Start the package's span and claim ids above every id of the project and every number
+    in the copied keys: a span tagged in the package is keyed "s" + its id, which must not be
+    a key the coder's copied spans already use on that report."""
+    for table, prefix in ((span_t, "s"), (claim_t, "c")):
+        highest = top.get(table.name, 0)
+        for key in conn.execute(select(table.c.key)).scalars():
+            tail = str(key)[len(prefix):]
+            if str(key).startswith(prefix) and tail.isdigit():
+                highest = max(highest, int(tail))
+        seq = sqlite_sequence()
+        if conn.execute(select(seq.c.seq).where(seq.c.name == table.name)).first() is None:
+            conn.execute(seq.insert().values(name=table.name, seq=highest))
+        else:
+            conn.execute(seq.update().where(seq.c.name == table.name, seq.c.seq < highest)
+                         .values(seq=highest))
+
+
+def sqlite_sequence() -> Any:
+    """SQLite's own table of AUTOINCREMENT counters (a package is always a SQLite file)."""
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+
+    return Table("sqlite_sequence", MetaData(), Column("name", String), Column("seq", Integer))
 
 
 def open_package(path: Path, codebook: Codebook) -> MergeFile:

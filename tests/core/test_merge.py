@@ -121,6 +121,25 @@ def test_a_package_holds_the_coders_own_work_only(team: Project, tmp_path: Path)
     assert _counts(team, "bob") == {"r1": (10, 2), "r2": (5, 0)}
 
 
+def test_spans_tagged_in_a_package_never_clash_with_copied_keys(
+    team: Project, tmp_path: Path
+) -> None:
+    t3 = _text(8)
+    high = _work(t3, 2, 0)
+    high["spans"][0]["id"], high["spans"][1]["id"] = "s19", "s20"  # the package's next ids
+    _load(team, tmp_path, [record("r3", t3, [high])], "high.jsonl")
+    path = _package(team, tmp_path)
+    pkg = Project.open(path, create=False)
+    try:
+        _add_spans(pkg, "bob", "r3", [f"Beta{i}" for i in range(6)])
+        keys = [s.key for s in pkg.spans(pkg.reports()[2].id, pkg.coder_id("bob"))]
+        assert len(set(keys)) == len(keys) == 8
+    finally:
+        pkg.close()
+    assert _merge(team, path).count("replaced") == 1
+    assert _counts(team, "bob")["r3"] == (8, 0)
+
+
 def test_a_second_copy_that_lacks_work_deletes_nothing(team: Project, tmp_path: Path) -> None:
     first = _package(team, tmp_path)
     second = tmp_path / "bob-copy.db"
