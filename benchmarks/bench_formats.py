@@ -7,6 +7,7 @@ CSV read into reports (baseline: csv.DictReader over the same file). Runs are in
 A B A B ..., min / median / max of each, and the ratio of medians.
 
     .venv/bin/python benchmarks/bench_formats.py [--reports 200] [--rows 5000] [--runs 5]
+                                                 [--only webanno,xmi]   # some formats alone
 """
 
 from __future__ import annotations
@@ -110,7 +111,9 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=200)
     ap.add_argument("--rows", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--only", default="", help="comma-separated formats (default: all)")
     args = ap.parse_args()
+    only = {x for x in args.only.split(",") if x}
     cb = load_default_codebook()
     recs = records(args.reports)
     tmp = Path(tempfile.mkdtemp(prefix="bench_formats."))
@@ -129,6 +132,8 @@ def main() -> None:
     targets = {"labelstudio": "t.json", "doccano": "d.jsonl", "conll": "c.conll",
                "spacy": "s.spacy", "xmi": "xmi", "webanno": "tsv", "qdpx": "p.qdpx"}
     for name, target in targets.items():
+        if only and name not in only:
+            continue
         try:
             exp = registry.exporter(name)
         except ValueError:
@@ -158,6 +163,8 @@ def main() -> None:
 
         ta, tb = interleave(read, base_read, args.runs)
         say(line(f"import {name}", args.reports * 2, ta, tb))
+    if only and "table" not in only:
+        return
     table = tmp / "acled.csv"
     acled_csv(table, args.rows)
 

@@ -229,6 +229,7 @@ def _parse(path: Path) -> tuple[str, list[_Unit], list[_Annotation]]:
     if lines and lines[-1] == "":
         lines.pop()
     columns, k = _header(lines, path)
+    blank = ["_"] * len(columns)
     sentences: list[tuple[int, str]] = []
     units: list[_Unit] = []
     anns: list[_Annotation] = []
@@ -270,8 +271,11 @@ def _parse(path: Path) -> tuple[str, list[_Unit], list[_Annotation]]:
             sentences.append((begin, "\n".join(text_lines)))
             text_lines = []
         state = "token"
-        unit = _Unit(fields[0], begin, end, unescape_text(fields[2]), number)
+        token = unescape_text(fields[2]) if "\\" in fields[2] else fields[2]
+        unit = _Unit(fields[0], begin, end, token, number)
         units.append(unit)
+        if fields[3:3 + len(columns)] == blank:
+            continue  # no annotation on this unit (most of them)
         for c, col in enumerate(columns):
             _cell(path, unit, col, fields[3 + c], anns, by_dis)
     if state == "header":

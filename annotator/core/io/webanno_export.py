@@ -131,11 +131,17 @@ class _Writer:
         if not tokens:  # a text of white space: a zero-width unit carries the extension
             cells = [ext, "_", "_", *("_" for _ in self.features), "_", "_"]
             return [*out, "", "#Text=", "\t".join(["1-1", "0-0", "", *cells]) + "\t"]
+        # a token no span covers (most of them): every annotation column empty
+        blank = "\t".join("_" for _ in range(5 + len(self.features))) + "\t"
         for begin, end, idxs in self.sentences:
             out.append("")
             out.extend(f"#Text={escape_text(line)}" for line in self.text[begin:end].split("\n"))
             for i in idxs:
                 s0, e0 = tokens[i]
+                if i and i not in covered and i not in by_dep:
+                    out.append(f"{address[i]}\t{umap.to_utf16(s0)}-{umap.to_utf16(e0)}\t"
+                               f"{escape_text(self.text[s0:e0])}\t{blank}")
+                    continue
                 here = sorted(covered.get(i, []), key=lambda s: (s["start"], -s["end"]))
 
                 def stacked(values: list[str | None], here: list[Mapping[str, Any]] = here) -> str:
