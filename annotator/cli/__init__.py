@@ -207,8 +207,9 @@ def _review_commands(sub: Any) -> None:
                          "move or withdraw assignments")
     asg.add_argument("--coders", metavar="A,B,...",
                      help="share the reports among these coders (missing ones are added)")
-    asg.add_argument("--share", type=float, default=0.0,
-                     help="the share of reports a second coder codes too (0-1, default 0)")
+    asg.add_argument("--share", type=float, default=None,
+                     help="the share of reports a second coder codes too (0-1, default: the "
+                     "project's setting, 0 unless changed in Settings)")
     asg.add_argument("--seed", type=int, default=0, help="the same seed gives the same plan")
     asg.add_argument("--reports", metavar="ID,...", help="only these report ids (default: all)")
     asg.add_argument("--search", metavar="TEXT", help="only reports whose title or text has TEXT")

@@ -98,7 +98,8 @@ def assign(project: Project, args: argparse.Namespace) -> int:
     coder_ids = [project.coder_id(n, create=True) for n in names]
     if ids is None:
         ids = [r.id for r in project.reports()]
-    cmd = Assign(ids, coder_ids, args.share, args.seed)
+    share = project.settings().double_coding_share if args.share is None else args.share
+    cmd = Assign(ids, coder_ids, share, args.seed)
     project.run(cmd)
     doubles = len(cmd.planned) - len({r for r, _ in cmd.planned})
     per = {n: sum(1 for _, c in cmd.planned if c == i) for n, i in zip(names, coder_ids, strict=True)}

@@ -70,7 +70,9 @@ REFERENCE_RULES = ("published", "published_or_imported", "published_or_fixed")
 
 
 class Settings:
-    """Project settings for normalization (stored in the meta table as JSON)."""
+    """The project's settings (stored in the meta table as JSON): normalization (day first, the
+    vague-number table, the reference-date rule) and the double-coded share, the fraction
+    (0-1) of reports that ``assign`` gives a second coder unless told otherwise."""
 
     def __init__(
         self,
@@ -78,11 +80,13 @@ class Settings:
         vague_table: Mapping[str, int] | None = None,
         reference_rule: str = "published",
         reference_fixed: str | None = None,
+        double_coding_share: float = 0.0,
     ):
         self.day_first = day_first
         self.vague_table = dict(DEFAULT_VAGUE_TABLE if vague_table is None else vague_table)
         self.reference_rule = reference_rule
         self.reference_fixed = reference_fixed
+        self.double_coding_share = double_coding_share
 
     def problems(self) -> list[str]:
         """Why these settings cannot be stored (empty when they can)."""
@@ -101,11 +105,15 @@ class Settings:
                 out.append(f"vague-number word {word!r}: write it in lower case without spaces around")
             if isinstance(n, bool) or not isinstance(n, int) or n < 0:
                 out.append(f"vague-number word {word!r}: {n!r} is not a whole number >= 0")
+        share = self.double_coding_share
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            out.append(f"the double-coded share {share!r} is not between 0 and 1")
         return out
 
     def to_json(self) -> dict[str, Any]:
         return {"day_first": self.day_first, "vague_table": dict(sorted(self.vague_table.items())),
-                "reference_rule": self.reference_rule, "reference_fixed": self.reference_fixed}
+                "reference_rule": self.reference_rule, "reference_fixed": self.reference_fixed,
+                "double_coding_share": self.double_coding_share}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Settings) and self.to_json() == other.to_json()
@@ -116,8 +124,10 @@ def load_settings(conn: Connection) -> Settings:
     if not raw:
         return Settings()
     data = json.loads(raw)
+    share = data.get("double_coding_share", 0.0)
     return Settings(bool(data.get("day_first", False)), data.get("vague_table"),
-                    data.get("reference_rule") or "published", data.get("reference_fixed"))
+                    data.get("reference_rule") or "published", data.get("reference_fixed"),
+                    float(share) if type(share) in (int, float) else 0.0)
 
 
 def save_settings(conn: Connection, settings: Settings) -> None:

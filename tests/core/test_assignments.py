@@ -133,3 +133,20 @@ def test_assign_and_progress_cli(proj: Project, capsys) -> None:
     assert "withdrew" in capsys.readouterr().out
     assert main(["--db", db, "assign", "--coders", "amina", "--reports", "nope"]) == 1
     assert "no report with id nope" in capsys.readouterr().err
+
+
+def test_assign_uses_the_projects_double_coded_share(proj: Project, capsys) -> None:
+    from annotator.core import assist
+
+    settings = proj.settings()
+    settings.double_coding_share = 0.3
+    proj.run(assist.SetProjectSettings(settings))
+    assert proj.settings().double_coding_share == 0.3  # stored in the project, read back
+    assert main(["--db", proj.location, "assign", "--coders", "amina,bob"]) == 0
+    assert "assigned 10 report(s), 3 double-coded" in capsys.readouterr().out
+    # --share still wins over the project's setting
+    assert main(["--db", proj.location, "assign", "--unassign", "amina"]) == 0
+    assert main(["--db", proj.location, "assign", "--unassign", "bob"]) == 0
+    capsys.readouterr()
+    assert main(["--db", proj.location, "assign", "--coders", "amina,bob", "--share", "0"]) == 0
+    assert "assigned 10 report(s), 0 double-coded" in capsys.readouterr().out

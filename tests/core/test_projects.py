@@ -102,6 +102,8 @@ def test_project_settings_are_stored_undoable_and_used(tmp_path: Path) -> None:
     (assist.Settings(reference_rule="published_or_fixed", reference_fixed="soon"), "not a date"),
     (assist.Settings(vague_table={"many": -1}), "not a whole number"),
     (assist.Settings(vague_table={" Many": 3}), "lower case"),
+    (assist.Settings(double_coding_share=1.5), "double-coded share 1.5 is not between 0 and 1"),
+    (assist.Settings(double_coding_share=-0.1), "not between 0 and 1"),
 ])
 def test_bad_project_settings_are_refused(tmp_path: Path, bad: assist.Settings, why: str) -> None:
     from annotator.core.commands import CommandError
