@@ -51,6 +51,7 @@ from annotator.gui.span_list import SpanList, SpanModel
 from annotator.gui.suggestions_panel import SuggestionsPanel
 from annotator.gui.text_view import EVIDENCE_COLOR as CLAIM_COLOR
 from annotator.gui.text_view import PaintedSpan, ReportTextView
+from annotator.gui.user_keys import seen_codebook
 from annotator.gui.window_actions import window_action_specs
 
 _ID = Qt.ItemDataRole.UserRole
@@ -61,7 +62,8 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
     def __init__(self, project: Project, coder_id: int) -> None:
         super().__init__()
         self.project = project
-        self.codebook = project.codebook
+        self.source_codebook = project.codebook
+        self.codebook = seen_codebook(project.codebook)  # the user's palette and keys
         self.coder_id = coder_id
         me = next(c for c in project.coders() if c.id == coder_id)
         self.coder_name, self.role = me.name, me.role

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
+from annotator.core.coding_keys import user_codebook
 from annotator.core.project import Project
-from annotator.core.userconfig import UserConfig, load_user_config, palette_colors
+from annotator.core.userconfig import UserConfig, load_user_config
 
 if TYPE_CHECKING:
     from annotator.gui.window_host import WindowHost as _Base
@@ -26,6 +27,7 @@ class ProjectLaunchers(_Base):
     """Mixed into MainWindow."""
 
     _unwatch: Callable[[], None] | None = None
+    _reopening = False
 
     def _project_folder(self) -> Path:
         loc = self.project.location
@@ -94,13 +96,18 @@ class ProjectLaunchers(_Base):
             self.statusBar().showMessage(import_with_progress(self, self.project, [Path(folder)]), 10000)
 
     def open_settings(self) -> None:
-        from annotator.gui.settings_dialog import SettingsDialog
+        from PySide6.QtCore import QTimer
 
-        keys = [(s.name, s.text.replace("&", ""), s.keys[0]) for s in self.action_specs
-                if s.keys and not s.coding_key]
-        dlg = SettingsDialog(self.project, keys, self)
-        dlg.user_changed.connect(self.apply_user_config)
-        dlg.exec()
+        from annotator.gui.settings_dialog import SettingsDialog
+        from annotator.gui.user_keys import window_key_table
+
+        table = window_key_table(self)
+        dlg = SettingsDialog(self.project, table.menu_keys, self, coding_keys=table.coding_keys,
+                             check_keys=table.clashes)
+        self.settings_dialog = dlg  # reachable while it is open (tests, screenshots)
+        # applied once the dialog is gone: new colours or coding keys open a fresh window
+        dlg.user_changed.connect(lambda cfg: QTimer.singleShot(0, lambda: self.apply_user_config(cfg)))
+        dlg.open()  # window-modal, without a nested event loop
 
     def open_upgrade(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -121,7 +128,7 @@ class ProjectLaunchers(_Base):
         from PySide6.QtCore import QTimer
 
         def check(_changes: object) -> None:
-            if self.project.codebook is not self.codebook and not getattr(self, "_reopening", False):
+            if self.project.codebook is not self.source_codebook and not self._reopening:
                 self._reopening = True
                 QTimer.singleShot(0, lambda: self.reopen(f"Codebook now {self.project.codebook.ref}"))
 
@@ -134,14 +141,18 @@ class ProjectLaunchers(_Base):
             self._unwatch = None
 
     def reopen(self, message: str = "") -> None:
-        """A fresh window on the same project (and undo history): the codebook changed."""
+        """A fresh window on the same project (and undo history), on the same report: the
+        codebook, or the user's colours or keys, changed."""
         from annotator.gui.app import open_window
 
         self._stop_watching()
-
+        self._reopening = True
         window = open_window(self.project, self.coder_name, parent=self)
         if window is not None:
             self.next_window = window
+            queue = getattr(window, "queue_panel", None)
+            if self.report_id is not None and queue is not None:
+                queue.select_report(self.report_id)
             if message:
                 window.statusBar().showMessage(message, 30_000)
             self.close()
@@ -162,12 +173,8 @@ class ProjectLaunchers(_Base):
                 continue
             keys = [cfg.keys[spec.name]] if spec.name in cfg.keys else list(spec.keys)
             action.setShortcuts([QKeySequence(k) for k in keys])
-        colors = palette_colors({t.id: t.color for t in self.codebook.span_types}, cfg.palette)
-        if colors != self._colors:
-            self._colors = colors
-            self.text.set_colors(colors)
-            from PySide6.QtGui import QColor
-
-            self.span_model.colors = {k: QColor(v) for k, v in colors.items()}
-            if self.report_id is not None:
-                self.open_report(self.report_id)
+        # the colours and the tag/claim/slot keys are built into the window (buttons, menus,
+        # the claim strip, the F1 sheet): a change opens a fresh window on the same report
+        seen = user_codebook(self.source_codebook, cfg.palette, cfg.keys)
+        if seen != self.codebook and not self._reopening:
+            self.reopen("Your colours and keys are applied")

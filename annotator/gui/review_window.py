@@ -33,6 +33,7 @@ from annotator.core.project import Project
 from annotator.gui.bridge import ChangeBridge
 from annotator.gui.screen_fit import clamp_to_screen, initial_size
 from annotator.gui.text_view import PaintedSpan, ReportTextView
+from annotator.gui.user_keys import seen_codebook
 
 _ID = Qt.ItemDataRole.UserRole
 
@@ -47,7 +48,7 @@ class ReviewWindow(QMainWindow):
         super().__init__()
         self.project, self.reviewer = project, reviewer
         self.setWindowTitle(f"Annotator review — {reviewer} — {project.location}")
-        self.codebook = project.codebook
+        self.codebook = seen_codebook(project.codebook)  # the user's palette
         self.colors = {t.id: t.color for t in self.codebook.span_types}
         coders = [c for c in project.coders() if c.role == "coder"]
         self.coders = [c.name for c in coders]

@@ -5,7 +5,7 @@ commands, undoable) and the user's (font size, colours, keys, backups; the user 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Signal
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core import assist
+from annotator.core.coding_keys import coding_key_problem
 from annotator.core.commands import CommandError
 from annotator.core.normalize import ActorCsvError, ActorEntry
 from annotator.core.project import Project
@@ -60,11 +61,18 @@ class SettingsDialog(QDialog):
     user_changed = Signal(object)
 
     def __init__(self, project: Project, keys: Sequence[KeyDef] = (),
-                 parent: QWidget | None = None, can_edit_project: bool = True) -> None:
+                 parent: QWidget | None = None, can_edit_project: bool = True,
+                 coding_keys: Sequence[KeyDef] = (),
+                 check_keys: Callable[[UserConfig], list[str]] | None = None) -> None:
+        """``keys``: the menu actions' keys (any sequence); ``coding_keys``: the tag, claim and
+        slot keys (one letter or digit each); ``check_keys``: the clashes of a set of
+        overrides with every key of the window (default: among the keys listed here)."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.project = project
-        self.keys = list(keys)
+        self.keys = list(keys) + list(coding_keys)
+        self.coding_names = {name for name, _l, _d in coding_keys}
+        self.check_keys = check_keys
         self.settings = project.settings()
         self.user = load_user_config()
         self.tabs = QTabWidget()
@@ -150,6 +158,13 @@ class SettingsDialog(QDialog):
         self.places = QLabel()
         self.places.setWordWrap(True)
         form.addRow("Project places:", self.places)
+        self.share = QSpinBox()
+        self.share.setRange(0, 100)
+        self.share.setSuffix(" %")
+        self.share.setValue(round(self.settings.double_coding_share * 100))
+        self.share.setToolTip("The share of reports that `annotator assign` gives a second coder "
+                              "for the agreement figures (its --share overrides it)")
+        form.addRow("&Double-coded share:", self.share)
         self._fill_lists()
         return tab
 
@@ -227,7 +242,8 @@ class SettingsDialog(QDialog):
                 table[word] = -1  # refused by Settings.problems with the word named
         rule = str(self.rule.currentData())
         fixed = self.fixed.date().toString("yyyy-MM-dd") if rule == "published_or_fixed" else None
-        return assist.Settings(self.day_first.isChecked(), table, rule, fixed)
+        return assist.Settings(self.day_first.isChecked(), table, rule, fixed,
+                               self.share.value() / 100)
 
     # ------------------------------------------------------------ user tab
 
@@ -265,6 +281,9 @@ class SettingsDialog(QDialog):
             item = QTableWidgetItem(label)
             self.key_table.setItem(row, 0, item)
             edit = QKeySequenceEdit(QKeySequence(self.user.keys.get(name, default)))
+            if name in self.coding_names:
+                edit.setMaximumSequenceLength(1)  # one key: its Alt+/Shift+ variants follow it
+                edit.setToolTip("One letter or digit (acts while the text or a list has focus)")
             self.key_edits[name] = edit
             self.key_table.setCellWidget(row, 1, edit)
         reset = QPushButton("Reset the &keys")
@@ -288,16 +307,27 @@ class SettingsDialog(QDialog):
         for name, edit in self.key_edits.items():
             seq = edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
             if seq != QKeySequence(defaults[name]).toString(QKeySequence.SequenceFormat.PortableText):
-                keys[name] = seq
+                keys[name] = seq.lower() if name in self.coding_names and len(seq) == 1 else seq
         return dataclasses.replace(
             self.user, font_size=self.font_size.value(), palette=str(self.palette_box.currentData()),
             backup_keep=self.keep.value(), backup_every_minutes=self.every.value(), keys=keys)
 
     def key_clashes(self, cfg: UserConfig) -> list[str]:
-        used: dict[str, str] = {}
+        """Coding keys that are not one key, then keys two actions share."""
         out = []
+        for name, label, _default in self.keys:
+            if name in self.coding_names and name in cfg.keys:
+                why = coding_key_problem(cfg.keys[name])
+                if why:
+                    out.append(f"{label}: {why} (tag, claim and slot keys are one key)")
+        if out:
+            return out
+        if self.check_keys is not None:
+            return self.check_keys(cfg)
+        used: dict[str, str] = {}
         for name, label, default in self.keys:
-            seq = cfg.keys.get(name, default)
+            seq = QKeySequence(cfg.keys.get(name, default)).toString(
+                QKeySequence.SequenceFormat.PortableText)
             if seq and seq in used:
                 out.append(f"{seq} is used by both {used[seq]} and {label}")
             used.setdefault(seq, label)

@@ -29,6 +29,7 @@ class WindowHost(QMainWindow):
     codebook: Codebook
     coder_id: int
     coder_name: str
+    source_codebook: Codebook  # the project's; ``codebook`` is it with the user's palette and keys
     role: str
     report_id: int | None
     report_text: str

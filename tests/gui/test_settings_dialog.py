@@ -38,6 +38,24 @@ def test_project_settings_are_saved_through_a_command(qtbot, gui_project: Projec
     assert _settings(gui_project) == assist.Settings()
 
 
+def test_double_coded_share_is_a_project_setting(qtbot, gui_project: Project) -> None:
+    dlg = SettingsDialog(gui_project, KEYS)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.share.value() == 0
+    dlg.share.setFocus()
+    qtbot.keyClick(dlg.share, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dlg.share, "25")
+    qtbot.keyClick(dlg.share, Qt.Key.Key_Return)  # Return in the box is the dialog's OK
+    assert not dlg.isVisible()
+    assert _settings(gui_project).double_coding_share == 0.25
+    again = SettingsDialog(gui_project, KEYS)  # read back from the project
+    qtbot.addWidget(again)
+    assert again.share.value() == 25
+    gui_project.undo()
+    assert _settings(gui_project).double_coding_share == 0.0
+
+
 def test_bad_values_keep_the_dialog_open_and_store_nothing(qtbot, gui_project: Project) -> None:
     dlg = SettingsDialog(gui_project, KEYS)
     qtbot.addWidget(dlg)
