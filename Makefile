@@ -62,10 +62,18 @@ BUNDLE_ARGS := --noconfirm --clean --onedir --name annotator --distpath dist --w
 	--collect-data dateparser --collect-data reverse_geocode --collect-data pycountry \
 	--collect-data jsonschema_specifications --collect-data docx --collect-data tzdata \
 	--exclude-module tkinter --exclude-module pytest --exclude-module mypy
-bundle: $(STAMP)
-	$(BIN)/pip install -q -e '.[bundle]'
-	$(BIN)/pyinstaller $(BUNDLE_ARGS) tools/bundle_entry.py
+# Built from an environment of its own with the runtime dependencies only (the test venv's
+# spaCy, hypothesis, ... would otherwise follow the imports into the bundle); the project is
+# installed there, not linked, and reinstalled on every build.
+BUNDLE_VENV := .venv-bundle
+$(BUNDLE_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/pip install -q '.[bundle]'
+	touch $@
+bundle: $(BUNDLE_VENV)/.installed
+	$(BUNDLE_VENV)/bin/pip install -q --no-deps --force-reinstall .
+	$(BUNDLE_VENV)/bin/pyinstaller $(BUNDLE_ARGS) tools/bundle_entry.py
 	@echo "dist/annotator/annotator: the bundle (copy the whole dist/annotator folder)"
 
 clean:
-	rm -rf $(VENV) $(CORE_VENV) build dist .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CORE_VENV) $(BUNDLE_VENV) build dist .mypy_cache .ruff_cache

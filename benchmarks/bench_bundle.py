@@ -22,8 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT / "dist" / "annotator" / "annotator"
 
 
+def _files(folder: Path) -> list[Path]:
+    """Every file once: PyInstaller links some libraries and folders (symlinks), which
+    Path.rglob would follow and count again."""
+    return [Path(root, name) for root, _dirs, names in os.walk(folder) for name in names
+            if not Path(root, name).is_symlink()]
+
+
 def _size_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+    return sum(p.stat().st_size for p in _files(folder)) / 1e6
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> float:
@@ -51,7 +58,7 @@ def main() -> None:
         print(f"build: {time.perf_counter() - t0:.0f} s")
     if not BUNDLE.exists():
         raise SystemExit(f"{BUNDLE}: no bundle (run without --no-build)")
-    print(f"bundle: {_size_mb(BUNDLE.parent):.0f} MB in {sum(1 for _ in BUNDLE.parent.rglob('*'))} files")
+    print(f"bundle: {_size_mb(BUNDLE.parent):.0f} MB in {len(_files(BUNDLE.parent))} files")
     venv = [str(ROOT / ".venv" / "bin" / "annotator")]
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, HOME=tmp, XDG_DATA_HOME=f"{tmp}/data", XDG_CONFIG_HOME=f"{tmp}/config")
