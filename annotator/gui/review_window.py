@@ -3,6 +3,7 @@ their disagreements, the versions side by side, and one key per decision (all un
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -60,6 +62,11 @@ class ReviewWindow(QMainWindow):
         self.reports.setObjectName("review_reports")
         self.reports.setHeaderLabels(["Report", "Open", "Items"])
         self.reports.setRootIsDecorated(False)
+        heads = self.reports.header()
+        heads.setStretchLastSection(False)
+        heads.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2):
+            heads.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.reports.currentItemChanged.connect(self._on_report)
         self.project_label = QLabel()
         self.project_label.setWordWrap(True)
@@ -77,13 +84,29 @@ class ReviewWindow(QMainWindow):
         self.item_list.setObjectName("review_items")
         self.item_list.setHeaderLabels(["", "Where", "Item", "Disagreement", "Decision"])
         self.item_list.setRootIsDecorated(False)
+        # the disagreement is what a reviewer reads: it takes the room left, the others what
+        # they need (Item at most a third); every cell's full text is in its tooltip
+        head = self.item_list.header()
+        head.setStretchLastSection(False)
         self.item_list.setColumnWidth(0, 28)
-        self.item_list.setColumnWidth(1, 84)
-        self.item_list.setColumnWidth(2, 200)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        head.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        self.item_list.setColumnWidth(2, 150)
         self.item_list.currentItemChanged.connect(self._on_item)
         self.versions = QTableWidget(0, 0)
         self.versions.setObjectName("versions")
         self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # the coders' versions side by side, each column a share of the width, long texts wrapped
+        self.versions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.versions.setWordWrap(True)
+        self.versions.horizontalHeader().sectionResized.connect(
+            lambda *_: self.versions.resizeRowsToContents())
+        # the current item's disagreement in full, however narrow its column
+        self.disagreement = QLabel()
+        self.disagreement.setObjectName("disagreement")
+        self.disagreement.setWordWrap(True)
         self.rationale = QLineEdit()
         self.rationale.setObjectName("rationale")
         self.rationale.setPlaceholderText("Rationale for the next decision (optional)")
@@ -107,6 +130,7 @@ class ReviewWindow(QMainWindow):
         rl.setContentsMargins(0, 4, 4, 4)
         rl.addWidget(self.only_open)
         rl.addWidget(self.item_list, 2)
+        rl.addWidget(self.disagreement)
         rl.addWidget(QLabel("Versions side by side:"))
         rl.addWidget(self.versions, 2)
         rl.addWidget(self.rationale)
@@ -126,13 +150,16 @@ class ReviewWindow(QMainWindow):
         split.addWidget(left)
         split.addWidget(lanes)
         split.addWidget(right)
-        split.setSizes([230, 620, 560])
+        self.split = split
         self.setCentralWidget(split)
         self._actions()
         self.bridge = ChangeBridge(project, self)
         self.bridge.changed.connect(self._on_changes)
         self._fill_reports()
         self.resize(*initial_size(self, 1400, 880))
+        # the reports narrow, the decisions as wide as the lanes (at 1400 and at 1024 pixels)
+        left_w, lanes_w = int(self.width() * 0.15), int(self.width() * 0.4)
+        split.setSizes([left_w, lanes_w, self.width() - left_w - lanes_w])
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
@@ -301,6 +328,8 @@ class ReviewWindow(QMainWindow):
             decision = "" if it.decision is None else review.decision_text(it.decision)
             row = QTreeWidgetItem([mark, where, what, problems, decision])
             row.setData(0, _ID, idx)
+            for col, text in ((2, what), (3, problems), (4, decision)):
+                row.setToolTip(col, text)
             if it.agreed:
                 for col in range(5):
                     row.setForeground(col, QColor("#2e7d32"))
@@ -320,6 +349,8 @@ class ReviewWindow(QMainWindow):
             return
         it = self.items[int(row.data(0, _ID))]
         self.current = it
+        self.disagreement.setText(f"<b>{escape(row.text(2))}</b>: {escape(row.text(3))}"
+                                  + (f" — {escape(row.text(4))}" if row.text(4) else ""))
         self._show_versions(it)
         if it.start is not None and it.end is not None:
             for name, view in self.lanes.items():
@@ -370,10 +401,11 @@ class ReviewWindow(QMainWindow):
             differ = len(set(shown)) > 1
             for j, v in enumerate(shown):
                 cell = QTableWidgetItem(v)
+                cell.setToolTip(v)  # the whole text, where a narrow column cuts it
                 if differ:
                     cell.setBackground(QColor(255, 235, 200))
                 self.versions.setItem(i, j, cell)
-        self.versions.resizeColumnsToContents()
+        self.versions.resizeRowsToContents()
 
     def _slot_text(self, coder: str, value: Any) -> str:
         if value is None or value == ():

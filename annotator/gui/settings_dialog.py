@@ -55,6 +55,14 @@ PALETTE_LABELS = {"codebook": "the codebook's colours",
                   "okabe-ito": "Okabe-Ito (distinct for colour-blind coders)"}
 
 
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose &-key moves to ``buddy`` (addRow with a text and a layout shows the
+    & instead)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 class SettingsDialog(QDialog):
     """Two tabs: Project and User. ``user_changed`` carries the saved user settings."""
 
@@ -90,7 +98,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(720, 560)
+        self.resize(760, 620)
 
     # ------------------------------------------------------------ project tab
 
@@ -115,7 +123,7 @@ class SettingsDialog(QDialog):
         row.addWidget(self.fixed)
         self.rule.currentIndexChanged.connect(self._rule_changed)
         self._rule_changed()
-        form.addRow("&Relative dates resolve against:", row)
+        form.addRow(_label("&Relative dates resolve against:", self.rule), row)
 
         self.vague = QTableWidget(0, 2)
         self.vague.setHorizontalHeaderLabels(["Vague word", "Best count"])
@@ -134,11 +142,16 @@ class SettingsDialog(QDialog):
         box = QVBoxLayout()
         box.addWidget(self.vague)
         box.addLayout(buttons)
-        form.addRow("&Vague numbers:", box)
+        form.addRow(_label("&Vague numbers:", self.vague), box)
 
         self.actors = QTableWidget(0, 3)
         self.actors.setHorizontalHeaderLabels(["Actor (canonical name)", "Type", "Aliases"])
-        self.actors.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # names and types whole; the aliases take the rest (each row's tooltip lists them all)
+        head = self.actors.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.actors.setWordWrap(False)
         self.actors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.actors.verticalHeader().hide()
         self.new_actor = QLineEdit()
@@ -154,7 +167,7 @@ class SettingsDialog(QDialog):
         box2 = QVBoxLayout()
         box2.addWidget(self.actors)
         box2.addLayout(row2)
-        form.addRow("A&ctor list:", box2)
+        form.addRow(_label("Ac&tor list:", self.actors), box2)
         self.places = QLabel()
         self.places.setWordWrap(True)
         form.addRow("Project places:", self.places)
@@ -164,7 +177,8 @@ class SettingsDialog(QDialog):
         self.share.setValue(round(self.settings.double_coding_share * 100))
         self.share.setToolTip("The share of reports that `annotator assign` gives a second coder "
                               "for the agreement figures (its --share overrides it)")
-        form.addRow("&Double-coded share:", self.share)
+        self.share.setMaximumWidth(120)
+        form.addRow("Double-coded s&hare:", self.share)
         self._fill_lists()
         return tab
 
@@ -195,7 +209,9 @@ class SettingsDialog(QDialog):
             row = self.actors.rowCount()
             self.actors.insertRow(row)
             for col, value in enumerate((e.canonical, e.type or "", " | ".join(e.aliases))):
-                self.actors.setItem(row, col, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.actors.setItem(row, col, item)
         self.places.setText(", ".join(names) if names else
                             "none yet (coders add places from the location form)")
 
@@ -272,30 +288,38 @@ class SettingsDialog(QDialog):
         self.every.setSpecialValueText("only when a project opens")
         self.every.setValue(self.user.backup_every_minutes)
         form.addRow("Back up &every:", self.every)
-        self.key_table = QTableWidget(len(self.keys), 2)
-        self.key_table.setHorizontalHeaderLabels(["Action", "Key"])
-        self.key_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.key_table.verticalHeader().hide()
         self.key_edits: dict[str, QKeySequenceEdit] = {}
-        for row, (name, label, default) in enumerate(self.keys):
-            item = QTableWidgetItem(label)
-            self.key_table.setItem(row, 0, item)
+        coding = [k for k in self.keys if k[0] in self.coding_names]
+        menu = [k for k in self.keys if k[0] not in self.coding_names]
+        self.coding_key_table = self._key_table(coding)
+        self.key_table = self._key_table(menu)
+        if coding:
+            form.addRow(_label("&Tag, claim and slot keys:", self.coding_key_table),
+                        self.coding_key_table)
+        reset = QPushButton("&Reset the keys")
+        reset.clicked.connect(self._reset_keys)
+        box = QVBoxLayout()
+        box.addWidget(self.key_table)
+        box.addWidget(reset)
+        if self.keys:
+            form.addRow(_label("&Menu keys:", self.key_table), box)
+        return tab
+
+    def _key_table(self, keys: Sequence[KeyDef]) -> QTableWidget:
+        table = QTableWidget(len(keys), 2)
+        table.setHorizontalHeaderLabels(["Action", "Key"])
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setColumnWidth(1, 170)
+        table.verticalHeader().hide()
+        for row, (name, label, default) in enumerate(keys):
+            table.setItem(row, 0, QTableWidgetItem(label))
             edit = QKeySequenceEdit(QKeySequence(self.user.keys.get(name, default)))
             if name in self.coding_names:
                 edit.setMaximumSequenceLength(1)  # one key: its Alt+/Shift+ variants follow it
                 edit.setToolTip("One letter or digit (acts while the text or a list has focus)")
             self.key_edits[name] = edit
-            self.key_table.setCellWidget(row, 1, edit)
-        reset = QPushButton("Reset the &keys")
-        reset.clicked.connect(self._reset_keys)
-        box = QVBoxLayout()
-        box.addWidget(self.key_table)
-        box.addWidget(reset)
-        form.addRow("&Keys:", box)
-        if not self.keys:
-            self.key_table.hide()
-            reset.hide()
-        return tab
+            table.setCellWidget(row, 1, edit)
+        return table
 
     def _reset_keys(self) -> None:
         for name, _label, default in self.keys:

@@ -219,3 +219,21 @@ def test_slot_tree_says_what_a_slot_takes_in_labels(qtbot, reviewed) -> None:
     assert "Takes Actor spans (at least 1)" in tips
     assert any("Casualty count" in t for t in tips)
     assert not any(IDENTIFIER.search(t) for t in tips)
+
+
+def test_the_disagreement_reads_in_full_on_a_1024_screen(qtbot, rw) -> None:
+    """At 1024x700 the items' Disagreement column was cut to a few letters: it now takes the
+    room left, its full text is in the tooltip and above the versions, and the coders' versions
+    share the table's width instead of running off its right edge."""
+    rw.resize(1008, 660)
+    qtbot.keyClick(rw, Qt.Key.Key_N)
+    qtbot.wait(50)
+    header = rw.item_list.header()
+    widths = [header.sectionSize(c) for c in range(header.count())]
+    assert sum(widths) <= rw.item_list.viewport().width() + 1  # no column beyond the edge
+    assert widths[3] >= 100  # the disagreement takes the room left
+    row = rw.item_list.currentItem()
+    assert row.text(3) and row.toolTip(3) == row.text(3)
+    assert row.text(3) in rw.disagreement.text() and row.text(2) in rw.disagreement.text()
+    vh = rw.versions.horizontalHeader()
+    assert sum(vh.sectionSize(c) for c in range(vh.count())) <= rw.versions.viewport().width() + 1
