@@ -16,7 +16,6 @@ from typing import Any, cast
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -41,6 +40,7 @@ from annotator.gui.bridge import ChangeBridge
 from annotator.gui.coding import CodingActions
 from annotator.gui.drafting import Drafting
 from annotator.gui.find_bar import FindBar
+from annotator.gui.flow_layout import FlowLayout
 from annotator.gui.form_panel import FormPanel
 from annotator.gui.jump import Jumper
 from annotator.gui.launchers import Launchers
@@ -120,7 +120,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.text.setObjectName("report_text")
         self.text.set_colors(self._colors)
         self.text.label_for = self._span_label
-        palette = QHBoxLayout()
+        palette = FlowLayout()  # the tag buttons wrap instead of widening the window
         palette.setContentsMargins(0, 0, 0, 0)
         self.palette_buttons: dict[str, QToolButton] = {}
         for st in self.codebook.span_types:
@@ -136,7 +136,6 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
             b.clicked.connect(lambda _c=False, t=st.id: self.tag_selection(t))
             palette.addWidget(b)
             self.palette_buttons[st.id] = b
-        palette.addStretch(1)
         self.claim_strip = QLabel()
         self.claim_strip.setObjectName("claim_strip")
         self.claim_strip.setWordWrap(True)
