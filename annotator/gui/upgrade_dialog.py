@@ -28,6 +28,7 @@ from annotator.core import codebook_upgrade as cu
 from annotator.core.codebook import CodebookError, load_codebook
 from annotator.core.project import Project
 from annotator.core.userconfig import load_user_config
+from annotator.gui.screen_fit import initial_size
 
 __all__ = ["UpgradeDialog"]
 
@@ -79,7 +80,8 @@ class UpgradeDialog(QDialog):
         lay.addWidget(self.plan_view, 1)
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
-        self.resize(820, 560)
+        # wide enough for a plan line (about 110 monospace characters) on a 1400-pixel screen
+        self.resize(*initial_size(self, 1000, 600))
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "New codebook", str(Path.home()),
