@@ -135,10 +135,15 @@ class ProjectLaunchers(_Base):
         self._unwatch = self.project.subscribe(check)
 
     def _stop_watching(self) -> None:
+        """This window is being replaced: its codebook watch and its backups stop (the new
+        window has its own; a stale timer would keep backing up after the window closed)."""
         unwatch = getattr(self, "_unwatch", None)
         if unwatch is not None:
             unwatch()
             self._unwatch = None
+        auto = getattr(self, "autobackup", None)
+        if auto is not None:
+            auto.stop()
 
     def reopen(self, message: str = "") -> None:
         """A fresh window on the same project (and undo history), on the same report: the

@@ -115,6 +115,7 @@ def test_choosing_the_palette_in_settings_recolours_the_window_on_the_same_repor
     assert new.text._colors["actor"] == ACTOR_OKABE
     assert new.report_id == report  # the coder stays where they were
     assert not w.isVisible()
+    assert not w.autobackup.timer.isActive() and new.autobackup.timer.isActive()  # one timer
     new.close()
     QApplication.processEvents()
 
