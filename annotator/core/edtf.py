@@ -8,14 +8,41 @@ gives None.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from functools import lru_cache
 
 __all__ = ["bounds"]
 
 
-@lru_cache(maxsize=4096)
+_PLAIN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _plain(part: str) -> tuple[dt.date, dt.date] | None:
+    """The bounds of a plain year, month or day (most stored values) without the EDTF grammar,
+    which takes ~0.1 s per value (a team project has thousands of distinct dates); None when
+    ``part`` is anything else (seasons, qualifiers, unreadable dates: the parser decides)."""
+    match = _PLAIN.fullmatch(part)
+    if match is None:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    assert year is not None
+    try:
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if day is None:
+            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day), dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=65536)
 def _one(part: str) -> tuple[dt.date | None, dt.date | None]:
+    plain = _plain(part)
+    if plain is not None:
+        return plain
     from edtf import parse_edtf, struct_time_to_date
     from edtf.parser.edtf_exceptions import EDTFParseException
 

@@ -1,0 +1,204 @@
+"""Build a team-scale project (issue 16): N reports x 3 coders x 30 spans each, two attack claims
+per coder and report with their slot fills, and each coder's assignment and status, through
+SQLAlchemy Core bulk inserts, on SQLite or PostgreSQL. Report texts carry their real SHA-256
+(opening a project verifies a sample) and every span's text is the report's text at its offsets.
+
+The coders mostly agree, as real coders do: now and then a boundary moves, a type or a value
+differs, a span is missing or added, a claim slot points at another span. Actor names, places,
+dates and counts come from pools large enough that the claim slots and the name attributes have
+tens of thousands of distinct values, the case that made a V x V coincidence matrix explode.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import report_text, text_sha256  # noqa: E402
+
+CODERS = ("amina", "bob", "kim")
+TEXT_LEN = 2600
+STEP = 85  # one span per STEP characters: 30 spans fit a TEXT_LEN text
+CHUNK = 500  # reports per transaction
+
+_CB = json.loads((Path(__file__).resolve().parents[1] / "schemas" / "conflict-events.json")
+                 .read_text(encoding="utf-8"))
+
+
+def _enum(type_id: str, attr: str) -> list[str]:
+    for t in [*_CB["span_types"], *_CB["claim_types"]]:
+        if t["id"] == type_id:
+            for a in t.get("attributes", []):
+                if a["id"] == attr:
+                    return list(a["values"])
+    raise KeyError(f"{type_id}.{attr}")
+
+
+ACTOR_TYPES = _enum("actor", "actor_type")
+PRECISIONS = _enum("location", "precision")
+RELATIONS = _enum("location", "relation")
+GRANULARITIES = _enum("date", "granularity")
+ANCHORS = _enum("date", "anchor")
+STATUSES = _enum("casualty_count", "status")
+KINDS = _enum("casualty_count", "quantity_kind")
+VICTIMS = _enum("casualty_count", "victim_category")
+EVENT_TYPES = _enum("attack", "event_type")
+STANCES = _enum("attack", "stance")
+TYPES = ("actor", "actor", "location", "date", "casualty_count")
+
+
+def _attributes(rnd: random.Random, t: str) -> dict[str, Any]:
+    if t == "actor":
+        return {"canonical_name": f"Actor {rnd.randrange(20_000)}",
+                "actor_type": rnd.choice(ACTOR_TYPES), "country": rnd.choice(("NE", "ML", "BF"))}
+    if t == "location":
+        return {"place": {"name": f"Place {rnd.randrange(20_000)}", "country": "NE"},
+                "precision": rnd.choice(PRECISIONS), "relation": rnd.choice(RELATIONS)}
+    if t == "date":
+        return {"value": f"{rnd.randrange(2015, 2025)}-{rnd.randrange(1, 13):02d}-"
+                         f"{rnd.randrange(1, 29):02d}",
+                "granularity": rnd.choice(GRANULARITIES), "anchor": rnd.choice(ANCHORS)}
+    return {"count": {"best": rnd.randrange(1, 600)}, "status": rnd.choice(STATUSES),
+            "quantity_kind": rnd.choice(KINDS), "victim_category": rnd.choice(VICTIMS),
+            "unit": "persons"}
+
+
+def _report_rows(first: int, n: int, now: Any) -> list[dict[str, Any]]:
+    rows = []
+    for i in range(first, first + n):
+        text = report_text(i, TEXT_LEN)
+        rows.append({"external_id": f"r{i:06d}", "title": f"Report {i}", "text": text,
+                     "sha256": text_sha256(text), "imported_at": now, "meta": {},
+                     "published": "2024-06-01", "source": "bench"})
+    return rows
+
+
+def build(target: str, n_reports: int, per_coder: int = 30, seed: int = 1) -> dict[str, int]:
+    """Fill a new project at ``target`` (a path or URL); returns what it wrote."""
+    from sqlalchemy import insert
+
+    from annotator.core.models import (
+        assignment_t,
+        claim_t,
+        report_t,
+        slot_fill_t,
+        span_t,
+        utcnow,
+    )
+    from annotator.core.project import Project
+
+    rnd = random.Random(seed)
+    project = Project.open(target, with_example=False, starter_actors=False)
+    cids = [project.coder_id(c, create=True) for c in CODERS]
+    cb_id = project.codebook_id
+    engine = project._engine
+    now = utcnow()
+    counts = {"reports": 0, "spans": 0, "claims": 0, "slot_fills": 0, "assignments": 0}
+    t0 = time.perf_counter()
+    for first in range(0, n_reports, CHUNK):
+        n = min(CHUNK, n_reports - first)
+        reports = _report_rows(first, n, now)
+        with engine.begin() as conn:
+            rids = [int(r[0]) for r in conn.execute(
+                insert(report_t).returning(report_t.c.id, sort_by_parameter_order=True), reports)]
+            spans: list[dict[str, Any]] = []
+            plans: list[tuple[int, int, list[tuple[str, str]]]] = []  # rid, cid, [(key, type)]
+            assigns = []
+            for rid, rep in zip(rids, reports, strict=True):
+                text = rep["text"]
+                base = []
+                for k in range(per_coder):
+                    t = rnd.choice(TYPES)
+                    start = k * STEP + rnd.randrange(0, 20)
+                    base.append((start, start + rnd.randrange(4, 40), t, _attributes(rnd, t)))
+                all_done = rnd.random() < 0.92
+                for ci, cid in enumerate(cids):
+                    status = "done" if all_done else rnd.choice(("todo", "in_progress", "done"))
+                    assigns.append({"report_id": rid, "coder_id": cid, "status": status,
+                                    "created_at": now, "updated_at": now})
+                    if status == "todo":
+                        continue
+                    mine: list[tuple[str, str]] = []
+                    for k, (start, end, t, attrs) in enumerate(base):
+                        if ci and rnd.random() < 0.03:
+                            continue  # this coder missed it
+                        if ci and rnd.random() < 0.1:
+                            start = max(0, start + rnd.choice((-2, 1, 3)))
+                        if ci and rnd.random() < 0.04:
+                            t = rnd.choice(TYPES)
+                            attrs = _attributes(rnd, t)
+                        elif ci and rnd.random() < 0.1:
+                            attrs = _attributes(rnd, t)
+                        key = f"s{k + 1}"
+                        mine.append((key, t))
+                        spans.append({"report_id": rid, "coder_id": cid, "key": key, "type": t,
+                                      "start": start, "end": end, "text": text[start:end],
+                                      "attributes": attrs, "codebook_id": cb_id,
+                                      "created_at": now, "updated_at": now})
+                    if ci and rnd.random() < 0.3:  # an extra span of this coder's own
+                        start = rnd.randrange(0, TEXT_LEN - 50)
+                        t = rnd.choice(TYPES)
+                        mine.append((f"x{ci}", t))
+                        spans.append({"report_id": rid, "coder_id": cid, "key": f"x{ci}",
+                                      "type": t, "start": start, "end": start + 12,
+                                      "text": text[start:start + 12],
+                                      "attributes": _attributes(rnd, t), "codebook_id": cb_id,
+                                      "created_at": now, "updated_at": now})
+                    plans.append((rid, cid, mine))
+            span_ids = [int(r[0]) for r in conn.execute(
+                insert(span_t).returning(span_t.c.id, sort_by_parameter_order=True), spans)]
+            id_of: dict[tuple[int, int, str], int] = {
+                (s["report_id"], s["coder_id"], s["key"]): sid
+                for s, sid in zip(spans, span_ids, strict=True)}
+            claims: list[dict[str, Any]] = []
+            claim_slots: list[list[tuple[str, int | None]]] = []
+            for rid, cid, mine in plans:
+                by_type: dict[str, list[str]] = {}
+                for key, t in mine:
+                    by_type.setdefault(t, []).append(key)
+                for c in range(2):
+                    fills: list[tuple[str, int | None]] = []
+                    for slot, t, pick in (("perpetrator", "actor", c), ("target", "actor", c + 1),
+                                          ("location", "location", c), ("date", "date", c),
+                                          ("casualties", "casualty_count", c)):
+                        keys = by_type.get(t, [])
+                        if rnd.random() < 0.05:
+                            pick += 1  # another span as the evidence
+                        if keys:
+                            fills.append((slot, id_of[(rid, cid, keys[pick % len(keys)])]))
+                        else:
+                            fills.append((slot, None))  # not reported
+                    claims.append({"report_id": rid, "coder_id": cid, "key": f"c{c + 1}",
+                                   "type": "attack", "codebook_id": cb_id,
+                                   "attributes": {"event_type": EVENT_TYPES[(rid + c) % 3]
+                                                  if rnd.random() < 0.9
+                                                  else rnd.choice(EVENT_TYPES),
+                                                  "stance": rnd.choice(STANCES[:2])},
+                                   "created_at": now, "updated_at": now})
+                    claim_slots.append(fills)
+            claim_ids = [int(r[0]) for r in conn.execute(
+                insert(claim_t).returning(claim_t.c.id, sort_by_parameter_order=True), claims)]
+            fill_rows = [{"claim_id": clid, "slot": slot, "position": 0, "span_id": sid,
+                          "not_reported": sid is None}
+                         for clid, fills in zip(claim_ids, claim_slots, strict=True)
+                         for slot, sid in fills]
+            conn.execute(insert(slot_fill_t), fill_rows)
+            conn.execute(insert(assignment_t), assigns)
+        counts["reports"] += n
+        counts["spans"] += len(spans)
+        counts["claims"] += len(claims)
+        counts["slot_fills"] += len(fill_rows)
+        counts["assignments"] += len(assigns)
+        if first // CHUNK % 10 == 0:
+            print(f"   built {first + n:,} reports, {counts['spans']:,} spans "
+                  f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    project.close()
+    return counts
