@@ -73,10 +73,3 @@ def child_peak_mb(script: str, *args: str, fresh: bool = False) -> tuple[float, 
 def here() -> Path:
     return Path(__file__).resolve().parent
 
-
-def text_sha256(text: str) -> str:
-    """The checksum a report's text is stored with (annotator/core/integrity.py computes the
-    same): a built project passes the sample check every open makes."""
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
