@@ -80,7 +80,7 @@ def _report_rows(first: int, n: int, now: Any) -> list[dict[str, Any]]:
 
 def build(target: str, n_reports: int, per_coder: int = 30, seed: int = 1) -> dict[str, int]:
     """Fill a new project at ``target`` (a path or URL); returns what it wrote."""
-    from sqlalchemy import insert
+    from sqlalchemy import func, insert, select
 
     from annotator.core.models import (
         assignment_t,
@@ -94,18 +94,27 @@ def build(target: str, n_reports: int, per_coder: int = 30, seed: int = 1) -> di
 
     rnd = random.Random(seed)
     project = Project.open(target, with_example=False, starter_actors=False)
+    with project._engine.connect() as conn:
+        if conn.execute(select(func.count()).select_from(report_t)).scalar_one():
+            raise SystemExit(f"{target} already holds reports: build into a new project")
     cids = [project.coder_id(c, create=True) for c in CODERS]
     cb_id = project.codebook_id
     engine = project._engine
     now = utcnow()
+    next_id = {"report": 1, "span": 1, "claim": 1}
     counts = {"reports": 0, "spans": 0, "claims": 0, "slot_fills": 0, "assignments": 0}
     t0 = time.perf_counter()
     for first in range(0, n_reports, CHUNK):
         n = min(CHUNK, n_reports - first)
         reports = _report_rows(first, n, now)
         with engine.begin() as conn:
-            rids = [int(r[0]) for r in conn.execute(
-                insert(report_t).returning(report_t.c.id, sort_by_parameter_order=True), reports)]
+            # ids given here, not returned by the database: inserts without RETURNING are the
+            # fastest bulk path on both databases (the sequences are set at the end)
+            rids = list(range(next_id["report"], next_id["report"] + n))
+            next_id["report"] += n
+            for rid, rep in zip(rids, reports, strict=True):
+                rep["id"] = rid
+            conn.execute(insert(report_t), reports)
             spans: list[dict[str, Any]] = []
             plans: list[tuple[int, int, list[tuple[str, str]]]] = []  # rid, cid, [(key, type)]
             assigns = []
@@ -150,8 +159,11 @@ def build(target: str, n_reports: int, per_coder: int = 30, seed: int = 1) -> di
                                       "attributes": _attributes(rnd, t), "codebook_id": cb_id,
                                       "created_at": now, "updated_at": now})
                     plans.append((rid, cid, mine))
-            span_ids = [int(r[0]) for r in conn.execute(
-                insert(span_t).returning(span_t.c.id, sort_by_parameter_order=True), spans)]
+            span_ids = list(range(next_id["span"], next_id["span"] + len(spans)))
+            next_id["span"] += len(spans)
+            for sp, sid in zip(spans, span_ids, strict=True):
+                sp["id"] = sid
+            conn.execute(insert(span_t), spans)
             id_of: dict[tuple[int, int, str], int] = {
                 (s["report_id"], s["coder_id"], s["key"]): sid
                 for s, sid in zip(spans, span_ids, strict=True)}
@@ -181,8 +193,11 @@ def build(target: str, n_reports: int, per_coder: int = 30, seed: int = 1) -> di
                                                   "stance": rnd.choice(STANCES[:2])},
                                    "created_at": now, "updated_at": now})
                     claim_slots.append(fills)
-            claim_ids = [int(r[0]) for r in conn.execute(
-                insert(claim_t).returning(claim_t.c.id, sort_by_parameter_order=True), claims)]
+            claim_ids = list(range(next_id["claim"], next_id["claim"] + len(claims)))
+            next_id["claim"] += len(claims)
+            for cl, clid in zip(claims, claim_ids, strict=True):
+                cl["id"] = clid
+            conn.execute(insert(claim_t), claims)
             fill_rows = [{"claim_id": clid, "slot": slot, "position": 0, "span_id": sid,
                           "not_reported": sid is None}
                          for clid, fills in zip(claim_ids, claim_slots, strict=True)
@@ -198,6 +213,12 @@ def build(target: str, n_reports: int, per_coder: int = 30, seed: int = 1) -> di
             print(f"   built {first + n:,} reports, {counts['spans']:,} spans "
                   f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
     if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            for table in ("report", "span", "claim"):
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                     f"(SELECT max(id) FROM {table}))")
+            conn.exec_driver_sql("ANALYZE")
+    else:
         with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
     project.close()

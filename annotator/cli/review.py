@@ -40,25 +40,23 @@ def agreement(project: Project, args: argparse.Namespace) -> int:
 
 
 def adjudicate(project: Project, args: argparse.Namespace) -> int:
-    from annotator.core import review
-
     reports = [r.strip() for r in args.reports.split(",") if r.strip()] if args.reports else None
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
-    rows = project.reports()
-    ids = [r.id for r in rows if reports is None or r.external_id in reports]
-    ext = {r.id: r.external_id for r in rows}
+    ext = project.report_names()
+    ids = sorted(i for i, e in ext.items() if reports is None or e in reports)
     if args.accept_unanimous:
         if not args.identity:
             return fail("--accept-unanimous needs --as REVIEWER (who decides is recorded)")
         cmd = AcceptUnanimous(args.identity, ids, coders)
         project.run(cmd)
         print(f"accepted {cmd.accepted} unanimous item(s) into gold")
-    summary = review.review_summary(project.review_items(ids, coders))
     if args.status or not args.accept_unanimous:
-        total_open = 0
-        for rid, (n, disagreements, still_open) in summary.items():
+        total_open = open_reports = 0
+        # a batch of reports at a time (Project.review_status): bounded memory at any size
+        for rid, (n, disagreements, still_open) in project.review_status(ids, coders):
             total_open += still_open
+            open_reports += 1 if still_open else 0
             state = "gold-done" if disagreements and not still_open else ""
             print(f"{ext[rid]:<40} {n:>5} items {disagreements:>5} disagreements {still_open:>5} open  {state}")
-        print(f"{total_open} disagreement(s) open in {sum(1 for v in summary.values() if v[2])} report(s)")
+        print(f"{total_open} disagreement(s) open in {open_reports} report(s)")
     return 0

@@ -581,6 +581,21 @@ class Project:
         with self._engine.connect() as conn:
             return review.review_items(conn, self.codebook, report_ids, coders)
 
+    def review_status(
+        self, report_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None
+    ) -> Iterator[tuple[int, tuple[int, int, int]]]:
+        """(report id, (items, disagreements, still open)) per report, a batch at a time
+        (``review.review_status``: bounded memory on a project of any size)."""
+        from annotator.core import review
+
+        with self._engine.connect() as conn:
+            yield from review.review_status(conn, self.codebook, report_ids, coders)
+
+    def report_names(self) -> dict[int, str]:
+        """report id -> external id, for every report (two columns, no statuses or counts)."""
+        with self._engine.connect() as conn:
+            return queries.report_names(conn)
+
     def agreement_data(
         self, coders: Sequence[str] | None = None, reports: Sequence[str] | None = None
     ) -> Dataset:

@@ -171,6 +171,11 @@ def report_rows(
     ]
 
 
+def report_names(conn: Connection) -> dict[int, str]:
+    r = report_t
+    return {int(i): str(e) for i, e in conn.execute(select(r.c.id, r.c.external_id))}
+
+
 def report_count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(report_t)).scalar_one())
 

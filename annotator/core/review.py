@@ -13,11 +13,11 @@ A report is gold-done when no disagreement is left undecided. The gold layer is 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -27,10 +27,13 @@ from annotator.core.agreement.kinds import problem_text
 from annotator.core.codebook import Codebook
 from annotator.core.models import (
     GOLD_CODER,
+    assignment_t,
+    claim_t,
     coder_t,
     decision_t,
     inserted_id,
     report_t,
+    span_t,
 )
 from annotator.core.values import agreement_value as attribute_value  # (compute.attribute_value)
 
@@ -41,9 +44,14 @@ __all__ = [
     "decision_text",
     "gold_coder_id",
     "problem_text",
+    "compared_coders",
     "review_items",
+    "review_status",
     "review_summary",
 ]
+
+#: reports read and aligned at a time by review_status (and looked up by id in SQL)
+_BATCH = 500
 
 ACTIONS = ("accepted", "accepted_both", "rejected", "edited", "accepted_unanimous")
 #: how each decision is named for people (the kinds of disagreement: agreement/kinds.py)
@@ -168,7 +176,12 @@ def review_items(
     coders: Sequence[str] | None = None,
 ) -> dict[int, list[ReviewItem]]:
     """Review items per report (in text order), with any decision already taken."""
-    ext_of = {i: e for e, i in _report_ids(conn, None).items()}
+    if report_ids is not None and len(report_ids) <= _BATCH:
+        ext_of = {int(i): str(e) for i, e in conn.execute(
+            select(report_t.c.id, report_t.c.external_id).where(
+                report_t.c.id.in_(list(report_ids))))}
+    else:
+        ext_of = {i: e for e, i in _report_ids(conn, None).items()}
     wanted = None if report_ids is None else [ext_of[i] for i in report_ids if i in ext_of]
     data = load_dataset(conn, codebook, coders, wanted)
     chosen = sorted(coders) if coders else sorted(
@@ -221,6 +234,38 @@ def review_items(
         items.sort(key=lambda i: (i.start if i.start is not None else 10**12, i.kind != "span"))
         out[rid] = items
     return out
+
+
+def compared_coders(conn: Connection) -> list[str]:
+    """The coders review compares by default: every coder but gold with a span, a claim or a
+    finished report (what :func:`review_items` finds in the whole dataset), by name."""
+    c = coder_t
+    has_work = or_(
+        exists().where(span_t.c.coder_id == c.c.id),
+        exists().where(claim_t.c.coder_id == c.c.id),
+        exists().where(assignment_t.c.coder_id == c.c.id, assignment_t.c.status == "done"),
+    )
+    return sorted(str(n) for (n,) in conn.execute(
+        select(c.c.name).where(c.c.role != "gold", has_work)))
+
+
+def review_status(
+    conn: Connection,
+    codebook: Codebook,
+    report_ids: Sequence[int] | None = None,
+    coders: Sequence[str] | None = None,
+) -> Iterator[tuple[int, tuple[int, int, int]]]:
+    """``review_summary(review_items(...))`` as (report id, figures) in the same order, read
+    and aligned a batch of reports at a time: memory stays that of one batch however big the
+    project (issue 16: the whole project at once took 3.6 GB at 4.5 million spans)."""
+    if report_ids is None:
+        order = [i for _, i in sorted(_report_ids(conn, None).items())]
+    else:
+        order = list(report_ids)
+    chosen = list(coders) if coders else compared_coders(conn)
+    for lo in range(0, len(order), _BATCH):
+        items = review_items(conn, codebook, order[lo:lo + _BATCH], chosen or None)
+        yield from review_summary(items).items()
 
 
 def review_summary(items: dict[int, list[ReviewItem]]) -> dict[int, tuple[int, int, int]]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import NOT_REPORTED, Codebook
@@ -15,6 +15,10 @@ from annotator.core.gcpause import without_gc
 from annotator.core.models import assignment_t, claim_t, coder_t, report_t, slot_fill_t
 
 __all__ = ["ClaimItem", "Dataset", "SpanItem", "load_dataset"]
+
+#: up to this many reports asked for are read by their ids in SQL (a batch, one report); more
+#: are read with the rest and picked out here
+_IN_SQL = 2000
 
 
 class SpanItem(NamedTuple):
@@ -67,8 +71,11 @@ def load_dataset(
         if missing:
             raise ValueError(f"no coder named {', '.join(sorted(missing))} in this project")
         names = {i: n for i, n in names.items() if n in wanted}
+    # lengths, not texts: the whole project's text is never held for agreement
     rq = select(report_t.c.id, report_t.c.external_id, report_t.c.title,
-                report_t.c.text)
+                func.length(report_t.c.text))
+    if reports is not None and len(reports) <= _IN_SQL:
+        rq = rq.where(report_t.c.external_id.in_(list(reports)))
     rows = conn.execute(rq).all()
     ext = {int(r[0]): str(r[1]) for r in rows}
     if reports is not None:
@@ -77,12 +84,15 @@ def load_dataset(
         if unknown:
             raise ValueError(f"no report with id {', '.join(sorted(unknown)[:5])} in this project")
         ext = {i: e for i, e in ext.items() if e in keep}
-    lengths = {ext[int(r[0])]: len(r[3]) for r in rows if int(r[0]) in ext}
+    # a few reports (a batch, one report's decision): their rows only, not the project's
+    only = sorted(ext) if reports is not None and len(ext) <= _IN_SQL else None
+    lengths = {ext[int(r[0])]: int(r[3] or 0) for r in rows if int(r[0]) in ext}
     titles = {ext[int(r[0])]: str(r[2]) for r in rows if int(r[0]) in ext}
     done: dict[str, set[str]] = {}
-    for rid, cid, st in conn.execute(
-        select(assignment_t.c.report_id, assignment_t.c.coder_id, assignment_t.c.status)
-    ):
+    aq = select(assignment_t.c.report_id, assignment_t.c.coder_id, assignment_t.c.status)
+    if only is not None:
+        aq = aq.where(assignment_t.c.report_id.in_(only))
+    for rid, cid, st in conn.execute(aq):
         if st == "done" and int(rid) in ext and int(cid) in names:
             done.setdefault(ext[int(rid)], set()).add(names[int(cid)])
     spans = []
@@ -91,15 +101,14 @@ def load_dataset(
     # raw rows: attributes decoded only when there are any (most spans of a big project have few)
     # attributes as JSON text on every database (psycopg would decode them into unhashable dicts)
     sqlite = conn.dialect.name == "sqlite"
+    where = "" if only is None else f" WHERE report_id IN ({', '.join(map(str, only))})"
     sql = ('SELECT id, report_id, coder_id, "key", type, start, "end", text, '
-           f"{'attributes' if sqlite else 'CAST(attributes AS TEXT)'} FROM span")
+           f"{'attributes' if sqlite else 'CAST(attributes AS TEXT)'} FROM span{where}")
     if sqlite:  # plain tuples straight from the driver
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         span_rows = cursor.execute(sql).fetchall()
     else:
         span_rows = conn.exec_driver_sql(sql).fetchall()
-    # the same attribute text recurs (a status, a count): each distinct one is decoded once and
-    # shared, read-only like the rest of the span
     decoded: dict[str, Mapping[str, Any]] = {}
     empty: Mapping[str, Any] = {}
     for sid, rid, cid, key, t, a, b, x, at in span_rows:
@@ -113,10 +122,15 @@ def load_dataset(
                     attrs = decoded[at] = loads(at)
             spans.append(SpanItem(ext[rid], names[cid], key, t, a, b, x, attrs))
     fills: dict[int, dict[str, Any]] = {}
-    for cl, slot, sid, nr in conn.execute(
-        select(slot_fill_t.c.claim_id, slot_fill_t.c.slot, slot_fill_t.c.span_id,
-               slot_fill_t.c.not_reported).order_by(slot_fill_t.c.claim_id, slot_fill_t.c.position)
-    ):
+    fq = select(slot_fill_t.c.claim_id, slot_fill_t.c.slot, slot_fill_t.c.span_id,
+                slot_fill_t.c.not_reported).order_by(slot_fill_t.c.claim_id, slot_fill_t.c.position)
+    cq = select(claim_t.c.id, claim_t.c.report_id, claim_t.c.coder_id, claim_t.c.key,
+                claim_t.c.type, claim_t.c.attributes)
+    if only is not None:
+        fq = fq.where(slot_fill_t.c.claim_id.in_(
+            select(claim_t.c.id).where(claim_t.c.report_id.in_(only))))
+        cq = cq.where(claim_t.c.report_id.in_(only))
+    for cl, slot, sid, nr in conn.execute(fq):
         entry = fills.setdefault(int(cl), {})
         if nr:
             entry[str(slot)] = NOT_REPORTED
@@ -125,10 +139,7 @@ def load_dataset(
             if isinstance(current, list):
                 current.append(keys[int(sid)])
     claims = []
-    for cl, rid, cid, key, t, at in conn.execute(
-        select(claim_t.c.id, claim_t.c.report_id, claim_t.c.coder_id, claim_t.c.key,
-               claim_t.c.type, claim_t.c.attributes)
-    ):
+    for cl, rid, cid, key, t, at in conn.execute(cq):
         if int(rid) in ext and int(cid) in names:
             slots = {k: (v if isinstance(v, str) else tuple(v))
                      for k, v in fills.get(int(cl), {}).items()}
