@@ -528,6 +528,16 @@ class Project:
         with self._engine.connect() as conn:
             return queries.report_count(conn)
 
+    def coder(self, coder_id: int) -> queries.CoderRow | None:
+        """One coder (name, role, their counts), without counting everyone's assignments."""
+        with self._engine.connect() as conn:
+            return queries.coder_row(conn, coder_id)
+
+    def status_counts(self, coder_id: int) -> dict[str, int]:
+        """``coder_id``'s reports per status (not every coder's, as :meth:`coders` counts)."""
+        with self._engine.connect() as conn:
+            return queries.status_counts(conn, coder_id)
+
     def progress(self) -> Progress:
         """Per coder the assignments to do, in progress and done (per day), and the double-coded
         reports every assigned coder finished (see assignments.progress)."""

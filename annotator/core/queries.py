@@ -176,6 +176,23 @@ def report_names(conn: Connection) -> dict[int, str]:
     return {int(i): str(e) for i, e in conn.execute(select(r.c.id, r.c.external_id))}
 
 
+def coder_row(conn: Connection, coder_id: int) -> CoderRow | None:
+    """One coder with their own counts (coder_rows counts every coder's assignments)."""
+    row = conn.execute(
+        select(coder_t.c.id, coder_t.c.name, coder_t.c.role).where(coder_t.c.id == coder_id)
+    ).first()
+    if row is None:
+        return None
+    return CoderRow(int(row[0]), str(row[1]), str(row[2]), status_counts(conn, coder_id))
+
+
+def status_counts(conn: Connection, coder_id: int) -> dict[str, int]:
+    """One coder's assignments per status (a grouped count over that coder's rows only)."""
+    a = assignment_t
+    return {str(st): int(n) for st, n in conn.execute(
+        select(a.c.status, func.count()).where(a.c.coder_id == coder_id).group_by(a.c.status))}
+
+
 def report_count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(report_t)).scalar_one())
 

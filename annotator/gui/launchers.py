@@ -95,7 +95,8 @@ class Launchers(_Base):
             return
         self.coder_id = self.project.coder_id(name, create=True)
         self.coder_name = name
-        self.role = next(c.role for c in self.project.coders() if c.id == self.coder_id)
+        me = self.project.coder(self.coder_id)
+        self.role = me.role if me is not None else "coder"
         for a in (self.review_action, self.agreement_action):
             a.setEnabled(roles.can_review(self.role))
         QSettings().setValue(f"coder/{self.project.location}", name)

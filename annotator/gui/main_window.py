@@ -65,7 +65,9 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.source_codebook = project.codebook
         self.codebook = seen_codebook(project.codebook)  # the user's palette and keys
         self.coder_id = coder_id
-        me = next(c for c in project.coders() if c.id == coder_id)
+        me = project.coder(coder_id)  # one coder's row: counting everyone's takes seconds at scale
+        if me is None:
+            raise ValueError(f"no coder with id {coder_id} in this project")
         self.coder_name, self.role = me.name, me.role
         self.report_id: int | None = None
         self.report_text = ""
@@ -276,7 +278,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.queue_panel.reload()
 
     def _update_progress(self) -> None:
-        counts = next((c.counts for c in self.project.coders() if c.id == self.coder_id), {})
+        counts = self.project.status_counts(self.coder_id)  # this coder's rows, not everyone's
         total = self.project.report_count()
         self.coder_label.setText(f"Coder: {self.coder_name}")
         self.progress.setText(f"{counts.get('done', 0)} of {total} reports done")

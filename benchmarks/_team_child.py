@@ -1,0 +1,235 @@
+"""One measured child of bench_team.py: ``agreement DB``, ``status DB`` (the real commands, output
+to /dev/null), ``sql DB`` (the rows those commands read, by the driver alone) or ``window DB RUNS``
+(the window's start, queue filter, search and status change, each against the same reads by the
+driver, A B A B; prints the times as JSON)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def _connect(target: str) -> Any:
+    if target.startswith("postgresql"):
+        import psycopg
+
+        return psycopg.connect(target)
+    import sqlite3
+
+    return sqlite3.connect(target)
+
+
+def _pg(conn: Any) -> bool:
+    return type(conn).__module__.startswith("psycopg")
+
+
+def _q(conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    if _pg(conn):
+        sql = sql.replace("?", "%s")
+    cur = conn.cursor()
+    cur.execute(sql, params)
+    return cur.fetchall()
+
+
+def plain_reads(target: str) -> None:
+    """Every row agreement and review read: reports (lengths), statuses, spans with their
+    attributes, claims, slot fills, decisions; held in memory as they would be."""
+    conn = _connect(target)
+    attrs = "CAST(attributes AS TEXT)" if _pg(conn) else "attributes"
+    held = [
+        _q(conn, "SELECT id, external_id, title, length(text) FROM report"),
+        _q(conn, "SELECT report_id, coder_id, status FROM assignment"),
+        _q(conn, f'SELECT id, report_id, coder_id, "key", type, start, "end", text, {attrs} '
+                 "FROM span"),
+        _q(conn, "SELECT claim_id, slot, span_id, not_reported FROM slot_fill "
+                 "ORDER BY claim_id, position"),
+        _q(conn, f'SELECT id, report_id, coder_id, "key", type, {attrs} FROM claim'),
+        _q(conn, "SELECT * FROM decision"),
+    ]
+    conn.close()
+    print(json.dumps({"rows": sum(len(h) for h in held)}))
+
+
+def command(argv: list[str]) -> None:
+    from annotator.cli import main
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    saved = os.dup(1)
+    os.dup2(devnull, 1)
+    try:
+        code = main(argv)
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+    if code != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {code}")
+    print(json.dumps({"exit": code}))
+
+
+# ------------------------------------------------------------------ the window
+
+PAGE = 256
+
+
+def _page_reads(conn: Any, coder: int, where: str, params: tuple[Any, ...]) -> None:
+    """What one queue page costs the driver: the page of reports, their statuses, this coder's
+    span and claim counts (the queries report_rows makes, written by hand)."""
+    rows = _q(conn, f"SELECT id, external_id, title, published, length(text) FROM report {where} "
+                    f"ORDER BY id LIMIT {PAGE} OFFSET 0", params)
+    ids = ",".join(str(r[0]) for r in rows) or "NULL"
+    _q(conn, "SELECT a.report_id, c.name, a.status FROM assignment a JOIN coder c ON "
+             f"c.id = a.coder_id WHERE a.report_id IN ({ids}) ORDER BY c.name")
+    for table in ("span", "claim"):
+        _q(conn, f"SELECT report_id, count(*) FROM {table} WHERE coder_id = ? AND report_id IN "
+                 f"({ids}) GROUP BY report_id", (coder,))
+
+
+def _progress_reads(conn: Any, coder: int) -> None:
+    _q(conn, "SELECT status, count(*) FROM assignment WHERE coder_id = ? GROUP BY status", (coder,))
+    _q(conn, "SELECT count(*) FROM report")
+
+
+def _report_reads(conn: Any, report: int, coder: int) -> None:
+    _q(conn, "SELECT * FROM report WHERE id = ?", (report,))
+    _q(conn, 'SELECT id, "key", type, start, "end", text, attributes, version FROM span '
+             "WHERE report_id = ? AND coder_id = ? ORDER BY start", (report, coder))
+    _q(conn, 'SELECT id, "key", type, attributes FROM claim WHERE report_id = ? AND coder_id = ?',
+       (report, coder))
+    _q(conn, "SELECT f.claim_id, f.slot, f.span_id FROM slot_fill f JOIN claim c ON c.id = "
+             "f.claim_id WHERE c.report_id = ? AND c.coder_id = ?", (report, coder))
+
+
+def window(target: str, runs: int) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    from _team_figures import interleave
+
+    from annotator.core.project import Project
+    from annotator.gui.main_window import MainWindow
+
+    project = Project.open(target)
+    coder = project.coder_id("amina")
+    conn = _connect(target)
+    out: dict[str, tuple[list[float], list[float]]] = {}
+    windows: list[Any] = []
+
+    def start() -> None:
+        if windows:
+            windows.pop().close()
+        w = MainWindow(project, coder)
+        w.show()
+        app.processEvents()
+        assert w.report_id is not None, "no report opened"
+        windows.append(w)
+
+    first = project.reports(limit=1)[0].id
+
+    def start_sql() -> None:
+        _page_reads(conn, coder, "", ())
+        _progress_reads(conn, coder)
+        _report_reads(conn, first, coder)
+
+    out["window start (to the first report shown)"] = interleave(start, start_sql, runs)
+    w = windows[0]
+    panel = w.queue_panel
+    cycle = [1, 2, 3, 0]
+    state = {"filter": 0, "sql": 0}
+
+    def filter_once() -> None:
+        panel.status_filter.setCurrentIndex(cycle[state["filter"] % 4])
+        state["filter"] += 1
+        app.processEvents()
+
+    def filter_sql() -> None:
+        status = [None, "todo", "in_progress", "done"][cycle[state["sql"] % 4]]
+        state["sql"] += 1
+        if status is None:
+            _page_reads(conn, coder, "", ())
+        elif status == "todo":
+            _page_reads(conn, coder, "WHERE id NOT IN (SELECT report_id FROM assignment WHERE "
+                                     "coder_id = ? AND status != 'todo')", (coder,))
+        else:
+            _page_reads(conn, coder, "WHERE id IN (SELECT report_id FROM assignment WHERE "
+                                     "coder_id = ? AND status = ?)", (coder, status))
+        _progress_reads(conn, coder)
+
+    out["queue filter (status, first page)"] = interleave(filter_once, filter_sql, runs * 2)
+    panel.status_filter.setCurrentIndex(0)
+    app.processEvents()
+    n = project.report_count()
+    rnd = random.Random(3)
+    terms = [f"Report {rnd.randrange(n)}:" for _ in range(runs * 2)]
+    pos = {"ours": 0, "sql": 0}
+
+    def search_once() -> None:
+        panel.search.setText(terms[pos["ours"]])
+        pos["ours"] += 1
+        panel._search_timer.stop()
+        panel.reload()
+        app.processEvents()
+
+    def search_sql() -> None:
+        like = f"%{terms[pos['sql']]}%"
+        pos["sql"] += 1
+        op = "ILIKE" if _pg(conn) else "LIKE"
+        _page_reads(conn, coder, f"WHERE title {op} ? OR text {op} ? OR external_id {op} ?",
+                    (like, like, like))
+        _progress_reads(conn, coder)
+
+    out["queue search (title and text, first page)"] = interleave(search_once, search_sql,
+                                                                 runs * 2)
+    panel.search.setText("")
+    panel._search_timer.stop()
+    panel.reload()
+    app.processEvents()
+    flip = {"ours": 0, "sql": 0}
+
+    def status_once() -> None:
+        w._set_status(("in_progress", "done")[flip["ours"] % 2])
+        flip["ours"] += 1
+        app.processEvents()
+
+    report = w.report_id
+
+    def status_sql() -> None:
+        status = ("in_progress", "done")[flip["sql"] % 2]
+        flip["sql"] += 1
+        _q(conn, "UPDATE assignment SET status = ?, version = version + 1 WHERE report_id = ? "
+                 "AND coder_id = ? RETURNING id", (status, report, coder))
+        conn.commit()
+        _progress_reads(conn, coder)
+
+    out["status change (stored, queue row and progress shown)"] = interleave(
+        status_once, status_sql, runs * 2)
+    w.close()
+    project.close()
+    conn.close()
+    print(json.dumps(out))
+
+
+def main() -> None:
+    mode, target = sys.argv[1], sys.argv[2]
+    t0 = time.perf_counter()
+    if mode == "sql":
+        plain_reads(target)
+    elif mode == "agreement":
+        command(["--db", target, "agreement", "--json"])
+    elif mode == "status":
+        command(["--db", target, "adjudicate", "--status"])
+    elif mode == "window":
+        window(target, int(sys.argv[3]))
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    del t0
+
+
+if __name__ == "__main__":
+    main()
