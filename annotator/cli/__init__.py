@@ -184,7 +184,10 @@ def _listing_commands(sub: Any) -> None:
 
 def _review_commands(sub: Any) -> None:
     """agreement, adjudicate, actors."""
-    ag = sub.add_parser("agreement", help="inter-coder agreement (reports done by every coder)")
+    ag = sub.add_parser("agreement", help="inter-coder agreement (each coder pair on the reports "
+                        "both finished)")
+    ag.add_argument("--all-done", action="store_true", help="compare on the reports every "
+                    "compared coder finished instead of each pair's (the former default)")
     ag.add_argument("--coders", metavar="A,B,...", help="the coders to compare (default: all but gold)")
     ag.add_argument("--reports", metavar="ID,...", help="only these report ids")
     ag.add_argument("--json", action="store_true", help="print one JSON object")
@@ -217,6 +220,12 @@ def _review_commands(sub: Any) -> None:
     asg.add_argument("--to", metavar="CODER", help="with --move: the coder who takes them")
     asg.add_argument("--unassign", metavar="CODER",
                      help="withdraw CODER's not yet started assignments")
+    asg.add_argument("--unlock", metavar="ID,...", help="reopen reports whose gold is done, so "
+                     "their coders may change them again (a lead or reviewer)")
+    asg.add_argument("--lock", metavar="ID,...", help="mark the gold of reports done by hand: "
+                     "coders' changes there are refused")
+    asg.add_argument("--pool", choices=["on", "off"], help="whether coders' queues also show "
+                     "the reports nobody is assigned to (a project setting)")
 
     pg = sub.add_parser("progress", help="per coder: to do, in progress, done (per day); "
                         "the double-coded reports every coder finished")

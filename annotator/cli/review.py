@@ -13,7 +13,7 @@ from annotator.core.project import Project
 def agreement(project: Project, args: argparse.Namespace) -> int:
     import json
 
-    from annotator.core.agreement import compute_agreement
+    from annotator.core.agreement import compute_agreement, pairwise_agreement
     from annotator.core.agreement.report import html_report, text_table, write_csv
 
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
@@ -25,7 +25,8 @@ def agreement(project: Project, args: argparse.Namespace) -> int:
         data = project.agreement_data(coders, reports)
     except ValueError as exc:
         return fail(str(exc))
-    result = compute_agreement(data, coders, reports, seed=args.seed, resamples=args.resamples).to_json()
+    compute = compute_agreement if args.all_done else pairwise_agreement
+    result = compute(data, coders, reports, seed=args.seed, resamples=args.resamples).to_json()
     if args.json:
         print(json.dumps(result, ensure_ascii=False, allow_nan=False))
     else:

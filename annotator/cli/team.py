@@ -17,7 +17,10 @@ def reports(project: Project, args: argparse.Namespace) -> int:
     coder_id = project.coder_id(args.coder) if args.coder else None
     if args.status and coder_id is None:
         return fail("--status needs --coder NAME")
-    rows = project.reports(coder_id=coder_id, status=args.status, search=args.search)
+    if roles.codes_blind(role) and coder_id is not None:  # a coder's queue (core/team.py)
+        rows = project.queue(coder_id, status=args.status, search=args.search)
+    else:
+        rows = project.reports(coder_id=coder_id, status=args.status, search=args.search)
     width = max([len(r.external_id) for r in rows] + [2])
     print(f"{'ID':<{width}}  {'TITLE':<60}  STATUS")
     for row in rows:
@@ -77,6 +80,8 @@ def assign(project: Project, args: argparse.Namespace) -> int:
 
     if identity_role(project, args) == "coder":
         return fail("a coder cannot assign reports")
+    if args.lock or args.unlock or args.pool:
+        return _assign_team(project, args)
     ids = report_ids(project, args)
     if args.move:
         if not args.to:
@@ -109,6 +114,25 @@ def assign(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _assign_team(project: Project, args: argparse.Namespace) -> int:
+    """--pool on|off, --lock IDS, --unlock IDS (core/team.py, core/locks.py)."""
+    from annotator.core.locks import Lock, Unlock
+    from annotator.core.team import SetTeamSettings, TeamSettings
+
+    if args.pool:
+        project.run(SetTeamSettings(TeamSettings(unassigned_pool=args.pool == "on")))
+        print("coders' queues show " + ("their reports and the unassigned pool"
+                                        if args.pool == "on" else "only their reports"))
+    for cmd_type, wanted in ((Lock, args.lock), (Unlock, args.unlock)):
+        if wanted:
+            args.reports = wanted
+            cmd = cmd_type(report_ids(project, args) or [])
+            project.run(cmd)
+            print(f"{'locked' if cmd_type is Lock else 'unlocked'} {len(cmd.changed)} report(s)"
+                  f"; {len(cmd.report_ids) - len(cmd.changed)} already so")
+    return 0
+
+
 def progress(project: Project, args: argparse.Namespace) -> int:
     result = project.progress()
     if args.json:
@@ -122,4 +146,14 @@ def progress(project: Project, args: argparse.Namespace) -> int:
     shown = "-" if share is None else f"{share:.0%}"
     print(f"double-coded: {result.double_coded_done} of {result.double_coded} report(s) done "
           f"by every coder ({shown})")
+    per_day = result.per_day()
+    if per_day:
+        names = [c.name for c in result.coders]
+        print("\nDONE PER DAY (UTC)  " + "  ".join(f"{n:>8}" for n in names)
+              + "  DOUBLE-CODED DONE  SHARE")
+        for row in per_day:
+            day_share = row["double_coded_share_done"]
+            print(f"{row['day']:<19} " + "  ".join(f"{row['done'][n]:>8}" for n in names)
+                  + f"  {row['double_coded_done']:>17}  "
+                  + ("-" if day_share is None else f"{day_share:.0%}"))
     return 0

@@ -13,15 +13,15 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.commands.base import Changes, Command, CommandError, Context, Row, refused
 from annotator.core.models import assignment_t, coder_t, utcnow
+from annotator.core.team import mark_assignments_used
 
 __all__ = [
     "Assign",
@@ -96,6 +96,8 @@ class Assign(Command):
     """Assign reports to coders by :func:`plan_assignments`. Reports that already have an
     assignment (someone assigned or coding them) are left as they are (``skipped``)."""
 
+    reviewer_action = True
+
     def __init__(self, report_ids: Sequence[int], coder_ids: Sequence[int], share: float = 0.0,
                  seed: int = 0) -> None:
         self.report_ids, self.coder_ids = list(report_ids), list(coder_ids)
@@ -104,6 +106,7 @@ class Assign(Command):
         self.created: list[int] = []  # assignment row ids
         self.planned: list[tuple[int, int]] = []
         self.skipped = 0
+        self._was_used = True  # the project used assignments before this command
 
     def do(self, conn: Connection, ctx: Context) -> Changes:
         if not self.planned:
@@ -123,11 +126,15 @@ class Assign(Command):
             chunk = rows[start : start + 500]
             result = conn.execute(a.insert().returning(a.c.id), chunk)
             self.created += [int(i) for i in result.scalars()]
-        return Changes(self.label, statuses=set(self.planned))
+        # from now on coders' queues show what is assigned to them (annotator.core.team)
+        self._was_used = mark_assignments_used(conn, True)
+        return Changes(self.label, statuses=set(self.planned), structure=True)
 
     def undo(self, conn: Connection, ctx: Context) -> Changes:
         _delete_todo(conn, self.created, self.label)
-        return Changes(self.label, statuses=set(self.planned))
+        if not self._was_used:
+            mark_assignments_used(conn, False)
+        return Changes(self.label, statuses=set(self.planned), structure=True)
 
 
 def _delete_todo(conn: Connection, ids: Sequence[int], label: str) -> None:
@@ -145,6 +152,8 @@ def _delete_todo(conn: Connection, ids: Sequence[int], label: str) -> None:
 class MoveAssignments(Command):
     """Give ``from_coder``'s not yet started (todo) assignments to ``to_coder``. Reports the
     target already has, or that the first coder has started, stay where they are."""
+
+    reviewer_action = True
 
     def __init__(self, from_coder: int, to_coder: int,
                  report_ids: Sequence[int] | None = None) -> None:
@@ -203,6 +212,8 @@ class Unassign(Command):
     """Withdraw a coder's not yet started (todo) assignments (all, or of ``report_ids``);
     started or finished ones are kept: their work is never dropped."""
 
+    reviewer_action = True
+
     def __init__(self, coder_id: int, report_ids: Sequence[int] | None = None) -> None:
         self.coder_id = coder_id
         self.report_ids = None if report_ids is None else list(report_ids)
@@ -246,6 +257,8 @@ class CoderProgress:
     in_progress: int = 0
     done: int = 0
     done_per_day: Mapping[str, int] = field(default_factory=dict)  # YYYY-MM-DD (UTC) -> n
+    double_coded: int = 0  # of their reports, the double-coded ones
+    double_coded_done: int = 0  # of those, the ones they finished
 
 
 @dataclass(frozen=True)
@@ -253,43 +266,94 @@ class Progress:
     coders: list[CoderProgress]
     double_coded: int  # reports assigned to two or more coders
     double_coded_done: int  # of those, the ones every assigned coder finished
+    #: day (UTC) -> double-coded reports whose last coder finished them that day
+    double_coded_done_per_day: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def double_coded_share_done(self) -> float | None:
         return self.double_coded_done / self.double_coded if self.double_coded else None
 
+    def days(self) -> list[str]:
+        """Every day (UTC, oldest first) on which someone finished a report."""
+        found = set(self.double_coded_done_per_day)
+        for c in self.coders:
+            found |= set(c.done_per_day)
+        return sorted(found)
+
+    def per_day(self) -> list[dict[str, Any]]:
+        """One row per day: reports each coder finished that day, the double-coded reports
+        finished that day and the share of the double-coded reports done by the end of it."""
+        out, total = [], 0
+        for day in self.days():
+            n = self.double_coded_done_per_day.get(day, 0)
+            total += n
+            out.append({"day": day,
+                        "done": {c.name: c.done_per_day.get(day, 0) for c in self.coders},
+                        "double_coded_done": n,
+                        "double_coded_share_done": (total / self.double_coded
+                                                    if self.double_coded else None)})
+        return out
+
     def as_json(self) -> dict[str, Any]:
         return {
             "coders": {c.name: {"role": c.role, "todo": c.todo, "in_progress": c.in_progress,
-                                "done": c.done, "done_per_day": dict(c.done_per_day)}
+                                "done": c.done, "done_per_day": dict(c.done_per_day),
+                                "double_coded": c.double_coded,
+                                "double_coded_done": c.double_coded_done}
                        for c in self.coders},
             "double_coded": {"reports": self.double_coded, "done": self.double_coded_done,
-                             "share_done": self.double_coded_share_done},
+                             "share_done": self.double_coded_share_done,
+                             "done_per_day": dict(self.double_coded_done_per_day)},
+            "days": self.per_day(),
         }
+
+
+def _day(value: Any) -> str:
+    """A day from SQL's date(): a date (PostgreSQL) or its ISO text (SQLite)."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
 
 
 def progress(conn: Connection) -> Progress:
     """Per coder (not gold) the assignments to do, in progress and done, done per day; and the
-    double-coded reports (two or more coders assigned) every assigned coder has finished."""
+    double-coded reports (two or more coders assigned) every assigned coder has finished, in
+    all and per day. Grouped queries only: the database counts, nothing reads every report."""
     a = assignment_t
     coders = {int(i): (str(n), str(r)) for i, n, r in conn.execute(
         select(coder_t.c.id, coder_t.c.name, coder_t.c.role).where(coder_t.c.role != "gold"))}
+    people = select(coder_t.c.id).where(coder_t.c.role != "gold")
+    mine = a.c.coder_id.in_(people)
     counts: dict[int, Counter[str]] = defaultdict(Counter)
-    per_day: dict[int, Counter[str]] = defaultdict(Counter)
-    per_report: dict[int, list[bool]] = defaultdict(list)
-    rows = conn.execute(select(a.c.report_id, a.c.coder_id, a.c.status, a.c.updated_at))
-    for rid, cid, status, updated in rows:
-        cid = int(cid)
-        if cid not in coders:
-            continue
-        counts[cid][str(status)] += 1
-        per_report[int(rid)].append(status == "done")
-        if status == "done" and isinstance(updated, datetime):
-            per_day[cid][updated.date().isoformat()] += 1
-    doubles = [flags for flags in per_report.values() if len(flags) >= 2]
+    for cid, status, n in conn.execute(
+            select(a.c.coder_id, a.c.status, func.count()).where(mine)
+            .group_by(a.c.coder_id, a.c.status)):
+        counts[int(cid)][str(status)] = int(n)
+    per_day: dict[int, dict[str, int]] = defaultdict(dict)
+    day = func.date(a.c.updated_at)
+    for cid, d, n in conn.execute(
+            select(a.c.coder_id, day, func.count()).where(mine, a.c.status == "done")
+            .group_by(a.c.coder_id, day)):
+        if d is not None:
+            per_day[int(cid)][_day(d)] = per_day[int(cid)].get(_day(d), 0) + int(n)
+    is_done = case((a.c.status == "done", 1), else_=0)
+    reports = (select(a.c.report_id, func.count().label("n"), func.sum(is_done).label("d"),
+                      func.max(a.c.updated_at).label("last"))
+               .where(mine).group_by(a.c.report_id).having(func.count() >= 2).subquery())
+    doubles, doubles_done = conn.execute(
+        select(func.count(), func.sum(case((reports.c.n == reports.c.d, 1), else_=0)))
+        .select_from(reports)).one()
+    finished_day = func.date(reports.c.last)
+    double_days = {_day(d): int(n) for d, n in conn.execute(
+        select(finished_day, func.count()).where(reports.c.n == reports.c.d)
+        .group_by(finished_day)) if d is not None}
+    per_coder_double: dict[int, tuple[int, int]] = {
+        int(cid): (int(n), int(d or 0)) for cid, n, d in conn.execute(
+            select(a.c.coder_id, func.count(), func.sum(is_done))
+            .where(mine, a.c.report_id.in_(select(reports.c.report_id)))
+            .group_by(a.c.coder_id))}
     out = [
         CoderProgress(name, role, counts[cid]["todo"], counts[cid]["in_progress"],
-                      counts[cid]["done"], dict(sorted(per_day[cid].items())))
+                      counts[cid]["done"], dict(sorted(per_day[cid].items())),
+                      *per_coder_double.get(cid, (0, 0)))
         for cid, (name, role) in sorted(coders.items(), key=lambda kv: kv[1][0])
     ]
-    return Progress(out, len(doubles), sum(all(flags) for flags in doubles))
+    return Progress(out, int(doubles or 0), int(doubles_done or 0), dict(sorted(double_days.items())))

@@ -359,6 +359,8 @@ def _slot_steps(conn: Connection, ot: Any, nt: Any, m: UpgradeMap, steps: list[S
 class UpgradeCodebook(Command):
     """Migrate every coder's and gold's annotations to ``plan.new`` in one transaction."""
 
+    reviewer_action = True
+
     changes_codebook = True
 
     def __init__(self, plan: UpgradePlan) -> None:

@@ -28,6 +28,7 @@ from annotator.core.db import (
 from annotator.core.io.importer import FileResult, ImportSummary, import_paths
 from annotator.core.io.interchange import export_jsonl
 from annotator.core.io.limits import Limits
+from annotator.core.locks import check_locks
 from annotator.core.models import (
     ROLES,
     change_counter_t,
@@ -37,6 +38,7 @@ from annotator.core.models import (
     inserted_id,
     utcnow,
 )
+from annotator.core.project_team import TeamReads
 from annotator.core.resources import resources_dir
 from annotator.core.spanset import SpanPatch, SpanSet, patch_spans, read_span_set
 from annotator.core.storage import StorageError, classify, storage_errors
@@ -71,7 +73,7 @@ def resolve_db(db: str | os.PathLike[str] | None) -> str:
     return str(default_database_path())
 
 
-class Project:
+class Project(TeamReads):
     """One open project database with its active codebook and the session's undo history."""
 
     def __init__(self, engine: Engine, codebook: Codebook, codebook_id: int, location: str) -> None:
@@ -265,6 +267,7 @@ class Project:
         try:
             with write_transaction(self._engine) as conn:
                 changes = step(conn, self.context)
+                check_locks(conn, cmd, changes)  # coders' edits of a gold-done report: refused
                 self._log_changes(conn, changes)
         except (CommandError, DBAPIError) as exc:
             if saved is not None:

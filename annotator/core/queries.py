@@ -100,15 +100,26 @@ def report_rows(
     search: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    scope: Any = None,
 ) -> list[ReportRow]:
     """Reports in id order with every coder's status; filters by one coder's status and by text.
 
-    A report without an assignment for ``coder_id`` counts as "todo" for that coder.
+    A report without an assignment for ``coder_id`` counts as "todo" for that coder. ``scope``
+    (a ``team.QueueScope``) keeps the reports assigned to its coder, and with ``pool`` those no
+    coder is assigned to: a coder's queue in a project with assignments.
     """
     r, a = report_t, assignment_t
     q = select(r.c.id, r.c.external_id, r.c.title, r.c.published, func.length(r.c.text)).order_by(
         r.c.id
     )
+    if scope is not None:
+        assigned = select(a.c.report_id).where(a.c.coder_id == scope.coder_id)
+        if scope.pool:
+            anyone = (select(a.c.report_id).join(coder_t, coder_t.c.id == a.c.coder_id)
+                      .where(coder_t.c.role != "gold"))
+            q = q.where(or_(r.c.id.in_(assigned), r.c.id.not_in(anyone)))
+        else:
+            q = q.where(r.c.id.in_(assigned))
     if search:
         like = f"%{search}%"
         q = q.where(or_(r.c.title.ilike(like), r.c.text.ilike(like), r.c.external_id.ilike(like)))

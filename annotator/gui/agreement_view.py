@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.agreement import compute_agreement
+from annotator.core.agreement import compute_agreement, pairwise_agreement
 from annotator.core.agreement.alpha import RELIABLE, TENTATIVE, figure_text, thresholds_text
 from annotator.core.agreement.kinds import kind_name
 from annotator.core.agreement.report import rows as figure_rows
+from annotator.core.agreement.report import selection_text
 from annotator.core.project import Project
 from annotator.gui.screen_fit import clamp_to_screen, initial_size
 
@@ -158,16 +159,20 @@ class AgreementDialog(QDialog):
 
     open_at = Signal(str, int)  # report external id, code point offset
 
-    def __init__(self, project: Project, parent: QWidget | None = None, resamples: int = 1000) -> None:
+    def __init__(self, project: Project, parent: QWidget | None = None, resamples: int = 1000,
+                 every_coder: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle("Inter-coder agreement")
         self.project = project
         data = project.agreement_data()
-        self.outcome = compute_agreement(data, resamples=resamples).to_json()
+        # each coder pair on the reports both finished (agreement/pairs.py), or, asked for, the
+        # reports every coder finished
+        compute = compute_agreement if every_coder else pairwise_agreement
+        self.outcome = compute(data, resamples=resamples).to_json()
         r = self.outcome
         head = QLabel(
-            f"Coders: {', '.join(r['coders'])}. Reports used (done by every coder): "
-            f"{r['reports_used']}; left out: {r['reports_excluded']}. "
+            f"Coders: {', '.join(r['coders'])}. {selection_text(r).capitalize()}; "
+            f"left out: {r['reports_excluded']}. "
             f"{thresholds_text()}. Select a figure to see the "
             "disagreements behind it; double click one to open the report there."
         )
@@ -201,7 +206,8 @@ class AgreementDialog(QDialog):
             a, b = pair.split("|")
             i, j = coders.index(a), coders.index(b)
             text = "–" if v is None else f"{v:.3f}"
-            self.pairs.setItem(i, j, _item(f"exact {text}"))
+            n = r.get("pairs", {}).get(pair, {}).get("n")
+            self.pairs.setItem(i, j, _item(f"exact {text}" + (f" (n {n})" if n is not None else "")))
             ov = r["spans"]["_all"]["f1_overlap"]["pairs"][pair]
             self.pairs.setItem(j, i, _item(f"overlap {'–' if ov is None else f'{ov:.3f}'}"))
         types = list(r["confusion_span_types"])

@@ -61,6 +61,25 @@ class Launchers(_Base):
         self.review_window = ReviewWindow(self.project, self.coder_name)
         self.review_window.show()
 
+    def toggle_progress(self) -> None:
+        """Show or hide the leads' progress dock (reviewers only; progress_panel.py)."""
+        why = roles.refusal("review", self.coder_name, self.role)
+        if why is not None:
+            QMessageBox.information(self, "Progress", why)
+            return
+        from PySide6.QtCore import Qt
+
+        from annotator.gui.progress_panel import ProgressPanel
+
+        panel = getattr(self, "progress_panel", None)
+        if panel is None:
+            panel = self.progress_panel = ProgressPanel(self.project, self)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+            panel.hide()
+        panel.setVisible(not panel.isVisible())
+        if panel.isVisible():
+            panel.raise_()
+
     def open_agreement(self) -> None:
         why = roles.refusal("agreement", self.coder_name, self.role)
         if why is not None:

@@ -238,7 +238,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.tag_actions = {st.id: a[f"tag.{st.id}"] for st in self.codebook.span_types}
         self.claim_actions = {ct.id: a[f"claim.{ct.id}"] for ct in self.codebook.claim_types}
         reviewer = roles.can_review(self.role)
-        for action in (self.review_action, self.agreement_action):
+        for action in (self.review_action, self.agreement_action, a["review.progress"]):
             action.setEnabled(reviewer)
             if not reviewer:
                 action.setToolTip("for reviewers: coders code blind")
@@ -500,6 +500,8 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
                 self._rescan()
         if changes.statuses:
             self._update_progress()
+        if getattr(self, "progress_panel", None) is not None:
+            self.progress_panel.on_changes(changes)  # the leads' dock (progress_panel.py)
         if changes.label:
             self.statusBar().showMessage(changes.label, 3000)
 

@@ -42,7 +42,9 @@ PAGE = 256  # rows fetched at a time
 
 
 class QueueModel(RowsModel):
-    """Reports in id order for one coder, fetched a page at a time as the view scrolls."""
+    """Reports in id order for one coder, fetched a page at a time as the view scrolls: in a
+    project with assignments, the coder's own (and the unassigned pool when the lead allows it;
+    ``Project.queue``); reviewers and projects without assignments list every report."""
 
     HEADERS = ("", "Report", "Spans", "Claims")
 
@@ -56,6 +58,7 @@ class QueueModel(RowsModel):
         self.rows: list[ReportRow] = []
         self.row_of: dict[int, int] = {}
         self._exhausted = False
+        self.locked: set[int] = set()  # reports of the fetched pages whose gold is done
         # (status, spans, claims) overrides for rows changed since they were fetched
         self._live: dict[int, tuple[str, int, int]] = {}
 
@@ -65,14 +68,15 @@ class QueueModel(RowsModel):
         self.beginResetModel()
         self.status, self.search = status, search
         self.rows, self.row_of, self._live = [], {}, {}
+        self.locked = set()
         self._exhausted = False
         self._append(self._read_page())
         self.endResetModel()
 
     def _read_page(self) -> list[ReportRow]:
         """The next page of rows (not yet shown); a short page means there are no more."""
-        page = self.project.reports(
-            coder_id=self.coder_id, status=self.status, search=self.search,
+        page = self.project.queue(  # the coder's queue: their assigned reports (core/team.py)
+            self.coder_id, status=self.status, search=self.search,
             limit=PAGE, offset=len(self.rows),
         )
         if len(page) < PAGE:
@@ -83,6 +87,7 @@ class QueueModel(RowsModel):
         for row in page:
             self.row_of[row.id] = len(self.rows)
             self.rows.append(row)
+        self.locked |= self.project.locked_reports([r.id for r in page])
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
         return not parent.isValid() and not self._exhausted
@@ -138,6 +143,7 @@ class QueueModel(RowsModel):
             return (
                 f"{row.external_id} · {row.length:,} characters · {status.replace('_', ' ')}"
                 + (f" · published {row.published}" if row.published else "")
+                + (" · locked: its gold version is done" if row.id in self.locked else "")
             )
         if role == Qt.ItemDataRole.UserRole:
             return row.id

@@ -38,6 +38,7 @@ from annotator.core.coding_keys import coding_key_problem
 from annotator.core.commands import CommandError
 from annotator.core.normalize import ActorCsvError, ActorEntry
 from annotator.core.project import Project
+from annotator.core.team import SetTeamSettings, TeamSettings
 from annotator.core.userconfig import PALETTES, UserConfig, load_user_config, save_user_config
 
 __all__ = ["KeyDef", "SettingsDialog"]
@@ -179,6 +180,11 @@ class SettingsDialog(QDialog):
                               "for the agreement figures (its --share overrides it)")
         self.share.setMaximumWidth(120)
         form.addRow("Double-coded s&hare:", self.share)
+        self.team = project_team = self.project.team_settings()
+        self.pool = QCheckBox("Coders' queues also show the reports nobody is assigned to")
+        self.pool.setObjectName("unassigned_pool")
+        self.pool.setChecked(project_team.unassigned_pool)
+        form.addRow("Assi&gnments:", self.pool)
         self._fill_lists()
         return tab
 
@@ -370,6 +376,13 @@ class SettingsDialog(QDialog):
         if self.project_tab.isEnabled() and new != self.settings:
             try:
                 self.project.run(assist.SetProjectSettings(new))
+            except CommandError as exc:
+                self.error.setText(str(exc))
+                return
+        team = TeamSettings(unassigned_pool=self.pool.isChecked())
+        if self.project_tab.isEnabled() and team != self.team:
+            try:
+                self.project.run(SetTeamSettings(team))
             except CommandError as exc:
                 self.error.setText(str(exc))
                 return

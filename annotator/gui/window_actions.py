@@ -114,6 +114,8 @@ def window_action_specs(w: MainWindow) -> list[ActionSpec]:
                    ("Ctrl+Shift+R",)),
         ActionSpec("review.agreement", "Re&view", "Inter-coder &agreement…", w.open_agreement,
                    ("Ctrl+Shift+A",)),
+        ActionSpec("review.progress", "Re&view", "&Progress of the coders (per day)",
+                   w.toggle_progress, ("Ctrl+Shift+P",)),
         ActionSpec("review.upgrade", "Re&view", "&Upgrade the codebook…", w.open_upgrade,
                    separator_before=True),
         ActionSpec("help.keys", "&Help", "&Keyboard shortcuts", w.show_shortcuts, ("F1", "?")),

@@ -70,6 +70,7 @@ class WindowHost(QMainWindow):
     review_window: Any
     agreement_dialog: Any
     export_window: Any
+    progress_panel: Any  # the leads' dock, made on first use (progress_panel.py)
 
     @property
     def current_span(self) -> SpanRow | None: raise NotImplementedError

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time each loads when f
         unitizing_alpha,
     )
     from annotator.core.agreement.data import ClaimItem, Dataset, SpanItem, load_dataset
+    from annotator.core.agreement.pairs import PairwiseResult, pair_reports, pairwise_agreement
 
 # name -> the module that defines it
 _HOME = {
@@ -55,6 +56,9 @@ _HOME = {
     'Dataset': 'annotator.core.agreement.data',
     'SpanItem': 'annotator.core.agreement.data',
     'load_dataset': 'annotator.core.agreement.data',
+    'PairwiseResult': 'annotator.core.agreement.pairs',
+    'pair_reports': 'annotator.core.agreement.pairs',
+    'pairwise_agreement': 'annotator.core.agreement.pairs',
 }
 
 
@@ -78,6 +82,7 @@ __all__ = [
     "ClaimItem",
     "Dataset",
     "Disagreement",
+    "PairwiseResult",
     "SpanGroup",
     "SpanItem",
     "align_claims",
@@ -90,6 +95,8 @@ __all__ = [
     "f1_overlap",
     "find_disagreements",
     "load_dataset",
+    "pair_reports",
+    "pairwise_agreement",
     "reliability_label",
     "span_group_index",
     "unitizing_alpha",

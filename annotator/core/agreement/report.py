@@ -20,7 +20,8 @@ from annotator.core.agreement.alpha import (
 )
 from annotator.core.agreement.kinds import kind_name
 
-__all__ = ["MEASURES", "SECTIONS", "csv_tables", "html_report", "reading", "rows", "text_table", "write_csv"]
+__all__ = ["MEASURES", "SECTIONS", "csv_tables", "html_report", "reading", "rows", "selection_text",
+           "text_table", "write_csv"]
 
 #: how each measure is named for people
 MEASURES = {"f1_exact": "F1 exact", "f1_overlap": "F1 overlap", "alpha_u": "unitizing alpha"}
@@ -94,10 +95,19 @@ def rows(result: dict[str, Any]) -> Iterator[dict[str, Any]]:
                             "reason": a.get("reason")})
 
 
+def selection_text(result: dict[str, Any]) -> str:
+    """Which reports the figures use, with n per coder pair when compared pair by pair."""
+    if result.get("selection") == "pairs":
+        per = "; ".join(f"{k.replace('|', ' & ')} {v['n']}" for k, v in result["pairs"].items())
+        return (f"reports used (finished by both coders of a pair): {result['reports_used']} "
+                f"(n per pair: {per or 'no pair'})")
+    return f"reports used (done by every compared coder): {result['reports_used']}"
+
+
 def text_table(result: dict[str, Any]) -> str:
     out = [
-        f"coders: {', '.join(result['coders'])}; reports used (done by every compared coder): "
-        f"{result['reports_used']}" + (f", left out: {result['reports_excluded']}" if result["reports_excluded"] else ""),
+        f"coders: {', '.join(result['coders'])}; {selection_text(result)}"
+        + (f", left out: {result['reports_excluded']}" if result["reports_excluded"] else ""),
     ]
     out += [f"note: {n}" for n in result["notes"]]
     out.append("")
@@ -192,8 +202,8 @@ def html_report(result: dict[str, Any], title: str = "Inter-coder agreement") ->
            "td.n{text-align:right}.unreliable{color:#c62828;font-weight:bold}.tentative{color:#a06800}"
            ".muted{color:#666}"
            "</style></head><body>", f"<h1>{e(title)}</h1>",
-           f"<p>Coders: {e(', '.join(result['coders']))}. Reports used (marked done by every compared coder): "
-           f"{result['reports_used']}; left out: {result['reports_excluded']}.</p>"]
+           f"<p>Coders: {e(', '.join(result['coders']))}. {e(selection_text(result).capitalize())}; "
+           f"left out: {result['reports_excluded']}.</p>"]
     for n in result["notes"]:
         out.append(f"<p><em>{e(n)}</em></p>")
     out.append(f"<p>Bars run from -0.2 to 1; dashed lines mark {figure_text(TENTATIVE)} and "

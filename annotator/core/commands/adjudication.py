@@ -168,6 +168,8 @@ class Decide(Command):
     """Decide one review item: take a coder's version (accepted, or edited: taken to be edited
     in the gold layer), every version (accepted_both), or none (rejected)."""
 
+    reviewer_action = True
+
     def __init__(self, item: ReviewItem, action: str, reviewer: str, coder: str | None = None,
                  rationale: str | None = None, coders: Sequence[str] | None = None) -> None:
         if action not in ("accepted", "accepted_both", "rejected", "edited"):
@@ -236,6 +238,8 @@ class Decide(Command):
 class AcceptUnanimous(Command):
     """Accept every agreed, undecided item of the given reports (default: the whole project)
     into gold in one step, with bulk inserts."""
+
+    reviewer_action = True
 
     def __init__(self, reviewer: str, report_ids: Sequence[int] | None = None,
                  coders: Sequence[str] | None = None) -> None:

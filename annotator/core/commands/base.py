@@ -105,6 +105,9 @@ class Command:
     """Base class. Subclasses set ``label`` and implement ``do`` and ``undo``."""
 
     label = "Change"
+    #: a lead's or reviewer's action (adjudication, assignments, locks, codebook upgrades): not a
+    #: coder's edit, so allowed on a report whose gold version is done (annotator.core.locks)
+    reviewer_action = False
 
     def do(self, conn: Connection, ctx: Context) -> Changes:
         raise NotImplementedError

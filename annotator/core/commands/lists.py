@@ -118,6 +118,8 @@ class RejectSuggestions(Command):
 class SetReferenceDate(Command):
     """Override the date a report's relative dates resolve against (None: its published date)."""
 
+    reviewer_action = True
+
     def __init__(self, report_id: int, date: str | None) -> None:
         if date is not None:
             try:

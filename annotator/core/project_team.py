@@ -1,0 +1,50 @@
+"""The team reads of the ``Project`` facade: a coder's queue, locked reports, team settings and
+progress (a mixin, so that project.py stays about opening and running commands)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine
+
+from annotator.core import queries
+
+if TYPE_CHECKING:
+    from annotator.core.team import QueueScope, TeamSettings
+
+__all__ = ["TeamReads"]
+
+
+class TeamReads:
+    _engine: Engine
+
+    def queue_scope(self, coder_id: int) -> QueueScope | None:
+        """Which reports ``coder_id``'s queue holds (team.queue_scope); None: every report."""
+        from annotator.core.team import queue_scope
+
+        with self._engine.connect() as conn:
+            return queue_scope(conn, coder_id)
+
+    def queue(self, coder_id: int, **kw: Any) -> list[queries.ReportRow]:
+        """``reports(coder_id=...)`` limited to that coder's queue: the reports assigned to
+        them (and the unassigned pool when the project allows it) once the project uses
+        assignments; every report for reviewers and in projects without assignments."""
+        from annotator.core.team import queue_scope
+
+        with self._engine.connect() as conn:
+            return queries.report_rows(conn, coder_id=coder_id, scope=queue_scope(conn, coder_id),
+                                       **kw)
+
+    def team_settings(self) -> TeamSettings:
+        from annotator.core.team import load_team_settings
+
+        with self._engine.connect() as conn:
+            return load_team_settings(conn)
+
+    def locked_reports(self, report_ids: Iterable[int] | None = None) -> set[int]:
+        """The reports (of ``report_ids``, default: all) locked because their gold is done."""
+        from annotator.core.locks import locked_reports
+
+        with self._engine.connect() as conn:
+            return locked_reports(conn, report_ids)
