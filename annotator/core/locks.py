@@ -40,12 +40,11 @@ def _gold_id(conn: Connection) -> int | None:
 
 
 def locked_reports(conn: Connection, report_ids: Iterable[int] | None = None) -> set[int]:
-    """The reports (of ``report_ids``, default: all) whose gold version is done."""
-    gold = _gold_id(conn)
-    if gold is None:
-        return set()
+    """The reports (of ``report_ids``, default: all) whose gold version is done (one indexed
+    query per 500 reports: every command of a coder asks it for the reports it touched)."""
     a = assignment_t
-    q = select(a.c.report_id).where(a.c.coder_id == gold, a.c.status == "done")
+    q = (select(a.c.report_id).join(coder_t, coder_t.c.id == a.c.coder_id)
+         .where(coder_t.c.name == GOLD_CODER, a.c.status == "done"))
     if report_ids is None:
         return {int(r) for (r,) in conn.execute(q)}
     ids = sorted(set(report_ids))
