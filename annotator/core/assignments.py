@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.commands.base import Changes, Command, CommandError, Context, Row, refused
@@ -309,51 +309,52 @@ class Progress:
 
 
 def _day(value: Any) -> str:
-    """A day from SQL's date(): a date (PostgreSQL) or its ISO text (SQLite)."""
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
+    """The day (UTC) of a date or datetime, or of its ISO text (SQLite's date())."""
+    return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)[:10]
 
 
 def progress(conn: Connection) -> Progress:
     """Per coder (not gold) the assignments to do, in progress and done, done per day; and the
     double-coded reports (two or more coders assigned) every assigned coder has finished, in
-    all and per day. Grouped queries only: the database counts, nothing reads every report."""
+    all and per day. One grouped scan counts every coder's statuses and days; only the
+    double-coded reports' assignment rows are read (benchmarks/bench_progress.py)."""
     a = assignment_t
     coders = {int(i): (str(n), str(r)) for i, n, r in conn.execute(
         select(coder_t.c.id, coder_t.c.name, coder_t.c.role).where(coder_t.c.role != "gold"))}
-    people = select(coder_t.c.id).where(coder_t.c.role != "gold")
-    mine = a.c.coder_id.in_(people)
     counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for cid, status, n in conn.execute(
-            select(a.c.coder_id, a.c.status, func.count()).where(mine)
-            .group_by(a.c.coder_id, a.c.status)):
-        counts[int(cid)][str(status)] = int(n)
-    per_day: dict[int, dict[str, int]] = defaultdict(dict)
+    per_day: dict[int, Counter[str]] = defaultdict(Counter)
     day = func.date(a.c.updated_at)
-    for cid, d, n in conn.execute(
-            select(a.c.coder_id, day, func.count()).where(mine, a.c.status == "done")
-            .group_by(a.c.coder_id, day)):
-        if d is not None:
-            per_day[int(cid)][_day(d)] = per_day[int(cid)].get(_day(d), 0) + int(n)
-    is_done = case((a.c.status == "done", 1), else_=0)
-    reports = (select(a.c.report_id, func.count().label("n"), func.sum(is_done).label("d"),
-                      func.max(a.c.updated_at).label("last"))
-               .where(mine).group_by(a.c.report_id).having(func.count() >= 2).subquery())
-    doubles, doubles_done = conn.execute(
-        select(func.count(), func.sum(case((reports.c.n == reports.c.d, 1), else_=0)))
-        .select_from(reports)).one()
-    finished_day = func.date(reports.c.last)
-    double_days = {_day(d): int(n) for d, n in conn.execute(
-        select(finished_day, func.count()).where(reports.c.n == reports.c.d)
-        .group_by(finished_day)) if d is not None}
-    per_coder_double: dict[int, tuple[int, int]] = {
-        int(cid): (int(n), int(d or 0)) for cid, n, d in conn.execute(
-            select(a.c.coder_id, func.count(), func.sum(is_done))
-            .where(mine, a.c.report_id.in_(select(reports.c.report_id)))
-            .group_by(a.c.coder_id))}
+    for cid, status, d, n in conn.execute(
+            select(a.c.coder_id, a.c.status, day, func.count())
+            .group_by(a.c.coder_id, a.c.status, day)):
+        if int(cid) not in coders:
+            continue  # gold
+        counts[int(cid)][str(status)] += int(n)
+        if status == "done" and d is not None:
+            per_day[int(cid)][_day(d)] += int(n)
+    people = select(coder_t.c.id).where(coder_t.c.role != "gold")
+    doubled = (select(a.c.report_id).where(a.c.coder_id.in_(people))
+               .group_by(a.c.report_id).having(func.count() >= 2))
+    per_report: dict[int, list[tuple[int, bool, Any]]] = defaultdict(list)
+    for rid, cid, status, updated in conn.execute(
+            select(a.c.report_id, a.c.coder_id, a.c.status, a.c.updated_at)
+            .where(a.c.report_id.in_(doubled), a.c.coder_id.in_(people))):
+        per_report[int(rid)].append((int(cid), status == "done", updated))
+    double_days: Counter[str] = Counter()
+    per_coder_double: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    doubles_done = 0
+    for rows in per_report.values():
+        for cid, done, _ in rows:
+            per_coder_double[cid][0] += 1
+            per_coder_double[cid][1] += done
+        if all(done for _, done, _ in rows):
+            doubles_done += 1
+            last = max(u for _, _, u in rows)
+            double_days[_day(last)] += 1
     out = [
         CoderProgress(name, role, counts[cid]["todo"], counts[cid]["in_progress"],
                       counts[cid]["done"], dict(sorted(per_day[cid].items())),
                       *per_coder_double.get(cid, (0, 0)))
         for cid, (name, role) in sorted(coders.items(), key=lambda kv: kv[1][0])
     ]
-    return Progress(out, int(doubles or 0), int(doubles_done or 0), dict(sorted(double_days.items())))
+    return Progress(out, len(per_report), doubles_done, dict(sorted(double_days.items())))
