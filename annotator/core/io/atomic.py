@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-__all__ = ["as_new_file", "atomic_binary_file", "atomic_text_file", "part_file", "private_tempdir",
-           "publish"]
+__all__ = ["as_new_file", "atomic_binary_file", "atomic_folder", "atomic_text_file", "part_file",
+           "private_tempdir", "publish"]
 
 
 def _alive(pid: int) -> bool:
@@ -126,4 +126,32 @@ def _part_of(path: Path) -> Iterator[int]:
         publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_folder(out_dir: Path, what: str, *, make_parent: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder beside ``out_dir`` (which must be new or empty) to write a
+    collection into (``what``: "the brat collection"); it takes the name ``out_dir`` when the
+    block succeeds and is removed when it fails, so a cancel leaves nothing half-written.
+    ``make_parent`` creates the folder ``out_dir`` goes in; otherwise it must exist."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise FileExistsError(f"{out_dir}: choose a new or empty folder for {what}")
+    parent = out_dir.parent if str(out_dir.parent) else Path(".")
+    if make_parent:
+        parent.mkdir(parents=True, exist_ok=True)
+    elif not parent.is_dir():
+        raise FileNotFoundError(f"{out_dir}: the folder {parent} does not exist")
+    _sweep(parent, out_dir.name)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{os.getpid()}.", suffix=".part",
+                                dir=parent))
+    as_new_file(tmp, directory=True)
+    try:
+        yield tmp
+        if out_dir.exists():
+            out_dir.rmdir()
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise

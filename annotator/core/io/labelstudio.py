@@ -45,7 +45,7 @@ from annotator.core.io.standoff import (
     relation_claim,
     span_type_id,
 )
-from annotator.core.io.textfile import ImportProblem
+from annotator.core.io.textfile import ImportProblem, read_json_file
 from annotator.core.offsets import Utf16Map
 
 __all__ = ["label_config", "read_labelstudio", "tasks", "write_labelstudio"]
@@ -329,12 +329,7 @@ def records_from_tasks(data: Any, codebook: Codebook, stem: str) -> list[dict[st
 def read_labelstudio(path: Path, codebook: Codebook) -> list[dict[str, Any]]:
     """Interchange records from a Label Studio JSON export; ImportProblem names the file and
     the JSON path of the first problem."""
-    try:
-        data = json.loads(path.read_text("utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportProblem(path, f"cannot read: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise ImportProblem(path, f"malformed JSON: {exc.msg} at column {exc.colno}", exc.lineno) from exc
+    data = read_json_file(path)
     try:
         return records_from_tasks(data, codebook, path.stem)
     except FormatError as exc:

@@ -30,7 +30,7 @@ from annotator.core.io.standoff import (
     extension,
     span_type_id,
 )
-from annotator.core.io.textfile import ImportProblem
+from annotator.core.io.textfile import ImportProblem, read_json_file
 
 __all__ = ["read_docbin", "read_spacy_json", "write_docbin", "write_spacy_json"]
 
@@ -225,12 +225,7 @@ def _json_spans(obj: Mapping[str, Any], text: str, where: str) -> list[tuple[int
 
 
 def read_spacy_json(path: Path, codebook: Codebook) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text("utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportProblem(path, f"cannot read: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise ImportProblem(path, f"malformed JSON: {exc.msg} at column {exc.colno}", exc.lineno) from exc
+    data = read_json_file(path)
     items = data if isinstance(data, list) else [data]
     records: dict[str, dict[str, Any]] = {}
     try:

@@ -50,6 +50,20 @@ class TextDocument:
     meta: dict[str, Any] = field(default_factory=dict)  # e.g. a web page's author
 
 
+def read_json_file(path: Path) -> Any:
+    """The JSON document in ``path`` (UTF-8, a BOM allowed); ImportProblem names the file, and
+    the line and column of malformed JSON."""
+    import json
+
+    try:
+        return json.loads(path.read_text("utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportProblem(path, f"cannot read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise ImportProblem(path, f"malformed JSON: {exc.msg} at column {exc.colno}",
+                            exc.lineno) from exc
+
+
 def normalize_newlines(text: str) -> str:
     """CRLF and lone CR become LF; done once, at import, before hashing."""
     if "\r" not in text:

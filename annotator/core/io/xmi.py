@@ -24,16 +24,14 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from annotator.core.codebook import Codebook
+from annotator.core.io.atomic import atomic_folder
 from annotator.core.io.standoff import (
     EXTENSION,
     FormatError,
@@ -174,13 +172,7 @@ def _xmi(record: Mapping[str, Any], ann: Mapping[str, Any] | None, codebook: Cod
 def write_xmi(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir: Path) -> int:
     """Write TypeSystem.xml and one .xmi per report and coder into a new (or empty) folder;
     returns the number of .xmi files. Nothing is left under ``out_dir`` on failure."""
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise FileExistsError(f"{out_dir}: choose a new or empty folder for the XMI files")
-    parent = out_dir.parent if str(out_dir.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"{out_dir}: the folder {parent} does not exist")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".part", dir=parent))
-    try:
+    with atomic_folder(out_dir, "the XMI files") as tmp:
         (tmp / "TypeSystem.xml").write_text(TYPESYSTEM, "utf-8")
         n = 0
         taken: set[str] = set()
@@ -195,12 +187,6 @@ def write_xmi(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir:
                 taken.add(final.casefold())
                 (tmp / f"{final}.xmi").write_bytes(_xmi(record, ann, codebook))
                 n += 1
-        if out_dir.exists():
-            out_dir.rmdir()
-        os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return n
 
 
