@@ -271,20 +271,26 @@ def _text_attr(aid: str, label: str) -> dict[str, Any]:
 def codebook_from_conf(conf: BratConf, name: str = "brat") -> dict[str, Any]:
     """A codebook document (a dict, for :func:`parse_codebook`) holding everything the conf
     allows; ``raw["brat"]`` keeps the names brat writes and the conf's text."""
-    def first(types: list[TypeDef]) -> list[TypeDef]:  # a type declared twice: the first counts
-        seen: dict[str, TypeDef] = {}
-        for t in types:
-            if not t.unused:
-                seen.setdefault(t.name, t)
-        return list(seen.values())
+    return _FromConf(conf).document(name)
 
-    entities = first(conf.entities)
-    events = [t for t in first(conf.events) if t.name not in {e.name for e in entities}]
+
+def _first(types: list[TypeDef]) -> list[TypeDef]:
+    """The types in use, a type declared twice counting once (the first declaration)."""
+    seen: dict[str, TypeDef] = {}
+    for t in types:
+        if not t.unused:
+            seen.setdefault(t.name, t)
+    return list(seen.values())
+
+
+def _merged_relations(conf: BratConf) -> dict[str, TypeDef]:
+    """The relation types in use; "Equiv" declared once per argument type is merged, as brat
+    does."""
     relations: dict[str, TypeDef] = {}
     for t in conf.relations:
         if t.unused or t.name in _SPECIAL_RELATIONS:
             continue
-        if t.name in relations:  # "Equiv" declared once per argument type: brat merges them
+        if t.name in relations:
             old = relations[t.name]
             for arg in t.args:
                 mine = next((a for a in old.args if a.role == arg.role), None)
@@ -297,110 +303,135 @@ def codebook_from_conf(conf: BratConf, name: str = "brat") -> dict[str, Any]:
             relations[t.name] = TypeDef(t.name, list(t.aliases), t.section, t.line, False,
                                         [ArgDef(a.role, a.min, a.max, list(a.types)) for a in t.args],
                                         dict(t.special))
-    if not entities and not events:
-        raise ConfError("annotation.conf", None, "no entity or event types to annotate")
-    span_used: set[str] = set()
-    span_id: dict[str, str] = {}
-    for t in entities + events:
-        if t.name not in span_id:
-            span_id[t.name] = _ident(t.name, span_used)
-    claim_used: set[str] = set()
-    event_id = {t.name: _ident(t.name, claim_used) for t in events}
-    relation_id = {n: _ident(n, claim_used) for n in relations}
-    attr_used = set(BOOKKEEPING)
-    attr_id = {t.name: _ident(t.name, attr_used) for t in first(conf.attributes)}
-    entity_names = [t.name for t in entities]
-    event_names = [t.name for t in events]
+    return relations
 
-    def accepts(types: list[str]) -> list[str]:
+
+_PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+_HOTKEYS = [str(i) for i in range(1, 10)] + list("bcdefhijklmnoqsuvwxyz")
+
+
+class _FromConf:
+    """The steps of making a codebook from a conf: the types in use and their ids, then the
+    span types, the claim types (events, relations) and the names brat writes."""
+
+    def __init__(self, conf: BratConf) -> None:
+        self.conf = conf
+        self.entities = _first(conf.entities)
+        self.events = [t for t in _first(conf.events)
+                       if t.name not in {e.name for e in self.entities}]
+        self.relations = _merged_relations(conf)
+        if not self.entities and not self.events:
+            raise ConfError("annotation.conf", None, "no entity or event types to annotate")
+        span_used: set[str] = set()
+        self.span_id: dict[str, str] = {}
+        for t in self.entities + self.events:
+            if t.name not in self.span_id:
+                self.span_id[t.name] = _ident(t.name, span_used)
+        claim_used: set[str] = set()
+        self.event_id = {t.name: _ident(t.name, claim_used) for t in self.events}
+        self.relation_id = {n: _ident(n, claim_used) for n in self.relations}
+        attr_used = set(BOOKKEEPING)
+        self.attributes = _first(conf.attributes)
+        self.attr_id = {t.name: _ident(t.name, attr_used) for t in self.attributes}
+        self.slot_names: dict[str, dict[str, str]] = {}
+
+    def _accepts(self, types: list[str]) -> list[str]:
+        entity_names = [t.name for t in self.entities]
+        event_names = [t.name for t in self.events]
         out: list[str] = []
         for x in types:
             names = {"<ENTITY>": entity_names, "<EVENT>": event_names,
                      "<ANY>": entity_names + event_names}.get(x, [x])
-            out += [span_id[n] for n in names if n in span_id and span_id[n] not in out]
-        return out or list(dict.fromkeys(span_id.values()))  # a role naming no known type
+            out += [self.span_id[n] for n in names
+                    if n in self.span_id and self.span_id[n] not in out]
+        return out or list(dict.fromkeys(self.span_id.values()))  # a role naming no known type
 
-    def attrs_for(kind: str, type_name: str) -> list[dict[str, Any]]:
+    def _attrs_for(self, kind: str, type_name: str) -> list[dict[str, Any]]:
         out = []
-        for a in first(conf.attributes):
+        for a in self.attributes:
             targets = [x for d in a.args if d.role == "Arg" for x in d.types]
             everyone = {"entity": "<ENTITY>", "event": "<EVENT>", "relation": "<RELATION>"}[kind]
             if type_name in targets or everyone in targets or "<ANY>" in targets:
                 values = [x for d in a.args if d.role == "Value" for x in d.types]
-                ad: dict[str, Any] = {"id": attr_id[a.name], "label": a.name}
+                ad: dict[str, Any] = {"id": self.attr_id[a.name], "label": a.name}
                 ad.update({"type": "enum", "values": list(dict.fromkeys(values))} if values
                           else {"type": "boolean"})
                 out.append(ad)
         return out
 
-    palette = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
-    keys = [str(i) for i in range(1, 10)] + list("bcdefhijklmnoqsuvwxyz")
-    span_types: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for i, t in enumerate(entities + events):
-        if t.name in seen:
-            continue
-        seen.add(t.name)
-        is_event = t in events
-        st: dict[str, Any] = {
-            "id": span_id[t.name], "label": t.name + (" (trigger)" if is_event else ""),
-            "color": palette[i % len(palette)],
-            "attributes": [_text_attr("brat_norm", "brat normalizations"),
-                           _text_attr("note", "note"), _text_attr("brat_notes", "other brat notes")]
-            + ([] if is_event else attrs_for("entity", t.name)),
-        }
-        if len(span_types) < len(keys):
-            st["hotkey"] = keys[len(span_types)]
-        span_types.append(st)
-    claim_types: list[dict[str, Any]] = []
-    slot_names: dict[str, dict[str, str]] = {}
-    bookkeeping = [_text_attr(a, a.replace("_", " ")) for a in BOOKKEEPING]
-    for t in events:
-        cid = event_id[t.name]
-        used = {TRIGGER_SLOT}
-        slots = [{"id": TRIGGER_SLOT, "accepts": [span_id[t.name]], "min": 1, "max": 1}]
+    def span_types(self) -> list[dict[str, Any]]:
+        """Entities, then event triggers; colours in turn, hotkeys while they last."""
+        span_types: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for i, t in enumerate(self.entities + self.events):
+            if t.name in seen:
+                continue
+            seen.add(t.name)
+            is_event = t in self.events
+            st: dict[str, Any] = {
+                "id": self.span_id[t.name], "label": t.name + (" (trigger)" if is_event else ""),
+                "color": _PALETTE[i % len(_PALETTE)],
+                "attributes": [_text_attr("brat_norm", "brat normalizations"),
+                               _text_attr("note", "note"),
+                               _text_attr("brat_notes", "other brat notes")]
+                + ([] if is_event else self._attrs_for("entity", t.name)),
+            }
+            if len(span_types) < len(_HOTKEYS):
+                st["hotkey"] = _HOTKEYS[len(span_types)]
+            span_types.append(st)
+        return span_types
+
+    def _claim_type(self, cid: str, label: str, kind: str, slots: list[dict[str, Any]],
+                    args: list[ArgDef], symmetric: bool = False) -> dict[str, Any]:
+        """A claim type with ``slots`` and one slot per argument (the last one of a symmetric
+        relation unbounded); remembers the role brat writes for each slot."""
+        used = {s["id"] for s in slots}
         names = {}
-        for arg in t.args:
-            sid = _ident(arg.role, used)
-            names[sid] = arg.role
-            slots.append({"id": sid, "label": arg.role, "accepts": accepts(arg.types),
-                          "min": arg.min, "max": arg.max})
-        slot_names[cid] = names
-        claim_types.append({"id": cid, "label": t.name, "slots": slots,
-                            "attributes": bookkeeping + attrs_for("event", t.name)})
-    for rname, t in relations.items():
-        cid = relation_id[rname]
-        used = set()
-        slots = []
-        names = {}
-        args = t.args or [ArgDef("Arg1", 1, 1, ["<ANY>"]), ArgDef("Arg2", 1, 1, ["<ANY>"])]
         for k, arg in enumerate(args):
             sid = _ident(arg.role, used)
             names[sid] = arg.role
-            hi = None if (t.symmetric and k == len(args) - 1) else arg.max
-            slots.append({"id": sid, "label": arg.role, "accepts": accepts(arg.types),
+            hi = None if (symmetric and k == len(args) - 1) else arg.max
+            slots.append({"id": sid, "label": arg.role, "accepts": self._accepts(arg.types),
                           "min": arg.min, "max": hi})
-        slot_names[cid] = names
-        claim_types.append({"id": cid, "label": rname, "slots": slots,
-                            "attributes": bookkeeping + attrs_for("relation", rname)})
-    ident = re.sub(r"[^A-Za-z0-9_-]", "-", name) or "brat"
-    if not ident[0].isalpha() or not ident.isascii():
-        ident = "brat-" + ident
-    return {
-        "id": ident[:64], "version": 1, "title": f"From brat's annotation.conf ({name})",
-        "span_types": span_types, "claim_types": claim_types,
-        "brat": {
-            "conf": conf.text,
-            "span_types": {span_id[n]: n for n in span_id},
-            "triggers": [span_id[t.name] for t in events],
-            "claim_types": {**{event_id[n]: {"name": n, "kind": "event"} for n in event_id},
-                            **{relation_id[n]: {"name": n, "kind": "relation",
-                                                "symmetric": relations[n].symmetric}
-                               for n in relation_id}},
-            "slots": slot_names,
-            "attributes": {v: k for k, v in attr_id.items()},
-        },
-    }
+        self.slot_names[cid] = names
+        bookkeeping = [_text_attr(a, a.replace("_", " ")) for a in BOOKKEEPING]
+        return {"id": cid, "label": label, "slots": slots,
+                "attributes": bookkeeping + self._attrs_for(kind, label)}
+
+    def claim_types(self) -> list[dict[str, Any]]:
+        """Events (a trigger slot, then their roles), then relations."""
+        out = []
+        for t in self.events:
+            trigger = {"id": TRIGGER_SLOT, "accepts": [self.span_id[t.name]], "min": 1, "max": 1}
+            out.append(self._claim_type(self.event_id[t.name], t.name, "event", [trigger],
+                                        t.args))
+        for rname, t in self.relations.items():
+            args = t.args or [ArgDef("Arg1", 1, 1, ["<ANY>"]), ArgDef("Arg2", 1, 1, ["<ANY>"])]
+            out.append(self._claim_type(self.relation_id[rname], rname, "relation", [], args,
+                                        t.symmetric))
+        return out
+
+    def document(self, name: str) -> dict[str, Any]:
+        ident = re.sub(r"[^A-Za-z0-9_-]", "-", name) or "brat"
+        if not ident[0].isalpha() or not ident.isascii():
+            ident = "brat-" + ident
+        span_types, claim_types = self.span_types(), self.claim_types()
+        span_id, event_id, relation_id = self.span_id, self.event_id, self.relation_id
+        return {
+            "id": ident[:64], "version": 1, "title": f"From brat's annotation.conf ({name})",
+            "span_types": span_types, "claim_types": claim_types,
+            "brat": {
+                "conf": self.conf.text,
+                "span_types": {span_id[n]: n for n in span_id},
+                "triggers": [span_id[t.name] for t in self.events],
+                "claim_types": {**{event_id[n]: {"name": n, "kind": "event"} for n in event_id},
+                                **{relation_id[n]: {"name": n, "kind": "relation",
+                                                    "symmetric": self.relations[n].symmetric}
+                                   for n in relation_id}},
+                "slots": self.slot_names,
+                "attributes": {v: k for k, v in self.attr_id.items()},
+            },
+        }
 
 
 def codebook_from_brat_conf(path: Path) -> dict[str, Any]:
