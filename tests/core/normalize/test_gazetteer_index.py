@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core import warmup
-from annotator.core.normalize import places
+from annotator.core.normalize import place_index, places
 from annotator.core.normalize.places import Gazetteer, PlaceRecord
 
 RECORDS = [
@@ -29,7 +29,7 @@ RECORDS = [
 
 @pytest.fixture
 def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Gazetteer:
-    monkeypatch.setattr(places, "_default_records", lambda: list(RECORDS))
+    monkeypatch.setattr(place_index, "default_records", lambda: list(RECORDS))
     path = tmp_path / "g.sqlite"
     places.build_index(path)
     assert path.exists() and not list(tmp_path.glob("*.tmp"))
