@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import copy
-import json
 import os
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from annotator.core import queries
-from annotator.core.codebook import Codebook, load_default_codebook, parse_codebook
+from annotator.core import change_log, queries
+from annotator.core.change_log import OTHER_PROCESS
+from annotator.core.codebook import Codebook
 from annotator.core.coders import find_coder
 from annotator.core.commands import Batch, Changes, Command, CommandError, Context
 from annotator.core.db import (
     database_url,
-    default_database_path,
     get_meta,
     open_engine,
-    set_meta,
     write_transaction,
 )
 from annotator.core.io.importer import FileResult, ImportSummary, import_paths
@@ -31,12 +29,15 @@ from annotator.core.io.limits import Limits
 from annotator.core.locks import check_locks
 from annotator.core.models import (
     ROLES,
-    change_counter_t,
-    change_log_t,
-    codebook_t,
     coder_t,
     inserted_id,
-    utcnow,
+)
+from annotator.core.project_open import (
+    ProjectError,
+    project_codebook,
+    remove_sqlite,
+    resolve_db,
+    stored_codebook,
 )
 from annotator.core.project_team import TeamReads
 from annotator.core.resources import resources_dir
@@ -52,26 +53,6 @@ if TYPE_CHECKING:  # read lazily: the alignment code is not needed to code a rep
 __all__ = ["OTHER_PROCESS", "CommandError", "Project", "ProjectError", "resolve_db"]
 
 Listener = Callable[[Changes], None]
-
-#: Changes.origin of what changes_since reports
-OTHER_PROCESS = "other process"
-#: the change log keeps this many entries; a window further behind refreshes everything
-_CHANGE_LOG_KEEP = 50_000
-
-
-class ProjectError(Exception):
-    """A project-level failure the user can act on (wrong codebook, unknown coder, ...)."""
-
-
-def resolve_db(db: str | os.PathLike[str] | None) -> str:
-    """--db, else $ANNOTATOR_DB, else the default project in the user data directory."""
-    if db:
-        return os.fspath(db)
-    env = os.environ.get("ANNOTATOR_DB")
-    if env:
-        return env
-    return str(default_database_path())
-
 
 class Project(TeamReads):
     """One open project database with its active codebook and the session's undo history."""
@@ -122,7 +103,7 @@ class Project(TeamReads):
         except BaseException:
             engine.dispose()
             if created:
-                _remove_sqlite(url)
+                remove_sqlite(url)
             raise
 
     @classmethod
@@ -141,33 +122,12 @@ class Project(TeamReads):
 
         if verify and not is_new:
             quick_verify(engine, location)
-        with storage_errors(location), engine.begin() as conn:
-            ref = get_meta(conn, "codebook_id")
-            if ref is None:
-                cb = codebook or load_default_codebook()
-                cb_id = _store_codebook(conn, cb)
-                set_meta(conn, "codebook_id", str(cb_id))
-                if starter_actors:
-                    from annotator.core.assist import store_starter_actors
-
-                    store_starter_actors(conn, cb)
-                is_new = True
-            else:
-                content = conn.execute(
-                    select(codebook_t.c.content).where(codebook_t.c.id == int(ref))
-                ).scalar_one()
-                cb = parse_codebook(json.loads(content), source=f"{location} (stored codebook)")
-                cb_id = int(ref)
-                if codebook is not None and (codebook.ref != cb.ref or codebook.raw != cb.raw):
-                    same = " (the same version with other content)" if codebook.ref == cb.ref else ""
-                    raise ProjectError(
-                        f"{location}: the project already uses codebook {cb.ref}; it cannot be "
-                        f"started again with {codebook.ref}{same}. To change the codebook of a "
-                        "project, run: annotator --db PROJECT codebook upgrade NEW.json"
-                    )
+        cb, cb_id, fresh = project_codebook(engine, location, codebook, starter_actors)
+        is_new = is_new or fresh
         project = cls(engine, cb, cb_id, location)
         try:
-            project._prune_change_log()
+            with write_transaction(project._engine) as conn:
+                change_log.prune(conn)
         except DBAPIError:  # a read-only account, a busy database: prune another time
             pass
         if with_example is None:
@@ -227,10 +187,7 @@ class Project(TeamReads):
         if getattr(cmd, "changes_codebook", False):
             with self._engine.connect() as conn:
                 ref = int(get_meta(conn, "codebook_id") or self.codebook_id)
-                content = conn.execute(
-                    select(codebook_t.c.content).where(codebook_t.c.id == ref)
-                ).scalar_one()
-            self.codebook = parse_codebook(json.loads(content), f"{self.location} (stored codebook)")
+                self.codebook = stored_codebook(conn, ref, self.location)
             self.codebook_id = ref
 
     def undo(self, origin: str = "") -> Changes | None:
@@ -297,25 +254,7 @@ class Project(TeamReads):
     # ------------------------------------------------------------ other processes' changes
 
     def _log_changes(self, conn: Any, changes: Changes) -> None:
-        """Number this transaction's changes in the change log (the counter is updated last:
-        its row lock orders concurrent commits the way they become visible)."""
-        entries: list[dict[str, Any]] = [
-            {"report_id": r, "coder_id": None, "what": "annotations"} for r in changes.reports
-        ]
-        entries += [{"report_id": r, "coder_id": c, "what": "status"} for r, c in changes.statuses]
-        if changes.structure:
-            entries.append({"report_id": None, "coder_id": None, "what": "structure"})
-        if not entries:
-            return
-        k = change_counter_t
-        seq = conn.execute(
-            k.update().where(k.c.id == 1).values(seq=k.c.seq + 1).returning(k.c.seq)
-        ).scalar_one()
-        now = utcnow()
-        conn.execute(
-            change_log_t.insert(),
-            [{**e, "seq": seq, "origin": self.session, "at": now} for e in entries],
-        )
+        change_log.log_changes(conn, changes, self.session)
 
     def _record(self, changes: Changes, origin: str) -> None:
         """Log changes made outside a command (imports, new coders) and tell the listeners."""
@@ -326,7 +265,7 @@ class Project(TeamReads):
     def change_token(self) -> int:
         """The position in the project's change log now; pass it to :meth:`changes_since`."""
         with self._engine.connect() as conn:
-            return int(conn.execute(select(change_counter_t.c.seq)).scalar_one())
+            return change_log.change_token(conn)
 
     def changes_since(self, token: int) -> tuple[Changes, int]:
         """What other windows and commands changed after ``token``: Changes with origin
@@ -335,35 +274,8 @@ class Project(TeamReads):
         Cheap when nothing changed (one read of one row): a window can poll it every second or
         two. Changes so old that the log no longer holds them come back as ``structure``.
         """
-        changes = Changes("Changes elsewhere", origin=OTHER_PROCESS)
         with self._engine.connect() as conn:
-            now = int(conn.execute(select(change_counter_t.c.seq)).scalar_one())
-            if now == token:
-                return changes, token
-            log = change_log_t
-            rows = conn.execute(
-                select(log.c.report_id, log.c.coder_id, log.c.what).where(
-                    log.c.seq > token, log.c.seq <= now, log.c.origin != self.session
-                )
-            ).all()
-            oldest = conn.execute(select(log.c.seq).order_by(log.c.seq).limit(1)).scalar()
-        if oldest is None or oldest > token + 1:
-            changes.structure = True  # the entries after token were pruned
-        for report_id, coder_id, what in rows:
-            if what == "structure":
-                changes.structure = True
-            elif what == "status" and report_id is not None and coder_id is not None:
-                changes.statuses.add((int(report_id), int(coder_id)))
-                changes.reports.add(int(report_id))
-            elif report_id is not None:
-                changes.reports.add(int(report_id))
-        return changes, now
-
-    def _prune_change_log(self) -> None:
-        log = change_log_t
-        with write_transaction(self._engine) as conn:
-            top = conn.execute(select(change_counter_t.c.seq)).scalar_one()
-            conn.execute(log.delete().where(log.c.seq <= int(top) - _CHANGE_LOG_KEEP))
+            return change_log.changes_since(conn, token, self.session)
 
     @property
     def undo_label(self) -> str | None:
@@ -711,28 +623,3 @@ class Project(TeamReads):
         write_actors_csv(Path(path), entries)
         return len(entries)
 
-
-def _store_codebook(conn: Any, cb: Codebook) -> int:
-    found = conn.execute(
-        select(codebook_t.c.id).where(
-            codebook_t.c.name == cb.id, codebook_t.c.version == cb.version
-        )
-    ).first()
-    if found is not None:
-        return int(found[0])
-    result = conn.execute(
-        codebook_t.insert().values(
-            name=cb.id, version=cb.version, content=cb.to_json(), added_at=utcnow()
-        )
-    )
-    return inserted_id(result)
-
-
-def _remove_sqlite(url: str) -> None:
-    """Remove a SQLite project file this process just created, with its -wal and -shm."""
-    if not url.startswith("sqlite:///"):
-        return
-    path = Path(url[len("sqlite:///") :])
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
-              path.with_name(path.name + "-journal")):
-        p.unlink(missing_ok=True)

@@ -366,12 +366,12 @@ def test_an_empty_file_is_refused_not_recreated(tmp_path: Path) -> None:
 
 
 def test_no_half_made_project_is_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from annotator.core import project as project_mod
+    from annotator.core import project_open
 
     def fail(*args: object) -> int:
         raise OverflowError("Python int too large to convert to SQLite INTEGER")
 
-    monkeypatch.setattr(project_mod, "_store_codebook", fail)
+    monkeypatch.setattr(project_open, "store_codebook", fail)
     with pytest.raises(OverflowError):
         Project.open(tmp_path / "new.db")
     assert not (tmp_path / "new.db").exists()

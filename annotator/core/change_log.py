@@ -1,0 +1,78 @@
+"""The project's change log: every committed change numbered, so that each window hears what
+other windows and processes changed (``Project.changes_since``) with one cheap read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from annotator.core.commands import Changes
+from annotator.core.models import change_counter_t, change_log_t, utcnow
+
+__all__ = ["KEEP", "OTHER_PROCESS", "change_token", "changes_since", "log_changes", "prune"]
+
+#: Changes.origin of what changes_since reports
+OTHER_PROCESS = "other process"
+#: the change log keeps this many entries; a window further behind refreshes everything
+KEEP = 50_000
+
+
+def log_changes(conn: Any, changes: Changes, session: str) -> None:
+    """Number this transaction's changes in the change log (the counter is updated last:
+    its row lock orders concurrent commits the way they become visible)."""
+    entries: list[dict[str, Any]] = [
+        {"report_id": r, "coder_id": None, "what": "annotations"} for r in changes.reports
+    ]
+    entries += [{"report_id": r, "coder_id": c, "what": "status"} for r, c in changes.statuses]
+    if changes.structure:
+        entries.append({"report_id": None, "coder_id": None, "what": "structure"})
+    if not entries:
+        return
+    k = change_counter_t
+    seq = conn.execute(
+        k.update().where(k.c.id == 1).values(seq=k.c.seq + 1).returning(k.c.seq)
+    ).scalar_one()
+    now = utcnow()
+    conn.execute(
+        change_log_t.insert(),
+        [{**e, "seq": seq, "origin": session, "at": now} for e in entries],
+    )
+
+
+def change_token(conn: Any) -> int:
+    """The position in the change log now."""
+    return int(conn.execute(select(change_counter_t.c.seq)).scalar_one())
+
+
+def changes_since(conn: Any, token: int, session: str) -> tuple[Changes, int]:
+    """What sessions other than ``session`` changed after ``token`` (origin "other process"),
+    and the token to pass next time; see ``Project.changes_since``."""
+    changes = Changes("Changes elsewhere", origin=OTHER_PROCESS)
+    now = change_token(conn)
+    if now == token:
+        return changes, token
+    log = change_log_t
+    rows = conn.execute(
+        select(log.c.report_id, log.c.coder_id, log.c.what).where(
+            log.c.seq > token, log.c.seq <= now, log.c.origin != session
+        )
+    ).all()
+    oldest = conn.execute(select(log.c.seq).order_by(log.c.seq).limit(1)).scalar()
+    if oldest is None or oldest > token + 1:
+        changes.structure = True  # the entries after token were pruned
+    for report_id, coder_id, what in rows:
+        if what == "structure":
+            changes.structure = True
+        elif what == "status" and report_id is not None and coder_id is not None:
+            changes.statuses.add((int(report_id), int(coder_id)))
+            changes.reports.add(int(report_id))
+        elif report_id is not None:
+            changes.reports.add(int(report_id))
+    return changes, now
+
+
+def prune(conn: Any, keep: int = KEEP) -> None:
+    """Drop all but the newest ``keep`` entries."""
+    top = change_token(conn)
+    conn.execute(change_log_t.delete().where(change_log_t.c.seq <= top - keep))
