@@ -89,20 +89,17 @@ def _coding_commands(sub: Any) -> None:
 
     lim = im.add_argument_group(
         "limits", "a file over a limit is refused with a message (the defaults in brackets)")
-    lim.add_argument("--max-file-mb", type=int, metavar="MB",
-                     help=f"size of one file [{_LIMITS.file_bytes // 2**20}]")
-    lim.add_argument("--max-report-chars", type=int, metavar="N",
-                     help=f"characters of one report's text [{_LIMITS.report_chars:,}]")
-    lim.add_argument("--max-pages", type=int, metavar="N",
-                     help=f"pages of one PDF [{_LIMITS.pages:,}]")
-    lim.add_argument("--max-rows", type=int, metavar="N",
-                     help=f"rows of one table [{_LIMITS.rows:,}]")
-    lim.add_argument("--max-cell-chars", type=int, metavar="N",
-                     help=f"characters of one table cell [{_LIMITS.cell_chars:,}]")
-    lim.add_argument("--max-unzipped-mb", type=int, metavar="MB",
-                     help=f"uncompressed contents of a .docx/.xlsx [{_LIMITS.unzipped_bytes // 2**20}]")
-    lim.add_argument("--max-ratio", type=int, metavar="N",
-                     help=f"expansion ratio of a .docx/.xlsx [{_LIMITS.ratio}]")
+    for flag, metavar, what, default in (
+        ("--max-file-mb", "MB", "size of one file", _LIMITS.file_bytes // 2**20),
+        ("--max-report-chars", "N", "characters of one report's text", f"{_LIMITS.report_chars:,}"),
+        ("--max-pages", "N", "pages of one PDF", f"{_LIMITS.pages:,}"),
+        ("--max-rows", "N", "rows of one table", f"{_LIMITS.rows:,}"),
+        ("--max-cell-chars", "N", "characters of one table cell", f"{_LIMITS.cell_chars:,}"),
+        ("--max-unzipped-mb", "MB", "uncompressed contents of a .docx/.xlsx",
+         _LIMITS.unzipped_bytes // 2**20),
+        ("--max-ratio", "N", "expansion ratio of a .docx/.xlsx", _LIMITS.ratio),
+    ):
+        lim.add_argument(flag, type=int, metavar=metavar, help=f"{what} [{default}]")
 
     ck = sub.add_parser("check", help="check the whole project file: structure, every report's "
                         "checksum, every span against its text")

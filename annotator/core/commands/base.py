@@ -322,6 +322,16 @@ class CreateRow(Command):
     def in_use(self, conn: Connection) -> bool:
         return False
 
+    def _checked_type(self, ctx: Context) -> Any:
+        """The codebook's definition of the row's type, with ``attributes`` checked against it;
+        CommandError when the codebook has no such type or refuses a value."""
+        codebook = ctx.codebook
+        td = codebook.span_type(self.type) if self.kind == "span" else codebook.claim_type(self.type)
+        if td is None:
+            raise CommandError(f"unknown {self.kind} type '{self.type}'")
+        check_attributes(ctx, self.kind, self.type, self.attributes)
+        return td
+
     def do(self, conn: Connection, ctx: Context) -> Changes:
         if self.row is None:
             self.row = self.create(conn, ctx)

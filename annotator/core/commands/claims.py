@@ -16,7 +16,6 @@ from annotator.core.commands.base import (
     DeleteRow,
     Row,
     SetAttribute,
-    check_attributes,
     insert_new,
 )
 from annotator.core.models import (
@@ -51,11 +50,7 @@ class CreateClaim(CreateRow):
         return int(self.row["id"])
 
     def create(self, conn: Connection, ctx: Context) -> Row:
-        ct = ctx.codebook.claim_type(self.type)
-        if ct is None:
-            raise CommandError(f"unknown claim type '{self.type}'")
-        self.label = f"New {ct.label} claim"
-        check_attributes(ctx, "claim", self.type, self.attributes)
+        self.label = f"New {self._checked_type(ctx).label} claim"
         if conn.execute(select(report_t.c.id).where(report_t.c.id == self.report_id)).first() is None:
             raise CommandError(f"report {self.report_id} does not exist")
         values = dict(report_id=self.report_id, coder_id=self.coder_id, type=self.type,

@@ -16,7 +16,6 @@ from annotator.core.commands.base import (
     Row,
     SetAttribute,
     UpdateRow,
-    check_attributes,
     insert_new,
     report_text,
 )
@@ -57,11 +56,7 @@ class AddSpan(CreateRow):
         return int(self.row["id"])
 
     def create(self, conn: Connection, ctx: Context) -> Row:
-        st = ctx.codebook.span_type(self.type)
-        if st is None:
-            raise CommandError(f"unknown span type '{self.type}'")
-        self.label = f"Tag {st.label}"
-        check_attributes(ctx, "span", self.type, self.attributes)
+        self.label = f"Tag {self._checked_type(ctx).label}"
         covered = report_text(conn, self.report_id, self.start, self.end)
         values = dict(report_id=self.report_id, coder_id=self.coder_id, type=self.type,
                       start=self.start, end=self.end, text=covered, attributes=self.attributes)
