@@ -23,6 +23,7 @@ from annotator.core.db import (
     open_engine,
     write_transaction,
 )
+from annotator.core.db import default_database_path as default_database_path  # re-exported
 from annotator.core.io.importer import FileResult, ImportSummary, import_paths
 from annotator.core.io.interchange import export_jsonl
 from annotator.core.io.limits import Limits
