@@ -40,22 +40,21 @@ from annotator.core.project_open import (
     resolve_db,
     stored_codebook,
 )
+from annotator.core.project_review import ReviewReads
 from annotator.core.project_team import TeamReads
 from annotator.core.resources import resources_dir
 from annotator.core.spanset import SpanPatch, SpanSet, patch_spans, read_span_set
 from annotator.core.storage import StorageError, classify, storage_errors
 
 if TYPE_CHECKING:  # read lazily: the alignment code is not needed to code a report
-    from annotator.core.agreement.data import Dataset
     from annotator.core.assignments import Progress
     from annotator.core.normalize import ActorEntry
-    from annotator.core.review import ReviewItem
 
 __all__ = ["OTHER_PROCESS", "CommandError", "Project", "ProjectError", "resolve_db"]
 
 Listener = Callable[[Changes], None]
 
-class Project(TeamReads):
+class Project(TeamReads, ReviewReads):
     """One open project database with its active codebook and the session's undo history."""
 
     def __init__(self, engine: Engine, codebook: Codebook, codebook_id: int, location: str) -> None:
@@ -495,42 +494,6 @@ class Project(TeamReads):
     def status(self, report_id: int, coder_id: int) -> str:
         with self._engine.connect() as conn:
             return queries.status(conn, report_id, coder_id)
-
-    # ------------------------------------------------------------ review and agreement reads
-
-    def review_items(
-        self, report_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None
-    ) -> dict[int, list[ReviewItem]]:
-        """The aligned review items (``review.ReviewItem``) per report id, in text order."""
-        from annotator.core import review
-
-        with self._engine.connect() as conn:
-            return review.review_items(conn, self.codebook, report_ids, coders)
-
-    def review_status(
-        self, report_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None
-    ) -> Iterator[tuple[int, tuple[int, int, int]]]:
-        """(report id, (items, disagreements, still open)) per report, a batch at a time
-        (``review.review_status``: bounded memory on a project of any size)."""
-        from annotator.core import review
-
-        with self._engine.connect() as conn:
-            yield from review.review_status(conn, self.codebook, report_ids, coders)
-
-    def report_names(self) -> dict[int, str]:
-        """report id -> external id, for every report (two columns, no statuses or counts)."""
-        with self._engine.connect() as conn:
-            return queries.report_names(conn)
-
-    def agreement_data(
-        self, coders: Sequence[str] | None = None, reports: Sequence[str] | None = None
-    ) -> Dataset:
-        """The ``agreement.Dataset`` of ``coders`` (default: all but gold) on ``reports``
-        (external ids; default: all). ValueError names an unknown coder or report."""
-        from annotator.core.agreement import load_dataset
-
-        with self._engine.connect() as conn:
-            return load_dataset(conn, self.codebook, coders, reports)
 
     # ------------------------------------------------------------ suggestions (see assist.py)
 

@@ -1,0 +1,57 @@
+"""The review and agreement reads of the ``Project`` facade (a mixin, as project_team.py is:
+project.py stays about opening a project and running commands)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from annotator.core import queries
+from annotator.core.codebook import Codebook
+
+if TYPE_CHECKING:
+    from annotator.core.agreement.data import Dataset
+    from annotator.core.review import ReviewItem
+
+__all__ = ["ReviewReads"]
+
+
+class ReviewReads:
+    _engine: Engine
+    codebook: Codebook
+
+    def review_items(
+        self, report_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None
+    ) -> dict[int, list[ReviewItem]]:
+        """The aligned review items (``review.ReviewItem``) per report id, in text order."""
+        from annotator.core import review
+
+        with self._engine.connect() as conn:
+            return review.review_items(conn, self.codebook, report_ids, coders)
+
+    def review_status(
+        self, report_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None
+    ) -> Iterator[tuple[int, tuple[int, int, int]]]:
+        """(report id, (items, disagreements, still open)) per report, a batch at a time
+        (``review.review_status``: bounded memory on a project of any size)."""
+        from annotator.core import review
+
+        with self._engine.connect() as conn:
+            yield from review.review_status(conn, self.codebook, report_ids, coders)
+
+    def report_names(self) -> dict[int, str]:
+        """report id -> external id, for every report (two columns, no statuses or counts)."""
+        with self._engine.connect() as conn:
+            return queries.report_names(conn)
+
+    def agreement_data(
+        self, coders: Sequence[str] | None = None, reports: Sequence[str] | None = None
+    ) -> Dataset:
+        """The ``agreement.Dataset`` of ``coders`` (default: all but gold) on ``reports``
+        (external ids; default: all). ValueError names an unknown coder or report."""
+        from annotator.core.agreement import load_dataset
+
+        with self._engine.connect() as conn:
+            return load_dataset(conn, self.codebook, coders, reports)
