@@ -144,10 +144,10 @@ class FormPanel(QWidget):
             while todo:
                 form, defs = todo.pop(0)
                 if form.prebuild(defs):
-                    QTimer.singleShot(0, step)
+                    QTimer.singleShot(0, self, step)  # dropped with the panel (a window reopened)
                     return
 
-        QTimer.singleShot(0, step)
+        QTimer.singleShot(0, self, step)
 
     def show_empty(self) -> None:
         self.title.setText("")
