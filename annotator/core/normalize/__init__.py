@@ -9,8 +9,9 @@ as the window's start does) does not load the others' rule tables and patterns.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from annotator.core.lazy import lazy_names
 
 if TYPE_CHECKING:  # the names, for type checkers; at run time each loads when first used
     from ._common import Found, fold
@@ -55,18 +56,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value  # the next use is a plain lookup
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
+__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())
 
 __all__ = [
     "DEFAULT_VAGUE_TABLE",
