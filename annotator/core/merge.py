@@ -23,6 +23,10 @@ For every report of the file and every coder on it:
   coder's spans move to the new text through a diff of the two texts (code points) where the
   text they cover is unchanged; the others are **flagged**: kept in the history (kind
   ``flagged``) with their old offsets and listed, and claims lose only the references to them.
+- a report that is **locked** in the project (its gold version is done, core/locks.py): a coder's
+  work that differs from the project's is not applied; it is kept in the history (kind
+  ``locked``) and listed, and the rest of the file is merged. Gold work and reviewer decisions
+  are the reviewers' and are merged as usual.
 
 Each report is merged in its own transaction; a report that cannot be merged (bad record,
 database refusal) is listed with the reason and the others go on. Coder names compare
@@ -53,11 +57,15 @@ from annotator.core.io.interchange.store import (
     coder_id_for,
     insert_annotation,
     insert_report,
+    later_status,
     merge_status,
     store_decisions,
 )
 from annotator.core.io.textfile import ImportProblem
+from annotator.core.locks import locked_reports
 from annotator.core.models import (
+    GOLD_CODER,
+    assignment_t,
     claim_t,
     history_t,
     merge_log_t,
@@ -98,7 +106,7 @@ class Outcome:
 
     report: str  # the report's id (external)
     coder: str
-    action: str  # added, replaced, unchanged, kept, conflict, resolved, failed
+    action: str  # added, replaced, unchanged, kept, conflict, resolved, locked, failed
     detail: str = ""
     spans: int = 0  # in the version now stored (added, replaced)
     claims: int = 0
@@ -141,16 +149,22 @@ class MergeSummary:
         return [o for o in self.outcomes if o.action == "failed"]
 
     @property
+    def locked(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.action == "locked"]
+
+    @property
     def ok(self) -> bool:
-        """Everything was merged (no open conflict, no report refused)."""
-        return not self.conflicts and not self.failed
+        """Everything was merged (no open conflict, no locked work held back, no report
+        refused)."""
+        return not self.conflicts and not self.failed and not self.locked
 
     def line(self) -> str:
         return (
             f"{self.count('added')} added, {self.count('replaced')} replaced, "
             f"{self.count('resolved')} conflict(s) resolved, {len(self.conflicts)} conflict(s) "
             f"open, {self.count('unchanged') + self.count('kept')} unchanged, {self.flagged} "
-            f"span(s) flagged, {len(self.failed)} report(s) not merged; "
+            f"span(s) flagged, {len(self.locked)} locked (kept as they are), {len(self.failed)} "
+            "report(s) not merged; "
             f"{self.reports_added} new report(s), {self.decisions_added} decision(s) added"
         )
 
@@ -309,9 +323,12 @@ class _ReportMerge:
         self.report_id = 0
         self.offsets: OffsetMap | None = None
         self.text_sha = rec.sha256
+        self.locked = False
 
     def run(self) -> list[Outcome]:
         self._locate()
+        if not self.report_added:
+            self.locked = bool(locked_reports(self.conn, [self.report_id]))
         outcomes = []
         for ann in self.rec.annotations:
             if self.source.coder is not None and name_key(ann["coder"]) != name_key(
@@ -351,6 +368,8 @@ class _ReportMerge:
             ann, flagged = self._follow_text(ann)
         current = self._current(coder_id)
         out = Outcome(self.ext, name, "added")
+        if self.locked and name_key(name) != GOLD_CODER:
+            return self._held(out, coder_id, original, ann, current, flagged)
         has_current = bool(current.get("spans") or current.get("claims"))
         if not has_current or canonical(current) == canonical(ann):
             if has_current or not (ann.get("spans") or ann.get("claims") or flagged):
@@ -406,6 +425,37 @@ class _ReportMerge:
                 package_id=self.source.package_id, report_id=self.report_id, coder=out.coder,
                 file_fingerprint=fingerprint(original), stored_fingerprint=fingerprint(ann),
                 source=self.label, merged_at=utcnow()))
+
+    def _held(self, out: Outcome, coder_id: int, original: dict[str, Any], ann: dict[str, Any],
+              current: dict[str, Any], flagged: dict[str, Any] | None) -> Outcome:
+        """A coder's work on a locked report: unchanged when it is the project's version (at
+        the same or an earlier status), otherwise not applied and kept in the history."""
+        status = ann.get("status", "todo")
+        stored = self.conn.execute(select(assignment_t.c.status).where(
+            assignment_t.c.report_id == self.report_id,
+            assignment_t.c.coder_id == coder_id)).scalar()
+        later = later_status(None if stored is None else str(stored), status) != stored
+        if canonical(current) == canonical(ann) and not flagged and not later:
+            out.action = "unchanged"
+            return out
+        out.action = "locked"
+        out.detail = (f"the report is locked (its gold version is done): the file's version was "
+                      f"not applied; the project's is kept as it is (to take the file's: "
+                      f"annotator assign --unlock {self.ext}, then merge again)")
+        h = history_t
+        content: dict[str, Any] = {k: original[k] for k in ("status", "spans", "claims")
+                                   if k in original}
+        for hid, kept in self.conn.execute(select(h.c.id, h.c.content).where(
+                h.c.report_id == self.report_id, h.c.kind == "locked",
+                h.c.coder == out.coder)):
+            if canonical(dict(kept or {})) == canonical(content) and (
+                    (kept or {}).get("status") == content.get("status")):
+                out.history.append(int(hid))  # held back by an earlier merge already
+                return out
+        out.history.append(self._history(out.coder, "locked", original, self.rec.sha256,
+                                         f"not applied: the report was locked when "
+                                         f"{self.label} was merged"))
+        return out
 
     def _verdict(self, coder_id: int, original: dict[str, Any], ann: dict[str, Any],
                  current: dict[str, Any]) -> str:

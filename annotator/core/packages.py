@@ -7,7 +7,9 @@ place lists, and their own spans, claims and statuses so far; nothing of other c
 gold layer or of reviewers' decisions. The ``meta`` row ``package`` records the coder, when and
 from which project it was made, and the fingerprint of the coder's work on every report at that
 moment (the *baseline*), from which :mod:`annotator.core.merge` tells a resubmission from a
-conflict. A package is made from a SQLite or a PostgreSQL project alike (through the same
+conflict. Reports locked in the project (their gold version is done, core/locks.py) are locked
+in the package too (an empty gold layer marked done on them): the coder sees their work there
+but cannot change it, rather than doing work the merge would then hold back. A package is made from a SQLite or a PostgreSQL project alike (through the same
 interchange records), written beside the target and renamed into place when complete.
 """
 
@@ -30,6 +32,7 @@ from annotator.core.io.atomic import as_new_file
 from annotator.core.io.interchange.export import iter_export
 from annotator.core.io.interchange.parse import parse_data
 from annotator.core.io.interchange.store import store_record
+from annotator.core.locks import locked_reports
 from annotator.core.models import actor_t, assignment_t, claim_t, place_t, report_t, span_t, utcnow
 
 if TYPE_CHECKING:
@@ -55,11 +58,14 @@ class PackageSummary:
     spans: int
     claims: int
     from_assignments: bool  # False: no assignment, the reports the coder worked on
+    locked: int = 0  # of the reports, locked (gold done): read-only in the package
 
     def line(self) -> str:
         which = "assigned" if self.from_assignments else "already coded (nothing is assigned)"
+        held = (f"; {self.locked} of them locked (gold done): read-only in the package, a merge "
+                "would not take changes there" if self.locked else "")
         return (f"{self.path}: a package for {self.coder}: {self.reports} report(s) {which}, "
-                f"their {self.spans} span(s) and {self.claims} claim(s) so far")
+                f"their {self.spans} span(s) and {self.claims} claim(s) so far{held}")
 
 
 def _coder_reports(conn: Connection, coder_id: int) -> tuple[list[int], bool]:
@@ -87,6 +93,7 @@ def make_package(project: Project, coder: str, out: Path, *, overwrite: bool = F
         if role == "gold":
             raise PackageError("the gold layer is the reviewers' work, not a coder's to take away")
         report_ids, from_assignments = _coder_reports(conn, coder_id)
+        locked = locked_reports(conn, report_ids)
         actors = [dict(r) for r in conn.execute(select(actor_t)).mappings()]
         places = [dict(r) for r in conn.execute(select(place_t)).mappings()]
         refs = dict(conn.execute(select(report_t.c.external_id, report_t.c.reference_date).where(
@@ -117,6 +124,7 @@ def make_package(project: Project, coder: str, out: Path, *, overwrite: bool = F
                     conn.execute(actor_t.insert().values(**row))
                 for row in places:
                     conn.execute(place_t.insert().values(**row))
+                _lock_in_package(conn, project, locked)
                 set_meta(conn, PACKAGE_KEY, json.dumps({
                     "format": 1, "id": uuid.uuid4().hex, "coder": name,
                     "made_at": utcnow().isoformat(),
@@ -126,7 +134,31 @@ def make_package(project: Project, coder: str, out: Path, *, overwrite: bool = F
             pkg.close()
         backup.safe_copy(work, out, overwrite=overwrite)
     as_new_file(out)  # readable by colleagues as any new file, not 0600
-    return PackageSummary(out, name, len(report_ids), spans, claims, from_assignments)
+    return PackageSummary(out, name, len(report_ids), spans, claims, from_assignments,
+                          len(locked))
+
+
+def _lock_in_package(conn: Connection, project: Project, locked: set[int]) -> None:
+    """Mark the project's ``locked`` reports locked in the package (gold status done, no gold
+    work), found there by their external ids."""
+    if not locked:
+        return
+    from annotator.core.review import gold_coder_id
+
+    external: list[str] = []
+    ids = sorted(locked)
+    with project._engine.connect() as src:
+        for i in range(0, len(ids), _CHUNK):
+            external += [str(e) for e in src.execute(select(report_t.c.external_id).where(
+                report_t.c.id.in_(ids[i : i + _CHUNK]))).scalars()]
+    gold = gold_coder_id(conn)
+    now = utcnow()
+    for i in range(0, len(external), _CHUNK):
+        rows = [{"report_id": int(r), "coder_id": gold, "status": "done", "created_at": now,
+                 "updated_at": now} for r in conn.execute(select(report_t.c.id).where(
+                     report_t.c.external_id.in_(external[i : i + _CHUNK]))).scalars()]
+        if rows:
+            conn.execute(assignment_t.insert(), rows)
 
 
 def _fill(pkg: Project, project: Project, coder_id: int, report_ids: list[int],

@@ -1,6 +1,8 @@
 """Storing interchange records: a report matched by the hash of its text, each coder's
 annotations added when the coder has none there, left alone when identical, refused when
 different (see :mod:`annotator.core.merge` for the merge that replaces and keeps history).
+A coder's new annotations or a later status on a report that is locked (its gold version is
+done, core/locks.py) are refused like a difference; gold annotations are the reviewers' and go in.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from annotator.core.coders import find_coder, name_key
 from annotator.core.io.interchange.export import annotation_blocks
 from annotator.core.io.interchange.parse import ParsedRecord
 from annotator.core.io.textfile import normalize_newlines
+from annotator.core.locks import locked_reports
 from annotator.core.models import (
     GOLD_CODER,
     STATUSES,
@@ -40,6 +43,7 @@ __all__ = [
     "coder_id_for",
     "insert_annotation",
     "insert_report",
+    "later_status",
     "merge_status",
     "store_decisions",
     "store_record",
@@ -120,7 +124,8 @@ def store_record(
         result = StoreResult(str(existing[1]), False)
     for ann in rec.annotations:
         coder_id = _coder_id(conn, ann["coder"], ann.get("role"), coder_cache, trusted)
-        if _store_annotation(conn, report_id, coder_id, ann, codebook_id):
+        if _store_annotation(conn, report_id, coder_id, ann, codebook_id,
+                             new_report=result.report_added):
             result.coders_added.append(ann["coder"])
         else:
             result.coders_unchanged.append(ann["coder"])
@@ -226,6 +231,12 @@ class Precheck:
         self.report_ids: dict[str, int | None] = {}  # hash -> stored report id (None: not stored)
         self.annotations: dict[tuple[str, str], str | None] = {}  # (hash, coder) -> canonical
         self.coders: dict[str, int | None] = {}
+        self._locked: set[int] | None = None  # the project's locked reports, read once
+
+    def _is_locked(self, report_id: int) -> bool:
+        if self._locked is None:
+            self._locked = locked_reports(self.conn)
+        return report_id in self._locked
 
     def _report_id(self, sha: str) -> int | None:
         if sha not in self.report_ids:
@@ -270,6 +281,13 @@ class Precheck:
                         current = _canonical(block[1][0])
                 self.annotations[key] = current
             current = self.annotations[key]
+            if (report_id is not None and name_key(name) != GOLD_CODER
+                    and self._is_locked(report_id)):
+                # adding work, or moving a status on: refused (a difference is refused below)
+                ahead = coder_id is None or _status_ahead(self.conn, report_id, coder_id, ann)
+                if (current is None and has) or (
+                        (current is None or current == _canonical(ann)) and ahead):
+                    raise ValueError(_locked(name))
             if current is None:
                 self.annotations[key] = _canonical(ann) if has else None
             elif current != _canonical(ann):
@@ -280,7 +298,8 @@ class Precheck:
 
 
 def _store_annotation(
-    conn: Connection, report_id: int, coder_id: int, ann: dict[str, Any], codebook_id: int
+    conn: Connection, report_id: int, coder_id: int, ann: dict[str, Any], codebook_id: int,
+    new_report: bool = False,
 ) -> bool:
     """Insert one coder's annotations on one report; False when identical ones are there."""
     has = (
@@ -295,18 +314,41 @@ def _store_annotation(
             )
         ).first()
     )
+    locked = new_report is False and name_key(ann["coder"]) != GOLD_CODER and bool(
+        locked_reports(conn, [report_id]))
     if has:
         current = next(annotation_blocks(conn, [report_id], [coder_id]), None)
         if current is not None and _canonical(current[1][0]) == _canonical(ann):
+            if locked and _status_ahead(conn, report_id, coder_id, ann):
+                raise ValueError(_locked(ann["coder"]))
             _merge_status(conn, report_id, coder_id, ann.get("status", "todo"))
             return False
         raise ValueError(
             f"coder {ann['coder']} already has different annotations on this report; "
             "nothing of this file was imported (`annotator merge FILE` replaces or lists them)"
         )
+    if locked and (ann.get("spans") or ann.get("claims")
+                   or _status_ahead(conn, report_id, coder_id, ann)):
+        raise ValueError(_locked(ann["coder"]))
     _merge_status(conn, report_id, coder_id, ann.get("status", "todo"))
     insert_annotation(conn, report_id, coder_id, ann, codebook_id)
     return True
+
+
+def _locked(coder: str) -> str:
+    return (f"the report is locked (its gold version is done), so coder {coder}'s annotations "
+            "cannot be added or changed there; nothing of this file was imported (a reviewer "
+            "or the lead can unlock it: annotator assign --unlock ID; `annotator merge FILE` "
+            "merges the other reports and lists this one)")
+
+
+def _status_ahead(conn: Connection, report_id: int, coder_id: int, ann: dict[str, Any]) -> bool:
+    """The file's status for the coder is further along than the stored one."""
+    a = assignment_t
+    old = conn.execute(select(a.c.status).where(a.c.report_id == report_id,
+                                                a.c.coder_id == coder_id)).scalar()
+    stored = None if old is None else str(old)
+    return _later_status(stored, ann.get("status", "todo")) != stored
 
 
 def insert_annotation(
@@ -435,3 +477,4 @@ def _provenance_row(p: dict[str, Any], **item: int) -> dict[str, Any]:
 coder_id_for = _coder_id
 canonical = _canonical
 merge_status = _merge_status
+later_status = _later_status
