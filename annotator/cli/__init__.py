@@ -211,6 +211,9 @@ def _review_commands(sub: Any) -> None:
                      help="the share of reports a second coder codes too (0-1, default: the "
                      "project's setting, 0 unless changed in Settings)")
     asg.add_argument("--seed", type=int, default=0, help="the same seed gives the same plan")
+    asg.add_argument("--also", action="store_true", help="with --coders: also reports other "
+                     "coders have (double coding by hand); only reports these coders have "
+                     "already are left as they are")
     asg.add_argument("--reports", metavar="ID,...", help="only these report ids (default: all)")
     asg.add_argument("--search", metavar="TEXT", help="only reports whose title or text has TEXT")
     asg.add_argument("--move", metavar="FROM", help="move FROM's not yet started assignments")

@@ -78,8 +78,9 @@ def report_ids(project: Project, args: argparse.Namespace) -> list[int] | None:
 def assign(project: Project, args: argparse.Namespace) -> int:
     from annotator.core.assignments import Assign, MoveAssignments, Unassign
 
-    if identity_role(project, args) == "coder":
-        return fail("a coder cannot assign reports")
+    why = roles.refusal("assign", args.identity, identity_role(project, args))
+    if why is not None:
+        return fail(why)
     if args.lock or args.unlock or args.pool:
         return _assign_team(project, args)
     ids = report_ids(project, args)
@@ -104,13 +105,15 @@ def assign(project: Project, args: argparse.Namespace) -> int:
     if ids is None:
         ids = [r.id for r in project.reports()]
     share = project.settings().double_coding_share if args.share is None else args.share
-    cmd = Assign(ids, coder_ids, share, args.seed)
+    cmd = Assign(ids, coder_ids, share, args.seed, also=args.also)
     project.run(cmd)
     doubles = len(cmd.planned) - len({r for r, _ in cmd.planned})
     per = {n: sum(1 for _, c in cmd.planned if c == i) for n, i in zip(names, coder_ids, strict=True)}
     print(f"assigned {len({r for r, _ in cmd.planned})} report(s), {doubles} double-coded; "
           + ", ".join(f"{n}: {k}" for n, k in per.items())
           + (f"; {cmd.skipped} already assigned, left as they are" if cmd.skipped else ""))
+    if args.also and ids and not cmd.planned:
+        print("nothing to assign: every report named has those coders already")
     return 0
 
 

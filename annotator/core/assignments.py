@@ -94,14 +94,16 @@ def _assigned(conn: Connection, report_ids: Iterable[int] | None = None) -> dict
 
 class Assign(Command):
     """Assign reports to coders by :func:`plan_assignments`. Reports that already have an
-    assignment (someone assigned or coding them) are left as they are (``skipped``)."""
+    assignment (someone assigned or coding them) are left as they are (``skipped``); with
+    ``also``, only the reports one of these coders has already are (the lead adding a coder to
+    reports others code: double coding by hand)."""
 
     reviewer_action = True
 
     def __init__(self, report_ids: Sequence[int], coder_ids: Sequence[int], share: float = 0.0,
-                 seed: int = 0) -> None:
+                 seed: int = 0, *, also: bool = False) -> None:
         self.report_ids, self.coder_ids = list(report_ids), list(coder_ids)
-        self.share, self.seed = share, seed
+        self.share, self.seed, self.also = share, seed, also
         self.label = "Assign reports"
         self.created: list[int] = []  # assignment row ids
         self.planned: list[tuple[int, int]] = []
@@ -111,7 +113,9 @@ class Assign(Command):
     def do(self, conn: Connection, ctx: Context) -> Changes:
         if not self.planned:
             taken = _assigned(conn, self.report_ids)
-            free = [r for r in self.report_ids if not taken.get(r)]
+            mine = set(self.coder_ids)
+            free = [r for r in self.report_ids
+                    if not (mine & set(taken.get(r, ())) if self.also else taken.get(r))]
             self.skipped = len(set(self.report_ids)) - len(set(free))
             self.planned = plan_assignments(free, self.coder_ids, self.share, self.seed)
         now = utcnow()

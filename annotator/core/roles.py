@@ -23,6 +23,7 @@ __all__ = [
     "Action",
     "RoleError",
     "can_add_coders",
+    "can_lead",
     "can_review",
     "can_see_agreement",
     "codes_blind",
@@ -33,7 +34,7 @@ __all__ = [
     "visible_statuses",
 ]
 
-Action = Literal["review", "agreement", "adjudicate", "add_coders"]
+Action = Literal["review", "agreement", "adjudicate", "add_coders", "assign"]
 
 _REFUSED: dict[str, str] = {
     "review": "{name} is a coder: review needs a reviewer identity (coders code blind and cannot "
@@ -41,6 +42,8 @@ _REFUSED: dict[str, str] = {
     "agreement": "{name} is a coder: agreement needs a reviewer identity",
     "adjudicate": "{name} is a coder: adjudicate needs a reviewer identity",
     "add_coders": "{name} is a coder: a coder cannot add coders",
+    "assign": "{name} is a coder: a coder cannot assign, move, unassign, lock or unlock "
+              "reports (the lead or a reviewer can)",
 }
 
 
@@ -74,10 +77,15 @@ def can_add_coders(role: str | None) -> bool:
     return not codes_blind(role)
 
 
+def can_lead(role: str | None) -> bool:
+    """Assign, move and unassign reports, lock and unlock them (the lead or a reviewer)."""
+    return not codes_blind(role)
+
+
 def refusal(action: Action, name: str | None, role: str | None) -> str | None:
     """The message refusing ``action`` to this identity, or None when it is allowed."""
     allowed = {"review": can_review, "agreement": can_see_agreement, "adjudicate": can_review,
-               "add_coders": can_add_coders}[action](role)
+               "add_coders": can_add_coders, "assign": can_lead}[action](role)
     return None if allowed else _REFUSED[action].format(name=name or "this coder")
 
 

@@ -119,6 +119,7 @@ class Launchers(_Base):
         for a in (self.review_action, self.agreement_action):
             a.setEnabled(roles.can_review(self.role))
         QSettings().setValue(f"coder/{self.project.location}", name)
+        self.queue_panel.model.team_view = roles.can_lead(self.role)
         self.queue_panel.set_coder(self.coder_id, name)
         if self.report_id is not None:
             self.open_report(self.report_id)

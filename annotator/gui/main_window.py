@@ -44,6 +44,7 @@ from annotator.gui.flow_layout import FlowLayout
 from annotator.gui.form_panel import FormPanel
 from annotator.gui.jump import Jumper
 from annotator.gui.launchers import Launchers
+from annotator.gui.lead_actions import LeadActions, install_queue_menu
 from annotator.gui.navigation import Navigation
 from annotator.gui.project_launchers import ProjectLaunchers
 from annotator.gui.queue_panel import QueuePanel
@@ -58,7 +59,8 @@ _ID = Qt.ItemDataRole.UserRole
 POLL_MS = 2000  # how often the window looks for other processes' changes
 
 
-class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLaunchers, QMainWindow):
+class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLaunchers, LeadActions,
+                 QMainWindow):
     def __init__(self, project: Project, coder_id: int) -> None:
         super().__init__()
         self.project = project
@@ -113,6 +115,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
     def _build_widgets(self) -> None:
         labels = {t.id: t.label for t in self.codebook.span_types}
         self.queue_panel = QueuePanel(self.project, self.coder_id, self.coder_name)
+        self.queue_panel.model.team_view = roles.can_lead(self.role)
         self.queue = self.queue_panel.view
         self.status_filter = self.queue_panel.status_filter
         self.search = self.queue_panel.search
@@ -242,6 +245,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
             action.setEnabled(reviewer)
             if not reviewer:
                 action.setToolTip("for reviewers: coders code blind")
+        install_queue_menu(self)  # the lead's actions on the selected reports (lead_actions.py)
         self._update_undo_labels()
 
     def _focus_tab(self, index: int) -> None:

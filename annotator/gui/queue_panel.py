@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.models import GOLD_CODER
 from annotator.core.project import Project
 from annotator.core.queries import ReportRow
 from annotator.gui.table_model import RowsModel
@@ -59,6 +60,7 @@ class QueueModel(RowsModel):
         self.row_of: dict[int, int] = {}
         self._exhausted = False
         self.locked: set[int] = set()  # reports of the fetched pages whose gold is done
+        self.team_view = False  # the lead's view: tooltips name every coder's status
         # (status, spans, claims) overrides for rows changed since they were fetched
         self._live: dict[int, tuple[str, int, int]] = {}
 
@@ -135,7 +137,7 @@ class QueueModel(RowsModel):
             if col == 0:
                 return STATUS_MARK.get(status, "○")
             if col == 1:
-                return row.title or row.external_id
+                return ("🔒 " if row.id in self.locked else "") + (row.title or row.external_id)
             return str(spans if col == 2 else claims)
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -144,6 +146,8 @@ class QueueModel(RowsModel):
                 f"{row.external_id} · {row.length:,} characters · {status.replace('_', ' ')}"
                 + (f" · published {row.published}" if row.published else "")
                 + (" · locked: its gold version is done" if row.id in self.locked else "")
+                + (" · " + ", ".join(f"{c}: {s.replace('_', ' ')}" for c, s in row.statuses.items()
+                                     if c != GOLD_CODER) if self.team_view and row.statuses else "")
             )
         if role == Qt.ItemDataRole.UserRole:
             return row.id
@@ -172,7 +176,8 @@ class QueuePanel(QWidget):
         self.view.setModel(self.model)
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows at once for the lead's actions (Shift/Ctrl + arrows or clicks)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()

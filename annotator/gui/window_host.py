@@ -9,7 +9,14 @@ from collections.abc import Hashable
 from typing import Any
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QTreeWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTreeWidget,
+)
 
 from annotator.core.codebook import Codebook
 from annotator.core.commands import Command
@@ -60,6 +67,8 @@ class WindowHost(QMainWindow):
     claims_view: QTreeWidget
     suggestions_view: SuggestionsPanel
     queue_panel: QueuePanel
+    queue: QTableView
+    queue_context_menu: Any
     splitter: QSplitter
     right: QSplitter
     review_action: QAction
