@@ -31,6 +31,11 @@ def add_parsers(sub: Any) -> None:
     hi.add_argument("--coder", metavar="NAME", help="only this coder")
     hi.add_argument("--json", action="store_true", help="one JSON object per line, with the "
                     "spans and claims")
+    hi.add_argument("--flagged", action="store_true", help="one line per span a merge could "
+                    "not carry onto a corrected text: report, coder, type, text, open or "
+                    "re-placed")
+    hi.add_argument("--open", action="store_true", help="with --flagged: only those not yet "
+                    "re-placed")
 
 
 def _prefer(values: list[str]) -> dict[str, str]:
@@ -96,6 +101,8 @@ def history(project: Project, args: argparse.Namespace) -> int:
         if coder is not None and name_key(coder) != name_key(args.identity):
             return fail(f"{args.identity} is a coder: coders see only their own history")
         coder = args.identity
+    if args.flagged:
+        return _flagged(project, args, coder)
     rows = rows_of(project._engine, args.report, coder)
     for row in rows:
         when = row["created_at"].isoformat() if row["created_at"] else ""
@@ -108,4 +115,25 @@ def history(project: Project, args: argparse.Namespace) -> int:
               f"claim(s); {row['reason']}")
     if not args.json:
         print(f"{len(rows)} version(s) in the history", file=sys.stderr)
+    return 0
+
+
+def _flagged(project: Project, args: argparse.Namespace, coder: str | None) -> int:
+    import json
+
+    ids = None
+    if args.report:
+        ids = [r.id for r in project.reports() if r.external_id == args.report]
+    items = project.flagged_spans(coder=coder, report_ids=ids, open_only=args.open)
+    for f in items:
+        if args.json:
+            print(json.dumps({**f.__dict__, "when": f.when.isoformat() if f.when else None},
+                             ensure_ascii=False))
+        else:
+            print(f.line())
+    still = sum(1 for f in items if not f.replaced)
+    done = len(items) - still
+    print(f"{still} flagged span(s) open" + (f", {done} re-placed" if done else "")
+          + ("; re-place them in the window (the Flagged tab of the report, Ctrl+6)"
+             if still else ""), file=sys.stderr)
     return 0

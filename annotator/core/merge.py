@@ -111,6 +111,7 @@ class Outcome:
     spans: int = 0  # in the version now stored (added, replaced)
     claims: int = 0
     flagged: int = 0  # spans that could not follow a corrected text
+    flagged_texts: list[str] = field(default_factory=list)  # the text each of them covered
     history: list[int] = field(default_factory=list)  # annotation_history rows written
 
     def line(self) -> str:
@@ -119,7 +120,10 @@ class Outcome:
         if self.action in ("added", "replaced") or (self.action == "resolved" and self.spans):
             bits.append(f"{self.spans} span(s), {self.claims} claim(s)")
         if self.flagged:
-            bits.append(f"{self.flagged} span(s) flagged")
+            shown = ", ".join(f"\u201c{t}\u201d" for t in self.flagged_texts[:5])
+            more = " …" if len(self.flagged_texts) > 5 else ""
+            bits.append(f"{self.flagged} span(s) flagged ({shown}{more}; to re-place: "
+                        "annotator history --flagged, or the window's Flagged tab)")
         if self.history:
             bits.append("kept in history #" + ", #".join(str(h) for h in self.history))
         if self.detail:
@@ -419,6 +423,7 @@ class _ReportMerge:
                 f"the report's text was corrected; the text these {len(flagged['spans'])} "
                 "span(s) cover changed, so they could not follow it"))
             out.flagged = len(flagged["spans"])
+            out.flagged_texts = [str(s.get("text", "")) for s in flagged["spans"]]
         merge_status(self.conn, self.report_id, coder_id, ann.get("status", "todo"))
         if self.source.package_id:
             self.conn.execute(merge_log_t.insert().values(

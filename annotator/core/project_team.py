@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from annotator.core import queries
 
 if TYPE_CHECKING:
+    from annotator.core.flagged import FlaggedSpan
     from annotator.core.team import QueueScope, TeamSettings
 
 __all__ = ["TeamReads"]
@@ -48,3 +49,19 @@ class TeamReads:
 
         with self._engine.connect() as conn:
             return locked_reports(conn, report_ids)
+
+    def flagged_spans(self, *, coder: str | None = None, report_ids: Iterable[int] | None = None,
+                      open_only: bool = False) -> list[FlaggedSpan]:
+        """Spans a merge could not carry onto a corrected text (core/flagged.py)."""
+        from annotator.core.flagged import flagged_spans
+
+        with self._engine.connect() as conn:
+            return flagged_spans(conn, coder=coder, report_ids=report_ids, open_only=open_only)
+
+    def flagged_reports(self, coder: str, report_ids: Iterable[int] | None = None
+                        ) -> dict[int, int]:
+        """report -> how many of ``coder``'s flagged spans there are still open."""
+        from annotator.core.flagged import flagged_reports
+
+        with self._engine.connect() as conn:
+            return flagged_reports(conn, coder, report_ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -101,12 +102,14 @@ def report_rows(
     limit: int | None = None,
     offset: int = 0,
     scope: Any = None,
+    ids: Sequence[int] | None = None,
 ) -> list[ReportRow]:
     """Reports in id order with every coder's status; filters by one coder's status and by text.
 
     A report without an assignment for ``coder_id`` counts as "todo" for that coder. ``scope``
     (a ``team.QueueScope``) keeps the reports assigned to its coder, and with ``pool`` those no
-    coder is assigned to: a coder's queue in a project with assignments.
+    coder is assigned to: a coder's queue in a project with assignments. ``ids`` keeps only
+    those reports (a short list: the reports with flagged spans).
     """
     r, a = report_t, assignment_t
     q = select(r.c.id, r.c.external_id, r.c.title, r.c.published, func.length(r.c.text)).order_by(
@@ -120,6 +123,8 @@ def report_rows(
             q = q.where(or_(r.c.id.in_(assigned), r.c.id.not_in(anyone)))
         else:
             q = q.where(r.c.id.in_(assigned))
+    if ids is not None:
+        q = q.where(r.c.id.in_(sorted(set(ids))))
     if search:
         like = f"%{search}%"
         q = q.where(or_(r.c.title.ilike(like), r.c.text.ilike(like), r.c.external_id.ilike(like)))

@@ -40,6 +40,7 @@ from annotator.gui.bridge import ChangeBridge
 from annotator.gui.coding import CodingActions
 from annotator.gui.drafting import Drafting
 from annotator.gui.find_bar import FindBar
+from annotator.gui.flagged_panel import FlaggedActions, FlaggedPanel
 from annotator.gui.flow_layout import FlowLayout
 from annotator.gui.form_panel import FormPanel
 from annotator.gui.jump import Jumper
@@ -60,7 +61,7 @@ POLL_MS = 2000  # how often the window looks for other processes' changes
 
 
 class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLaunchers, LeadActions,
-                 QMainWindow):
+                 FlaggedActions, QMainWindow):
     def __init__(self, project: Project, coder_id: int) -> None:
         super().__init__()
         self.project = project
@@ -173,6 +174,8 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.tabs.addTab(self.spans_view, "Spans")
         self.tabs.addTab(self.claims_view, "Claims")
         self.tabs.addTab(self.suggestions_view, "Suggestions")
+        self.flagged_view = FlaggedPanel(labels)  # spans a merge could not carry (Ctrl+6)
+        self.tabs.addTab(self.flagged_view, "Flagged")
 
         self.form = FormPanel(self.codebook)
         self.form.home = self.text
@@ -217,6 +220,8 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.spans_view.activated.connect(lambda _i: self.focus_form())
         self.claims_view.currentItemChanged.connect(self._on_claim_item)
         self.suggestions_view.suggestion_chosen.connect(self._on_suggestion_chosen)
+        self.flagged_view.place_requested.connect(self.place_flagged)
+        self.flagged_view.mark_requested.connect(self.mark_flagged)
         self.form.retag_requested.connect(self.retag_current)
         self.form.delete_requested.connect(self.delete_current)
         self.span_form.attribute_changed.connect(self._on_span_attribute)
@@ -386,6 +391,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.spans_view.select_span(self.current_span_id)
         self._fill_claim_list()
         self._show_form()
+        self.refresh_flagged(read=full or ready is not None)
 
     def _fill_claim_list(self) -> None:
         self.claims_view.blockSignals(True)

@@ -38,6 +38,7 @@ STATUS_FILTERS = [
     ("To do", "todo"),
     ("In progress", "in_progress"),
     ("Done", "done"),
+    ("With flagged spans", "flagged"),  # spans a merge could not carry onto a corrected text
 ]
 PAGE = 256  # rows fetched at a time
 
@@ -61,6 +62,8 @@ class QueueModel(RowsModel):
         self._exhausted = False
         self.locked: set[int] = set()  # reports of the fetched pages whose gold is done
         self.team_view = False  # the lead's view: tooltips name every coder's status
+        self.flagged: dict[int, int] = {}  # report -> the coder's open flagged spans (pages)
+        self._flagged_ids: list[int] = []  # the "With flagged spans" filter's reports
         # (status, spans, claims) overrides for rows changed since they were fetched
         self._live: dict[int, tuple[str, int, int]] = {}
 
@@ -70,16 +73,24 @@ class QueueModel(RowsModel):
         self.beginResetModel()
         self.status, self.search = status, search
         self.rows, self.row_of, self._live = [], {}, {}
-        self.locked = set()
+        self.locked, self.flagged = set(), {}
+        if status == "flagged":
+            self._flagged_ids = sorted(self.project.flagged_reports(self.coder_name))
         self._exhausted = False
         self._append(self._read_page())
         self.endResetModel()
 
     def _read_page(self) -> list[ReportRow]:
         """The next page of rows (not yet shown); a short page means there are no more."""
+        status, ids = self.status, None
+        if status == "flagged":
+            status, ids = None, self._flagged_ids
+            if not ids:
+                self._exhausted = True
+                return []
         page = self.project.queue(  # the coder's queue: their assigned reports (core/team.py)
-            self.coder_id, status=self.status, search=self.search,
-            limit=PAGE, offset=len(self.rows),
+            self.coder_id, status=status, search=self.search,
+            limit=PAGE, offset=len(self.rows), ids=ids,
         )
         if len(page) < PAGE:
             self._exhausted = True
@@ -89,7 +100,10 @@ class QueueModel(RowsModel):
         for row in page:
             self.row_of[row.id] = len(self.rows)
             self.rows.append(row)
-        self.locked |= self.project.locked_reports([r.id for r in page])
+        if page:
+            ids = [r.id for r in page]
+            self.locked |= self.project.locked_reports(ids)
+            self.flagged.update(self.project.flagged_reports(self.coder_name, ids))
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
         return not parent.isValid() and not self._exhausted
@@ -119,6 +133,18 @@ class QueueModel(RowsModel):
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, 3))
 
+    def set_flagged(self, report_id: int, count: int) -> None:
+        """The open flagged spans of one report changed (the coder re-placed one)."""
+        if self.flagged.get(report_id, 0) == count:
+            return
+        if count:
+            self.flagged[report_id] = count
+        else:
+            self.flagged.pop(report_id, None)
+        row = self.row_of.get(report_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 1), self.index(row, 1))
+
     # ------------------------------------------------------------ reading
 
     def figures(self, row: ReportRow) -> tuple[str, int, int]:
@@ -137,7 +163,8 @@ class QueueModel(RowsModel):
             if col == 0:
                 return STATUS_MARK.get(status, "○")
             if col == 1:
-                return ("🔒 " if row.id in self.locked else "") + (row.title or row.external_id)
+                return (("🔒 " if row.id in self.locked else "")
+                        + ("⚑ " if row.id in self.flagged else "") + (row.title or row.external_id))
             return str(spans if col == 2 else claims)
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -146,6 +173,8 @@ class QueueModel(RowsModel):
                 f"{row.external_id} · {row.length:,} characters · {status.replace('_', ' ')}"
                 + (f" · published {row.published}" if row.published else "")
                 + (" · locked: its gold version is done" if row.id in self.locked else "")
+                + (f" · {self.flagged[row.id]} span(s) flagged by a merge: re-place them in the "
+                   "Flagged tab (Ctrl+6)" if row.id in self.flagged else "")
                 + (" · " + ", ".join(f"{c}: {s.replace('_', ' ')}" for c, s in row.statuses.items()
                                      if c != GOLD_CODER) if self.team_view and row.statuses else "")
             )

@@ -110,6 +110,8 @@ def window_action_specs(w: MainWindow) -> list[ActionSpec]:
         ActionSpec("view.claims", "&View", "Go to the &claims list", lambda: w._focus_tab(1), ("Ctrl+4",)),
         ActionSpec("view.suggestions", "&View", "Go to the suggested s&pans", lambda: w._focus_tab(2),
                    ("Ctrl+5",)),
+        ActionSpec("view.flagged", "&View", "Go to the &flagged spans (a merge could not carry "
+                   "them onto a corrected text)", lambda: w._focus_tab(3), ("Ctrl+6",)),
         ActionSpec("review.open", "Re&view", "Open &review and adjudication…", w.open_review,
                    ("Ctrl+Shift+R",)),
         ActionSpec("review.agreement", "Re&view", "Inter-coder &agreement…", w.open_agreement,

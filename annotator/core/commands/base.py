@@ -293,7 +293,14 @@ def insert_new(conn: Connection, ctx: Context, table: Any, values: Row, prefix: 
     row: Row = dict(values, key=f"new-{id(maker)}-{now.timestamp()}",
                     codebook_id=ctx.codebook_id, created_at=now, updated_at=now)
     new_id = inserted_id(conn.execute(table.insert().values(**row)))
-    row["id"], row["key"] = new_id, f"{prefix}{new_id}"
+    key, n = f"{prefix}{new_id}", 1
+    # an imported or merged item may carry that key already (keys come from the file there)
+    while conn.execute(select(table.c.id).where(
+            table.c.report_id == row["report_id"], table.c.coder_id == row["coder_id"],
+            table.c.key == key)).first() is not None:
+        n += 1
+        key = f"{prefix}{new_id}-{n}"
+    row["id"], row["key"] = new_id, key
     conn.execute(table.update().where(table.c.id == new_id).values(key=row["key"]))
     return row
 
