@@ -21,7 +21,10 @@ def add_parsers(sub: Any) -> None:
     pk.add_argument("--force", action="store_true", help="replace FILE if it exists")
     mg = sub.add_parser("merge", help="take a package (or an interchange .jsonl file) back, "
                         "per report: new work added, resubmissions replace, conflicts listed")
-    mg.add_argument("file", type=Path)
+    mg.add_argument("file", type=Path, nargs="?")
+    mg.add_argument("--undo", metavar="RUN|LAST", help="take back one merge (its run, printed "
+                    "by merge, or LAST): what it stored goes into the history and the versions "
+                    "it replaced come back; work changed since stays")
     mg.add_argument("--prefer", action="append", default=[], metavar="package|project|ID=CHOICE",
                     help="how a conflict is resolved: for every report, or ID=package / "
                          "ID=project for one report (repeatable)")
@@ -72,6 +75,10 @@ def merge(project: Project, args: argparse.Namespace) -> int:
     from annotator.core.merge import MergeError
     from annotator.core.packages import PackageError
 
+    if args.undo:
+        return _undo(project, args)
+    if args.file is None:
+        return fail("merge needs FILE (or --undo RUN|LAST)")
     try:
         prefer = _prefer(args.prefer)
         summary = project.merge(args.file, prefer=prefer, identity=args.identity)
@@ -80,6 +87,8 @@ def merge(project: Project, args: argparse.Namespace) -> int:
     for outcome in summary.outcomes:
         print(outcome.line())
     print(f"{args.file}: {summary.line()}")
+    if any(o.action in ("added", "replaced", "resolved") for o in summary.outcomes):
+        print(f"merge run {summary.run}: take it back with annotator merge --undo {summary.run}")
     if summary.conflicts:
         print(f"annotator: {len(summary.conflicts)} conflict(s) left as they were; run merge again "
               "with --prefer package or --prefer project (or ID=... per report)", file=sys.stderr)
@@ -136,4 +145,24 @@ def _flagged(project: Project, args: argparse.Namespace, coder: str | None) -> i
     print(f"{still} flagged span(s) open" + (f", {done} re-placed" if done else "")
           + ("; re-place them in the window (the Flagged tab of the report, Ctrl+6)"
              if still else ""), file=sys.stderr)
+    return 0
+
+
+def _undo(project: Project, args: argparse.Namespace) -> int:
+    from annotator.core import roles
+    from annotator.core.merge_undo import MergeUndoError
+
+    why = roles.refusal("assign", args.identity, identity_role(project, args))
+    if why is not None:
+        return fail(why.replace("assign, move, unassign, lock or unlock reports",
+                                "take back a merge"))
+    try:
+        summary = project.undo_merge(args.undo)
+    except MergeUndoError as exc:
+        return fail(str(exc))
+    for who in summary.undone:
+        print(f"{who}: taken back (the version it stored is in the history)")
+    for who, why in summary.kept:
+        print(f"{who}: kept as it is, {why}")
+    print(summary.line())
     return 0

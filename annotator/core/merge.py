@@ -28,6 +28,9 @@ For every report of the file and every coder on it:
   ``locked``) and listed, and the rest of the file is merged. Gold work and reviewer decisions
   are the reviewers' and are merged as usual.
 
+Every run has an id (``MergeSummary.run``); each version it stores is noted in the history
+(kind ``merged``) so that :mod:`annotator.core.merge_undo` can take the run back later.
+
 Each report is merged in its own transaction; a report that cannot be merged (bad record,
 database refusal) is listed with the reason and the others go on. Coder names compare
 case-insensitively. Reviewer decisions in the file are added where the project has none for
@@ -63,6 +66,7 @@ from annotator.core.io.interchange.store import (
 )
 from annotator.core.io.textfile import ImportProblem
 from annotator.core.locks import locked_reports
+from annotator.core.merge_undo import new_run, record_merged
 from annotator.core.models import (
     GOLD_CODER,
     assignment_t,
@@ -133,6 +137,7 @@ class Outcome:
 
 @dataclass
 class MergeSummary:
+    run: str = ""  # the run's id: merge --undo RUN takes it back
     outcomes: list[Outcome] = field(default_factory=list)
     reports_added: int = 0
     decisions_added: int = 0
@@ -188,6 +193,7 @@ class MergeFile:
     baseline: dict[str, str] = field(default_factory=dict)  # report id -> fingerprint
     package_id: str | None = None  # a package's own id (merge_log)
     close: Callable[[], None] = lambda: None
+    run: str = field(default_factory=new_run)  # this merge's id (merge --undo RUN)
 
 
 def read_merge_file(path: Path, codebook: Codebook) -> MergeFile:
@@ -252,7 +258,7 @@ def merge_records(
     report) to ``package`` or ``project``, the version a conflict takes. ``on_report`` hears the
     stored report id and its outcomes after each report's transaction committed."""
     prefer = dict(prefer or {})
-    summary = MergeSummary()
+    summary = MergeSummary(run=source.run)
     label = str(source.path)
     for place, parsed in source.records:
         if isinstance(parsed, str):
@@ -410,21 +416,32 @@ class _ReportMerge:
     def _take(self, out: Outcome, coder_id: int, original: dict[str, Any], ann: dict[str, Any],
               current: dict[str, Any] | None, flagged: dict[str, Any] | None) -> None:
         """Store the file's version ``ann``; the project's ``current`` goes into the history."""
+        replaced = flagged_id = None
+        status_before = self.conn.execute(select(assignment_t.c.status).where(
+            assignment_t.c.report_id == self.report_id,
+            assignment_t.c.coder_id == coder_id)).scalar()
         if out.action != "unchanged":
             if current is not None:
-                out.history.append(self._history(out.coder, "replaced", current, self.text_sha,
-                                                 f"replaced by the version in {self.label}"))
+                replaced = self._history(out.coder, "replaced", current, self.text_sha,
+                                         f"replaced by the version in {self.label}")
+                out.history.append(replaced)
                 self._delete(coder_id)
             insert_annotation(self.conn, self.report_id, coder_id, ann, self.codebook_id)
             out.spans, out.claims = _count(ann)
         if flagged:
-            out.history.append(self._history(
+            flagged_id = self._history(
                 out.coder, "flagged", flagged, self.rec.sha256,
                 f"the report's text was corrected; the text these {len(flagged['spans'])} "
-                "span(s) cover changed, so they could not follow it"))
+                "span(s) cover changed, so they could not follow it")
+            out.history.append(flagged_id)
             out.flagged = len(flagged["spans"])
             out.flagged_texts = [str(s.get("text", "")) for s in flagged["spans"]]
         merge_status(self.conn, self.report_id, coder_id, ann.get("status", "todo"))
+        if out.action != "unchanged":
+            record_merged(self.conn, self.source.run, self.report_id, self.ext, out.coder,
+                          coder_id, fingerprint(ann), replaced,
+                          None if status_before is None else str(status_before), self.label,
+                          flagged_id, self.source.package_id)
         if self.source.package_id:
             self.conn.execute(merge_log_t.insert().values(
                 package_id=self.source.package_id, report_id=self.report_id, coder=out.coder,
@@ -549,9 +566,12 @@ class _ReportMerge:
 
 def history(engine: Engine, report: str | None = None, coder: str | None = None
             ) -> list[dict[str, Any]]:
-    """The rows of ``annotation_history`` (oldest first), of one report id and/or one coder."""
+    """The rows of ``annotation_history`` (oldest first), of one report id and/or one coder:
+    the coders' versions (not the merges' own notes, merge_undo.BOOKKEEPING)."""
+    from annotator.core.merge_undo import BOOKKEEPING
+
     h = history_t
-    q = select(h).order_by(h.c.id)
+    q = select(h).where(h.c.kind.not_in(BOOKKEEPING)).order_by(h.c.id)
     if report is not None:
         q = q.where(h.c.report_external_id == report)
     with engine.connect() as conn:

@@ -11,7 +11,9 @@ from sqlalchemy import Engine
 from annotator.core import queries
 
 if TYPE_CHECKING:
+    from annotator.core.commands import Changes
     from annotator.core.flagged import FlaggedSpan
+    from annotator.core.merge_undo import UndoSummary
     from annotator.core.team import QueueScope, TeamSettings
 
 __all__ = ["TeamReads"]
@@ -19,6 +21,9 @@ __all__ = ["TeamReads"]
 
 class TeamReads:
     _engine: Engine
+
+    if TYPE_CHECKING:
+        def _record(self, changes: Changes, origin: str) -> None: ...
 
     def queue_scope(self, coder_id: int) -> QueueScope | None:
         """Which reports ``coder_id``'s queue holds (team.queue_scope); None: every report."""
@@ -65,3 +70,14 @@ class TeamReads:
 
         with self._engine.connect() as conn:
             return flagged_reports(conn, coder, report_ids)
+
+    def undo_merge(self, which: str) -> UndoSummary:
+        """Take back merge run ``which`` (or ``LAST``): core/merge_undo.py. ``MergeUndoError``
+        when there is no such run or it was taken back already."""
+        from annotator.core.commands import Changes
+        from annotator.core.merge_undo import undo_merge
+
+        summary = undo_merge(self._engine, which)
+        if summary.reports:
+            self._record(Changes("Undo merge", reports=summary.reports), "merge")
+        return summary

@@ -16,6 +16,7 @@ from annotator.cli import main
 from annotator.core import review
 from annotator.core.commands import AddSpan, CreateClaim, DeleteSpan
 from annotator.core.merge import MergeSummary
+from annotator.core.merge_undo import BOOKKEEPING
 from annotator.core.models import history_t
 from annotator.core.packages import make_package
 from annotator.core.project import Project
@@ -62,7 +63,8 @@ def _counts(project: Project, coder: str) -> dict[str, tuple[int, int]]:
 
 def _history(project: Project) -> list[dict[str, Any]]:
     with project._engine.connect() as conn:
-        return [dict(r) for r in conn.execute(select(history_t).order_by(history_t.c.id)).mappings()]
+        q = select(history_t).where(history_t.c.kind.not_in(BOOKKEEPING)).order_by(history_t.c.id)
+        return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def _add_spans(pkg: Project, coder: str, report: str, words: list[str]) -> list[int]:
@@ -310,7 +312,8 @@ def test_cli_package_and_merge_summary_and_exit_status(team: Project, tmp_path: 
     shown = capsys.readouterr()
     assert "r2  bob: resolved" in shown.out and "1 conflict(s) resolved" in shown.out
     with team._engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(history_t)).scalar_one() == 2
+        assert conn.execute(select(func.count()).select_from(history_t).where(
+            history_t.c.kind.not_in(BOOKKEEPING))).scalar_one() == 2
     assert main(["--db", db, "history", "--report", "r2"]) == 0
     listed = capsys.readouterr().out
     assert "r2  bob  not_taken: 6 span(s)" in listed and "r1" not in listed
