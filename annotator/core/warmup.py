@@ -53,6 +53,8 @@ def warm_up(gazetteer: bool = True, dates: bool = True) -> dict[str, float]:
     if dates:
         step("dateparser", lambda: normalize_date("3 d\u00e9cembre 2023", ref))
         step("dates", lambda: normalize_date("last Sunday", ref))
+        # a phrase that is no date in any language loads every language dateparser reads
+        step("dateparser languages", lambda: normalize_date("les combattants", ref))
     step("counts", lambda: (find_counts("gunmen killed 12 soldiers"),
                             normalize_count("at least 20", "at least 20 were killed")))
     step("prefill", lambda: suggest_attributes("actor", "ISIS operatives"))

@@ -292,7 +292,9 @@ def parse_date(value: Any) -> str | None:
         order = "DMY"
     import dateparser
 
-    got = dateparser.parse(text, languages=["en", "fr", "es", "ar", "de", "pt", "ru"],
+    from annotator.core.normalize.dates import DATE_LANGUAGES
+
+    got = dateparser.parse(text, languages=list(DATE_LANGUAGES),
                            settings={"DATE_ORDER": order, "STRICT_PARSING": True,
                                      "REQUIRE_PARTS": ["day", "month", "year"],
                                      "PARSERS": ["custom-formats", "absolute-time"]})

@@ -150,3 +150,17 @@ def test_find_dates_numbers_are_not_years_unless_introduced() -> None:
     text = "In 2023, 2024 fighters joined; the unit of 1999 men left in 1999."
     assert [f.text for f in find_dates(text, PUBLISHED)] == ["2023", "1999"]
     assert find_dates(text, PUBLISHED)[1].start == text.rindex("1999")
+
+
+def test_dateparser_reads_only_the_listed_languages() -> None:
+    """A phrase that is no date makes dateparser try its languages; with every locale that is
+    about 200 of them (seconds on the first tag). Only DATE_LANGUAGES may be loaded."""
+    from dateparser.languages.loader import default_loader
+
+    from annotator.core.normalize.dates import DATE_LANGUAGES
+
+    assert normalize_date("les combattants de la brigade", PUBLISHED) == []
+    assert normalize_date("Mittwoch", PUBLISHED)  # German, one of them
+    loaded = set(getattr(default_loader, "_loaded_locales", {}))
+    assert loaded, "dateparser's loader keeps its locales elsewhere: update this test"
+    assert loaded <= set(DATE_LANGUAGES)
