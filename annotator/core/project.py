@@ -68,6 +68,7 @@ class Project(TeamReads, ReviewReads):
         self._coalesce_key: Hashable | None = None  # the key of the command on top of the undo stack
         self._coalesced: Command | None = None
         self.session = uuid.uuid4().hex  # stamped on every Changes this Project announces
+        self._own_seq: int | None = None  # the change-log number of this session's last commit
 
     # ------------------------------------------------------------ opening
 
@@ -225,7 +226,8 @@ class Project(TeamReads, ReviewReads):
             with write_transaction(self._engine) as conn:
                 changes = step(conn, self.context)
                 check_locks(conn, cmd, changes)  # coders' edits of a gold-done report: refused
-                self._log_changes(conn, changes)
+                seq = change_log.log_changes(conn, changes, self.session)
+            self._committed(seq)
         except (CommandError, DBAPIError) as exc:
             if saved is not None:
                 cmd.__dict__.clear()
@@ -254,12 +256,19 @@ class Project(TeamReads, ReviewReads):
     # ------------------------------------------------------------ other processes' changes
 
     def _log_changes(self, conn: Any, changes: Changes) -> None:
+        """Log ``changes`` in the transaction ``conn`` (the caller commits it)."""
         change_log.log_changes(conn, changes, self.session)
+        self._own_seq = None  # committed later, if at all: changes_since reads the log
+
+    def _committed(self, seq: int | None) -> None:
+        if seq is not None:
+            self._own_seq = seq
 
     def _record(self, changes: Changes, origin: str) -> None:
         """Log changes made outside a command (imports, new coders) and tell the listeners."""
         with write_transaction(self._engine) as conn:
-            self._log_changes(conn, changes)
+            seq = change_log.log_changes(conn, changes, self.session)
+        self._committed(seq)
         self._notify(changes, origin)
 
     def change_token(self) -> int:
@@ -272,8 +281,13 @@ class Project(TeamReads, ReviewReads):
         "other process" (empty when nothing), and the token to pass next time.
 
         Cheap when nothing changed (one read of one row): a window can poll it every second or
-        two. Changes so old that the log no longer holds them come back as ``structure``.
+        two. Changes so old that the log no longer holds them come back as ``structure``. Right
+        after this session's own commit numbered ``token + 1`` nothing is read at all (nobody
+        committed in between: the log counts one per commit).
         """
+        own = self._own_seq
+        if own is not None and token == own - 1:
+            return Changes("Changes elsewhere", origin=change_log.OTHER_PROCESS), own
         with self._engine.connect() as conn:
             return change_log.changes_since(conn, token, self.session)
 

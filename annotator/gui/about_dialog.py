@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QV
 
 from annotator import __version__
 from annotator.core.resources import resources_dir
+from annotator.gui.geometry import GeometryGuard
 
 __all__ = ["AboutDialog", "about_text"]
 
@@ -44,6 +45,7 @@ def _esc(s: str) -> str:
 class AboutDialog(QDialog):
     def __init__(self, location: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        GeometryGuard.watch(self)  # fitted to its screen whenever shown
         self.setWindowTitle("About Annotator")
         icon = QLabel()
         pix = QPixmap(str(resources_dir() / "icons" / "annotator-64.png"))

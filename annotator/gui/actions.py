@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.gui.geometry import GeometryGuard
+
 MENUS = ("&File", "&Edit", "&Tag", "&Claim", "&Suggest", "&Report", "&View", "Re&view", "&Help")
 
 
@@ -111,6 +113,7 @@ class ShortcutSheet(QDialog):
 
     def __init__(self, rows: Sequence[tuple[str, str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        GeometryGuard.watch(self)  # fitted to its screen whenever shown
         self.setWindowTitle("Keyboard shortcuts")
         table = QTableWidget(0, 2)
         table.setObjectName("shortcuts")

@@ -29,6 +29,7 @@ from annotator.core.agreement.kinds import kind_name
 from annotator.core.agreement.report import rows as figure_rows
 from annotator.core.agreement.report import selection_text
 from annotator.core.project import Project
+from annotator.gui.geometry import GeometryGuard
 from annotator.gui.screen_fit import clamp_to_screen, initial_size
 
 # the verdict's colour (alpha.verdict); grey for F1, too few units and undefined
@@ -162,6 +163,7 @@ class AgreementDialog(QDialog):
     def __init__(self, project: Project, parent: QWidget | None = None, resamples: int = 1000,
                  every_coder: bool = False) -> None:
         super().__init__(parent)
+        GeometryGuard.watch(self)  # fitted to its screen whenever shown
         self.setWindowTitle("Inter-coder agreement")
         self.project = project
         data = project.agreement_data()

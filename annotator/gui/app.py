@@ -42,9 +42,6 @@ def run(db: str | None, coder: str | None = None) -> int:
     app.setApplicationName("Annotator")
     app.setOrganizationName("Annotator")
     from annotator.core.resources import resources_dir
-    from annotator.gui.geometry import GeometryGuard
-
-    GeometryGuard.install(app)  # every window fits its screen (and restored sizes are sane)
     icon = resources_dir() / "icons" / "annotator.svg"
     if icon.is_file():
         from PySide6.QtGui import QIcon

@@ -88,7 +88,12 @@ class CodingActions(_Base):
                 self._run(SetSpanType(same.id, type_id))
             return
         cmd = AddSpan(self.report_id, self.coder_id, type_id, start, end)
-        if self._run(cmd):
+        self._form_deferred = True  # shown once below, for the new span with its suggestions
+        try:
+            added = self._run(cmd)
+        finally:
+            self._form_deferred = False
+        if added:
             self.current_span_id = cmd.span_id
             self.form_target = "span"
             try:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from annotator.core import roles
 from annotator.core.io import registry
 from annotator.core.project import Project
+from annotator.gui.geometry import GeometryGuard
 
 
 class ExportCancelled(Exception):
@@ -38,6 +39,7 @@ class ExportDialog(QDialog):
     def __init__(self, project: Project, own_coder: str | None, parent: QWidget | None = None) -> None:
         """``own_coder``: a coder exports only their own work (None: a reviewer chooses)."""
         super().__init__(parent)
+        GeometryGuard.watch(self)  # fitted to its screen whenever shown
         self.setWindowTitle("Export")
         self.project = project
         self.own_coder = own_coder

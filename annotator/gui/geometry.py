@@ -1,8 +1,11 @@
 """Every window fits the screen it opens on, and a restored size is never uselessly small.
 
 ``fit_rect`` is the rule (plain numbers, tested without a screen); ``GeometryGuard`` applies it to
-every top-level window when it is shown, so that no window needs its own code: installed once
-on the application by app.py.
+a top-level window each time it is shown: each window class of ours calls
+``GeometryGuard.watch(self)`` once in its constructor. The guard is not an application event
+filter: that runs Python for every event of every widget (PySide wraps each object and event),
+which was 10-20% of the window's thread while coding; the message and file dialogs Qt makes
+place and size themselves.
 """
 
 from __future__ import annotations
@@ -59,7 +62,9 @@ def fit_to_screen(window: QWidget) -> bool:
 
 
 class GeometryGuard(QObject):
-    """An application event filter: each top-level window is fitted when it is shown."""
+    """An event filter on top-level windows (:meth:`watch`): each is fitted when shown."""
+
+    _shared: GeometryGuard | None = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.Show and isinstance(watched, QWidget)
@@ -70,10 +75,16 @@ class GeometryGuard(QObject):
         return False
 
     @classmethod
-    def install(cls, app: QApplication) -> GeometryGuard:
-        guard = cls(app)
-        app.installEventFilter(guard)
-        return guard
+    def watch(cls, window: QWidget) -> None:
+        """Fit ``window`` to its screen whenever it is shown (call once, in its constructor)."""
+        guard = cls._shared
+        if guard is None:
+            guard = cls._shared = cls(QApplication.instance())
+        try:
+            window.installEventFilter(guard)
+        except RuntimeError:  # the application the guard belonged to is gone (tests)
+            cls._shared = cls(QApplication.instance())
+            window.installEventFilter(cls._shared)
 
 
 def _refit(window: QWidget) -> None:

@@ -43,6 +43,7 @@ from annotator.gui.find_bar import FindBar
 from annotator.gui.flagged_panel import FlaggedActions, FlaggedPanel
 from annotator.gui.flow_layout import FlowLayout
 from annotator.gui.form_panel import FormPanel
+from annotator.gui.geometry import GeometryGuard
 from annotator.gui.jump import Jumper
 from annotator.gui.launchers import Launchers
 from annotator.gui.lead_actions import LeadActions, install_queue_menu
@@ -64,6 +65,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
                  FlaggedActions, QMainWindow):
     def __init__(self, project: Project, coder_id: int) -> None:
         super().__init__()
+        GeometryGuard.watch(self)  # fitted to its screen whenever shown
         self.project = project
         self.source_codebook = project.codebook
         self.codebook = seen_codebook(project.codebook)  # the user's palette and keys
@@ -79,6 +81,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self._span_set: SpanSet | None = None  # the open report's spans, patched after each change
         self.prefetch = SpanPrefetcher(project)  # the spans of the reports next to the open one
         self._claims: list[ClaimRow] = []
+        self._form_deferred = False  # a tag shows the form itself, once (coding.tag_selection)
         self._status, self._status_of = "", -1  # the open report's status, as last read
         self.current_span_id: int | None = None
         self.current_claim_id: int | None = None
@@ -389,9 +392,16 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         elif patch:
             self.spans_view.apply_patch(patch.removed, patch.added, self._span_set.missing)
         self.spans_view.select_span(self.current_span_id)
-        self._fill_claim_list()
-        self._show_form()
+        if (claims_changed or patch.reset or changed_spans is None
+                or not changed_spans.isdisjoint(self._claimed_spans())):
+            self._fill_claim_list()  # a claim's row shows its spans' texts and values
+        if not self._form_deferred:
+            self._show_form()
         self.refresh_flagged(read=full or ready is not None)
+
+    def _claimed_spans(self) -> set[int]:
+        return {i for c in self._claims for fill in c.slots.values()
+                if isinstance(fill, list) for i in fill}
 
     def _fill_claim_list(self) -> None:
         self.claims_view.blockSignals(True)

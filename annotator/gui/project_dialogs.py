@@ -34,6 +34,7 @@ from annotator.core.db import DatabaseOpenError
 from annotator.core.project import Project, ProjectError
 from annotator.core.projects import choose_codebook, create_project, existing_recent, open_project
 from annotator.core.userconfig import load_user_config, save_user_config
+from annotator.gui.geometry import GeometryGuard
 
 __all__ = ["NewProjectDialog", "RecentMenu", "ask_open_project", "open_location", "remember"]
 
@@ -55,6 +56,7 @@ class NewProjectDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, folder: Path | None = None) -> None:
         super().__init__(parent)
+        GeometryGuard.watch(self)  # fitted to its screen whenever shown
         self.setWindowTitle("New project")
         self.project: Project | None = None
         self._codebook: Codebook | None = None

@@ -33,6 +33,7 @@ from annotator.core.codebook import NOT_REPORTED
 from annotator.core.commands import AcceptUnanimous, Changes, CommandError, Decide
 from annotator.core.project import Project
 from annotator.gui.bridge import ChangeBridge
+from annotator.gui.geometry import GeometryGuard
 from annotator.gui.screen_fit import clamp_to_screen, initial_size
 from annotator.gui.text_view import PaintedSpan, ReportTextView
 from annotator.gui.user_keys import seen_codebook
@@ -48,6 +49,7 @@ class ReviewWindow(QMainWindow):
         if why is not None:
             raise roles.RoleError(why)
         super().__init__()
+        GeometryGuard.watch(self)  # fitted to its screen whenever shown
         self.project, self.reviewer = project, reviewer
         self.setWindowTitle(f"Annotator review — {reviewer} — {project.location}")
         self.codebook = seen_codebook(project.codebook)  # the user's palette

@@ -40,6 +40,7 @@ from annotator.core.normalize import ActorCsvError, ActorEntry
 from annotator.core.project import Project
 from annotator.core.team import SetTeamSettings, TeamSettings
 from annotator.core.userconfig import PALETTES, UserConfig, load_user_config, save_user_config
+from annotator.gui.geometry import GeometryGuard
 
 __all__ = ["KeyDef", "SettingsDialog"]
 
@@ -77,6 +78,7 @@ class SettingsDialog(QDialog):
         slot keys (one letter or digit each); ``check_keys``: the clashes of a set of
         overrides with every key of the window (default: among the keys listed here)."""
         super().__init__(parent)
+        GeometryGuard.watch(self)  # fitted to its screen whenever shown
         self.setWindowTitle("Settings")
         self.project = project
         self.keys = list(keys) + list(coding_keys)

@@ -28,6 +28,7 @@ from annotator.core import codebook_upgrade as cu
 from annotator.core.codebook import CodebookError, load_codebook
 from annotator.core.project import Project
 from annotator.core.userconfig import load_user_config
+from annotator.gui.geometry import GeometryGuard
 from annotator.gui.screen_fit import initial_size
 
 __all__ = ["UpgradeDialog"]
@@ -36,6 +37,7 @@ __all__ = ["UpgradeDialog"]
 class UpgradeDialog(QDialog):
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        GeometryGuard.watch(self)  # fitted to its screen whenever shown
         self.setWindowTitle(f"Upgrade the codebook {project.codebook.ref}")
         self.project = project
         self.plan: cu.UpgradePlan | None = None

@@ -53,6 +53,7 @@ class WindowHost(QMainWindow):
     last_storage_error: Any
     _span_by_id: dict[int, SpanRow]
     _claims: list[ClaimRow]
+    _form_deferred: bool
     claim_actions: dict[str, QAction]
     tag_actions: dict[str, QAction]
     undo_action: QAction

@@ -108,6 +108,32 @@ def test_each_session_hears_the_others_changes_not_its_own(two) -> None:
     assert heard.structure
 
 
+def test_right_after_its_own_commit_a_session_reads_nothing_but_misses_nothing(two) -> None:
+    """The window polls after each of its own changes: when nobody committed in between, the
+    change log is not read at all; when somebody did, their change is heard."""
+    from sqlalchemy import event
+
+    a, b, rid, coder, sid = two
+    token = a.change_token()
+    statements: list[str] = []
+    event.listen(a._engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    a.run(c.SetSpanAttribute(sid, "country", "ML"))
+    statements.clear()
+    heard, token2 = a.changes_since(token)
+    assert statements == [] and heard.reports == set() and token2 == token + 1
+    # another session commits between the window's token and its own next commit
+    b.run(c.SetStatus(rid, coder, "done"))
+    a.run(c.SetSpanAttribute(sid, "country", "NE"))
+    heard, token3 = a.changes_since(token2)
+    assert heard.statuses == {(rid, coder)} and token3 == token2 + 2
+    # a commit that fails leaves nothing to trust: the next poll reads the log
+    with pytest.raises(c.CommandError):
+        a.run(c.SetSpanAttribute(10**9, "country", "ML"))
+    b.run(c.SetStatus(rid, coder, "in_progress"))
+    heard, _ = a.changes_since(token3)
+    assert heard.statuses == {(rid, coder)}
+
+
 def test_two_reviewers_creating_the_gold_coder_at_once_get_the_same_one(two) -> None:
     a, b, *_ = two
     ids: list[int] = []
