@@ -45,6 +45,39 @@ class PaintedSpan(NamedTuple):
     label: str = ""  # for tooltips: "Actor: Liptako Brigade" (computed lazily when empty)
 
 
+def flatten_layers(
+    layers: Sequence[tuple[int, int, QTextCharFormat]],
+) -> list[tuple[int, int, QTextCharFormat]]:
+    """Overlapping formatted ranges as ranges that do not overlap, each with the formats of the
+    layers covering it merged in order (a later layer wins where both set something).
+
+    Qt draws no glyphs where two extra selections overlap on text that also has a layout
+    format and one of them sets a foreground (Qt 6.8-6.11): the current span inside a claim's
+    evidence showed as an empty coloured box. One selection per piece avoids it."""
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for i, (a, b, _) in enumerate(layers):
+        if a < b:
+            starts.setdefault(a, []).append(i)
+            ends.setdefault(b, []).append(i)
+    out: list[tuple[int, int, QTextCharFormat]] = []
+    active: set[int] = set()
+    cuts = sorted(starts.keys() | ends.keys())
+    for lo, hi in zip(cuts, cuts[1:]):
+        active.difference_update(ends.get(lo, ()))
+        active.update(starts.get(lo, ()))
+        if not active:
+            continue
+        order = sorted(active)
+        merged = layers[order[0]][2]
+        if len(order) > 1:
+            merged = QTextCharFormat(merged)
+            for i in order[1:]:
+                merged.merge(layers[i][2])
+        out.append((lo, hi, merged))
+    return out
+
+
 def segments(
     spans: Sequence[PaintedSpan], lo: int, hi: int
 ) -> list[tuple[int, int, list[PaintedSpan]]]:
@@ -198,7 +231,7 @@ class ReportTextView(QPlainTextEdit):
         self.alt_at_selection = False
         self.label_for: Any = None  # callable(PaintedSpan) -> str for tooltips
         self._suggested: list[PaintedSpan] = []
-        self._emphasis: list[QTextEdit.ExtraSelection] = []
+        self._emphasis: list[tuple[int, int, QTextCharFormat]] = []
         self.cursorPositionChanged.connect(self._on_cursor)
         self.viewport().installEventFilter(self)
 
@@ -374,34 +407,21 @@ class ReportTextView(QPlainTextEdit):
         self, current: tuple[int, int] | None, evidence: Iterable[tuple[int, int]]
     ) -> None:
         """Outline the current span and mark a claim's evidence spans (extra selections)."""
-        sels = []
+        layers: list[tuple[int, int, QTextCharFormat]] = []
         for start, end in evidence:
-            sel = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
             # bold, overlined, in the claim's colour: the span's own type colour stays beneath
             fmt.setFontWeight(QFont.Weight.Bold)
             fmt.setFontOverline(True)
             fmt.setForeground(QColor(EVIDENCE_COLOR))
-            sel.format = fmt
-            cur = QTextCursor(self.document())
-            cur.setPosition(self._map.to_utf16(start))
-            cur.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cur
-            sels.append(sel)
+            layers.append((start, end, fmt))
         if current is not None:
-            sel = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
             fmt.setFontUnderline(True)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             fmt.setUnderlineColor(QColor(0, 0, 0))
-            fmt.setFontWeight(QFont.Weight.DemiBold)
-            sel.format = fmt
-            cur = QTextCursor(self.document())
-            cur.setPosition(self._map.to_utf16(current[0]))
-            cur.setPosition(self._map.to_utf16(current[1]), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cur
-            sels.append(sel)
-        self._emphasis = sels
+            layers.append((current[0], current[1], fmt))
+        self._emphasis = layers
         self._apply_extra()
 
     def set_suggestions(self, suggested: Iterable[PaintedSpan]) -> None:
@@ -416,20 +436,23 @@ class ReportTextView(QPlainTextEdit):
         return None
 
     def _apply_extra(self) -> None:
-        sels = []
-        for s in self._suggested:
-            sel = QTextEdit.ExtraSelection()
+        layers: list[tuple[int, int, QTextCharFormat]] = []
+        for sug in self._suggested:
             fmt = QTextCharFormat()
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-            fmt.setUnderlineColor(QColor(self._colors.get(s.type, "#777777")))
-            fmt.setForeground(QColor(self._colors.get(s.type, "#333333")).darker(140))
+            fmt.setUnderlineColor(QColor(self._colors.get(sug.type, "#777777")))
+            fmt.setForeground(QColor(self._colors.get(sug.type, "#333333")).darker(140))
+            layers.append((sug.start, sug.end, fmt))
+        sels = []
+        for start, end, fmt in flatten_layers(layers + self._emphasis):
+            sel = QTextEdit.ExtraSelection()
             sel.format = fmt
             cur = QTextCursor(self.document())
-            cur.setPosition(self._map.to_utf16(s.start))
-            cur.setPosition(self._map.to_utf16(s.end), QTextCursor.MoveMode.KeepAnchor)
+            cur.setPosition(self._map.to_utf16(start))
+            cur.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
             sel.cursor = cur
             sels.append(sel)
-        self.setExtraSelections(sels + self._emphasis)
+        self.setExtraSelections(sels)
 
     # ------------------------------------------------------------ positions (code points)
 

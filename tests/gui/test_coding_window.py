@@ -144,6 +144,10 @@ def test_layout_and_font_size_persist(qtbot, window, gui_project) -> None:
     assert int(QSettings().value("text/font_size")) == 17
     w2 = MainWindow(gui_project, window.coder_id)
     qtbot.addWidget(w2)
+    from annotator.gui.geometry import GeometryGuard
+
+    # what is restored, before the guard grows it to the main window's minimum (test_geometry)
+    w2.removeEventFilter(GeometryGuard._shared)
     w2.show()
     assert w2.font_size() == 17 and w2.width() == 720
     assert w2.splitter.sizes() == sizes

@@ -142,3 +142,40 @@ def test_blocks_are_formatted_as_they_scroll_into_view(view, qtbot) -> None:
     [(start, end, _)] = formats(view, 399)
     assert block_text16(view, 399, start, end) == "fighters"
     assert view.spans_at(spans[399].start)[0].id == 399  # lookups never depended on painting
+
+
+def _ink(view: ReportTextView, start: int, end: int) -> int:
+    """Dark (glyph) pixels drawn over the code points start..end of the first line."""
+    image = view.viewport().grab().toImage()
+    cur = QTextCursor(view.document())
+    cur.setPosition(view._map.to_utf16(start))
+    left = view.cursorRect(cur)
+    cur.setPosition(view._map.to_utf16(end))
+    right = view.cursorRect(cur)
+    dark = 0
+    for x in range(left.left() + 2, right.left() - 1):
+        for y in range(left.top(), left.bottom() + 1):
+            if QColor(image.pixel(x, y)).lightness() < 110:
+                dark += 1
+    return dark
+
+
+def test_the_current_span_inside_a_claims_evidence_keeps_its_text(qtbot, view) -> None:
+    """The current span is also a slot's evidence (the perpetrator just filled): its letters
+    must still be drawn, not an empty coloured box (two overlapping extra selections over a
+    layout format lose the glyphs in Qt; the view flattens them into one per piece)."""
+    start = TEXT.index("Fighters")
+    end = start + len("Fighters")
+    view.set_report_text(TEXT, [PaintedSpan(1, "actor", start, end)])
+    qtbot.wait(50)
+    plain = _ink(view, start, end)
+    assert plain > 40  # the word is drawn
+    view.emphasize((start, end), [(start, end)])
+    qtbot.wait(50)
+    assert _ink(view, start, end) > plain * 0.6
+    # a suggestion overlapping the current span and the evidence: one piece each again
+    view.set_suggestions([PaintedSpan(-1, "place", start + 2, end + 9)])
+    qtbot.wait(50)
+    assert _ink(view, start, end) > plain * 0.6
+    pieces = [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in view.extraSelections()]
+    assert all(a[1] <= b[0] for a, b in zip(pieces, pieces[1:]))  # none overlap
