@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -63,7 +64,7 @@ def flatten_layers(
     out: list[tuple[int, int, QTextCharFormat]] = []
     active: set[int] = set()
     cuts = sorted(starts.keys() | ends.keys())
-    for lo, hi in zip(cuts, cuts[1:]):
+    for lo, hi in pairwise(cuts):
         active.difference_update(ends.get(lo, ()))
         active.update(starts.get(lo, ()))
         if not active:

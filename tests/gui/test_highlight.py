@@ -3,6 +3,8 @@ block by block as they come into view, and again after a change."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 
@@ -178,4 +180,4 @@ def test_the_current_span_inside_a_claims_evidence_keeps_its_text(qtbot, view) -
     qtbot.wait(50)
     assert _ink(view, start, end) > plain * 0.6
     pieces = [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in view.extraSelections()]
-    assert all(a[1] <= b[0] for a, b in zip(pieces, pieces[1:]))  # none overlap
+    assert all(a[1] <= b[0] for a, b in pairwise(pieces))  # none overlap
