@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QLabel,
@@ -404,18 +404,43 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
                 if isinstance(fill, list) for i in fill}
 
     def _fill_claim_list(self) -> None:
-        self.claims_view.blockSignals(True)
-        self.claims_view.clear()
-        for c in self._claims:
+        """Show the claims: rows are updated in place (a claim or two changed), added or taken
+        from the end; clearing the list moved the current row through every row it removed,
+        scrolling and laying out the list each time."""
+        view = self.claims_view
+        view.blockSignals(True)
+        current = None
+        for i, c in enumerate(self._claims):
             ct = self.codebook.claim_type(c.type)
-            item = QTreeWidgetItem([f"{c.key} {ct.label if ct else c.type}", claim_summary(c, self._span_by_id, self.codebook)])
-            item.setData(0, _ID, c.id)
-            item.setToolTip(1, item.text(1))
-            self.claims_view.addTopLevelItem(item)
+            texts = (f"{c.key} {ct.label if ct else c.type}",
+                     claim_summary(c, self._span_by_id, self.codebook))
+            item = view.topLevelItem(i)
+            if item is None:
+                item = QTreeWidgetItem(list(texts))
+                view.addTopLevelItem(item)
+            elif (item.text(0), item.text(1)) != texts:
+                item.setText(0, texts[0])
+                item.setText(1, texts[1])
+            if item.data(0, _ID) != c.id:
+                item.setData(0, _ID, c.id)
+            if item.toolTip(1) != texts[1]:
+                item.setToolTip(1, texts[1])
             if c.id == self.current_claim_id:
-                self.claims_view.setCurrentItem(item)
-        self.claims_view.resizeColumnToContents(0)
-        self.claims_view.blockSignals(False)
+                current = item
+        extra = view.topLevelItemCount() - len(self._claims)
+        if extra > 0:
+            if current is None:
+                view.setCurrentIndex(QModelIndex())
+            for _ in range(extra):
+                view.takeTopLevelItem(len(self._claims))
+        if current is not None:
+            if view.currentItem() is not current:
+                view.setCurrentItem(current)
+        elif view.currentItem() is not None:
+            view.setCurrentIndex(QModelIndex())
+            view.clearSelection()
+        view.resizeColumnToContents(0)
+        view.blockSignals(False)
 
     @property
     def current_span(self) -> SpanRow | None:

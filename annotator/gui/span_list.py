@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
@@ -67,17 +68,24 @@ class SpanModel(RowsModel):
         self.labels = labels
         self.colors = {k: QColor(v) for k, v in colors.items()}
         self.missing: Mapping[int, list[str]] = {}
+        self._previous: tuple[list[SpanRow], dict[int, SpanRow]] = ([], {})
 
     def set_rows(self, rows: Sequence[SpanRow], missing: Mapping[int, list[str]] | None = None,
                  by_id: Mapping[int, SpanRow] | None = None) -> None:
         """``rows`` in text order; ``missing``: span id -> labels of required values it has none
         stored for (read, never changed, here); ``by_id``: the rows by id, when the caller has
         them (copied: the model's own)."""
+        # the last report's 10,000 rows are freed after the new ones are on screen, not before
+        self._previous = (self.rows, self.by_id)
+        QTimer.singleShot(250, self._forget_previous)
         self.beginResetModel()
         self.rows = list(rows)  # the model's own list: it changes only between begin/end calls
         self.by_id = dict(by_id) if by_id is not None else {r.id: r for r in self.rows}
         self.missing = missing if missing is not None else {}
         self.endResetModel()
+
+    def _forget_previous(self) -> None:
+        self._previous = ([], {})
 
     def apply_patch(self, removed: Sequence[SpanRow], added: Sequence[SpanRow],
                     missing: Mapping[int, list[str]]) -> None:
