@@ -10,7 +10,9 @@ from sqlalchemy import select
 from annotator.core.commands import Changes
 from annotator.core.models import change_counter_t, change_log_t, utcnow
 
-__all__ = ["KEEP", "OTHER_PROCESS", "change_token", "changes_since", "log_changes", "prune"]
+__all__ = [
+    "KEEP", "OTHER_PROCESS", "change_token", "changes_since", "log_changes", "prune", "touched_since",
+]
 
 #: Changes.origin of what changes_since reports
 OTHER_PROCESS = "other process"
@@ -73,6 +75,22 @@ def changes_since(conn: Any, token: int, session: str) -> tuple[Changes, int]:
         elif report_id is not None:
             changes.reports.add(int(report_id))
     return changes, now
+
+
+def touched_since(conn: Any, token: int) -> tuple[bool, set[int]]:
+    """(structure, reports): what anyone, this session included, changed after ``token``;
+    structure is True when the log no longer reaches back that far. One read of one row when
+    nothing changed."""
+    now = change_token(conn)
+    if now == token:
+        return False, set()
+    log = change_log_t
+    rows = conn.execute(
+        select(log.c.report_id, log.c.what).where(log.c.seq > token, log.c.seq <= now)
+    ).all()
+    oldest = conn.execute(select(log.c.seq).order_by(log.c.seq).limit(1)).scalar()
+    structure = oldest is None or oldest > token + 1 or any(w == "structure" for _, w in rows)
+    return structure, {int(r) for r, _ in rows if r is not None}
 
 
 def prune(conn: Any, keep: int = KEEP) -> None:

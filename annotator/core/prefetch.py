@@ -16,16 +16,27 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.spanset import SpanSet
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
 
-__all__ = ["SpanPrefetcher"]
+__all__ = ["Ahead", "SpanPrefetcher"]
 
 Key = tuple[int, int]  # (report id, coder id)
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """One report read ahead for one coder: as stored when the change log stood at ``token``."""
+
+    token: int
+    spans: SpanSet
+    detail: Any  # queries.ReportDetail
+    claims: list[Any]  # queries.ClaimRow
 
 
 class SpanPrefetcher:
@@ -35,7 +46,7 @@ class SpanPrefetcher:
         self.project = project
         self.keep = keep
         self._lock = threading.Lock()
-        self._ready: dict[Key, SpanSet] = {}
+        self._ready: dict[Key, Ahead] = {}
         self._busy: dict[Key, threading.Event] = {}
         self._wanted: list[Key] = []
         self._queue: queue.Queue[Key | None] = queue.Queue()
@@ -60,21 +71,26 @@ class SpanPrefetcher:
                 self._thread = threading.Thread(target=self._work, name="span-prefetch", daemon=True)
                 self._thread.start()
 
-    def take(self, report_id: int, coder_id: int, wait: float = 2.0) -> SpanSet | None:
-        """The report's spans if they were read ahead (checked against the database), else
-        None (the caller reads them). A read in progress is waited for (it is further along
-        than a new one would be)."""
+    def take(self, report_id: int, coder_id: int, wait: float = 2.0) -> Ahead | None:
+        """The report as read ahead (checked against what is stored now), else None (the
+        caller reads it). A read in progress is waited for (it is further along than a new one
+        would be)."""
         key = (report_id, coder_id)
         with self._lock:
             busy = self._busy.get(key)
         if busy is not None:
             busy.wait(wait)
         with self._lock:
-            spans = self._ready.pop(key, None)
-        if spans is not None:
-            # a change since the read (anyone's) shows in the sums: then it is read again
-            self.project.patch_spans(spans, report_id, coder_id, set())
-        return spans
+            ahead = self._ready.pop(key, None)
+        if ahead is None:
+            return None
+        structure, touched = self.project.touched_since(ahead.token)
+        if structure or report_id in touched:
+            # changed since the read (by anyone): the sums show what, the rest is read again
+            self.project.patch_spans(ahead.spans, report_id, coder_id, set())
+            ahead = replace(ahead, detail=self.project.report(report_id),
+                            claims=self.project.claims(report_id, coder_id))
+        return ahead
 
     def forget(self) -> None:
         """Drop everything read ahead (another coder, another codebook)."""
@@ -96,17 +112,19 @@ class SpanPrefetcher:
             key = self._queue.get()
             if key is None:
                 return
-            spans: SpanSet | None = None
+            ahead: Ahead | None = None
             with self._lock:
                 wanted = key in self._wanted and not self._closed
             if wanted:
                 try:
-                    spans = self.project.span_set(*key)
+                    token = self.project.change_token()  # before the reads: later changes show
+                    ahead = Ahead(token, self.project.span_set(*key), self.project.report(key[0]),
+                                  self.project.claims(*key))
                 except Exception:  # noqa: BLE001 - a busy or closed database: the window reads it itself
-                    spans = None
+                    ahead = None
             with self._lock:
-                if spans is not None and key in self._wanted and not self._closed:
-                    self._ready[key] = spans
+                if ahead is not None and key in self._wanted and not self._closed:
+                    self._ready[key] = ahead
                 event = self._busy.pop(key, None)
             if event is not None:
                 event.set()

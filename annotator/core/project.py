@@ -291,6 +291,11 @@ class Project(TeamReads, ReviewReads):
         with self._engine.connect() as conn:
             return change_log.changes_since(conn, token, self.session)
 
+    def touched_since(self, token: int) -> tuple[bool, set[int]]:
+        """(structure, reports) anyone changed after ``token`` (this session too)."""
+        with self._engine.connect() as conn:
+            return change_log.touched_since(conn, token)
+
     @property
     def undo_label(self) -> str | None:
         return self._undo[-1].label if self._undo else None

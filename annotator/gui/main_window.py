@@ -304,14 +304,16 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
     def _open_report(self, report_id: int) -> None:
         self.form.flush()  # what was typed for the last report's span is stored for it
         self._draft = None
-        detail = self.project.report(report_id)
+        ahead = self.prefetch.take(report_id, self.coder_id)  # read ahead and checked
+        detail = ahead.detail if ahead is not None else self.project.report(report_id)
         self.report_id = report_id
         self.report_text = detail.text
         self.current_span_id = None
         self.current_claim_id = None
         rtl = detail.language in ("ar", "fa", "he", "ur", "ps")
         self.text.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
-        self._reload_annotations(full=True, ready=self.prefetch.take(report_id, self.coder_id))
+        self._reload_annotations(full=True, ready=ahead.spans if ahead is not None else None,
+                                 claims=ahead.claims if ahead is not None else None)
         self._rescan()
         if self.queue_panel.current_report() != report_id:
             self.queue_panel.select_report(report_id)
@@ -349,7 +351,8 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         return f"{st.label if st else p.type}: {span.text if span else ''}"
 
     def _reload_annotations(self, full: bool = False, changed_spans: set[int] | None = None,
-                            ready: SpanSet | None = None, claims_changed: bool = True) -> None:
+                            ready: SpanSet | None = None, claims_changed: bool = True,
+                            claims: list[ClaimRow] | None = None) -> None:
         """Show the report's spans and claims again after a change. ``changed_spans``: the spans
         this window's own change names (only those are read again, and only their rows and
         blocks are redrawn); None reads everything (another process's change). ``ready``: the
@@ -371,7 +374,9 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         # the set's own list and index (patched in place): everything that reads spans sees them
         self._spans = self._span_set.rows
         self._span_by_id = self._span_set.by_id
-        if full or changed_spans is None or claims_changed:  # an own change names its claims
+        if claims is not None:  # read ahead with the spans
+            self._claims = claims
+        elif full or changed_spans is None or claims_changed:  # an own change names its claims
             self._claims = self.project.claims(self.report_id, self.coder_id)
         # span rows carry id, type, start and end, which is all the view paints with; they
         # come in (start, end, id) order

@@ -130,19 +130,28 @@ def test_spans_read_ahead_are_checked_when_taken(project: Project, db_path: str,
     try:
         ahead.want(rids[1:], coder)
         first = ahead.take(rids[1], coder)
-        assert first is not None and first.rows == project.spans(rids[1], coder)
+        assert first is not None and first.spans.rows == project.spans(rids[1], coder)
+        assert first.detail.text == project.report(rids[1]).text and first.claims == []
         assert ahead.take(rids[1], coder) is None  # handed over once
-        # another process retags the span of a report read ahead: what is taken shows it
+        # another process retags the span of a report read ahead and adds a claim there:
+        # what is taken shows both
         other = Project.open(db_path)
         try:
             span = project.spans(rids[2], coder)[0]
             other.run(c.SetSpanType(span.id, "date"))
+            other.run(c.CreateClaim(rids[2], coder, "attack"))
         finally:
             other.close()
         taken = ahead.take(rids[2], coder)
-        assert taken is not None and [r.type for r in taken] == ["date"]
-        assert taken.rows == project.spans(rids[2], coder)
+        assert taken is not None and [r.type for r in taken.spans] == ["date"]
+        assert taken.spans.rows == project.spans(rids[2], coder)
+        assert [cl.type for cl in taken.claims] == ["attack"]
         assert ahead.take(rids[0], coder) is None  # never asked for: the caller reads it
+        # this session's own change (an undo, say) to a report read ahead shows too
+        ahead.want(rids[2:], coder)
+        project.run(c.DeleteSpan(span.id))
+        mine = ahead.take(rids[2], coder)
+        assert mine is not None and mine.spans.rows == [] == project.spans(rids[2], coder)
     finally:
         ahead.close()
     ahead.want(rids, coder)  # closed: reads nothing more
