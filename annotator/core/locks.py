@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.commands.base import Batch, Changes, Command, CommandError, Context
@@ -42,17 +42,21 @@ def _gold_id(conn: Connection) -> int | None:
 def locked_reports(conn: Connection, report_ids: Iterable[int] | None = None) -> set[int]:
     """The reports (of ``report_ids``, default: all) whose gold version is done (one indexed
     query per 500 reports: every command of a coder asks it for the reports it touched)."""
-    a = assignment_t
-    q = (select(a.c.report_id).join(coder_t, coder_t.c.id == a.c.coder_id)
-         .where(coder_t.c.name == GOLD_CODER, a.c.status == "done"))
     if report_ids is None:
-        return {int(r) for (r,) in conn.execute(q)}
+        return {int(r) for (r,) in conn.execute(_LOCKED)}
     ids = sorted(set(report_ids))
     out: set[int] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        out |= {int(r) for (r,) in conn.execute(q.where(a.c.report_id.in_(chunk)))}
+        out |= {int(r) for (r,) in conn.execute(_LOCKED_OF, {"ids": chunk})}
     return out
+
+
+# built once (every command of a coder runs the second): building it was most of its cost
+_LOCKED = (select(assignment_t.c.report_id)
+           .join(coder_t, coder_t.c.id == assignment_t.c.coder_id)
+           .where(coder_t.c.name == GOLD_CODER, assignment_t.c.status == "done"))
+_LOCKED_OF = _LOCKED.where(assignment_t.c.report_id.in_(bindparam("ids", expanding=True)))
 
 
 def is_locked(conn: Connection, report_id: int) -> bool:

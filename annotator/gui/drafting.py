@@ -111,6 +111,6 @@ class Drafting(_Base):
             + "\nEnter accepts · slot key: the span at the caret into that slot · Shift+slot key: "
             "clear it · Esc: drop the draft   (* a suggested span, accepted with the draft)"
         )
-        self.claim_strip.show()
+        self._set_strip_open(True)
         evidence = [(s.start, s.end) for spans in draft.slots.values() for s in spans]
         self.text.emphasize(None, evidence)

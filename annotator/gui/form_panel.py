@@ -120,6 +120,9 @@ class FormPanel(QWidget):
 
     def _set_band(self, color: str | None) -> None:
         """The title in the colour of what is shown, so a coder sees at once span or claim."""
+        if color == getattr(self, "_band", ""):
+            return  # a style sheet set again is parsed and the title polished again
+        self._band = color
         if color is None:
             self.title.setStyleSheet("padding: 4px;")
             return

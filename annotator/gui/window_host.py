@@ -102,6 +102,7 @@ class WindowHost(QMainWindow):
     def span_under_caret(self) -> SpanRow | None: raise NotImplementedError
     def suggestion_under_caret(self) -> int | None: raise NotImplementedError
     def _show_claim_strip(self, claim: ClaimRow | None) -> None: raise NotImplementedError
+    def _set_strip_open(self, on: bool) -> None: raise NotImplementedError
     def _show_draft(self) -> None: raise NotImplementedError
     def draft_slot(self, slot: str) -> bool: raise NotImplementedError
     def draft_clear(self, slot: str) -> bool: raise NotImplementedError

@@ -107,8 +107,15 @@ def test_spans_list_shows_stored_values_only(qtbot, window, gui_project) -> None
 
 def test_saving_a_span_value_with_a_claim_open_keeps_the_span_form(qtbot, window, gui_project) -> None:
     sid = tag(qtbot, window, "gunmen", K.Key_1)
+    window.splitter.setSizes([0, 700, 100])  # the text column of a wide window
+    qtbot.wait(20)
+    before = (window.text.geometry().top(), window.text.height())
     qtbot.keyClick(window.text, K.Key_A)  # an attack claim opens
-    assert window.current_claim is not None and window.claim_strip.isVisible()
+    assert window.current_claim is not None and window.claim_open_shown
+    assert "Open claim" in window.claim_strip.text()
+    qtbot.wait(20)
+    # the text does not move down for the strip
+    assert (window.text.geometry().top(), window.text.height()) == before
     window.select_span(sid)
     assert window.form.page == SPAN
     qtbot.keyClick(window.text, K.Key_F2)
@@ -137,7 +144,8 @@ def test_escape_from_anywhere_returns_to_the_text(qtbot, window) -> None:
     qtbot.keyClick(window.queue, K.Key_Escape)
     assert window.text.hasFocus()
     qtbot.keyClick(window.text, K.Key_Escape)  # in the text: closes the open claim
-    assert window.current_claim is None and not window.claim_strip.isVisible()
+    assert window.current_claim is None and not window.claim_open_shown
+    assert window.claim_strip.isVisible() and "No open claim" in window.claim_strip.text()
 
 
 def test_keys_act_on_the_span_find_landed_on(qtbot, window, gui_project) -> None:
@@ -301,7 +309,7 @@ def test_draft_from_the_sentence_accept_and_change_slots(qtbot, tmp_path) -> Non
     w.text.select_range(text.index("attacked"), text.index("attacked"))
     w.text.setFocus()
     qtbot.keyClick(w.text, K.Key_A, SHIFT)  # draft an attack from this sentence
-    assert w._draft is not None and w.claim_strip.isVisible()
+    assert w._draft is not None and w.claim_open_shown
     assert "Draft" in w.claim_strip.text()
     assert [s.text for s in w._draft.slots["perpetrator"]] == ["Liptako Brigade"]
     qtbot.keyClick(w.text, K.Key_C, SHIFT)  # clear the claimant the draft proposed, if any
