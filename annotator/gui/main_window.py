@@ -494,7 +494,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         summary = claim_summary(claim, self._span_by_id, self.codebook)
         self.claim_strip.setText(
             f"Open claim {claim.key} {ct.label if ct else claim.type}: {summary}\n"
-            f"slot keys: {keys}   (Shift+key: not reported, Esc: close the claim)"
+            f"{keys} · Shift+key: not reported · Esc: close"
         )
         self._set_strip_open(True)
 
