@@ -194,7 +194,7 @@ def bare_argv(texts: Path) -> list[str]:
 def x_latency(x, size: str, db: Path, texts: Path, reps: int, config: Path) -> None:
     runs: dict[str, dict[str, list[float]]] = {"ours": {k: [] for k in KINDS}, "bare": {k: [] for k in KINDS}}
     firsts: dict[str, dict[str, float | None]] = {"ours": {}, "bare": {}}
-    missed = {"ours": 0, "bare": 0}
+    missed: dict[str, dict[str, int]] = {"ours": {}, "bare": {}}
     procs = {}
     for who, argv in (("ours", subject_argv(db)), ("bare", bare_argv(texts))):
         proc, win, _ = _start(x, argv, config)
@@ -212,7 +212,7 @@ def x_latency(x, size: str, db: Path, texts: Path, reps: int, config: Path) -> N
                     t1 = x.first_pixels()
                     if kind is not None:
                         if t1 is None:
-                            missed[who] += 1
+                            missed[who][kind] = missed[who].get(kind, 0) + 1
                         else:
                             runs[who][kind].append(t1 - t0)
                             firsts[who].setdefault(kind, t1 - t0)
@@ -232,7 +232,11 @@ def x_latency(x, size: str, db: Path, texts: Path, reps: int, config: Path) -> N
     for kind in KINDS:
         print(compare(kind, runs["ours"][kind], runs["bare"][kind]))
     if missed["ours"] or missed["bare"]:
-        print(f"   keys with no changed pixels within 3 s: annotator {missed['ours']}, bare {missed['bare']}")
+        def said(m: dict[str, int]) -> str:
+            return ", ".join(f"{k} {n}" for k, n in m.items()) or "none"
+
+        print(f"   keys with no changed pixels within 3 s: annotator {said(missed['ours'])}; "
+              f"bare {said(missed['bare'])}")
     sys.stdout.flush()
 
 
