@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import bindparam, func, or_, select, text
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import NOT_REPORTED
@@ -307,9 +307,11 @@ def claim_rows(conn: Connection, report_id: int, coder_id: int) -> list[ClaimRow
     ]
 
 
+# built once: the window reads a status after the first change of each report
+_STATUS = select(assignment_t.c.status).where(assignment_t.c.report_id == bindparam("r"),
+                                              assignment_t.c.coder_id == bindparam("c"))
+
+
 def status(conn: Connection, report_id: int, coder_id: int) -> str:
-    a = assignment_t
-    found = conn.execute(
-        select(a.c.status).where(a.c.report_id == report_id, a.c.coder_id == coder_id)
-    ).scalar_one_or_none()
+    found = conn.execute(_STATUS, {"r": report_id, "c": coder_id}).scalar_one_or_none()
     return str(found) if found else "todo"

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import NOT_REPORTED, Codebook
@@ -122,14 +122,23 @@ class Command:
 def one_row(conn: Connection, table: Any, row_id: int, what: str) -> Row:
     """The row, locked until the transaction ends (FOR UPDATE; SQLite ignores it: its writing
     transactions hold the database's write lock from the start)."""
-    row = (
-        conn.execute(select(table).where(table.c.id == row_id).with_for_update())
-        .mappings()
-        .first()
-    )
+    row = conn.execute(_row_query(table), {"row_id": row_id}).mappings().first()
     if row is None:
         raise CommandError(f"{what} {row_id} does not exist (it may have been deleted in {OTHER})")
     return dict(row)
+
+
+_ROW_QUERIES: dict[Any, Any] = {}
+
+
+def _row_query(table: Any) -> Any:
+    """SELECT ... FOR UPDATE of one row by id, built once per table (every command runs one)."""
+    q = _ROW_QUERIES.get(table)
+    if q is None:
+        q = _ROW_QUERIES[table] = (
+            select(table).where(table.c.id == bindparam("row_id")).with_for_update()
+        )
+    return q
 
 
 def write_row(conn: Connection, table: Any, row: Row, values: Row) -> int:
