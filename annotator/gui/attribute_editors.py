@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -27,7 +28,6 @@ from annotator.core.values import choice_label
 
 NOT_CODED = "—"  # the first entry of every choice box
 SUGGESTION_TIP = "suggestion — Enter to accept"
-_SUGGESTED_CSS = "{cls} {{ color: #777777; font-style: italic; }}"
 _ERROR_CSS = "color: #b00020;"
 _ATTR = "attribute_id"  # dynamic property naming the attribute a field belongs to
 AUTOSAVE_MS = 300  # typing is stored after this pause (and at once on leaving the field)
@@ -46,6 +46,24 @@ def _format(value: Any) -> str:
 
 
 # ---------------------------------------------------------------------------- editors
+
+
+def _suggested_look(w: QWidget, on: bool) -> None:
+    """A suggested value in grey italics (the palette's placeholder colour), or the field's
+    own look again. Palette and font, not a style sheet: one is parsed and the field polished
+    again each time, on every tag that brings suggestions."""
+    if on:
+        pal = QPalette(w.palette())
+        grey = pal.color(QPalette.ColorRole.PlaceholderText)
+        for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+            pal.setColor(role, grey)
+        w.setPalette(pal)
+        font = QFont(w.font())
+        font.setItalic(True)
+        w.setFont(font)
+    else:
+        w.setPalette(QPalette())  # nothing of its own: the form's palette and font again
+        w.setFont(QFont())
 
 
 class _Editor(QWidget):
@@ -74,7 +92,7 @@ class _Editor(QWidget):
             return
         self.suggested = on
         for w in self.fields():
-            w.setStyleSheet(_SUGGESTED_CSS.format(cls=type(w).__name__) if on else "")
+            _suggested_look(w, on)
             w.setToolTip(SUGGESTION_TIP if on else self._tip)
 
     def set_read_only(self, on: bool) -> None:

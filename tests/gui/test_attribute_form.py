@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
 from annotator.core import values
@@ -364,7 +365,9 @@ def test_suggestions_are_shown_then_accepted(qtbot, form, got) -> None:
     assert form.has_suggestions()
     status, best = box(form, "status"), line(form, "count", 1)
     assert status.currentText() == "killed" and best.text() == "12"
-    assert "italic" in status.styleSheet() and "italic" in best.styleSheet()
+    assert status.font().italic() and best.font().italic()
+    normal = form.palette().color(QPalette.ColorRole.Text)
+    assert best.palette().color(QPalette.ColorRole.Text) != normal  # grey
     assert status.toolTip() == SUGGESTION_TIP
     assert box(form, "unit").currentText() == "vehicles"  # coded values win
     assert not form.is_suggested("unit")
@@ -375,7 +378,8 @@ def test_suggestions_are_shown_then_accepted(qtbot, form, got) -> None:
     assert accepted == {"count": {"best": 12}, "status": "killed"}
     assert sorted(got.changes[1:]) == [("count", {"best": 12}), ("status", "killed")]
     assert not form.has_suggestions()
-    assert "italic" not in status.styleSheet()
+    assert not status.font().italic() and not best.font().italic()
+    assert best.palette().color(QPalette.ColorRole.Text) == normal
     assert form.accept_suggestions() == {}
 
 
