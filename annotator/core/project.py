@@ -33,6 +33,7 @@ from annotator.core.models import (
     coder_t,
     inserted_id,
 )
+from annotator.core.project_changes import ChangeReads
 from annotator.core.project_open import (
     ProjectError,
     project_codebook,
@@ -54,7 +55,7 @@ __all__ = ["OTHER_PROCESS", "CommandError", "Project", "ProjectError", "resolve_
 
 Listener = Callable[[Changes], None]
 
-class Project(TeamReads, ReviewReads):
+class Project(ChangeReads, TeamReads, ReviewReads):
     """One open project database with its active codebook and the session's undo history."""
 
     def __init__(self, engine: Engine, codebook: Codebook, codebook_id: int, location: str) -> None:
@@ -270,31 +271,6 @@ class Project(TeamReads, ReviewReads):
             seq = change_log.log_changes(conn, changes, self.session)
         self._committed(seq)
         self._notify(changes, origin)
-
-    def change_token(self) -> int:
-        """The position in the project's change log now; pass it to :meth:`changes_since`."""
-        with self._engine.connect() as conn:
-            return change_log.change_token(conn)
-
-    def changes_since(self, token: int) -> tuple[Changes, int]:
-        """What other windows and commands changed after ``token``: Changes with origin
-        "other process" (empty when nothing), and the token to pass next time.
-
-        Cheap when nothing changed (one read of one row): a window can poll it every second or
-        two. Changes so old that the log no longer holds them come back as ``structure``. Right
-        after this session's own commit numbered ``token + 1`` nothing is read at all (nobody
-        committed in between: the log counts one per commit).
-        """
-        own = self._own_seq
-        if own is not None and token == own - 1:
-            return Changes("Changes elsewhere", origin=change_log.OTHER_PROCESS), own
-        with self._engine.connect() as conn:
-            return change_log.changes_since(conn, token, self.session)
-
-    def touched_since(self, token: int) -> tuple[bool, set[int]]:
-        """(structure, reports) anyone changed after ``token`` (this session too)."""
-        with self._engine.connect() as conn:
-            return change_log.touched_since(conn, token)
 
     @property
     def undo_label(self) -> str | None:

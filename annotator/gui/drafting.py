@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotator.core.drafts import Draft, DraftSpan, accept_draft, draft_at
-from annotator.core.summary import span_value
+from annotator.core.summary import claim_summary, span_value
+from annotator.gui.text_view import EVIDENCE_COLOR as CLAIM_COLOR
 
 if TYPE_CHECKING:
+    from annotator.core.queries import ClaimRow
     from annotator.gui.window_host import WindowHost as _Base
 else:
     _Base = object
@@ -26,6 +28,7 @@ class Drafting(_Base):
     """Mixed into MainWindow; ``self._draft`` is the draft on show, or None."""
 
     _draft: Draft | None = None
+    _strip_open: bool | None  # the claim strip shows an open claim or draft (None: not set yet)
 
     def propose_draft(self, claim_type: str) -> None:
         if self.report_id is None:
@@ -114,3 +117,48 @@ class Drafting(_Base):
         self._set_strip_open(True)
         evidence = [(s.start, s.end) for spans in draft.slots.values() for s in spans]
         self.text.emphasize(None, evidence)
+
+    # ---------------------------------------------------------------- the strip above the text
+
+    def _show_claim_strip(self, claim: ClaimRow | None) -> None:
+        """The open claim stays in view above the text: slot keys fill it (a draft shows there
+        while it waits for Enter)."""
+        if self._draft is not None:
+            self._show_draft()
+            return
+        if claim is None:
+            self._set_strip_open(False)
+            self.claim_strip.setText(self._no_claim_text())
+            return
+        ct = self.codebook.claim_type(claim.type)
+        keys = "  ".join(f"{sd.hotkey} {sd.label}" for sd in (ct.slots if ct else ()) if sd.hotkey)
+        summary = claim_summary(claim, self._span_by_id, self.codebook)
+        self.claim_strip.setText(
+            f"Open claim {claim.key} {ct.label if ct else claim.type}: {summary}\n"
+            f"{keys} · Shift+key: not reported · Esc: close"
+        )
+        self._set_strip_open(True)
+
+    def _set_strip_open(self, on: bool) -> None:
+        """The strip in the claim's colours while a claim or draft is open, plain otherwise."""
+        if on == self._strip_open:
+            return
+        self._strip_open = on
+        self.claim_strip.setProperty("open", on)
+        self.claim_strip.setStyleSheet(
+            f"padding: 3px 6px; border-left: 6px solid {CLAIM_COLOR}; background: #ece6f5;"
+            " color: #1a1a1a;" if on else
+            "padding: 3px 6px; border-left: 6px solid palette(mid); color: palette(text);"
+        )
+
+    def _no_claim_text(self) -> str:
+        keys = ", ".join(f"{ct.hotkey} {ct.label}" for ct in self.codebook.claim_types if ct.hotkey)
+        drafts = ", ".join(f"Shift+{ct.hotkey.upper()}" for ct in self.codebook.claim_types
+                           if ct.hotkey)
+        return (f"No open claim. Start one: {keys or 'Claim menu'}\n"
+                + (f"or draft one from the sentence at the caret: {drafts}" if drafts else ""))
+
+    @property
+    def claim_open_shown(self) -> bool:
+        """True while the strip shows an open claim or a draft."""
+        return bool(self._strip_open)

@@ -52,7 +52,6 @@ from annotator.gui.project_launchers import ProjectLaunchers
 from annotator.gui.queue_panel import QueuePanel
 from annotator.gui.span_list import SpanList, SpanModel
 from annotator.gui.suggestions_panel import SuggestionsPanel
-from annotator.gui.text_view import EVIDENCE_COLOR as CLAIM_COLOR
 from annotator.gui.text_view import PaintedSpan, ReportTextView
 from annotator.gui.user_keys import seen_codebook
 from annotator.gui.window_actions import window_action_specs
@@ -152,7 +151,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         # always there, three lines high at least (an open claim and its slot keys in a text
         # column of a 1400-pixel window): opening or closing a claim does not move the text
         # (which re-wrapped and repainted the whole view, and the coder lost the line)
-        self._strip_open: bool | None = None
+        self._strip_open = None  # neither yet: the first call sets the look
         self._set_strip_open(False)
         self.claim_strip.setText(self._no_claim_text())
         lines = self.claim_strip.fontMetrics().lineSpacing() * 3
@@ -478,49 +477,6 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
             self._show_claim_form(claim)
         else:
             self.form.show_empty()
-
-    def _show_claim_strip(self, claim: ClaimRow | None) -> None:
-        """The open claim stays in view above the text: slot keys fill it (a draft shows there
-        while it waits for Enter)."""
-        if self._draft is not None:
-            self._show_draft()
-            return
-        if claim is None:
-            self._set_strip_open(False)
-            self.claim_strip.setText(self._no_claim_text())
-            return
-        ct = self.codebook.claim_type(claim.type)
-        keys = "  ".join(f"{sd.hotkey} {sd.label}" for sd in (ct.slots if ct else ()) if sd.hotkey)
-        summary = claim_summary(claim, self._span_by_id, self.codebook)
-        self.claim_strip.setText(
-            f"Open claim {claim.key} {ct.label if ct else claim.type}: {summary}\n"
-            f"{keys} · Shift+key: not reported · Esc: close"
-        )
-        self._set_strip_open(True)
-
-    def _set_strip_open(self, on: bool) -> None:
-        """The strip in the claim's colours while a claim or draft is open, plain otherwise."""
-        if on == self._strip_open:
-            return
-        self._strip_open = on
-        self.claim_strip.setProperty("open", on)
-        self.claim_strip.setStyleSheet(
-            f"padding: 3px 6px; border-left: 6px solid {CLAIM_COLOR}; background: #ece6f5;"
-            " color: #1a1a1a;" if on else
-            "padding: 3px 6px; border-left: 6px solid palette(mid); color: palette(text);"
-        )
-
-    def _no_claim_text(self) -> str:
-        keys = ", ".join(f"{ct.hotkey} {ct.label}" for ct in self.codebook.claim_types if ct.hotkey)
-        drafts = ", ".join(f"Shift+{ct.hotkey.upper()}" for ct in self.codebook.claim_types
-                           if ct.hotkey)
-        return (f"No open claim. Start one: {keys or 'Claim menu'}\n"
-                + (f"or draft one from the sentence at the caret: {drafts}" if drafts else ""))
-
-    @property
-    def claim_open_shown(self) -> bool:
-        """True while the strip shows an open claim or a draft."""
-        return bool(self._strip_open)
 
     def _show_span_form(self, span: SpanRow) -> None:
         st = self.codebook.span_type(span.type)

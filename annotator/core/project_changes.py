@@ -1,0 +1,41 @@
+"""What others changed: the Project's reads of the change log (a mixin, as project_team.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from annotator.core import change_log
+from annotator.core.commands import Changes
+
+__all__ = ["ChangeReads"]
+
+
+class ChangeReads:
+    _engine: Engine
+    session: str
+    _own_seq: int | None  # the change-log number of this session's last commit
+
+    def change_token(self) -> int:
+        """The position in the project's change log now; pass it to :meth:`changes_since`."""
+        with self._engine.connect() as conn:
+            return change_log.change_token(conn)
+
+    def changes_since(self, token: int) -> tuple[Changes, int]:
+        """What other windows and commands changed after ``token``: Changes with origin
+        "other process" (empty when nothing), and the token to pass next time.
+
+        Cheap when nothing changed (one read of one row): a window can poll it every second or
+        two. Changes so old that the log no longer holds them come back as ``structure``. Right
+        after this session's own commit numbered ``token + 1`` nothing is read at all (nobody
+        committed in between: the log counts one per commit).
+        """
+        own = self._own_seq
+        if own is not None and token == own - 1:
+            return Changes("Changes elsewhere", origin=change_log.OTHER_PROCESS), own
+        with self._engine.connect() as conn:
+            return change_log.changes_since(conn, token, self.session)
+
+    def touched_since(self, token: int) -> tuple[bool, set[int]]:
+        """(structure, reports) anyone changed after ``token`` (this session too)."""
+        with self._engine.connect() as conn:
+            return change_log.touched_since(conn, token)
