@@ -4,11 +4,13 @@ span under the caret into that slot of the draft, Shift+slot key clears the slot
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
 
 from annotator.core.drafts import Draft, DraftSpan, accept_draft, draft_at
 from annotator.core.summary import claim_summary, span_value
-from annotator.gui.text_view import EVIDENCE_COLOR as CLAIM_COLOR
 
 if TYPE_CHECKING:
     from annotator.core.queries import ClaimRow
@@ -140,23 +142,20 @@ class Drafting(_Base):
         self._set_strip_open(True)
 
     def _set_strip_open(self, on: bool) -> None:
-        """The strip in the claim's colours while a claim or draft is open, plain otherwise."""
+        """An open claim or draft in plain text, the hint for none in grey: one style sheet for
+        both (set once; setting another parsed it and polished the strip on every claim)."""
         if on == self._strip_open:
             return
         self._strip_open = on
-        self.claim_strip.setProperty("open", on)
-        self.claim_strip.setStyleSheet(
-            f"padding: 3px 6px; border-left: 6px solid {CLAIM_COLOR}; background: #ece6f5;"
-            " color: #1a1a1a;" if on else
-            "padding: 3px 6px; border-left: 6px solid palette(mid); color: palette(text);"
-        )
+        self.claim_strip.setTextFormat(Qt.TextFormat.PlainText if on else Qt.TextFormat.RichText)
 
     def _no_claim_text(self) -> str:
-        keys = ", ".join(f"{ct.hotkey} {ct.label}" for ct in self.codebook.claim_types if ct.hotkey)
-        drafts = ", ".join(f"Shift+{ct.hotkey.upper()}" for ct in self.codebook.claim_types
-                           if ct.hotkey)
-        return (f"No open claim. Start one: {keys or 'Claim menu'}\n"
-                + (f"or draft one from the sentence at the caret: {drafts}" if drafts else ""))
+        types = [ct for ct in self.codebook.claim_types if ct.hotkey]
+        keys = ", ".join(f"<b>{escape(str(ct.hotkey))}</b> {escape(ct.label)}" for ct in types)
+        drafts = ", ".join(f"<b>Shift+{escape(str(ct.hotkey).upper())}</b>" for ct in types)
+        return (f'<span style="color:#555555">No open claim. Start one: {keys or "Claim menu"}'
+                + (f"<br>or draft one from the sentence at the caret: {drafts}" if drafts else "")
+                + "</span>")
 
     @property
     def claim_open_shown(self) -> bool:

@@ -52,6 +52,7 @@ from annotator.gui.project_launchers import ProjectLaunchers
 from annotator.gui.queue_panel import QueuePanel
 from annotator.gui.span_list import SpanList, SpanModel
 from annotator.gui.suggestions_panel import SuggestionsPanel
+from annotator.gui.text_view import EVIDENCE_COLOR as CLAIM_COLOR
 from annotator.gui.text_view import PaintedSpan, ReportTextView
 from annotator.gui.user_keys import seen_codebook
 from annotator.gui.window_actions import window_action_specs
@@ -147,7 +148,10 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.claim_strip = QLabel()
         self.claim_strip.setObjectName("claim_strip")
         self.claim_strip.setWordWrap(True)
-        self.claim_strip.setTextFormat(Qt.TextFormat.PlainText)
+        self.claim_strip.setStyleSheet(
+            f"padding: 3px 6px; border-left: 6px solid {CLAIM_COLOR}; background: #ece6f5;"
+            " color: #1a1a1a;"
+        )
         # always there, three lines high at least (an open claim and its slot keys in a text
         # column of a 1400-pixel window): opening or closing a claim does not move the text
         # (which re-wrapped and repainted the whole view, and the coder lost the line)
