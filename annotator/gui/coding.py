@@ -156,7 +156,12 @@ class CodingActions(_Base):
         if self.report_id is None:
             return
         cmd = CreateClaim(self.report_id, self.coder_id, type_id)
-        if self._run(cmd):
+        self._form_deferred = True  # select_claim below shows the new claim's form, once
+        try:
+            created = self._run(cmd)
+        finally:
+            self._form_deferred = False
+        if created:
             self.current_claim_id = cmd.claim_id
             self.tabs.setCurrentIndex(1)
             self.select_claim(cmd.claim_id)
