@@ -70,6 +70,7 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         self._coalesced: Command | None = None
         self.session = uuid.uuid4().hex  # stamped on every Changes this Project announces
         self._own_seq: int | None = None  # the change-log number of this session's last commit
+        self._own_log: dict[int, tuple[bool, set[int]]] = {}  # seq -> what own commits named
 
     # ------------------------------------------------------------ opening
 
@@ -228,7 +229,7 @@ class Project(ChangeReads, TeamReads, ReviewReads):
                 changes = step(conn, self.context)
                 check_locks(conn, cmd, changes)  # coders' edits of a gold-done report: refused
                 seq = change_log.log_changes(conn, changes, self.session)
-            self._committed(seq)
+            self._committed(seq, changes)
         except (CommandError, DBAPIError) as exc:
             if saved is not None:
                 cmd.__dict__.clear()
@@ -261,15 +262,20 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         change_log.log_changes(conn, changes, self.session)
         self._own_seq = None  # committed later, if at all: changes_since reads the log
 
-    def _committed(self, seq: int | None) -> None:
+    def _committed(self, seq: int | None, changes: Changes) -> None:
+        """This session's commit numbered ``seq`` is stored: remember what it named (the last
+        256), so a read ahead checked against the log needs no read of this session's own."""
         if seq is not None:
             self._own_seq = seq
+            self._own_log[seq] = (changes.structure, changes.touched_reports())
+            if len(self._own_log) > 256:
+                del self._own_log[next(iter(self._own_log))]
 
     def _record(self, changes: Changes, origin: str) -> None:
         """Log changes made outside a command (imports, new coders) and tell the listeners."""
         with write_transaction(self._engine) as conn:
             seq = change_log.log_changes(conn, changes, self.session)
-        self._committed(seq)
+        self._committed(seq, changes)
         self._notify(changes, origin)
 
     @property

@@ -14,6 +14,7 @@ class ChangeReads:
     _engine: Engine
     session: str
     _own_seq: int | None  # the change-log number of this session's last commit
+    _own_log: dict[int, tuple[bool, set[int]]]  # seq -> (structure, reports) of own commits
 
     def change_token(self) -> int:
         """The position in the project's change log now; pass it to :meth:`changes_since`."""
@@ -36,6 +37,17 @@ class ChangeReads:
             return change_log.changes_since(conn, token, self.session)
 
     def touched_since(self, token: int) -> tuple[bool, set[int]]:
-        """(structure, reports) anyone changed after ``token`` (this session too)."""
+        """(structure, reports) anyone changed after ``token`` (this session too). When every
+        commit since was this session's own, the log is not read: one read of the counter."""
         with self._engine.connect() as conn:
+            now = change_log.change_token(conn)
+            if now == token:
+                return False, set()
+            seqs = range(token + 1, now + 1)
+            own = self._own_log
+            if len(seqs) <= len(own) and all(s in own for s in seqs):
+                reports: set[int] = set()
+                for s in seqs:
+                    reports |= own[s][1]
+                return any(own[s][0] for s in seqs), reports
             return change_log.touched_since(conn, token)

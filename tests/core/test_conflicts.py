@@ -134,6 +134,24 @@ def test_right_after_its_own_commit_a_session_reads_nothing_but_misses_nothing(t
     assert heard.statuses == {(rid, coder)}
 
 
+def test_what_was_touched_since_a_token_counts_own_commits_without_reading_the_log(two) -> None:
+    from sqlalchemy import event
+
+    a, b, rid, coder, sid = two
+    token = a.change_token()
+    a.run(c.SetSpanAttribute(sid, "country", "ML"))
+    a.run(c.SetStatus(rid, coder, "done"))
+    statements: list[str] = []
+    event.listen(a._engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert a.touched_since(token) == (False, {rid})
+    assert [q for q in statements if "change_log" in q] == []  # the counter only
+    assert a.touched_since(token + 2) == (False, set())
+    b.coder_id("lukas", create=True)  # another session's commit: the log is read
+    statements.clear()
+    structure, reports = a.touched_since(token)
+    assert structure and reports == {rid} and any("change_log" in q for q in statements)
+
+
 def test_two_reviewers_creating_the_gold_coder_at_once_get_the_same_one(two) -> None:
     a, b, *_ = two
     ids: list[int] = []
