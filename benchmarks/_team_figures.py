@@ -19,7 +19,6 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _common import child_peak_mb  # noqa: E402
 
 
 def spread(xs: list[float]) -> str:
@@ -34,35 +33,56 @@ def show(name: str, ours: list[float], base: list[float], unit: str = "s") -> No
     print(f"     ratio of medians: {ratio:.2f}x")
 
 
-def _child(args: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB) of ``_team_child.py args`` in a fresh interpreter."""
+def _measured(cmd: list[str]) -> tuple[float, float, float]:
+    """(wall s, CPU s (user + system), peak RSS MB) of one process running ``cmd``, its output
+    to /dev/null; the figures are that process's own (os.wait4), not the driver's."""
     t0 = time.perf_counter()
-    peak, _ = child_peak_mb(str(HERE / "_team_child.py"), *args, fresh=True)
-    return time.perf_counter() - t0, peak
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {err.decode()[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def annotator_command() -> str:
+    """The installed ``annotator`` command of the interpreter running the benchmark."""
+    found = Path(sys.executable).with_name("annotator")
+    if not found.exists():
+        raise SystemExit(f"no {found}: pip install -e . in this environment first")
+    return str(found)
+
+
+COMMANDS = {
+    "agreement": ("agreement --json (every alpha, 1,000 resamples)", ["agreement", "--json"]),
+    "status": ("adjudicate --status", ["adjudicate", "--status"]),
+}
 
 
 def commands(target: str, runs: int, only: set[str]) -> None:
-    for name, real in (("agreement", "agreement --json (every alpha, 1,000 resamples)"),
-                       ("status", "adjudicate --status")):
+    """Each command as the real ``annotator`` process beside the plain-SQL child
+    (``_team_child.py sql``: the driver reading every row the commands read), A B A B."""
+    base_cmd = [sys.executable, str(HERE / "_team_child.py"), "sql", target]
+    for name, (real, argv) in COMMANDS.items():
         if only and name not in only:
             continue
-        ours_t, ours_m, base_t, base_m = [], [], [], []
+        ours: list[tuple[float, float, float]] = []
+        base: list[tuple[float, float, float]] = []
         for _ in range(runs):
-            t, m = _child([name, target])
-            ours_t.append(t)
-            ours_m.append(m)
-            t, m = _child(["sql", target])
-            base_t.append(t)
-            base_m.append(m)
-        show(f"{real}: whole process, wall time", ours_t, base_t)
-        show(f"{real}: peak RSS", ours_m, base_m, "MB")
+            ours.append(_measured([annotator_command(), "--db", target, *argv]))
+            base.append(_measured(base_cmd))
+        for k, what, unit in ((1, "CPU time (user + system)", "s"), (0, "wall time", "s"),
+                              (2, "peak RSS", "MB")):
+            show(f"annotator {real}: {what}", [o[k] for o in ours], [b[k] for b in base], unit)
         sys.stdout.flush()
 
 
-def run_all(target: str, runs: int, only: set[str]) -> None:
-    big_runs = max(1, min(runs, int(os.environ.get("BENCH_TEAM_BIG_RUNS", "2"))))
+def run_all(target: str, runs: int, only: set[str], command_runs: int) -> None:
     print(f"  project: {target}")
-    commands(target, big_runs, only)
+    commands(target, command_runs, only)
     if not only or "window" in only:
         done = subprocess.run([sys.executable, str(HERE / "_team_child.py"), "window", target,
                                str(runs)], capture_output=True, text=True,

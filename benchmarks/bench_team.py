@@ -57,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sqlite", action="store_true", help="only SQLite")
     ap.add_argument("--pg", action="store_true", help="only PostgreSQL")
     ap.add_argument("--drop-pg", action="store_true", help="remove the cached cluster at the end")
-    ap.add_argument("--only", default="", help="comma-separated figures (default: all)")
+    ap.add_argument("--only", default="", help="comma-separated figures: agreement, status, "
+                    "window (default: all)")
+    ap.add_argument("--command-runs", type=int, default=None,
+                    help="runs of each command (default: --runs up to 5,000 reports, else 1)")
     args = ap.parse_args(argv)
     if args.build:
         n, target = int(args.build[0]), args.build[1]
@@ -68,13 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     from _team_figures import run_all
 
     only = {x for x in args.only.split(",") if x}
+    command_runs = args.command_runs or (args.runs if args.reports <= 5000 else 1)
     if not args.pg:
         print(f"== SQLite, {args.reports:,} reports x 3 coders x 30 spans")
-        run_all(cached_sqlite(args.reports), args.runs, only)
+        run_all(cached_sqlite(args.reports), args.runs, only, command_runs)
     if not args.sqlite:
         with _pg.cluster(CACHE / "pg", keep=not args.drop_pg) as server:
             print(f"== PostgreSQL, {args.reports:,} reports x 3 coders x 30 spans")
-            run_all(cached_pg(server, args.reports), args.runs, only)
+            run_all(cached_pg(server, args.reports), args.runs, only, command_runs)
     return 0
 
 

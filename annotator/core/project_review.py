@@ -35,11 +35,11 @@ class ReviewReads:
         self, report_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None
     ) -> Iterator[tuple[int, tuple[int, int, int]]]:
         """(report id, (items, disagreements, still open)) per report, a batch at a time
-        (``review.review_status``: bounded memory on a project of any size)."""
-        from annotator.core import review
+        (``review_status.review_status``: bounded memory on a project of any size)."""
+        from annotator.core.review_status import review_status
 
         with self._engine.connect() as conn:
-            yield from review.review_status(conn, self.codebook, report_ids, coders)
+            yield from review_status(conn, self.codebook, report_ids, coders)
 
     def report_names(self) -> dict[int, str]:
         """report id -> external id, for every report (two columns, no statuses or counts)."""

@@ -13,7 +13,7 @@ A report is gold-done when no disagreement is left undecided. The gold layer is 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,11 +46,10 @@ __all__ = [
     "problem_text",
     "compared_coders",
     "review_items",
-    "review_status",
     "review_summary",
 ]
 
-#: reports read and aligned at a time by review_status (and looked up by id in SQL)
+#: up to this many reports asked for are looked up by id in SQL
 _BATCH = 500
 
 ACTIONS = ("accepted", "accepted_both", "rejected", "edited", "accepted_unanimous")
@@ -89,17 +88,24 @@ class ReviewItem:
 
 
 def _span_problems(versions: dict[str, SpanItem], coders: Sequence[str], cb: Codebook) -> list[str]:
-    problems = []
+    return list(span_problems(versions, coders, cb))
+
+
+def span_problems(
+    versions: Mapping[str, SpanItem], coders: Sequence[str], cb: Codebook
+) -> Iterator[str]:
+    """The problems of one aligned span group, cheapest first: a caller that only needs to know
+    whether there is one stops at the first (adjudicate --status)."""
     missing = [c for c in coders if c not in versions]
     if missing:
-        problems.append("span_only_one_coder" if len(versions) == 1 else "span_missing")
+        yield "span_only_one_coder" if len(versions) == 1 else "span_missing"
     items = list(versions.values())
     if len({s.type for s in items}) > 1:
-        problems.append("type_mismatch")
+        yield "type_mismatch"
     if len({(s.start, s.end) for s in items}) > 1:
-        problems.append("boundary_mismatch")
-    same_values = all(s.attributes == items[0].attributes for s in items[1:])
-    if len({s.type for s in items}) == 1 and len(items) > 1 and not same_values:
+        yield "boundary_mismatch"
+    if len({s.type for s in items}) == 1 and len(items) > 1 and not all(
+            s.attributes == items[0].attributes for s in items[1:]):
         # (identical stored values cannot differ once compared: the common case is skipped)
         st = cb.span_type(items[0].type)
         for ad in st.attributes if st else ():
@@ -107,8 +113,7 @@ def _span_problems(versions: dict[str, SpanItem], coders: Sequence[str], cb: Cod
             if all(v == raw[0] for v in raw[1:]):
                 continue  # the same stored value: the same normalized one
             if len({repr(attribute_value(ad, v)) for v in raw}) > 1:
-                problems.append(f"attribute_mismatch:{ad.id}")
-    return problems
+                yield f"attribute_mismatch:{ad.id}"
 
 
 def _claim_problems(
@@ -117,12 +122,21 @@ def _claim_problems(
     cb: Codebook,
     group_of: dict[tuple[str, str], int],
 ) -> list[str]:
-    problems = []
+    return list(claim_problems(versions, coders, cb, group_of))
+
+
+def claim_problems(
+    versions: Mapping[str, ClaimItem],
+    coders: Sequence[str],
+    cb: Codebook,
+    group_of: Mapping[tuple[str, str], int],
+) -> Iterator[str]:
+    """The problems of one aligned claim group (but evidence_open), cheapest first."""
     if any(c not in versions for c in coders):
-        problems.append("claim_missing")
+        yield "claim_missing"
     items = list(versions.items())
     if len(items) < 2:
-        return problems
+        return
     ct = cb.claim_type(items[0][1].type)
     for sd in ct.slots if ct else ():
         values = set()
@@ -135,14 +149,17 @@ def _claim_problems(
             else:
                 values.add(repr(sorted(group_of.get((coder, sid), -1) for sid in v)))
         if len(values) > 1:
-            problems.append(f"claim_slot_mismatch:{sd.id}")
+            yield f"claim_slot_mismatch:{sd.id}"
     for ad in ct.attributes if ct else ():
-        if len({repr(attribute_value(ad, cl.attributes.get(ad.id))) for _, cl in items}) > 1:
-            problems.append(f"claim_attribute_mismatch:{ad.id}")
-    return problems
+        raw = [cl.attributes.get(ad.id) for _, cl in items]
+        if all(v == raw[0] for v in raw[1:]):
+            continue  # the same stored value: the same normalized one
+        if len({repr(attribute_value(ad, v)) for v in raw}) > 1:
+            yield f"claim_attribute_mismatch:{ad.id}"
 
 
-def _key(kind: str, versions: dict[str, Any]) -> str:
+def item_key(kind: str, versions: Mapping[str, Any]) -> str:
+    """The key a decision on an item is stored under: its kind and every version's id."""
     return f"{kind}:" + "|".join(f"{c}={versions[c].id}" for c in sorted(versions))
 
 
@@ -211,7 +228,7 @@ def review_items(
         items: list[ReviewItem] = []
         for g in groups:
             versions: dict[str, Any] = dict(g.members)
-            key = _key("span", versions)
+            key = item_key("span", versions)
             items.append(ReviewItem(key, "span", rid, g.start, g.end, versions,
                                     _span_problems(g.members, chosen, codebook),
                                     decisions.get((rid, key))))
@@ -219,7 +236,7 @@ def review_items(
         open_groups = {g.id for g, it in zip(groups, items, strict=True) if it.open}
         for cg in align_claims(claims_by.get(ext, []), group_of):
             versions = dict(cg.members)
-            key = _key("claim", versions)
+            key = item_key("claim", versions)
             starts = [spans_lookup[(c, sid)].start for c, cl in cg.members.items()
                       for v in cl.slots.values() if not isinstance(v, str) for sid in v
                       if (c, sid) in spans_lookup]
@@ -250,25 +267,6 @@ def compared_coders(conn: Connection) -> list[str]:
     )
     return sorted(str(n) for (n,) in conn.execute(
         select(c.c.name).where(c.c.role != "gold", has_work)))
-
-
-def review_status(
-    conn: Connection,
-    codebook: Codebook,
-    report_ids: Sequence[int] | None = None,
-    coders: Sequence[str] | None = None,
-) -> Iterator[tuple[int, tuple[int, int, int]]]:
-    """``review_summary(review_items(...))`` as (report id, figures) in the same order, read
-    and aligned a batch of reports at a time: memory stays that of one batch however big the
-    project (issue 16: the whole project at once took 3.6 GB at 4.5 million spans)."""
-    if report_ids is None:
-        order = [i for _, i in sorted(_report_ids(conn, None).items())]
-    else:
-        order = list(report_ids)
-    chosen = list(coders) if coders else compared_coders(conn)
-    for lo in range(0, len(order), _BATCH):
-        items = review_items(conn, codebook, order[lo:lo + _BATCH], chosen or None)
-        yield from review_summary(items).items()
 
 
 def review_summary(items: dict[int, list[ReviewItem]]) -> dict[int, tuple[int, int, int]]:

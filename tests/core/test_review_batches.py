@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.core import review
+from annotator.core import review, review_status
 from annotator.core.agreement import load_dataset
 from annotator.core.project import Project
 from annotator.core.resources import resources_dir
@@ -55,7 +55,7 @@ def test_batches_give_the_whole_projects_figures(proj: Project, batch: int,
     with proj._engine.connect() as conn:
         whole = review.review_summary(review.review_items(conn, proj.codebook))
     ids = sorted(whole)
-    monkeypatch.setattr(review, "_BATCH", batch)
+    monkeypatch.setattr(review_status, "_BATCH", batch)
     streamed = list(proj.review_status(ids))
     assert [rid for rid, _ in streamed] == ids
     assert dict(streamed) == {rid: whole[rid] for rid in ids}
@@ -81,7 +81,7 @@ def test_a_few_reports_read_by_id_are_the_whole_read_picked_out(
 
 def test_adjudicate_status_prints_every_report_in_id_order(proj: Project, capsys,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(review, "_BATCH", 2)
+    monkeypatch.setattr(review_status, "_BATCH", 2)
     assert main(["--db", str(proj.location), "adjudicate", "--status"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in out[:-1]] == [f"copy-{k}" for k in range(7)]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.agreement.data import ClaimItem, SpanItem
 
-__all__ = ["ClaimGroup", "SpanGroup", "align_claims", "align_spans"]
+__all__ = ["ClaimGroup", "SpanGroup", "align_claims", "align_rest", "align_spans"]
 
 
 @dataclass
@@ -82,11 +82,19 @@ def align_spans(spans: Sequence[SpanItem], first_id: int = 0) -> list[SpanGroup]
                 agreed.append(SpanGroup(0, report, members, {kind}, start, end))
                 continue
         rest.extend(items)
-    groups = [g.seal() for g in _align_general(rest, report)] + agreed
+    groups = align_rest(rest, report) + agreed
     groups.sort(key=lambda grp: (grp.start, grp.end))
     for k, grp in enumerate(groups):
         grp.id = first_id + k
     return groups
+
+
+def align_rest(spans: Sequence[SpanItem], report: str) -> list[SpanGroup]:
+    """The general alignment of what the fast path left (its groups sealed, ids from 0)."""
+    # in one order whatever order the database returned the rows in (ties between equally good
+    # pairs go by position in this list): the same project aligns the same on SQLite and PostgreSQL
+    spans = sorted(spans, key=lambda s: (s.start, s.end, s.coder, s.type, s.id))
+    return [g.seal() for g in _align_general(spans, report)]
 
 
 def _align_general(spans: Sequence[SpanItem], report: str) -> list[SpanGroup]:
@@ -156,6 +164,7 @@ def align_claims(
     if not claims:
         return []
     report = claims[0].report
+    claims = sorted(claims, key=lambda c: (c.coder, c.id))  # (as the spans: one order)
     evidence: list[set[int]] = []
     for c in claims:
         ev: set[int] = set()
