@@ -1,6 +1,6 @@
 """Build a team-scale project (issue 16): N reports x 3 coders x 30 spans each, two attack claims
 per coder and report with their slot fills, and each coder's assignment and status, through
-SQLAlchemy Core bulk inserts, on SQLite or PostgreSQL. Report texts carry their real SHA-256
+SQLAlchemy Core bulk inserts on SQLite and COPY on PostgreSQL. Report texts carry their real SHA-256
 (opening a project verifies a sample) and every span's text is the report's text at its offsets.
 
 The coders mostly agree, as real coders do: now and then a boundary moves, a type or a value
@@ -78,9 +78,41 @@ def _report_rows(first: int, n: int, now: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def _insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table`` in the open transaction: on
+    PostgreSQL with COPY (an executemany sent every row as its own statement: 17 reports a
+    second), elsewhere as SQLAlchemy Core's executemany. Python-side scalar defaults of the
+    columns not given are filled in here (COPY knows only the server's)."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), rows)
+        return
+    from psycopg import sql
+
+    names = list(rows[0])
+    extra = {c.name: c.default.arg for c in table.c
+             if c.name not in names and c.server_default is None and c.default is not None
+             and c.default.is_scalar}
+    missing = [c.name for c in table.c if c.name not in names and c.name not in extra
+               and c.server_default is None and c.default is not None]
+    if missing:
+        raise SystemExit(f"{table.name}: no value for {missing} (a Python-side callable default)")
+    cols = [*names, *extra]
+    json_cols = {c.name for c in table.c if c.type.__class__.__name__ == "JSON"}
+    stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c in cols))
+    fixed = list(extra.values())
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(stmt) as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c in json_cols and row[c] is not None
+                            else row[c] for c in names] + fixed)
+
+
 def build(target: str, n_reports: int, per_coder: int = 30, seed: int = 1) -> dict[str, int]:
     """Fill a new project at ``target`` (a path or URL); returns what it wrote."""
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, select
 
     from annotator.core.models import (
         assignment_t,
@@ -114,7 +146,7 @@ def build(target: str, n_reports: int, per_coder: int = 30, seed: int = 1) -> di
             next_id["report"] += n
             for rid, rep in zip(rids, reports, strict=True):
                 rep["id"] = rid
-            conn.execute(insert(report_t), reports)
+            _insert(conn, report_t, reports)
             spans: list[dict[str, Any]] = []
             plans: list[tuple[int, int, list[tuple[str, str]]]] = []  # rid, cid, [(key, type)]
             assigns = []
@@ -163,7 +195,7 @@ def build(target: str, n_reports: int, per_coder: int = 30, seed: int = 1) -> di
             next_id["span"] += len(spans)
             for sp, sid in zip(spans, span_ids, strict=True):
                 sp["id"] = sid
-            conn.execute(insert(span_t), spans)
+            _insert(conn, span_t, spans)
             id_of: dict[tuple[int, int, str], int] = {
                 (s["report_id"], s["coder_id"], s["key"]): sid
                 for s, sid in zip(spans, span_ids, strict=True)}
@@ -197,13 +229,13 @@ def build(target: str, n_reports: int, per_coder: int = 30, seed: int = 1) -> di
             next_id["claim"] += len(claims)
             for cl, clid in zip(claims, claim_ids, strict=True):
                 cl["id"] = clid
-            conn.execute(insert(claim_t), claims)
+            _insert(conn, claim_t, claims)
             fill_rows = [{"claim_id": clid, "slot": slot, "position": 0, "span_id": sid,
                           "not_reported": sid is None}
                          for clid, fills in zip(claim_ids, claim_slots, strict=True)
                          for slot, sid in fills]
-            conn.execute(insert(slot_fill_t), fill_rows)
-            conn.execute(insert(assignment_t), assigns)
+            _insert(conn, slot_fill_t, fill_rows)
+            _insert(conn, assignment_t, assigns)
         counts["reports"] += n
         counts["spans"] += len(spans)
         counts["claims"] += len(claims)
