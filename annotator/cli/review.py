@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from annotator.cli.common import fail
-from annotator.core.commands import AcceptUnanimous
 from annotator.core.project import Project
 
 
@@ -48,6 +47,8 @@ def adjudicate(project: Project, args: argparse.Namespace) -> int:
     if args.accept_unanimous:
         if not args.identity:
             return fail("--accept-unanimous needs --as REVIEWER (who decides is recorded)")
+        from annotator.core.commands import AcceptUnanimous  # the alignment code: only here
+
         cmd = AcceptUnanimous(args.identity, ids, coders)
         project.run(cmd)
         print(f"accepted {cmd.accepted} unanimous item(s) into gold")

@@ -4,22 +4,28 @@ A codebook is a JSON file written by hand (format: ``schemas/codebook.schema.jso
 checks it twice: first against the JSON Schema (shape and types), then for the things a schema
 cannot say (unique identifiers and hotkeys, slots accepting declared span types, min <= max, an
 ordinal attribute having ordered values). Every problem is reported with its JSON path.
+
+A codebook stored in a project is checked the same way, once per content on each machine: the
+hashes of contents that passed are kept in the user cache folder, so opening a project does not
+load the JSON Schema validator again (a tenth of the window's start).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from annotator.core import values
-from annotator.core.resources import schemas_dir
+from annotator.core.resources import cache_dir, schemas_dir
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = [
     "ATTRIBUTE_TYPES",
@@ -36,6 +42,7 @@ __all__ = [
     "load_codebook",
     "load_default_codebook",
     "parse_codebook",
+    "parse_stored_codebook",
 ]
 
 ATTRIBUTE_TYPES = tuple(values.value_types())  # annotator/core/values.py owns them
@@ -233,6 +240,8 @@ def _check_attributes(
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = json.loads((schemas_dir() / "codebook.schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
@@ -414,6 +423,49 @@ def parse_codebook(data: Any, source: str) -> Codebook:
     issues = check_codebook(data)
     if issues:
         raise CodebookError(source, issues)
+    return _build(data)
+
+
+def _checked_key(content: str) -> str:
+    """The hash of a codebook content together with the schema and the rules it passed."""
+    h = hashlib.sha256()
+    for part in ((schemas_dir() / "codebook.schema.json").read_bytes(),
+                 Path(__file__).read_bytes(), content.encode("utf-8")):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def _checked_file() -> Path:
+    return cache_dir() / "checked-codebooks.txt"
+
+
+def parse_stored_codebook(content: str, source: str) -> Codebook:
+    """A codebook as a project stores it (JSON text). It is checked in full unless this very
+    content passed the same checks on this machine before; a content that passes is remembered."""
+    data = json.loads(content)
+    try:
+        key: str | None = _checked_key(content)
+    except OSError:  # a bundle without the sources: always checked
+        key = None
+    try:
+        seen = _checked_file().read_text(encoding="ascii").split() if key else []
+    except (OSError, UnicodeDecodeError):
+        seen = []
+    if key is not None and key in seen:
+        return _build(data)
+    cb = parse_codebook(data, source)
+    if key is not None:
+        try:
+            path = _checked_file()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="ascii") as f:
+                f.write(key + "\n")
+        except OSError:
+            pass  # a read-only cache: the next open checks again
+    return cb
+
+
+def _build(data: Any) -> Codebook:
     span_types = tuple(
         SpanTypeDef(
             id=st["id"],

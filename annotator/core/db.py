@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
-from sqlmodel import SQLModel
 
 from annotator.core import models
 
@@ -227,7 +226,7 @@ def _prepare_schema(engine: Engine, shown: str) -> None:
     with engine.begin() as conn:
         names = set(inspect(conn).get_table_names())
         if "meta" not in names:
-            foreign = names - set(SQLModel.metadata.tables) - {"alembic_version"}
+            foreign = names - set(models.metadata.tables) - {"alembic_version"}
             if foreign:
                 raise DatabaseOpenError(
                     f"{shown}: this database has other tables "
@@ -235,7 +234,7 @@ def _prepare_schema(engine: Engine, shown: str) -> None:
                 )
             # a new project: the tables as the models declare them, stamped with the newest
             # revision (tests/core/test_migrations.py proves the revisions build the same)
-            SQLModel.metadata.create_all(conn)
+            models.metadata.create_all(conn)
             conn.execute(models.change_counter_t.insert().values(id=1, seq=0))
             command.stamp(_alembic_config(conn), head_revision())
             set_meta(conn, "schema_version", str(SCHEMA_VERSION))

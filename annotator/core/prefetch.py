@@ -52,6 +52,7 @@ class SpanPrefetcher:
         self._queue: queue.Queue[Key | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._held = False
 
     def want(self, report_ids: Sequence[int], coder_id: int) -> None:
         """Read these reports' spans ahead (the most likely first); forget the others."""
@@ -67,9 +68,23 @@ class SpanPrefetcher:
                 if key not in self._ready and key not in self._busy:
                     self._busy[key] = threading.Event()
                     self._queue.put(key)
-            if self._thread is None and self._busy:
-                self._thread = threading.Thread(target=self._work, name="span-prefetch", daemon=True)
-                self._thread.start()
+            self._start_locked()
+
+    def hold(self) -> None:
+        """Read nothing until :meth:`release` (the window's start: the thread would compete
+        with the first paint); what is wanted meanwhile is remembered."""
+        with self._lock:
+            self._held = True
+
+    def release(self) -> None:
+        with self._lock:
+            self._held = False
+            self._start_locked()
+
+    def _start_locked(self) -> None:
+        if self._thread is None and self._busy and not self._held and not self._closed:
+            self._thread = threading.Thread(target=self._work, name="span-prefetch", daemon=True)
+            self._thread.start()
 
     def take(self, report_id: int, coder_id: int, wait: float = 2.0) -> Ahead | None:
         """The report as read ahead (checked against what is stored now), else None (the
@@ -77,8 +92,8 @@ class SpanPrefetcher:
         would be)."""
         key = (report_id, coder_id)
         with self._lock:
-            busy = self._busy.get(key)
-        if busy is not None:
+            busy = None if self._thread is None else self._busy.get(key)
+        if busy is not None:  # (held, nothing is being read: no wait)
             busy.wait(wait)
         with self._lock:
             ahead = self._ready.pop(key, None)

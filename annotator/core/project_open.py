@@ -3,14 +3,13 @@ one asked for), and removing a project file that could not be set up. ``Project.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
-from annotator.core.codebook import Codebook, load_default_codebook, parse_codebook
+from annotator.core.codebook import Codebook, load_default_codebook, parse_stored_codebook
 from annotator.core.db import default_database_path, get_meta, set_meta
 from annotator.core.models import codebook_t, inserted_id, utcnow
 from annotator.core.storage import storage_errors
@@ -66,7 +65,7 @@ def stored_codebook(conn: Any, codebook_id: int, location: str) -> Codebook:
     content = conn.execute(
         select(codebook_t.c.content).where(codebook_t.c.id == codebook_id)
     ).scalar_one()
-    return parse_codebook(json.loads(content), source=f"{location} (stored codebook)")
+    return parse_stored_codebook(content, source=f"{location} (stored codebook)")
 
 
 def store_codebook(conn: Any, cb: Codebook) -> int:

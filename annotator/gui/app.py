@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMessageBox, QWidget
@@ -12,6 +13,9 @@ from annotator.core.db import DatabaseOpenError
 from annotator.core.integrity import DamagedProject
 from annotator.core.project import Project, ProjectError
 from annotator.core.storage import StorageError
+
+if TYPE_CHECKING:
+    from annotator.gui.autobackup import AutoBackup
 
 
 def ask_coder(project: Project, parent: QWidget | None = None) -> str | None:
@@ -24,16 +28,17 @@ def ask_coder(project: Project, parent: QWidget | None = None) -> str | None:
     return name if ok and name else None
 
 
-def _start_backups(project: Project, window: QMainWindow) -> None:
-    """A backup on open, then every N minutes of work (the user's settings)."""
+def _start_backups(project: Project, window: QMainWindow) -> AutoBackup:
+    """Every N minutes of work a backup (the user's settings); the caller starts the one on
+    open (after the first paint)."""
     from annotator.core.userconfig import load_user_config
     from annotator.gui.autobackup import AutoBackup
 
     cfg = load_user_config()
     auto = AutoBackup(project, cfg.backup_keep, cfg.backup_every_minutes, window)
     auto.failed.connect(lambda message: window.statusBar().showMessage(message, 30_000))
-    auto.start()
     window.autobackup = auto  # type: ignore[attr-defined]  # lives as long as the window
+    return auto
 
 
 def run(db: str | None, coder: str | None = None) -> int:
@@ -42,6 +47,7 @@ def run(db: str | None, coder: str | None = None) -> int:
     app.setApplicationName("Annotator")
     app.setOrganizationName("Annotator")
     from annotator.core.resources import resources_dir
+
     icon = resources_dir() / "icons" / "annotator.svg"
     if icon.is_file():
         from PySide6.QtGui import QIcon
@@ -63,10 +69,12 @@ def run(db: str | None, coder: str | None = None) -> int:
     if window is None:
         return 1
     # the gazetteer index, dateparser and the normalizers load in the background, so the first
-    # location or date tag does not wait for them (annotator.core.warmup)
+    # location or date tag does not wait for them (annotator.core.warmup); the thread starts
+    # once the first report is painted, so it does not compete with that paint
     from annotator.core.warmup import start_warm_up
+    from annotator.gui.idle import after_first_paint
 
-    start_warm_up()
+    after_first_paint(cast(Any, window).text.viewport(), lambda: start_warm_up())
     code = app.exec()
     project.close()
     return int(code)
@@ -75,6 +83,8 @@ def run(db: str | None, coder: str | None = None) -> int:
 def open_window(project: Project, coder: str | None = None, parent: QWidget | None = None) -> QMainWindow | None:
     """Show a coding window on ``project`` (asking who codes unless known); None when the user
     cancels. File → New/Open/Recent use it to move to another project."""
+    from annotator.gui.idle import after_first_paint
+
     settings = QSettings()
     name = coder or str(settings.value(f"coder/{project.location}", "") or "") or ask_coder(project, parent)
     if not name:
@@ -88,8 +98,9 @@ def open_window(project: Project, coder: str | None = None, parent: QWidget | No
     window.apply_user_config()
     window.watch_codebook()
     remember(project.location)
-    _start_backups(project, window)
+    auto = _start_backups(project, window)
     window.show()
     window.raise_()
     window.activateWindow()  # take the keyboard focus even without a window manager
+    after_first_paint(window.text.viewport(), auto.start)  # the backup on open
     return window

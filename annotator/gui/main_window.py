@@ -44,6 +44,7 @@ from annotator.gui.flagged_panel import FlaggedActions, FlaggedPanel
 from annotator.gui.flow_layout import FlowLayout
 from annotator.gui.form_panel import FormPanel
 from annotator.gui.geometry import GeometryGuard
+from annotator.gui.idle import after_first_paint
 from annotator.gui.jump import Jumper
 from annotator.gui.launchers import Launchers
 from annotator.gui.lead_actions import LeadActions, install_queue_menu
@@ -80,6 +81,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self._span_by_id: dict[int, SpanRow] = {}
         self._span_set: SpanSet | None = None  # the open report's spans, patched after each change
         self.prefetch = SpanPrefetcher(project)  # the spans of the reports next to the open one
+        self.prefetch.hold()  # until the first report is painted (_after_first_paint)
         self._claims: list[ClaimRow] = []
         self._form_deferred = False  # a tag shows the form itself, once (coding.tag_selection)
         self._status, self._status_of = "", -1  # the open report's status, as last read
@@ -111,6 +113,10 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         if self.queue_panel.row_count():
             self.queue_panel.select_row(0)
         self.text.setFocus()
+        after_first_paint(self.text.viewport(), self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.prefetch.release()
         # every type's fields are built while idle, so no first tag of a type waits for them
         self.form.prebuild(self.codebook.span_types, self.codebook.claim_types)
 

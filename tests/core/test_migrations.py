@@ -8,7 +8,6 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, select
-from sqlmodel import SQLModel
 
 from annotator.core import commands as c
 from annotator.core.codebook import load_default_codebook
@@ -19,7 +18,7 @@ from annotator.core.db import (
     get_meta,
     head_revision,
 )
-from annotator.core.models import report_t
+from annotator.core.models import metadata, report_t
 from annotator.core.project import Project
 from tests.conftest import FIXTURES
 
@@ -55,7 +54,7 @@ def _old_project(db: str, on_postgres: bool) -> None:
 
 def _schema_differences(project: Project) -> list[object]:
     with project._engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
     return list(diffs)
 
 

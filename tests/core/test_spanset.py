@@ -156,3 +156,24 @@ def test_spans_read_ahead_are_checked_when_taken(project: Project, db_path: str,
         ahead.close()
     ahead.want(rids, coder)  # closed: reads nothing more
     assert ahead.take(rids[0], coder) is None
+
+
+def test_a_held_prefetcher_reads_nothing_until_released(project: Project, tmp_path: Path) -> None:
+    from annotator.core.prefetch import SpanPrefetcher
+
+    project.import_paths([write_jsonl(tmp_path / "r.jsonl", [record(f"r{i}", f"{TEXT}{i}\n") for i in range(2)])])
+    rids = [r.id for r in project.reports()]
+    coder = project.coder_id("amina", create=True)
+    project.run(c.AddSpan(rids[1], coder, "actor", 0, 6))
+    ahead = SpanPrefetcher(project)
+    try:
+        ahead.hold()  # the window's start: no thread competes with the first paint
+        ahead.want(rids[1:], coder)
+        assert ahead._thread is None
+        assert ahead.take(rids[1], coder, wait=30) is None  # nothing read: no wait either
+        ahead.want(rids[1:], coder)
+        ahead.release()  # what was wanted meanwhile is read now
+        taken = ahead.take(rids[1], coder, wait=30)
+        assert taken is not None and taken.rows == project.spans(rids[1], coder)
+    finally:
+        ahead.close()

@@ -32,3 +32,38 @@ def test_every_types_fields_are_built_while_idle(qtbot, window, monkeypatch) -> 
         assert window.current_span is not None and window.current_span.text.lower() == word.lower()
         assert window.span_form.isVisibleTo(window)
     assert made == []  # shown, never built on the key
+
+
+def test_work_waits_for_the_first_paint_and_runs_once(qtbot) -> None:
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from annotator.gui.idle import after_first_paint
+
+    label = QLabel("a report")
+    qtbot.addWidget(label)
+    ran: list[int] = []
+    after_first_paint(label, lambda: ran.append(1), latest_ms=60_000)
+    QApplication.processEvents()
+    assert ran == []  # not painted yet
+    label.show()
+    qtbot.waitUntil(lambda: ran == [1], timeout=10_000)
+    label.update()
+    qtbot.wait(50)
+    assert ran == [1]
+    never = QLabel("never shown")
+    qtbot.addWidget(never)
+    after_first_paint(never, lambda: ran.append(2), latest_ms=10)  # the latest moment
+    qtbot.waitUntil(lambda: ran == [1, 2], timeout=10_000)
+
+
+def test_the_window_starts_its_threads_only_once_its_first_report_is_painted(
+        qtbot, gui_project, monkeypatch) -> None:
+    from annotator.gui import autobackup
+    from annotator.gui.app import open_window
+
+    backups: list[str] = []
+    monkeypatch.setattr(autobackup.AutoBackup, "_backup", lambda self, why: backups.append(why))
+    w = open_window(gui_project, "tester")
+    qtbot.addWidget(w)
+    assert w.prefetch._held and backups == []  # nothing competes with the first paint
+    qtbot.waitUntil(lambda: not w.prefetch._held and backups == ["open"], timeout=10_000)

@@ -15,10 +15,12 @@ someone else changed those since, and never touch the other columns.
 
 One module per group: ``base`` (Command, Changes, Context, Batch and the row helpers), ``spans``,
 ``claims``, ``slots``, ``status``, ``adjudication`` (gold decisions) and ``lists`` (the project's
-actors, places, rejected suggestions, reference dates). Import any command from here.
+actors, places, rejected suggestions, reference dates). Import any command from here (the
+last two groups load on first use).
 """
 
-from annotator.core.commands.adjudication import AcceptUnanimous, Decide
+from typing import TYPE_CHECKING
+
 from annotator.core.commands.base import (
     NOT_REPORTED,
     Batch,
@@ -28,13 +30,6 @@ from annotator.core.commands.base import (
     Context,
 )
 from annotator.core.commands.claims import CreateClaim, DeleteClaim, SetClaimAttribute
-from annotator.core.commands.lists import (
-    AddActor,
-    AddPlace,
-    ImportActors,
-    RejectSuggestions,
-    SetReferenceDate,
-)
 from annotator.core.commands.slots import AcceptIntoSlot, AddToSlot, RemoveFromSlot, SetNotReported
 from annotator.core.commands.spans import (
     AddSpan,
@@ -44,6 +39,29 @@ from annotator.core.commands.spans import (
     SetSpanType,
 )
 from annotator.core.commands.status import SetStatus
+from annotator.core.lazy import lazy_names
+
+if TYPE_CHECKING:  # loaded when first used: the window's start needs neither group
+    from annotator.core.commands.adjudication import AcceptUnanimous, Decide
+    from annotator.core.commands.lists import (
+        AddActor,
+        AddPlace,
+        ImportActors,
+        RejectSuggestions,
+        SetReferenceDate,
+    )
+
+# the gold decisions load the alignment code (agreement); the list commands load rapidfuzz
+_HOME = {
+    "AcceptUnanimous": ".adjudication",
+    "Decide": ".adjudication",
+    "AddActor": ".lists",
+    "AddPlace": ".lists",
+    "ImportActors": ".lists",
+    "RejectSuggestions": ".lists",
+    "SetReferenceDate": ".lists",
+}
+__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())
 
 __all__ = [
     "NOT_REPORTED",

@@ -46,14 +46,9 @@ def _data_signature() -> str:
 def index_path() -> Path:
     """Where the prebuilt index lives: ``$ANNOTATOR_CACHE_DIR`` or the user cache directory,
     one file per data version (``gazetteer-v1-<hash>.sqlite``)."""
-    base = os.environ.get("ANNOTATOR_CACHE_DIR")
-    if base:
-        folder = Path(base)
-    else:
-        import platformdirs
+    from annotator.core.resources import cache_dir
 
-        folder = Path(platformdirs.user_cache_dir("annotator", appauthor=False))
-    return folder / f"gazetteer-v{_INDEX_VERSION}-{_data_signature()}.sqlite"
+    return cache_dir() / f"gazetteer-v{_INDEX_VERSION}-{_data_signature()}.sqlite"
 
 
 def build_index(path: Path) -> None:

@@ -1,0 +1,64 @@
+"""Opening a project loads what coding needs and nothing else (the window's start, issue 19):
+the alignment code, the schema validator, the ORM and the review commands load on first use."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.core import codebook
+from annotator.core.codebook import CodebookError, load_default_codebook, parse_stored_codebook
+
+_OPEN_TWICE = """
+import json, sys
+from annotator.core.project import Project
+for _ in range(2):
+    before = set(sys.modules)
+    Project.open(sys.argv[1]).close()
+print(json.dumps({"all": sorted(sys.modules), "second": sorted(set(sys.modules) - before)}))
+"""
+
+
+def test_opening_a_project_loads_no_review_code_nor_orm_nor_validator_twice(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    env = dict(os.environ, ANNOTATOR_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-c", _OPEN_TWICE, str(db)], env=env,
+                          capture_output=True, text=True, timeout=120, check=True)
+    loaded = json.loads(done.stdout)
+    everything = set(loaded["all"])
+    for name in ("annotator.core.agreement.align", "annotator.core.commands.adjudication",
+                 "annotator.core.review", "sqlalchemy.orm", "sqlmodel", "pydantic"):
+        assert name not in everything, name
+    # the stored codebook was checked in full once (jsonschema), then known by its hash
+    assert "jsonschema" in everything
+    again = subprocess.run([sys.executable, "-c", _OPEN_TWICE, str(db)], env=env,
+                           capture_output=True, text=True, timeout=120, check=True)
+    assert "jsonschema" not in json.loads(again.stdout)["all"]
+
+
+def test_a_stored_codebook_is_checked_once_per_content(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(tmp_path / "cache"))
+    content = load_default_codebook().to_json()
+    checked: list[int] = []
+    real = codebook.check_codebook
+    monkeypatch.setattr(codebook, "check_codebook", lambda data: checked.append(1) or real(data))
+    first = parse_stored_codebook(content, "p.db (stored codebook)")
+    second = parse_stored_codebook(content, "p.db (stored codebook)")
+    assert checked == [1]
+    assert first == second and first.ref == "conflict-events@1"
+    # another content (a damaged row) is checked, and refused with its JSON path
+    bad = json.loads(content)
+    bad["span_types"][0]["hotkey"] = 7
+    with pytest.raises(CodebookError, match=r"span_types\[0\]\.hotkey"):
+        parse_stored_codebook(json.dumps(bad), "p.db (stored codebook)")
+    assert checked == [1, 1]
+    # an unwritable cache only means checking every time
+    monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(tmp_path / "cache" / "checked-codebooks.txt"))
+    parse_stored_codebook(content, "p.db (stored codebook)")
+    parse_stored_codebook(content, "p.db (stored codebook)")
+    assert checked == [1, 1, 1, 1]
