@@ -4,7 +4,8 @@ PySide6's wheels carry Qt but not the X11 libraries its ``xcb`` platform plugin 
 (libxcb-cursor0 and friends). Without them Qt aborts with a message about "the Qt platform
 plugin" that does not say what to install. This module finds the missing libraries with ``ldd``
 on the plugin (no Qt import, no QApplication) and says which packages provide them on
-Debian/Ubuntu and Fedora. The command line never needs any of this.
+Debian/Ubuntu and Fedora; a check that found nothing missing is remembered until the plugin or
+the system's libraries change. The command line never needs any of this.
 """
 
 from __future__ import annotations
@@ -106,5 +107,49 @@ def check_qt_platform() -> MissingLibraries | None:
     ldd = shutil.which("ldd")
     if plugin is None or ldd is None:
         return None
+    key = _verdict_key(plugin, ldd)
+    if key is not None and key in _known_good():
+        return None
     missing = missing_libraries(plugin, ldd)
+    if missing == () and key is not None:
+        _remember_good(key)
     return MissingLibraries(missing) if missing else None
+
+
+# ldd runs the dynamic loader over the plugin and everything it links: tens of milliseconds of
+# every window start. Its "nothing missing" is kept in the user cache folder for this plugin,
+# this ldd and this state of the system's libraries (/etc/ld.so.cache changes when packages
+# add or remove libraries), so it runs again after any of them changes.
+_LD_CACHE = Path("/etc/ld.so.cache")
+_GOOD = "qt-platform-ok.txt"
+
+
+def _verdict_key(plugin: Path, ldd: str) -> str | None:
+    try:
+        parts = [f"{f}:{f.stat().st_mtime_ns}:{f.stat().st_size}"
+                 for f in (plugin, Path(ldd), _LD_CACHE) if f.exists()]
+    except OSError:
+        return None
+    return "|".join(parts + [os.environ.get("LD_LIBRARY_PATH", "")])
+
+
+def _good_file() -> Path:
+    from annotator.core.resources import cache_dir
+
+    return cache_dir() / _GOOD
+
+
+def _known_good() -> list[str]:
+    try:
+        return _good_file().read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _remember_good(key: str) -> None:
+    try:
+        path = _good_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(key + "\n", encoding="utf-8")  # the current state only
+    except OSError:
+        pass  # a read-only cache: ldd runs at every start

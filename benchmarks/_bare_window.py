@@ -29,7 +29,7 @@ COLORS = {"1": "#f4a3a3", "2": "#a3c8f4", "3": "#b8e6a3", "4": "#f4d6a3"}
 
 
 class BareWindow(QMainWindow):
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: _Texts) -> None:
         super().__init__()
         self.setWindowTitle("bare")
         self.texts = texts
@@ -95,9 +95,25 @@ class BareWindow(QMainWindow):
         self.edit.setFocus()
 
 
-def load_texts(folder: Path) -> list[str]:
-    files = sorted(folder.glob("r*.txt"), key=lambda p: int(p.stem[1:]))
-    return [f.read_text(encoding="utf-8") for f in files]
+class _Texts:
+    """The reports' texts, each read when first shown (as the annotator reads one report at
+    start, not all of them: reading 27 MB first made the baseline's launch slower)."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self.files = files
+        self.read: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __getitem__(self, i: int) -> str:
+        if i not in self.read:
+            self.read[i] = self.files[i].read_text(encoding="utf-8")
+        return self.read[i]
+
+
+def load_texts(folder: Path) -> _Texts:
+    return _Texts(sorted(folder.glob("r*.txt"), key=lambda p: int(p.stem[1:])))
 
 
 def main() -> int:

@@ -444,10 +444,11 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         with self._engine.connect() as conn:
             return queries.report_count(conn)
 
-    def coder(self, coder_id: int) -> queries.CoderRow | None:
-        """One coder (name, role, their counts), without counting everyone's assignments."""
+    def coder(self, coder_id: int, counts: bool = True) -> queries.CoderRow | None:
+        """One coder (name, role, their counts unless not ``counts``: then ``counts`` is
+        empty), without counting everyone's assignments."""
         with self._engine.connect() as conn:
-            return queries.coder_row(conn, coder_id)
+            return queries.coder_row(conn, coder_id, counts)
 
     def status_counts(self, coder_id: int) -> dict[str, int]:
         """``coder_id``'s reports per status (not every coder's, as :meth:`coders` counts)."""

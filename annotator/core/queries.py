@@ -192,14 +192,16 @@ def report_names(conn: Connection) -> dict[int, str]:
     return {int(i): str(e) for i, e in conn.execute(select(r.c.id, r.c.external_id))}
 
 
-def coder_row(conn: Connection, coder_id: int) -> CoderRow | None:
-    """One coder with their own counts (coder_rows counts every coder's assignments)."""
+def coder_row(conn: Connection, coder_id: int, counts: bool = True) -> CoderRow | None:
+    """One coder with their own counts (coder_rows counts every coder's assignments); without
+    ``counts``, name and role only (the counts are a scan of the coder's assignments)."""
     row = conn.execute(
         select(coder_t.c.id, coder_t.c.name, coder_t.c.role).where(coder_t.c.id == coder_id)
     ).first()
     if row is None:
         return None
-    return CoderRow(int(row[0]), str(row[1]), str(row[2]), status_counts(conn, coder_id))
+    return CoderRow(int(row[0]), str(row[1]), str(row[2]),
+                    status_counts(conn, coder_id) if counts else {})
 
 
 def status_counts(conn: Connection, coder_id: int) -> dict[str, int]:

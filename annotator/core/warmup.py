@@ -12,6 +12,7 @@ touches a project or needs a display.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import threading
 import time
 
@@ -58,6 +59,7 @@ def warm_up(gazetteer: bool = True, dates: bool = True) -> dict[str, float]:
     step("counts", lambda: (find_counts("gunmen killed 12 soldiers"),
                             normalize_count("at least 20", "at least 20 were killed")))
     step("prefill", lambda: suggest_attributes("actor", "ISIS operatives"))
+    step("drafts", lambda: importlib.import_module("annotator.core.drafts"))  # Shift+claim key
     step("scan", lambda: suggest_spans(
         "On Sunday, gunmen killed 12 soldiers near Gao in Mali.", ref,
         gazetteer=Gazetteer.default() if gazetteer and Gazetteer.available() else None))

@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from annotator.core import roles
 from annotator.core.db import DatabaseOpenError
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 def ask_coder(project: Project, parent: QWidget | None = None) -> str | None:
     """Ask who is coding, offering the known coders; None when the user cancels."""
     names = roles.switch_targets(project.coders())  # every coder and reviewer, never gold
+    from PySide6.QtWidgets import QInputDialog  # (the dialog classes load when first shown)
+
     name, ok = QInputDialog.getItem(
         parent, "Who is coding?", "Your coder name (pick one or type a new one):", names, 0, True
     )
@@ -58,11 +60,15 @@ def run(db: str | None, coder: str | None = None) -> int:
 
     why = missing_project(db, default_may_be_made=True)  # only the default project is made here
     if why is not None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "Annotator", f"{why}\n\nOr start Annotator without --db and choose File → New project.")
         return 1
     try:
         project = Project.open(db)
     except (DatabaseOpenError, ProjectError, DamagedProject, StorageError) as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "Annotator", str(exc))
         return 1
     window = open_window(project, coder)

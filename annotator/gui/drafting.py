@@ -1,6 +1,9 @@
 """Claim drafts in the window: Shift+claim key proposes a claim from the sentence under the
 caret (core drafts.py does the reading); Enter accepts it; while it is shown a slot key puts the
-span under the caret into that slot of the draft, Shift+slot key clears the slot, Esc drops it."""
+span under the caret into that slot of the draft, Shift+slot key clears the slot, Esc drops it.
+
+The drafting rules load with the first draft (the warm-up thread loads them after the window's
+start: annotator.core.warmup), not with the window."""
 
 from __future__ import annotations
 
@@ -9,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
-from annotator.core.drafts import Draft, DraftSpan, accept_draft, draft_at
 from annotator.core.summary import claim_summary, span_value
 
 if TYPE_CHECKING:
+    from annotator.core.drafts import Draft, DraftSpan
     from annotator.core.queries import ClaimRow
     from annotator.gui.window_host import WindowHost as _Base
 else:
@@ -40,6 +43,8 @@ class Drafting(_Base):
         start, end = (sel[0], sel[1]) if sel else (self.text.caret(), None)
         if not self.scan_on:  # the draft uses suggested spans: show them, so keys can reach them
             self.toggle_scan()
+        from annotator.core.drafts import draft_at
+
         try:
             draft = draft_at(
                 self.project, self.report_id, self.coder_id, start, end, claim_type,
@@ -58,6 +63,8 @@ class Drafting(_Base):
         """A slot key while a draft shows: the span (or suggestion) under the caret goes there."""
         if self._draft is None:
             return False
+        from annotator.core.drafts import DraftSpan
+
         span = self.span_under_caret()
         if span is not None:
             pick = DraftSpan(span.type, span.start, span.end, span.text, dict(span.attributes), span.id)
@@ -81,6 +88,8 @@ class Drafting(_Base):
     def accept_current_draft(self) -> bool:
         if self._draft is None or self.report_id is None:
             return False
+        from annotator.core.drafts import accept_draft
+
         cmd = accept_draft(self._draft, self.report_id, self.coder_id)
         self._draft = None
         if self._run(cmd):

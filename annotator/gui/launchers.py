@@ -114,7 +114,7 @@ class Launchers(_Base):
             return
         self.coder_id = self.project.coder_id(name, create=True)
         self.coder_name = name
-        me = self.project.coder(self.coder_id)
+        me = self.project.coder(self.coder_id, counts=False)
         self.role = me.role if me is not None else "coder"
         for a in (self.review_action, self.agreement_action):
             a.setEnabled(roles.can_review(self.role))

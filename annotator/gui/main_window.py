@@ -71,7 +71,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.source_codebook = project.codebook
         self.codebook = seen_codebook(project.codebook)  # the user's palette and keys
         self.coder_id = coder_id
-        me = project.coder(coder_id)  # one coder's row: counting everyone's takes seconds at scale
+        me = project.coder(coder_id, counts=False)  # name and role: the progress counts later
         if me is None:
             raise ValueError(f"no coder with id {coder_id} in this project")
         self.coder_name, self.role = me.name, me.role

@@ -62,3 +62,16 @@ def test_a_stored_codebook_is_checked_once_per_content(tmp_path: Path, monkeypat
     parse_stored_codebook(content, "p.db (stored codebook)")
     parse_stored_codebook(content, "p.db (stored codebook)")
     assert checked == [1, 1, 1, 1]
+
+
+def test_the_coder_without_counts_is_name_and_role_only(project, tmp_path: Path) -> None:
+    from annotator.core import commands as c
+    from tests.core.helpers import record, write_jsonl
+
+    project.import_paths([write_jsonl(tmp_path / "r.jsonl", [record("r1", "Gunmen attacked Gao.\n")])])
+    amina = project.coder_id("amina", create=True)
+    project.run(c.SetStatus(project.reports()[0].id, amina, "done"))
+    full, bare = project.coder(amina), project.coder(amina, counts=False)
+    assert full is not None and bare is not None
+    assert (bare.name, bare.role) == (full.name, full.role) == ("amina", "coder")
+    assert full.counts == {"done": 1} and bare.counts == {}

@@ -65,3 +65,36 @@ def test_annotator_says_what_to_install_instead_of_qts_abort(tmp_path: Path, fak
     cli = subprocess.run([sys.executable, "-m", "annotator.cli", "--db", str(tmp_path / "p.db"), "reports"],
                          capture_output=True, text=True, timeout=60, env=env)
     assert cli.returncode == 0, cli.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the X11 check is for Linux")
+def test_a_clean_check_is_remembered_until_the_libraries_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plugin = tmp_path / "libqxcb.so"
+    plugin.write_bytes(b"plugin")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    ldd = bin_dir / "ldd"
+    runs = tmp_path / "runs"
+    ldd.write_text(f'#!/bin/sh\necho run >> "{runs}"\necho "	libc.so.6 => /lib/libc.so.6"\n')
+    ldd.chmod(ldd.stat().st_mode | stat.S_IXUSR)
+    ld_cache = tmp_path / "ld.so.cache"
+    ld_cache.write_bytes(b"one")
+    monkeypatch.setattr(startup, "_xcb_plugin", lambda: plugin)
+    monkeypatch.setattr(startup, "_LD_CACHE", ld_cache)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    assert startup.check_qt_platform() is None
+    assert startup.check_qt_platform() is None
+    assert runs.read_text().count("run") == 1  # the second start trusted the first check
+    ld_cache.write_bytes(b"two, after a package was removed")
+    assert startup.check_qt_platform() is None
+    assert runs.read_text().count("run") == 2
+    # a missing library is never remembered: every start says what to install
+    ldd.write_text(f'#!/bin/sh\necho run >> "{runs}"\necho "	libxcb-cursor.so.0 => not found"\n')
+    ld_cache.write_bytes(b"three")
+    for _ in range(2):
+        missing = startup.check_qt_platform()
+        assert missing is not None and missing.sonames == ("libxcb-cursor.so.0",)
+    assert runs.read_text().count("run") == 4
