@@ -1,6 +1,7 @@
 """Key to pixels, measured from outside the window (issue 19).
 
     .venv/bin/python benchmarks/bench_latency.py [--reps N] [--launches N] [--only a|b] [--no-x]
+                                                 [--launch-only]
 
 Starts the real ``annotator`` command (the console script of this interpreter's venv) under Xvfb
 on (a) a project of 1,000,000 spans in 100,000 reports and (b) reports of 1 MB with 10,000 spans
@@ -360,6 +361,7 @@ def main() -> None:
     p.add_argument("--only", choices=["a", "b"], help="only this size")
     p.add_argument("--no-x", action="store_true", help="only the offscreen figures")
     p.add_argument("--no-offscreen", action="store_true", help="only the Xvfb figures")
+    p.add_argument("--launch-only", action="store_true", help="only the launch figures (Xvfb)")
     args = p.parse_args()
     random.seed(1)
     import compileall
@@ -377,12 +379,12 @@ def main() -> None:
             x = Xvfb()
             try:
                 x_launch(x, sizes, args.launches, config)
-                for size, (db, texts) in sizes.items():
+                for size, (db, texts) in ({} if args.launch_only else sizes).items():
                     shutil.rmtree(config, ignore_errors=True)
                     x_latency(x, size, db, texts, args.reps, config)
             finally:
                 x.close()
-        if not args.no_offscreen:
+        if not args.no_offscreen and not args.launch_only:
             for size, (db, texts) in sizes.items():
                 shutil.rmtree(config, ignore_errors=True)
                 offscreen(size, db, texts, args.reps, config)
