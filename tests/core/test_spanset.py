@@ -174,6 +174,6 @@ def test_a_held_prefetcher_reads_nothing_until_released(project: Project, tmp_pa
         ahead.want(rids[1:], coder)
         ahead.release()  # what was wanted meanwhile is read now
         taken = ahead.take(rids[1], coder, wait=30)
-        assert taken is not None and taken.rows == project.spans(rids[1], coder)
+        assert taken is not None and taken.spans.rows == project.spans(rids[1], coder)
     finally:
         ahead.close()
