@@ -16,6 +16,7 @@ from annotator.core.storage import StorageError
 
 if TYPE_CHECKING:
     from annotator.gui.autobackup import AutoBackup
+    from annotator.gui.stop_signals import StopOnSignal
 
 
 def ask_coder(project: Project, parent: QWidget | None = None) -> str | None:
@@ -48,6 +49,16 @@ def run(db: str | None, coder: str | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Annotator")
     app.setOrganizationName("Annotator")
+    from annotator.gui.stop_signals import StopOnSignal
+
+    stopper = StopOnSignal(app)  # a kill or Ctrl+C closes the windows cleanly, no traceback
+    try:
+        return _run(app, db, coder, stopper)
+    finally:
+        stopper.restore()
+
+
+def _run(app: QApplication, db: str | None, coder: str | None, stopper: StopOnSignal) -> int:
     from annotator.core.resources import resources_dir
 
     icon = resources_dir() / "icons" / "annotator.svg"
@@ -72,6 +83,9 @@ def run(db: str | None, coder: str | None = None) -> int:
         QMessageBox.critical(None, "Annotator", str(exc))
         return 1
     window = open_window(project, coder)
+    if stopper.exit_status is not None:  # stopped while asking who codes
+        project.close()
+        return stopper.exit_status
     if window is None:
         return 1
     # the gazetteer index, dateparser and the normalizers load in the background, so the first
@@ -83,7 +97,7 @@ def run(db: str | None, coder: str | None = None) -> int:
     after_first_paint(cast(Any, window).text.viewport(), lambda: start_warm_up())
     code = app.exec()
     project.close()
-    return int(code)
+    return stopper.exit_status if stopper.exit_status is not None else int(code)
 
 
 def open_window(project: Project, coder: str | None = None, parent: QWidget | None = None) -> QMainWindow | None:
