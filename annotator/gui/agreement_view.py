@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen, QShowEvent
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,23 +29,16 @@ from annotator.core.agreement.kinds import kind_name
 from annotator.core.agreement.report import rows as figure_rows
 from annotator.core.agreement.report import selection_text
 from annotator.core.project import Project
+from annotator.gui.contrast import MARK_CONTRAST, readable, verdict_color
 from annotator.gui.geometry import GeometryGuard
 from annotator.gui.screen_fit import clamp_to_screen, initial_size
 
-# the verdict's colour (alpha.verdict); grey for F1, too few units and undefined
-_LABEL_COLORS = {"reliable": "#2e7d32", "tentative": "#a06800", "unreliable": "#c62828"}
-_MUTED = "#666666"
 
-
-def _color(label: str | None) -> str:
-    return _LABEL_COLORS.get(str(label), _MUTED)
-
-
-def _item(text: str, color: str | None = None, tip: str | None = None) -> QTableWidgetItem:
+def _item(text: str, color: QColor | None = None, tip: str | None = None) -> QTableWidgetItem:
     it = QTableWidgetItem(text)
     it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if color:
-        it.setForeground(QColor(color))
+    if color is not None:
+        it.setForeground(color)
     if tip:
         it.setToolTip(tip)
     return it
@@ -100,40 +93,49 @@ class BarChart(QWidget):
         def x(v: float) -> float:
             return label_w + gap + (max(-0.2, min(1.0, v)) + 0.2) / 1.2 * width
 
+        # the palette's colours (a dark one too): text, lines and bars readable on the window
+        pal = self.palette()
+        ground = pal.color(QPalette.ColorRole.Window)
+        ink = pal.color(QPalette.ColorRole.WindowText)
+        faint = readable(pal.color(QPalette.ColorRole.Mid), ground, MARK_CONTRAST)
+
+        def bar(label: str | None) -> QColor:
+            return verdict_color(label, pal, QPalette.ColorRole.Window, MARK_CONTRAST)
+
         y = 4
         for title, group, thresholds in (
-            ("Krippendorff's alpha, 95% interval as a black line; dashed: "
+            ("Krippendorff's alpha, 95% interval as a thin line; dashed: "
              f"{figure_text(TENTATIVE)} and {figure_text(RELIABLE)}", self.alphas, True),
             ("F1 means (no reliability thresholds)", self.f1s, False),
         ):
             if not group:
                 continue
-            p.setPen(QColor("#222222"))
+            p.setPen(ink)
             p.drawText(QRectF(4, y, self.width() - 8, self.HEAD - 4),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
             y += self.HEAD
             top = y
             for f in group:
-                p.setPen(QColor("#222222"))
+                p.setPen(ink)
                 text = fm.elidedText(self.text_of(f), Qt.TextElideMode.ElideMiddle, label_w - 12)
                 p.drawText(QRectF(4, y, label_w - 10, 18),
                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
                 v = float(f["value"])
-                p.fillRect(QRectF(min(x(0), x(v)), y + 3, abs(x(v) - x(0)), 12), QColor(_color(f["label"])))
+                p.fillRect(QRectF(min(x(0), x(v)), y + 3, abs(x(v) - x(0)), 12), bar(f["label"]))
                 if f.get("ci_low") is not None:
-                    p.setPen(QPen(QColor("#000000"), 1.5))
+                    p.setPen(QPen(ink, 1.5))
                     p.drawLine(int(x(f["ci_low"])), y + 9, int(x(f["ci_high"])), y + 9)
                 y += self.ROW
             axis = [(0.0, "0"), (1.0, "1")]
             if thresholds:
                 axis = [(0.0, "0"), (TENTATIVE, figure_text(TENTATIVE)), (RELIABLE, figure_text(RELIABLE)),
                         (1.0, "1")]
-                p.setPen(QPen(QColor("#888888"), 1, Qt.PenStyle.DashLine))
+                p.setPen(QPen(faint, 1, Qt.PenStyle.DashLine))
                 for t in (TENTATIVE, RELIABLE):
                     p.drawLine(int(x(t)), top, int(x(t)), y)
-            p.setPen(QPen(QColor("#bbbbbb"), 1))
+            p.setPen(QPen(faint, 1))
             p.drawLine(int(x(0)), top, int(x(0)), y)
-            p.setPen(QColor("#333333"))
+            p.setPen(ink)
             for v, text in axis:
                 w = fm.horizontalAdvance(text)
                 p.drawText(int(x(v) - w / 2), y + fm.ascent(), text)
@@ -185,12 +187,13 @@ class AgreementDialog(QDialog):
         self.table.setObjectName("figures")
         self.table.setHorizontalHeaderLabels(["Section", "Item", "Measure", "Value", "95% CI", "n", "Reading"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        pal = self.table.palette()  # the verdict's colour, readable on the cells' background
         for i, f in enumerate(self.figures):
             ci = "" if f["ci_low"] is None else f"{f['ci_low']:.3f} to {f['ci_high']:.3f}"
             value = "–" if f["value"] is None else f"{f['value']:.3f}"
             cells = [f["section_label"], f["item_label"], f["measure_label"], value, ci, str(f["n"]), f["reading"]]
             for col, text in enumerate(cells):
-                self.table.setItem(i, col, _item(text, _color(f["label"]) if col in (3, 6) else None,
+                self.table.setItem(i, col, _item(text, verdict_color(f["label"], pal) if col in (3, 6) else None,
                                                  f["item"] if col == 1 else None))
         self.table.resizeColumnsToContents()
         self.chart = BarChart()

@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +33,7 @@ from annotator.core.codebook import NOT_REPORTED
 from annotator.core.commands import AcceptUnanimous, Changes, CommandError, Decide
 from annotator.core.project import Project
 from annotator.gui.bridge import ChangeBridge
+from annotator.gui.contrast import tint, verdict_color
 from annotator.gui.geometry import GeometryGuard
 from annotator.gui.screen_fit import clamp_to_screen, initial_size
 from annotator.gui.text_view import PaintedSpan, ReportTextView
@@ -254,7 +255,8 @@ class ReviewWindow(QMainWindow):
         for col, text in enumerate([report.title or report.external_id, str(still_open), str(n)]):
             row.setText(col, text)
         row.setToolTip(0, report.external_id)
-        row.setForeground(1, QColor("#2e7d32") if still_open == 0 else self.reports.palette().text())
+        pal = self.reports.palette()
+        row.setForeground(1, verdict_color("reliable", pal) if still_open == 0 else pal.text())
         return row
 
     def _show_totals(self) -> None:
@@ -333,8 +335,9 @@ class ReviewWindow(QMainWindow):
             for col, text in ((2, what), (3, problems), (4, decision)):
                 row.setToolTip(col, text)
             if it.agreed:
+                agreed = verdict_color("reliable", self.item_list.palette())
                 for col in range(5):
-                    row.setForeground(col, QColor("#2e7d32"))
+                    row.setForeground(col, agreed)
             self.item_list.addTopLevelItem(row)
             if it.key == key or (chosen is None and key is None and it.open):
                 chosen = row
@@ -399,13 +402,14 @@ class ReviewWindow(QMainWindow):
         self.versions.setRowCount(len(rows))
         self.versions.setHorizontalHeaderLabels(coders)
         self.versions.setVerticalHeaderLabels([r[0] for r in rows])
+        differs = tint(self.versions.palette())  # the palette's text stays readable on it
         for i, (_label, shown) in enumerate(rows):
             differ = len(set(shown)) > 1
             for j, v in enumerate(shown):
                 cell = QTableWidgetItem(v)
                 cell.setToolTip(v)  # the whole text, where a narrow column cuts it
                 if differ:
-                    cell.setBackground(QColor(255, 235, 200))
+                    cell.setBackground(differs)
                 self.versions.setItem(i, j, cell)
         self.versions.resizeRowsToContents()
 
