@@ -14,14 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from annotator import __version__
-from annotator.cli import backup, codebook, lists, offline, project, review, team, transfer
-from annotator.cli.common import fail, identity_role, quiet_stdout
-from annotator.core import roles
-from annotator.core.codebook import CodebookError, load_codebook
-from annotator.core.commands import CommandError
-from annotator.core.db import DatabaseOpenError
+from annotator.cli import offline
+from annotator.cli.common import fail, quiet_stdout
 from annotator.core.io import registry
-from annotator.core.project import Project, ProjectError
+
+# `--version` and `--help` need the parser only: the handlers and the project facade (SQLAlchemy,
+# the models: most of a second) are imported once the arguments are read
 
 __all__ = ["main"]
 
@@ -274,11 +272,15 @@ def _on_sigterm(signum: int, _frame: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     import signal
 
-    from annotator.core.integrity import DamagedProject
-    from annotator.core.storage import StorageError, classify
-
     _printable_streams()
     args = _parser().parse_args(argv)
+    from annotator.core.codebook import CodebookError
+    from annotator.core.commands import CommandError
+    from annotator.core.db import DatabaseOpenError
+    from annotator.core.integrity import DamagedProject
+    from annotator.core.project import ProjectError
+    from annotator.core.storage import StorageError, classify
+
     if argv is None:  # the real command line (not a test calling main): a kill cleans up too
         signal.signal(signal.SIGTERM, _on_sigterm)
     try:
@@ -313,6 +315,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from annotator.cli import backup, codebook, lists, project, review, team, transfer
+    from annotator.cli.common import identity_role
+    from annotator.core import roles
+    from annotator.core.codebook import load_codebook
+    from annotator.core.project import Project
+
     if args.install_desktop:
         from annotator.desktop import install_desktop
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from annotator.core.project import Project, ProjectError
+if TYPE_CHECKING:  # the facade loads SQLAlchemy: `annotator --version` does without it
+    from annotator.core.project import Project
 
 
 def fail(message: str) -> int:
@@ -30,6 +32,7 @@ def identity_role(project: Project, args: argparse.Namespace) -> str | None:
     if not args.identity:
         return None
     from annotator.core.coders import name_key
+    from annotator.core.project import ProjectError
 
     for c in project.coders():
         if name_key(c.name) == name_key(args.identity):

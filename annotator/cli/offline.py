@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.cli.common import fail, identity_role
-from annotator.core.project import Project
+
+if TYPE_CHECKING:  # the parser (add_parsers) is built without the facade and SQLAlchemy
+    from annotator.core.project import Project
 
 
 def add_parsers(sub: Any) -> None:
