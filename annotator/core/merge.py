@@ -54,7 +54,7 @@ from annotator.core.codebook import NOT_REPORTED, Codebook
 from annotator.core.coders import name_key
 from annotator.core.db import write_transaction
 from annotator.core.io.interchange.export import annotation_blocks
-from annotator.core.io.interchange.parse import ParsedRecord, parse_data, parse_record
+from annotator.core.io.interchange.parse import ParsedRecord, parse_data, read_jsonl
 from annotator.core.io.interchange.store import (
     canonical,
     coder_id_for,
@@ -212,22 +212,12 @@ def read_merge_file(path: Path, codebook: Codebook) -> MergeFile:
 
 
 def _jsonl_records(path: Path, codebook: Codebook) -> Iterator[tuple[str, ParsedRecord | str]]:
+    """Each line of an interchange file, or why it is refused (the merge goes on past it)."""
     try:
-        fh = path.open("r", encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise MergeError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    with fh:
-        number = 0
-        try:
-            for number, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield f"{path}:{number}", parse_record(line, codebook)
-                except ValueError as exc:
-                    yield f"{path}:{number}", str(exc)
-        except UnicodeDecodeError as exc:
-            raise MergeError(str(ImportProblem(path, f"not UTF-8: {exc.reason}", number + 1))) from exc
+        for number, record in read_jsonl(path, codebook, lambda _number, exc: str(exc)):
+            yield f"{path}:{number}", record
+    except ImportProblem as exc:  # unreadable, not UTF-8
+        raise MergeError(str(exc)) from exc
 
 
 def parse_exported(

@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
-__all__ = ["UnsafePath", "inside", "safe_name", "unique_name"]
+__all__ = ["UnsafePath", "document_names", "inside", "safe_name", "unique_name"]
 
 # path separators, the characters Windows refuses in names, and every control character
 _BAD = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
@@ -59,6 +61,23 @@ def unique_name(name: str, taken: set[str]) -> str:
         candidate = f"{name}-{n}"
     taken.add(candidate.casefold())
     return candidate
+
+
+_PLAIN = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def document_names(records: Iterable[Mapping[str, Any]]
+                   ) -> Iterator[tuple[str, Mapping[str, Any], Mapping[str, Any] | None]]:
+    """(file name, record, annotation) for one file per report and coder, as the WebAnno and XMI
+    folders hold them: ``REPORT__CODER`` (``REPORT`` for a report without annotations, with
+    None), runs of anything but ASCII letters, digits, ``.``, ``_`` and ``-`` made ``_``; a name
+    given before (without case) gets ``-2``, ``-3`` ..."""
+    taken: set[str] = set()
+    for record in records:
+        base = _PLAIN.sub("_", record["report"]["id"]).strip("_") or "report"
+        for ann in record.get("annotations") or [None]:
+            name = base if ann is None else f"{base}__{_PLAIN.sub('_', ann['coder'])}"
+            yield unique_name(name, taken), record, ann
 
 
 def inside(root: Path, *parts: str) -> Path:

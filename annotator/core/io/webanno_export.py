@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from annotator.core.codebook import Codebook
+from annotator.core.io.atomic import atomic_folder
 from annotator.core.io.conll import tokenize
+from annotator.core.io.paths import document_names
 from annotator.core.io.standoff import attribute_text, binary_claims, extension
 from annotator.core.io.webanno import (
     EXT_TYPE,
@@ -27,7 +25,6 @@ from annotator.core.offsets import Utf16Map
 
 __all__ = ["document", "write_webanno"]
 
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _RESERVED_FEATURES = {"label", "spanId", "begin", "end", "sofa"}
 
 
@@ -180,33 +177,12 @@ def document(record: Mapping[str, Any], ann: Mapping[str, Any] | None, codebook:
 def write_webanno(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir: Path) -> int:
     """One .tsv per report and coder into a new (or empty) folder; returns the number of files.
     Nothing is left under ``out_dir`` on failure."""
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise FileExistsError(f"{out_dir}: choose a new or empty folder for the TSV files")
-    parent = out_dir.parent if str(out_dir.parent) else Path(".")
-    if not parent.is_dir():
-        raise FileNotFoundError(f"{out_dir}: the folder {parent} does not exist")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".part", dir=parent))
-    try:
+    with atomic_folder(out_dir, "the TSV files") as tmp:
         n = 0
-        taken: set[str] = set()
-        for record in records:
-            base = _SAFE.sub("_", record["report"]["id"]).strip("_") or "report"
-            for ann in record.get("annotations") or [None]:
-                name = base if ann is None else f"{base}__{_SAFE.sub('_', ann['coder'])}"
-                k, final = 1, name
-                while final.casefold() in taken:
-                    k += 1
-                    final = f"{name}-{k}"
-                taken.add(final.casefold())
-                with open(tmp / f"{final}.tsv", "w", encoding="utf-8", newline="\n") as fh:
-                    fh.write(document(record, ann, codebook))
-                n += 1
-        if out_dir.exists():
-            out_dir.rmdir()
-        os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        for name, record, ann in document_names(records):
+            with open(tmp / f"{name}.tsv", "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(document(record, ann, codebook))
+            n += 1
     return n
 
 

@@ -32,6 +32,7 @@ from xml.etree import ElementTree as ET
 
 from annotator.core.codebook import Codebook
 from annotator.core.io.atomic import atomic_folder
+from annotator.core.io.paths import document_names
 from annotator.core.io.standoff import (
     EXTENSION,
     FormatError,
@@ -111,7 +112,6 @@ TYPESYSTEM = f"""<?xml version="1.0" encoding="UTF-8"?>
 </typeSystemDescription>
 """
 
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _q(prefix: str, name: str) -> str:
@@ -175,18 +175,9 @@ def write_xmi(records: Iterable[Mapping[str, Any]], codebook: Codebook, out_dir:
     with atomic_folder(out_dir, "the XMI files") as tmp:
         (tmp / "TypeSystem.xml").write_text(TYPESYSTEM, "utf-8")
         n = 0
-        taken: set[str] = set()
-        for record in records:
-            base = _SAFE.sub("_", record["report"]["id"]).strip("_") or "report"
-            for ann in record.get("annotations") or [None]:
-                name = base if ann is None else f"{base}__{_SAFE.sub('_', ann['coder'])}"
-                k, final = 1, name
-                while final.casefold() in taken:
-                    k += 1
-                    final = f"{name}-{k}"
-                taken.add(final.casefold())
-                (tmp / f"{final}.xmi").write_bytes(_xmi(record, ann, codebook))
-                n += 1
+        for name, record, ann in document_names(records):
+            (tmp / f"{name}.xmi").write_bytes(_xmi(record, ann, codebook))
+            n += 1
     return n
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 from annotator.core.codebook import NOT_REPORTED, Codebook
 from annotator.core.coders import name_key
@@ -20,7 +20,10 @@ from annotator.core.io import textrules
 from annotator.core.io.textfile import ImportProblem, normalize_newlines, text_sha256
 from annotator.core.resources import schemas_dir
 
-__all__ = ["ParsedRecord", "iter_records", "newline_map", "parse_data", "parse_record"]
+__all__ = ["ParsedRecord", "iter_records", "newline_map", "parse_data", "parse_record",
+           "read_jsonl"]
+
+_T = TypeVar("_T")
 
 
 @cache
@@ -196,8 +199,12 @@ def _check_claims(
             raise ValueError(f"{where}, claim {cid}: {'; '.join(problems)}")
 
 
-def iter_records(path: Path, codebook: Codebook) -> Iterator[tuple[int, ParsedRecord]]:
-    """Parse a .jsonl file line by line (1-based line numbers); blank lines are skipped."""
+def read_jsonl(path: Path, codebook: Codebook,
+               on_error: Callable[[int, ValueError], _T]) -> Iterator[tuple[int, ParsedRecord | _T]]:
+    """Parse a .jsonl file line by line: (1-based line number, record) per line, blank lines
+    skipped. A line that does not parse gives ``on_error(number, why)`` instead of a record (or
+    ends the reading: ``on_error`` raises); a file that cannot be read or is not UTF-8 raises
+    ImportProblem naming the file and the line."""
     try:
         fh = path.open("r", encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -209,8 +216,19 @@ def iter_records(path: Path, codebook: Codebook) -> Iterator[tuple[int, ParsedRe
                 if not line.strip():
                     continue
                 try:
-                    yield number, parse_record(line, codebook)
+                    record: ParsedRecord | _T = parse_record(line, codebook)
                 except ValueError as exc:
-                    raise ImportProblem(path, str(exc), number) from exc
+                    record = on_error(number, exc)
+                yield number, record
         except UnicodeDecodeError as exc:
             raise ImportProblem(path, f"not UTF-8: {exc.reason}", number + 1) from exc
+
+
+def iter_records(path: Path, codebook: Codebook) -> Iterator[tuple[int, ParsedRecord]]:
+    """Parse a .jsonl file line by line (1-based line numbers); blank lines are skipped. The
+    first bad line ends it with ImportProblem (file, line, reason)."""
+
+    def refuse(number: int, exc: ValueError) -> NoReturn:
+        raise ImportProblem(path, str(exc), number) from exc
+
+    yield from read_jsonl(path, codebook, refuse)
