@@ -86,6 +86,10 @@ class CodingActions(_Base):
             if same.type != type_id:
                 self._prefill.pop(same.id, None)  # suggested for the old type
                 self._run(SetSpanType(same.id, type_id))
+            else:  # nothing to do, but the key is answered (the screen did not change)
+                st = self.codebook.span_type(type_id)
+                self.statusBar().showMessage(
+                    f"“{same.text}” is already {st.label if st else type_id} ({same.key})", 4000)
             return
         cmd = AddSpan(self.report_id, self.coder_id, type_id, start, end)
         self._form_deferred = True  # shown once below, for the new span with its suggestions

@@ -377,3 +377,15 @@ def test_a_locked_database_keeps_the_typed_value_and_stores_it_later(qtbot, wind
     assert name.text() == "Unknown gunmen"  # what is on screen stays
     wait_stored(qtbot, gui_project, window, sid, "canonical_name", "Unknown gunmen")  # retried
     assert not window.storage_banner.isVisible()
+
+
+def test_a_tag_key_on_a_span_of_that_type_is_answered(qtbot, window, gui_project) -> None:
+    """The selection is already an Actor span and the Actor key is pressed again: nothing is
+    stored, but the key gets an answer (a silent key looks like a lost one)."""
+    sid = tag(qtbot, window, "gunmen", K.Key_1)
+    count = len(gui_project.spans(window.report_id, window.coder_id))
+    select(window, "gunmen")
+    qtbot.keyClick(window.text, K.Key_1)
+    assert len(gui_project.spans(window.report_id, window.coder_id)) == count
+    assert window.current_span_id == sid
+    assert "already Actor" in window.statusBar().currentMessage()
