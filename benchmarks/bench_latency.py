@@ -55,7 +55,8 @@ def rep_keys(i: int) -> list[tuple[str | None, str]]:
     """The keys of rep ``i``: (kind measured or None, key)."""
     tag = TAG_KEYS[i % len(TAG_KEYS)]
     retag = RETAG[tag]
-    keys: list[tuple[str | None, str]] = [(None, "ctrl+Right")] * (1 + i % 3)
+    # past "Report N:" (the first word of each text): on ": " a tag key has no word to tag
+    keys: list[tuple[str | None, str]] = [(None, "ctrl+Right")] * (3 + i % 3)
     keys += [(None, "ctrl+shift+Right"), ("tag", tag), ("retag", retag),
              (None, "F2"), ("value", "x"), (None, "Escape"),
              ("claim", "a"), ("slot", SLOT[retag]), ("undo", "ctrl+z"), ("next", "ctrl+Next")]

@@ -78,7 +78,9 @@ class CodingActions(_Base):
             return
         exact = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier) or self.text.alt_at_selection
         start, end = sel if exact else snap_to_words(self.report_text, *sel)
-        if start >= end:
+        if start >= end:  # only spaces and punctuation: say so (a silent key looks lost)
+            self.statusBar().showMessage(
+                "No word in the selection to tag (Alt with the key tags it exactly).", 4000)
             return
         same = next((s for s in self._spans if (s.start, s.end) in ((start, end), sel)), None)
         if same is not None:  # the selection is a span already (find lands on one): retag it

@@ -389,3 +389,12 @@ def test_a_tag_key_on_a_span_of_that_type_is_answered(qtbot, window, gui_project
     assert len(gui_project.spans(window.report_id, window.coder_id)) == count
     assert window.current_span_id == sid
     assert "already Actor" in window.statusBar().currentMessage()
+
+
+def test_a_tag_key_on_a_selection_without_a_word_is_answered(qtbot, window, gui_project) -> None:
+    count = len(gui_project.spans(window.report_id, window.coder_id))
+    start = window.report_text.index(", ")
+    window.text.select_range(start, start + 2)
+    qtbot.keyClick(window.text, K.Key_1)
+    assert len(gui_project.spans(window.report_id, window.coder_id)) == count
+    assert "No word in the selection" in window.statusBar().currentMessage()
