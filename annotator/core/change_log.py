@@ -50,22 +50,29 @@ def change_token(conn: Any) -> int:
     return int(conn.execute(_TOKEN).scalar_one())
 
 
+def _entries_since(conn: Any, token: int, but: str | None = None
+                   ) -> tuple[int, bool, list[Any]]:
+    """(now, pruned, rows of report_id, coder_id, what) logged after ``token`` by any session
+    but ``but``; pruned is True when the log no longer reaches back to ``token``. One read of
+    one row when nothing was logged since."""
+    now = change_token(conn)
+    if now == token:
+        return now, False, []
+    log = change_log_t
+    where = [log.c.seq > token, log.c.seq <= now]
+    if but is not None:
+        where.append(log.c.origin != but)
+    rows = conn.execute(select(log.c.report_id, log.c.coder_id, log.c.what).where(*where)).all()
+    oldest = conn.execute(select(log.c.seq).order_by(log.c.seq).limit(1)).scalar()
+    return now, oldest is None or oldest > token + 1, rows
+
+
 def changes_since(conn: Any, token: int, session: str) -> tuple[Changes, int]:
     """What sessions other than ``session`` changed after ``token`` (origin "other process"),
     and the token to pass next time; see ``Project.changes_since``."""
     changes = Changes("Changes elsewhere", origin=OTHER_PROCESS)
-    now = change_token(conn)
-    if now == token:
-        return changes, token
-    log = change_log_t
-    rows = conn.execute(
-        select(log.c.report_id, log.c.coder_id, log.c.what).where(
-            log.c.seq > token, log.c.seq <= now, log.c.origin != session
-        )
-    ).all()
-    oldest = conn.execute(select(log.c.seq).order_by(log.c.seq).limit(1)).scalar()
-    if oldest is None or oldest > token + 1:
-        changes.structure = True  # the entries after token were pruned
+    now, pruned, rows = _entries_since(conn, token, but=session)
+    changes.structure = pruned  # the entries after token were pruned
     for report_id, coder_id, what in rows:
         if what == "structure":
             changes.structure = True
@@ -81,16 +88,9 @@ def touched_since(conn: Any, token: int) -> tuple[bool, set[int]]:
     """(structure, reports): what anyone, this session included, changed after ``token``;
     structure is True when the log no longer reaches back that far. One read of one row when
     nothing changed."""
-    now = change_token(conn)
-    if now == token:
-        return False, set()
-    log = change_log_t
-    rows = conn.execute(
-        select(log.c.report_id, log.c.what).where(log.c.seq > token, log.c.seq <= now)
-    ).all()
-    oldest = conn.execute(select(log.c.seq).order_by(log.c.seq).limit(1)).scalar()
-    structure = oldest is None or oldest > token + 1 or any(w == "structure" for _, w in rows)
-    return structure, {int(r) for r, _ in rows if r is not None}
+    _now, pruned, rows = _entries_since(conn, token)
+    structure = pruned or any(what == "structure" for _r, _c, what in rows)
+    return structure, {int(r) for r, _c, _w in rows if r is not None}
 
 
 def prune(conn: Any, keep: int = KEEP) -> None:
