@@ -41,8 +41,12 @@ class CodingActions(_Base):
     """Mixed into MainWindow; the state it reads (report, spans, current span and claim) is the
     window's (declared in window_host.WindowHost)."""
 
-    def _run(self, cmd: Command, coalesce: Hashable | None = None) -> bool:
+    def _run(self, cmd: Command, coalesce: Hashable | None = None, *,
+             show_form: bool = True) -> bool:
+        """Run ``cmd``; ``show_form`` False: the caller shows the form itself afterwards (for
+        what the command made), so the change's reload does not show it first."""
         self.last_storage_error = None
+        self._form_deferred = not show_form
         try:
             self.project.run(cmd, coalesce=coalesce)
         except CommandError as exc:
@@ -57,6 +61,8 @@ class CodingActions(_Base):
             self.storage_banner.show()
             QApplication.beep()
             return False
+        finally:
+            self._form_deferred = False
         if self.storage_banner.isVisible():
             self.storage_banner.hide()
         return True
@@ -94,12 +100,7 @@ class CodingActions(_Base):
                     f"“{same.text}” is already {st.label if st else type_id} ({same.key})", 4000)
             return
         cmd = AddSpan(self.report_id, self.coder_id, type_id, start, end)
-        self._form_deferred = True  # shown once below, for the new span with its suggestions
-        try:
-            added = self._run(cmd)
-        finally:
-            self._form_deferred = False
-        if added:
+        if self._run(cmd, show_form=False):  # shown once below, with its suggestions
             self.current_span_id = cmd.span_id
             self.form_target = "span"
             try:
@@ -162,12 +163,7 @@ class CodingActions(_Base):
         if self.report_id is None:
             return
         cmd = CreateClaim(self.report_id, self.coder_id, type_id)
-        self._form_deferred = True  # select_claim below shows the new claim's form, once
-        try:
-            created = self._run(cmd)
-        finally:
-            self._form_deferred = False
-        if created:
+        if self._run(cmd, show_form=False):  # select_claim below shows its form
             self.current_claim_id = cmd.claim_id
             self.tabs.setCurrentIndex(1)
             self.select_claim(cmd.claim_id)
