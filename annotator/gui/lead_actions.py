@@ -78,12 +78,14 @@ class LeadActions(_Base):
             ids = [self.report_id]
         return ids
 
-    def _lead_refusal(self) -> bool:
+    def _lead_targets(self) -> list[int]:
+        """The reports a lead's action is for (the queue's selection); none, with the reason
+        said, for a coder who may not assign."""
         why = roles.refusal("assign", self.coder_name, self.role)
         if why is not None:
             self.statusBar().showMessage(f"Not done: {why}", 8000)
-            return True
-        return False
+            return []
+        return self.selected_reports()
 
     def _team_names(self) -> list[str]:
         return roles.switch_targets(self.project.coders())
@@ -114,9 +116,7 @@ class LeadActions(_Base):
     def lead_assign(self) -> None:
         from annotator.core.assignments import Assign
 
-        if self._lead_refusal():
-            return
-        ids = self.selected_reports()
+        ids = self._lead_targets()
         if not ids:
             return
 
@@ -131,9 +131,7 @@ class LeadActions(_Base):
         from annotator.core.assignments import MoveAssignments
         from annotator.core.commands import CommandError
 
-        if self._lead_refusal():
-            return
-        ids = self.selected_reports()
+        ids = self._lead_targets()
         if not ids:
             return
 
@@ -151,9 +149,7 @@ class LeadActions(_Base):
     def lead_unassign(self) -> None:
         from annotator.core.assignments import Unassign
 
-        if self._lead_refusal():
-            return
-        ids = self.selected_reports()
+        ids = self._lead_targets()
         if not ids:
             return
 
@@ -167,9 +163,7 @@ class LeadActions(_Base):
     def lead_lock(self, lock: bool = True) -> None:
         from annotator.core.locks import Lock, Unlock
 
-        if self._lead_refusal():
-            return
-        ids = self.selected_reports()
+        ids = self._lead_targets()
         if not ids:
             return
         cmd = Lock(ids) if lock else Unlock(ids)
