@@ -84,6 +84,7 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         with_example: bool | None = None,
         starter_actors: bool = True,
         verify: bool = True,
+        prune: bool = True,
     ) -> Project:
         """Open or create a project. A new project gets ``codebook`` (default: conflict-events).
 
@@ -92,8 +93,10 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         ``starter_actors`` fills a new project's actor list with the shipped starter list
         (``resources/actors-starter.csv``) when its codebook has an ``actor`` span type. ``verify``
         checks the text checksums of a sample of reports (integrity.quick_verify) and raises
-        DamagedProject on a mismatch. A project file this call created is removed again when
-        setting it up fails, so that no half-made project is left behind.
+        DamagedProject on a mismatch; ``prune`` drops old change-log entries (a write). The
+        window opens with neither and runs both after its first paint (``verify_sample``,
+        ``prune_change_log``). A project file this call created is removed again when setting
+        it up fails, so that no half-made project is left behind.
         """
         location = resolve_db(db)
         url = database_url(location)
@@ -102,7 +105,7 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         engine = open_engine(location, create=create)
         try:
             return cls._set_up(engine, location, db, is_new, codebook, with_example, verify,
-                              starter_actors)
+                              starter_actors, prune)
         except BaseException:
             engine.dispose()
             if created:
@@ -120,6 +123,7 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         with_example: bool | None,
         verify: bool,
         starter_actors: bool,
+        prune: bool = True,
     ) -> Project:
         from annotator.core.integrity import quick_verify
 
@@ -128,16 +132,20 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         cb, cb_id, fresh = project_codebook(engine, location, codebook, starter_actors)
         is_new = is_new or fresh
         project = cls(engine, cb, cb_id, location)
-        try:
-            with write_transaction(project._engine) as conn:
-                change_log.prune(conn)
-        except DBAPIError:  # a read-only account, a busy database: prune another time
-            pass
+        if prune:
+            project.prune_change_log()
         if with_example is None:
             with_example = db is None and not os.environ.get("ANNOTATOR_DB")
         if is_new and with_example:
             project.import_paths([resources_dir() / "example" / "example.jsonl"])
         return project
+
+    def verify_sample(self) -> None:
+        """The checksums of a sample of reports (integrity.quick_verify): DamagedProject on a
+        mismatch. Project.open runs it unless told not to."""
+        from annotator.core.integrity import quick_verify
+
+        quick_verify(self._engine, self.location)
 
     def close(self) -> None:
         self._engine.dispose()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from annotator.core import change_log
 from annotator.core.commands import Changes
+from annotator.core.db import write_transaction
 
 __all__ = ["ChangeReads"]
 
@@ -15,6 +17,15 @@ class ChangeReads:
     session: str
     _own_seq: int | None  # the change-log number of this session's last commit
     _own_log: dict[int, tuple[bool, set[int]]]  # seq -> (structure, reports) of own commits
+
+    def prune_change_log(self) -> None:
+        """Drop all but the newest change-log entries (Project.open does unless told not to;
+        the window does it after its first paint)."""
+        try:
+            with write_transaction(self._engine) as conn:
+                change_log.prune(conn)
+        except DBAPIError:  # a read-only account, a busy database: prune another time
+            pass
 
     def change_token(self) -> int:
         """The position in the project's change log now; pass it to :meth:`changes_since`."""

@@ -68,6 +68,7 @@ class ReportDetail:
     text: str
     meta: dict[str, Any]
     reference_date: str | None = None  # overrides published for relative dates
+    sha256: str | None = None  # the text's checksum as stored (integrity.loaded_report_problems)
 
 
 class SpanRow(NamedTuple):
@@ -244,6 +245,7 @@ def report_detail(conn: Connection, report_id: int) -> ReportDetail:
         row["text"],
         row["meta"] or {},
         row["reference_date"],
+        row["sha256"],
     )
 
 

@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from annotator.core import roles
 from annotator.core.db import DatabaseOpenError
@@ -71,15 +71,12 @@ def _run(app: QApplication, db: str | None, coder: str | None, stopper: StopOnSi
 
     why = missing_project(db, default_may_be_made=True)  # only the default project is made here
     if why is not None:
-        from PySide6.QtWidgets import QMessageBox
-
         QMessageBox.critical(None, "Annotator", f"{why}\n\nOr start Annotator without --db and choose File → New project.")
         return 1
     try:
-        project = Project.open(db)
+        # the sample check and the change-log prune wait for the first paint (gui/start_checks)
+        project = Project.open(db, verify=False, prune=False)
     except (DatabaseOpenError, ProjectError, DamagedProject, StorageError) as exc:
-        from PySide6.QtWidgets import QMessageBox
-
         QMessageBox.critical(None, "Annotator", str(exc))
         return 1
     window = open_window(project, coder)
@@ -93,9 +90,19 @@ def _run(app: QApplication, db: str | None, coder: str | None, stopper: StopOnSi
     # once the first report is painted, so it does not compete with that paint
     from annotator.core.warmup import start_warm_up
     from annotator.gui.idle import after_first_paint
+    from annotator.gui.start_checks import StartChecks
 
-    after_first_paint(cast(Any, window).text.viewport(), lambda: start_warm_up())
+    def damaged(message: str) -> None:
+        QMessageBox.critical(window, "Annotator", message)
+        window.close()
+        app.exit(1)
+
+    checks = StartChecks(window, project, damaged)
+    viewport = cast(Any, window).text.viewport()
+    after_first_paint(viewport, checks.start)
+    after_first_paint(viewport, lambda: start_warm_up())
     code = app.exec()
+    checks.wait()
     project.close()
     return stopper.exit_status if stopper.exit_status is not None else int(code)
 

@@ -321,6 +321,8 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         detail = ahead.detail if ahead is not None else self.project.report(report_id)
         self.report_id = report_id
         self.report_text = detail.text
+        # what the start's check (gui/start_checks) compares the text with
+        self.report_external_id, self.report_sha256 = detail.external_id, detail.sha256
         self.current_span_id = None
         self.current_claim_id = None
         rtl = detail.language in ("ar", "fa", "he", "ur", "ps")
