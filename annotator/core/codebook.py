@@ -82,6 +82,7 @@ class AttributeDef:
     required: bool = False
     definition: str | None = None
     value_labels: Mapping[str, str] = field(default_factory=dict)
+    examples: tuple[str, ...] = ()
 
     def check(self, value: Any) -> str | None:
         """Return why ``value`` is not a valid value of this attribute, or None (the rule of
@@ -415,6 +416,7 @@ def _attribute(a: Mapping[str, Any]) -> AttributeDef:
         required=bool(a.get("required", False)),
         definition=a.get("definition"),
         value_labels=dict(a.get("value_labels", {})),
+        examples=tuple(a.get("examples", [])),
     )
 
 

@@ -295,8 +295,19 @@ def _check_text(ad: AttributeDef, value: Any) -> str | None:
     if not isinstance(value, str):
         return f"{value!r} is not a string"
     if ad.pattern and not re.fullmatch(ad.pattern, value):
-        return f"{value!r} does not match the pattern {ad.pattern}"
+        example = f" (for example {ad.examples[0]})" if ad.examples else ""
+        return f"{value!r} does not match the pattern {ad.pattern}{example}"
     return None
+
+
+def text_hint(ad: AttributeDef, width: int = 48) -> str:
+    """What an empty text field shows a coder: the codebook's examples of the attribute, else
+    the start of its definition; never the pattern (a regular expression says nothing to a
+    coder; it is in the message when a value does not match)."""
+    if ad.examples:
+        return "e.g. " + ", ".join(ad.examples[:3])
+    words = " ".join((ad.definition or "").split())
+    return words if len(words) <= width else words[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _check_integer(ad: AttributeDef, value: Any) -> str | None:

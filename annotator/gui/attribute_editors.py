@@ -321,4 +321,4 @@ def _make_editor(ad: AttributeDef, actor_names: QStringListModel) -> _Editor:
         return _LineEditor(ad, _DATE_HINT)
     if t == "actor":
         return _ActorEditor(ad, actor_names)
-    return _LineEditor(ad, f"pattern {ad.pattern}" if ad.pattern else "")
+    return _LineEditor(ad, values.text_hint(ad))

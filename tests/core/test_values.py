@@ -156,3 +156,14 @@ def test_text_of_shows_labels_and_words_never_reprs() -> None:
     assert text_of(count, {"low": 11}) == "at least 11"
     flag = AttributeDef("aggregate", "Aggregate", "boolean", "nominal")
     assert text_of(flag, False) == "no"
+
+
+def test_text_hint_shows_examples_or_definition_never_the_pattern() -> None:
+    base = dict(id="country", label="country", type="text", level="nominal", pattern="^[A-Z]{2}$")
+    assert values.text_hint(AttributeDef(**base, examples=("IQ", "SY", "NG", "ML"))) == \
+        "e.g. IQ, SY, NG"
+    long = "ISO 3166-1 alpha-2 code of the country where the attack took place, upper case"
+    hint = values.text_hint(AttributeDef(**base, definition=long))
+    assert long.startswith(hint[:-1]) and hint.endswith("…") and len(hint) <= 48
+    assert values.text_hint(AttributeDef(**base)) == ""
+    assert values.text_hint(AttributeDef(**base, definition="Two letters.")) == "Two letters."

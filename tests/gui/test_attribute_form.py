@@ -255,6 +255,7 @@ def test_text_pattern_is_checked(qtbot, form, got) -> None:
     country = line(form, "country")
     type_into(qtbot, country, "Mali")
     assert "does not match the pattern" in form.error_text("country")
+    assert "(for example IQ)" in form.error_text("country")
     country.selectAll()
     type_into(qtbot, country, "ML")
     assert got.changes == [("country", "ML")]
@@ -467,3 +468,11 @@ def test_the_form_refuses_what_import_refuses(qtbot, form, got, place: dict, mes
     assert place not in [value for _attr, value in got.changes]  # (the name alone may be stored)
     core = load_default_codebook().check_span("location", {"place": place})
     assert core == [f"attribute 'place': {message}"]
+
+
+def test_text_field_hint_is_for_coders(qtbot, form) -> None:
+    """An empty text field shows the codebook's examples (or its definition), not its pattern:
+    a regular expression says nothing to a coder."""
+    form.set_attributes(attrs("actor"), {})
+    assert line(form, "country").placeholderText() == "e.g. IQ, SY, NG"
+    assert "^" not in line(form, "country").placeholderText()
