@@ -47,7 +47,7 @@ def coders(project: Project, args: argparse.Namespace) -> int:
         else:
             project.set_coder_role(name, args.role)
             print(f"{name}: {existing[name]} -> {args.role}")
-    rows = project.coders()
+    rows = project.coders(counts=True)
     print(f"{'CODER':<20} {'ROLE':<9} {'TODO':>6} {'IN PROGRESS':>12} {'DONE':>6}")
     for c in rows:
         n = c.counts

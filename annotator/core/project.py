@@ -471,9 +471,11 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         with self._engine.connect() as conn:
             return progress(conn)
 
-    def coders(self) -> list[queries.CoderRow]:
+    def coders(self, counts: bool = False) -> list[queries.CoderRow]:
+        """Every coder by name; with ``counts`` each one's reports per status (a count over all
+        assignments: seconds at 150,000 of them, so only the listing that prints it asks)."""
         with self._engine.connect() as conn:
-            return queries.coder_rows(conn)
+            return queries.coder_rows(conn, counts)
 
     def report(self, report_id: int) -> queries.ReportDetail:
         with self._engine.connect() as conn:

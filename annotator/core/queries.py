@@ -216,13 +216,14 @@ def report_count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(report_t)).scalar_one())
 
 
-def coder_rows(conn: Connection) -> list[CoderRow]:
+def coder_rows(conn: Connection, with_counts: bool = False) -> list[CoderRow]:
     a = assignment_t
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for cid, st, n in conn.execute(
-        select(a.c.coder_id, a.c.status, func.count()).group_by(a.c.coder_id, a.c.status)
-    ):
-        counts[int(cid)][str(st)] = int(n)
+    if with_counts:
+        for cid, st, n in conn.execute(
+            select(a.c.coder_id, a.c.status, func.count()).group_by(a.c.coder_id, a.c.status)
+        ):
+            counts[int(cid)][str(st)] = int(n)
     rows = conn.execute(
         select(coder_t.c.id, coder_t.c.name, coder_t.c.role).order_by(coder_t.c.name)
     )

@@ -67,7 +67,7 @@ def test_assign_move_unassign_and_undo(proj: Project) -> None:
     cmd = Assign(ids, [a, b], share=0.2, seed=3)
     proj.run(cmd)
     assert len(cmd.planned) == 12
-    counts = {r.name: r.counts.get("todo", 0) for r in proj.coders()}
+    counts = {r.name: r.counts.get("todo", 0) for r in proj.coders(counts=True)}
     assert counts["amina"] == counts["bob"] == 6
     # reports already assigned are left alone
     again = Assign(ids, [k])
@@ -82,14 +82,14 @@ def test_assign_move_unassign_and_undo(proj: Project) -> None:
     assert proj.status(started, a) == "in_progress"
     un = Unassign(k)
     proj.run(un)
-    assert {r.name: sum(r.counts.values()) for r in proj.coders()}["kim"] == 0
+    assert {r.name: sum(r.counts.values()) for r in proj.coders(counts=True)}["kim"] == 0
     proj.undo()  # unassign
     proj.undo()  # move
-    assert {r.name: r.counts.get("todo", 0) for r in proj.coders()}["amina"] == 5
+    assert {r.name: r.counts.get("todo", 0) for r in proj.coders(counts=True)}["amina"] == 5
     proj.undo()  # the span
     proj.undo()  # the second assign (nothing)
     proj.undo()  # the first assign
-    assert all(not r.counts for r in proj.coders())
+    assert all(not r.counts for r in proj.coders(counts=True))
 
 
 def test_undo_of_an_assignment_someone_started_is_refused(proj: Project) -> None:
@@ -150,3 +150,19 @@ def test_assign_uses_the_projects_double_coded_share(proj: Project, capsys) -> N
     capsys.readouterr()
     assert main(["--db", proj.location, "assign", "--coders", "amina,bob", "--share", "0"]) == 0
     assert "assigned 10 report(s), 0 double-coded" in capsys.readouterr().out
+
+
+def test_coders_listing_prints_each_coders_counts(proj: Project, capsys) -> None:
+    """`annotator coders` is the one caller that asks for the counts (the window's pickers and
+    every other caller read names and roles only, without counting all assignments)."""
+    from annotator.cli import main
+
+    ids = [r.id for r in proj.reports()]
+    a = proj.coder_id("amina", create=True)
+    proj.run(Assign(ids[:4], [a]))
+    proj.run(c.AddSpan(ids[0], a, "actor", 0, 6))
+    assert all(not r.counts for r in proj.coders())  # names and roles only
+    capsys.readouterr()
+    assert main(["--db", str(proj.location), "coders"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("amina"))
+    assert line.split()[-3:] == ["3", "1", "0"]
