@@ -181,3 +181,36 @@ def test_accept_unanimous_copies_agreed_claims_sharing_their_evidence(tmp_path: 
         assert p.spans(rid, gold) == [] and p.claims(rid, gold) == []
     finally:
         p.close()
+
+
+def test_gold_copies_skip_keys_an_imported_gold_layer_holds(tmp_path: Path, new_db, capsys) -> None:
+    """A gold layer imported from elsewhere may already use ``amina.s1`` for another span: the
+    copy takes ``amina.s1~2`` instead of refusing the decision (or every report of
+    accept-unanimous, as it did, with a message blaming 'another window or process')."""
+    from tests.core.helpers import record, span, write_jsonl
+
+    text = "Gunmen attacked Kidal on Sunday, killing 12 soldiers.\n"
+    coded = [span("s1", "actor", text, "Gunmen"), span("s2", "location", text, "Kidal")]
+    anns = [{"coder": c, "status": "done", "spans": coded} for c in ("amina", "lukas")]
+    anns.append({"coder": "gold", "spans": [span("amina.s1", "date", text, "Sunday"),
+                                            span("amina.s3", "date", text, "Sunday")]})
+    lone = dict(anns[0], spans=[*coded, span("s3", "casualty_count", text, "12 soldiers")])
+    anns[0] = lone
+    db = new_db("goldkeys.db")
+    p = Project.open(db)
+    try:
+        p.import_paths([write_jsonl(tmp_path / "r.jsonl", [record("r1", text, anns)])])
+        p.coder_id("rita", create=True, role="reviewer")
+        capsys.readouterr()
+        assert main(["--db", db, "--as", "rita", "adjudicate", "--accept-unanimous"]) == 0
+        rid = p.reports()[0].id
+        gold = {s.key: s.text for s in gold_spans(p, rid)}
+        assert gold["amina.s1"] == "Sunday" and gold["amina.s1~2"] == "Gunmen"
+        assert gold["amina.s2"] == "Kidal" and gold["amina.s3"] == "Sunday"
+        with p._engine.connect() as conn:
+            only = next(i for i in review.review_items(conn, p.codebook, [rid])[rid]
+                        if i.decision is None and "span_only_one_coder" in i.problems)
+        p.run(review.Decide(only, "accepted", "rita", coder="amina"))
+        assert {s.key: s.text for s in gold_spans(p, rid)}["amina.s3~2"] == "12 soldiers"
+    finally:
+        p.close()

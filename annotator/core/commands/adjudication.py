@@ -37,18 +37,48 @@ from annotator.core.review import ReviewItem, gold_coder_id, review_items
 __all__ = ["AcceptUnanimous", "Decide"]
 
 
+class _GoldKeys:
+    """Keys for gold copies: ``coder.key``, or ``coder.key~2``, ``~3``... when the gold layer
+    already holds that key in the report (a gold layer imported or merged from elsewhere), since
+    a clash would refuse the whole decision, or every report of accept-unanimous. The keys taken
+    are read once per table: of one report, or of the whole gold layer (``report_id`` None)."""
+
+    def __init__(self, conn: Connection, gold: int, report_id: int | None = None) -> None:
+        self.conn, self.gold, self.report_id = conn, gold, report_id
+        self._taken: dict[str, dict[int, set[str]]] = {}
+
+    def take(self, table: Any, report_id: int, wanted: str) -> str:
+        by_report = self._taken.get(table.name)
+        if by_report is None:
+            q = select(table.c.report_id, table.c.key).where(table.c.coder_id == self.gold)
+            if self.report_id is not None:
+                q = q.where(table.c.report_id == self.report_id)
+            by_report = self._taken[table.name] = {}
+            for rid, k in self.conn.execute(q):
+                by_report.setdefault(int(rid), set()).add(str(k))
+        taken = by_report.setdefault(report_id, set())
+        key, n = wanted, 1
+        while key in taken:
+            n += 1
+            key = f"{wanted}~{n}"
+        taken.add(key)
+        return key
+
+
 class _GoldWriter:
     """Copies coders' spans and claims into the gold layer of one report, with provenance."""
 
     def __init__(self, conn: Connection, ctx: Context, report_id: int, reviewer: str,
                  action: str, rationale: str | None,
-                 group_of: dict[tuple[str, str], int] | None = None) -> None:
+                 group_of: dict[tuple[str, str], int] | None = None,
+                 keys: _GoldKeys | None = None) -> None:
         self.group_of = group_of or {}
         self.conn, self.ctx, self.report_id = conn, ctx, report_id
         self.reviewer, self.action, self.rationale = reviewer, action, rationale
         gid = gold_coder_id(conn)
         assert gid is not None
         self.gold = gid
+        self.keys = keys or _GoldKeys(conn, gid, report_id)
         self.span_ids: list[int] = []
         self.claim_ids: list[int] = []
         self.now = utcnow()
@@ -60,7 +90,6 @@ class _GoldWriter:
         for coder, key, sid in conn.execute(q):
             if coder and key:
                 self.copied[(str(coder), str(key))] = int(sid)
-
     def _provenance(self, coder: str | None, key: str | None, **item: int) -> dict[str, Any]:
         return {"span_id": item.get("span_id"), "claim_id": item.get("claim_id"),
                 "from_coder": coder, "from_key": key, "action": self.action,
@@ -76,7 +105,8 @@ class _GoldWriter:
                 if self.group_of.get((other, key)) == group:
                     return gid
         sid = inserted_id(self.conn.execute(span_t.insert().values(
-            report_id=self.report_id, coder_id=self.gold, key=f"{coder}.{s.id}", type=s.type,
+            report_id=self.report_id, coder_id=self.gold,
+            key=self.keys.take(span_t, self.report_id, f"{coder}.{s.id}"), type=s.type,
             start=s.start, end=s.end, text=s.text, attributes=dict(s.attributes),
             codebook_id=self.ctx.codebook_id, created_at=self.now, updated_at=self.now)))
         self.conn.execute(provenance_t.insert().values(**self._provenance(coder, s.id, span_id=sid)))
@@ -86,7 +116,8 @@ class _GoldWriter:
 
     def claim(self, coder: str, c: ClaimItem, spans: dict[str, SpanItem]) -> int:
         cid = inserted_id(self.conn.execute(claim_t.insert().values(
-            report_id=self.report_id, coder_id=self.gold, key=f"{coder}.{c.id}", type=c.type,
+            report_id=self.report_id, coder_id=self.gold,
+            key=self.keys.take(claim_t, self.report_id, f"{coder}.{c.id}"), type=c.type,
             attributes=dict(c.attributes), codebook_id=self.ctx.codebook_id,
             created_at=self.now, updated_at=self.now)))
         self.conn.execute(provenance_t.insert().values(**self._provenance(coder, c.id, claim_id=cid)))
@@ -257,6 +288,7 @@ class AcceptUnanimous(Command):
         assert gold is not None
         items = review_items(conn, ctx.codebook, self.report_ids, self.coders)
         now = utcnow()
+        keys = _GoldKeys(conn, gold)
         span_rows: list[dict[str, Any]] = []
         span_prov: list[tuple[str, str]] = []
         decisions: list[dict[str, Any]] = []
@@ -269,7 +301,8 @@ class AcceptUnanimous(Command):
                 version = it.versions[coder]
                 if isinstance(version, SpanItem):
                     span_rows.append({
-                        "report_id": rid, "coder_id": gold, "key": f"{coder}.{version.id}",
+                        "report_id": rid, "coder_id": gold,
+                        "key": keys.take(span_t, rid, f"{coder}.{version.id}"),
                         "type": version.type, "start": version.start, "end": version.end,
                         "text": version.text, "attributes": dict(version.attributes),
                         "codebook_id": ctx.codebook_id, "created_at": now, "updated_at": now})
@@ -293,7 +326,8 @@ class AcceptUnanimous(Command):
                 groups[rid] = _group_index(conn, ctx.codebook, rid, self.coders)
             if (rid, coder) not in coder_spans:
                 coder_spans[rid, coder] = _coder_spans(conn, ctx.codebook, rid, coder)
-            writer = _GoldWriter(conn, ctx, rid, self.reviewer, "accepted_unanimous", None, groups[rid])
+            writer = _GoldWriter(conn, ctx, rid, self.reviewer, "accepted_unanimous", None,
+                                 groups[rid], keys)
             writer.claim(coder, claim, coder_spans[rid, coder])
             self._claim_ids += writer.claim_ids
             self._span_ids += writer.span_ids
