@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import Codebook
@@ -312,12 +312,14 @@ def span_prefill(
     conn: Connection, report_id: int, type_: str, start: int, end: int
 ) -> list[dict[str, Any]]:
     """Attribute suggestions for a span just tagged: best first, alternatives after."""
-    text = conn.execute(select(report_t.c.text).where(report_t.c.id == report_id)).scalar_one()
-    settings = load_settings(conn)
     lo = max(0, start - 400)
-    context = text[lo : min(len(text), end + 400)]
+    # only the span's neighbourhood: a report may be 1 MB (SQL substr counts code points)
+    context = str(conn.execute(
+        select(func.substr(report_t.c.text, lo + 1, end + 400 - lo)).where(report_t.c.id == report_id)
+    ).scalar_one())
+    settings = load_settings(conn)
     return suggest_attributes(
-        type_, text[start:end], context, reference_date(conn, report_id),
+        type_, context[start - lo : end - lo], context, reference_date(conn, report_id),
         actor_list(conn) if type_ == "actor" else None,
         _gazetteer() if type_ == "location" else None,
         project_places(conn) if type_ == "location" else None,

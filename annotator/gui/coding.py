@@ -88,7 +88,10 @@ class CodingActions(_Base):
             self.statusBar().showMessage(
                 "No word in the selection to tag (Alt with the key tags it exactly).", 4000)
             return
-        same = next((s for s in self._spans if (s.start, s.end) in ((start, end), sel)), None)
+        # a span with these bounds covers their start: look there (a report may hold 10,000)
+        same = min((s for pos in {start, sel[0]} for s in self._spans_covering(pos)
+                    if (s.start, s.end) in ((start, end), sel)),
+                   key=lambda s: (s.start, s.end, s.id), default=None)  # the first in text order
         if same is not None:  # the selection is a span already (find lands on one): retag it
             self.select_span(same.id)
             if same.type != type_id:
@@ -113,7 +116,7 @@ class CodingActions(_Base):
             self.text.blockSignals(True)
             self.text.select_range(end, end)
             self.text.blockSignals(False)
-            self.spans_view.select_span(cmd.span_id)
+            self.after_frame.later(self._select_listed_span, "select span")  # after its row
             if self.current_claim_id is None:
                 self.tabs.setCurrentIndex(0)
             self._show_form()

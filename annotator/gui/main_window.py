@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QLabel,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QToolButton,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from annotator.core.queries import ClaimRow, SpanRow
 from annotator.core.spanset import SpanPatch, SpanSet
 from annotator.core.summary import claim_summary, stored_value
 from annotator.gui import actions as actions_mod
+from annotator.gui.after_frame import AfterFrame
 from annotator.gui.bridge import ChangeBridge
 from annotator.gui.coding import CodingActions
 from annotator.gui.drafting import Drafting
@@ -48,6 +48,7 @@ from annotator.gui.idle import after_first_paint
 from annotator.gui.jump import Jumper
 from annotator.gui.launchers import Launchers
 from annotator.gui.lead_actions import LeadActions, install_queue_menu
+from annotator.gui.list_updates import ListUpdates
 from annotator.gui.navigation import Navigation
 from annotator.gui.project_launchers import ProjectLaunchers
 from annotator.gui.queue_panel import QueuePanel
@@ -63,7 +64,7 @@ POLL_MS = 2000  # how often the window looks for other processes' changes
 
 
 class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLaunchers, LeadActions,
-                 FlaggedActions, QMainWindow):
+                 FlaggedActions, ListUpdates, QMainWindow):
     def __init__(self, project: Project, coder_id: int) -> None:
         super().__init__()
         GeometryGuard.watch(self)  # fitted to its screen whenever shown
@@ -84,6 +85,10 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.prefetch.hold()  # until the first report is painted (_after_first_paint)
         self._claims: list[ClaimRow] = []
         self._form_deferred = False  # a tag shows the form itself, once (coding.tag_selection)
+        # the span list, claims list, queue row and status bar follow a coding key one frame
+        # after the text and the form (gui/after_frame.py)
+        self.after_frame = AfterFrame(self)
+        self._queue_row_stale = False  # a status change waits for the queue row's update
         self._status, self._status_of = "", -1  # the open report's status, as last read
         self.current_span_id: int | None = None
         self.current_claim_id: int | None = None
@@ -178,10 +183,10 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         cl.addWidget(self.find_bar)
 
         # right: spans, claims and suggestions above, the form below
-        self.span_model = SpanModel(labels, self._colors, self.codebook)
-        self.spans_view = SpanList(self.span_model)
+        self._span_model = SpanModel(labels, self._colors, self.codebook)
+        self.spans_view = SpanList(self._span_model)
         self.spans_view.setObjectName("spans")
-        self.claims_view = QTreeWidget()
+        self._claims_view = QTreeWidget()
         self.claims_view.setObjectName("claims")
         self.claims_view.setHeaderLabels(["Claim", "Summary"])
         self.claims_view.setRootIsDecorated(False)
@@ -309,6 +314,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.progress.setText(f"{counts.get('done', 0)} of {total} reports done")
 
     def open_report(self, report_id: int) -> None:
+        self.after_frame.catch_up()  # the last report's rows and counts, before it goes
         # tens of thousands of small objects are made here: keep the cyclic collector from
         # scanning the whole heap in the middle of it (nothing made here forms cycles)
         with gc_paused():
@@ -374,6 +380,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         report's spans read ahead and checked (core.prefetch)."""
         if self.report_id is None:
             return
+        self.after_frame.catch_up()  # the lists' last patches first, in order
         if ready is not None:
             self._span_set = ready
             patch = SpanPatch(reset=True)
@@ -407,60 +414,25 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
             self.current_span_id = None
         if self.current_claim_id not in {c.id for c in self._claims}:
             self.current_claim_id = None
-        if patch.reset:
+        fill_claims = (claims_changed or patch.reset or changed_spans is None
+                       or not changed_spans.isdisjoint(self._claimed_spans()))
+        if patch.reset:  # a report opened, or others' change: everything at once
             self.span_model.set_rows(self._spans, self._span_set.missing, self._span_by_id)
-        elif patch:
-            self.spans_view.apply_patch(patch.removed, patch.added, self._span_set.missing)
-        self.spans_view.select_span(self.current_span_id)
-        if (claims_changed or patch.reset or changed_spans is None
-                or not changed_spans.isdisjoint(self._claimed_spans())):
-            self._fill_claim_list()  # a claim's row shows its spans' texts and values
+            self.spans_view.select_span(self.current_span_id)
+            if fill_claims:
+                self._fill_claim_list()
+            self.refresh_flagged(read=full or ready is not None)
+        else:  # an own change of a few spans: the lists follow the text's frame
+            if patch:
+                removed, added, missing = patch.removed, patch.added, self._span_set.missing
+                self.after_frame.later(
+                    lambda: self.spans_view.apply_patch(removed, added, missing))
+            self.after_frame.later(self._select_listed_span, "select span")
+            if fill_claims:
+                self.after_frame.later(self._fill_claim_list, "claims")
+            self.after_frame.later(lambda: self.refresh_flagged(read=False), "flagged")
         if not self._form_deferred:
             self._show_form()
-        self.refresh_flagged(read=full or ready is not None)
-
-    def _claimed_spans(self) -> set[int]:
-        return {i for c in self._claims for fill in c.slots.values()
-                if isinstance(fill, list) for i in fill}
-
-    def _fill_claim_list(self) -> None:
-        """Show the claims: rows are updated in place (a claim or two changed), added or taken
-        from the end; clearing the list moved the current row through every row it removed,
-        scrolling and laying out the list each time."""
-        view = self.claims_view
-        view.blockSignals(True)
-        current = None
-        for i, c in enumerate(self._claims):
-            ct = self.codebook.claim_type(c.type)
-            texts = (f"{c.key} {ct.label if ct else c.type}",
-                     claim_summary(c, self._span_by_id, self.codebook))
-            item = view.topLevelItem(i)
-            if item is None:
-                item = QTreeWidgetItem(list(texts))
-                view.addTopLevelItem(item)
-            elif (item.text(0), item.text(1)) != texts:
-                item.setText(0, texts[0])
-                item.setText(1, texts[1])
-            if item.data(0, _ID) != c.id:
-                item.setData(0, _ID, c.id)
-            if item.toolTip(1) != texts[1]:
-                item.setToolTip(1, texts[1])
-            if c.id == self.current_claim_id:
-                current = item
-        extra = view.topLevelItemCount() - len(self._claims)
-        if extra > 0:
-            if current is None:
-                view.setCurrentIndex(QModelIndex())
-            for _ in range(extra):
-                view.takeTopLevelItem(len(self._claims))
-        if current is not None:
-            if view.currentItem() is not current:
-                view.setCurrentItem(current)
-        elif view.currentItem() is not None:
-            view.setCurrentIndex(QModelIndex())
-            view.clearSelection()
-        view.resizeColumnToContents(0)
-        view.blockSignals(False)
 
     @property
     def current_span(self) -> SpanRow | None:
@@ -542,15 +514,18 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
             self._reload_annotations(changed_spans=changes.spans if own else None,
                                      claims_changed=not own or bool(changes.claims))
             status_changed = not own or (self.report_id, self.coder_id) in changes.statuses
-            self._refresh_queue_row(read_status=status_changed)
+            if own:  # the row's counts follow the text's frame
+                self._queue_row_later(status_changed)
+            else:
+                self._refresh_queue_row(read_status=status_changed)
             if self.scan_on:
                 self._rescan()
         if changes.statuses:
-            self._update_progress()
+            self.after_frame.later(self._update_progress, "progress")
         if getattr(self, "progress_panel", None) is not None:
             self.progress_panel.on_changes(changes)  # the leads' dock (progress_panel.py)
         if changes.label:
-            self.statusBar().showMessage(changes.label, 3000)
+            self._status_message_later(changes.label)
 
     def poll_other_changes(self) -> None:
         """Pick up what other processes stored (one cheap read when nothing changed)."""
@@ -563,16 +538,6 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
             if self.form.span_form.has_pending() or self.form.claim_form.has_pending():
                 self.form.flush()  # store what is being typed before showing theirs
             self._on_changes(changes)
-
-    def _refresh_queue_row(self, read_status: bool = True) -> None:
-        """Update the current report's row in place (status mark and counts); the status is
-        read again only when a change may have changed it (an own change names it)."""
-        if self.report_id is None:
-            return
-        if read_status or self._status_of != self.report_id:
-            self._status = self.project.status(self.report_id, self.coder_id)
-            self._status_of = self.report_id
-        self.queue_panel.update_row(self.report_id, self._status, len(self._spans), len(self._claims))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.form.flush()

@@ -80,7 +80,7 @@ class Navigation(_Base):
         if new_id != self.current_span_id:
             self.form.flush()  # typed values belong to the span they were typed for
             self.current_span_id = new_id
-            self.spans_view.select_span(new_id)
+            self.after_frame.later(self._select_listed_span, "select span")  # after the text
             if span is not None:
                 self.form_target = "span"
                 if self.current_claim_id is None:
@@ -112,7 +112,7 @@ class Navigation(_Base):
         self.text.blockSignals(True)
         self.text.select_range(span.start, span.start)
         self.text.blockSignals(False)
-        self.spans_view.select_span(span_id)
+        self.after_frame.later(self._select_listed_span, "select span")  # after the text
         if self.current_claim_id is None:
             self.tabs.setCurrentIndex(0)
         self._show_form()

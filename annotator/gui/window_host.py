@@ -22,6 +22,7 @@ from annotator.core.codebook import Codebook
 from annotator.core.commands import Command
 from annotator.core.project import Project
 from annotator.core.queries import ClaimRow, SpanRow
+from annotator.gui.after_frame import AfterFrame
 from annotator.gui.find_bar import FindBar
 from annotator.gui.form_panel import FormPanel
 from annotator.gui.jump import Jumper
@@ -54,18 +55,21 @@ class WindowHost(QMainWindow):
     _span_by_id: dict[int, SpanRow]
     _claims: list[ClaimRow]
     _form_deferred: bool
+    after_frame: AfterFrame
     claim_actions: dict[str, QAction]
     tag_actions: dict[str, QAction]
     undo_action: QAction
     redo_action: QAction
     find_bar: FindBar
     jumper: Jumper
-    span_model: SpanModel
+    @property
+    def span_model(self) -> SpanModel: raise NotImplementedError
     text: ReportTextView
     form: FormPanel
     tabs: QTabWidget
     spans_view: SpanList
-    claims_view: QTreeWidget
+    @property
+    def claims_view(self) -> QTreeWidget: raise NotImplementedError
     suggestions_view: SuggestionsPanel
     queue_panel: QueuePanel
     queue: QTableView
@@ -102,6 +106,8 @@ class WindowHost(QMainWindow):
     def span_under_caret(self) -> SpanRow | None: raise NotImplementedError
     def suggestion_under_caret(self) -> int | None: raise NotImplementedError
     def _show_claim_strip(self, claim: ClaimRow | None) -> None: raise NotImplementedError
+    def _select_listed_span(self) -> None: raise NotImplementedError
+    def _spans_covering(self, pos: int) -> list[SpanRow]: raise NotImplementedError
     def _set_strip_open(self, on: bool) -> None: raise NotImplementedError
     def _show_draft(self) -> None: raise NotImplementedError
     def draft_slot(self, slot: str) -> bool: raise NotImplementedError

@@ -64,6 +64,21 @@ def test_invalid_spans_are_refused_and_nothing_stored(setup, type_, start, end, 
     assert project.undo_label is None
 
 
+def test_offsets_are_checked_against_the_report_in_code_points(setup) -> None:
+    """The covered text is read without counting the whole report: a range running past the
+    end (by one code point, after an emoji) is refused with the report's length."""
+    project, rid, cid = setup
+    n = len(TEXT)  # code points: the emoji is one, two in UTF-16
+    project.run(c.AddSpan(rid, cid, "actor", n - 8, n))  # up to the very end: "killed.\n"
+    assert [s.text for s in project.spans(rid, cid)] == [TEXT[n - 8 :]]
+    for start, end in ((n - 8, n + 1), (-1, 4), (n, n + 2)):
+        with pytest.raises(c.CommandError, match=rf"offsets {start}-{end} are outside the report \(0-{n}\)"):
+            project.run(c.AddSpan(rid, cid, "actor", start, end))
+    with pytest.raises(c.CommandError, match="report 999 does not exist"):
+        project.run(c.AddSpan(999, cid, "actor", 0, 4))
+    assert len(project.spans(rid, cid)) == 1
+
+
 def test_retag_drops_undeclared_attributes_and_undo_restores(setup) -> None:
     project, rid, cid = setup
     add = c.AddSpan(rid, cid, "actor", 0, 6, {"actor_type": "unidentified_armed_group"})

@@ -74,13 +74,16 @@ def test_queue_row_and_claim_list_follow_own_changes(qtbot, window, gui_project)
 
     select(window, "Gao")
     key(qtbot, window, Qt.Key.Key_2)
-    assert row() == (gui_project.status(rid, me), 1, 0)
+    # the row follows the text's frame (gui/after_frame.py): the event loop brings it
+    qtbot.waitUntil(lambda: row() == (gui_project.status(rid, me), 1, 0), timeout=2000)
     key(qtbot, window, Qt.Key.Key_A)  # a claim
-    assert row()[1:] == (1, 1) and window.claims_view.topLevelItemCount() == 1
+    qtbot.waitUntil(lambda: row()[1:] == (1, 1), timeout=2000)
+    assert window.claims_view.topLevelItemCount() == 1
     select(window, "gunmen")
     key(qtbot, window, Qt.Key.Key_1)
     key(qtbot, window, Qt.Key.Key_P)  # the actor fills the open claim's perpetrator slot
     assert "gunmen" in window.claims_view.topLevelItem(0).text(1)
     assert window._claims == gui_project.claims(rid, me)
     window._set_status("done")
-    assert row() == ("done", 2, 1) and gui_project.status(rid, me) == "done"
+    qtbot.waitUntil(lambda: row() == ("done", 2, 1), timeout=2000)
+    assert gui_project.status(rid, me) == "done"

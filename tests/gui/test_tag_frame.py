@@ -1,0 +1,108 @@
+"""A tag paints its span in the text at once and the lists follow a frame later (issue 19): the
+highlight is on screen after the key, gone after undo, back after redo, and the span list, the
+claims list and the queue row end up showing what is stored."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QTextCursor
+
+K = Qt.Key
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def _blend(hex_color: str) -> QColor:
+    """A span's background: its type's colour at 30 % over white (text_view._format)."""
+    c = QColor(hex_color)
+    return QColor(*(int(255 * 0.7 + v * 0.3) for v in (c.red(), c.green(), c.blue())))
+
+
+def _coloured(window, start: int, end: int, color: QColor) -> int:
+    """Pixels of ``color`` inside the characters start..end of the text (one line)."""
+    view = window.text
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    cur = QTextCursor(view.document())
+    cur.setPosition(view._map.to_utf16(start))
+    left = view.cursorRect(cur)
+    cur.setPosition(view._map.to_utf16(end))
+    right = view.cursorRect(cur)
+    want = color.rgb()
+    return sum(
+        1
+        for x in range(int(left.right() * ratio) + 2, int(right.left() * ratio) - 1)
+        for y in range(int(left.top() * ratio), int(left.bottom() * ratio))
+        if image.pixel(x, y) == want
+    )
+
+
+def _select_word(qtbot, window, word: str) -> tuple[int, int]:
+    """Put the caret before ``word`` and select it with the keyboard, as a coder does."""
+    start = window.report_text.index(word)
+    window.text.select_range(start, start)
+    window.text.setFocus()
+    qtbot.keyClick(window.text, K.Key_Right, CTRL | SHIFT)
+    return start, start + len(word)
+
+
+def test_a_new_span_is_painted_at_once_and_undo_takes_it_away(qtbot, window) -> None:
+    start, end = _select_word(qtbot, window, "gunmen")
+    other = window.report_text.index("killing")
+    actor = _blend(window.codebook.span_type("actor").color)
+    qtbot.wait(30)
+    assert _coloured(window, start, end, actor) == 0  # nothing there before the key
+    qtbot.keyClick(window.text, K.Key_1)  # actor
+    span = window.current_span
+    assert span is not None and window.report_text[span.start:span.end] == span.text == "gunmen"
+    qtbot.wait(30)
+    painted = _coloured(window, start, end, actor)
+    assert painted > (end - start) * 20  # mostly background: the rest is glyphs
+    assert _coloured(window, other, other + len("killing"), actor) == 0  # only under the span
+    assert window.text.hasFocus()  # the coder types on (F2 for the value, the next tag)
+
+    qtbot.keyClick(window.text, K.Key_Z, CTRL)  # undo: the highlight goes with the span
+    qtbot.wait(30)
+    assert window._spans == [] and _coloured(window, start, end, actor) == 0
+    qtbot.keyClick(window.text, K.Key_Z, CTRL | SHIFT)  # redo: back where it was
+    qtbot.wait(30)
+    assert [s.text for s in window._spans] == ["gunmen"]
+    assert _coloured(window, start, end, actor) > painted * 0.8
+
+
+def test_a_retag_repaints_in_the_new_colour_and_undo_in_the_old(qtbot, window) -> None:
+    start, end = _select_word(qtbot, window, "Tessit")
+    place = _blend(window.codebook.span_type("location").color)
+    actor = _blend(window.codebook.span_type("actor").color)
+    qtbot.keyClick(window.text, K.Key_2)  # a place
+    qtbot.keyClick(window.text, K.Key_1)  # the caret is on it: retag as actor
+    qtbot.wait(30)
+    assert window.current_span is not None and window.current_span.type == "actor"
+    assert _coloured(window, start, end, actor) > 0 and _coloured(window, start, end, place) == 0
+    qtbot.keyClick(window.text, K.Key_Z, CTRL)
+    qtbot.wait(30)
+    assert _coloured(window, start, end, place) > 0 and _coloured(window, start, end, actor) == 0
+
+
+def test_the_lists_follow_the_text(qtbot, window, gui_project) -> None:
+    rid, me = window.report_id, window.coder_id
+    _select_word(qtbot, window, "gunmen")
+    qtbot.keyClick(window.text, K.Key_1)
+    sid = window.current_span_id
+    # read through the window, the span list is up to date at once (it catches up)
+    row = window.span_model.row_of[sid]
+    assert window.span_model.rows[row].text == "gunmen"
+    qtbot.keyClick(window.text, K.Key_A)  # an attack claim
+    model = window.queue_panel.model
+
+    def queue_row() -> tuple:
+        return model.figures(model.rows[model.row_of[rid]])
+
+    # the queue row and the span list's selection come with the event loop's next turn
+    qtbot.waitUntil(lambda: queue_row() == (gui_project.status(rid, me), 1, 1), timeout=2000)
+    assert window.spans_view.currentIndex().row() == row
+    assert window.claims_view.topLevelItemCount() == 1
+    qtbot.keyClick(window.text, K.Key_Z, CTRL)  # the claim goes
+    qtbot.keyClick(window.text, K.Key_Z, CTRL)  # the span goes
+    qtbot.waitUntil(lambda: queue_row()[1:] == (0, 0), timeout=2000)
+    assert window.span_model.rowCount() == 0 and window.claims_view.topLevelItemCount() == 0
