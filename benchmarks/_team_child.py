@@ -152,8 +152,10 @@ def window(target: str, runs: int) -> None:
     first = project.reports(limit=1)[0].id
 
     def start_sql() -> None:
+        # what the window reads before its first report is painted: the first queue page and
+        # the report (the progress counts, which grow with the project, are read after that
+        # paint on a thread: gui/progress_line.py; the status change below times them)
         _page_reads(conn, coder, "", ())
-        _progress_reads(conn, coder)
         _report_reads(conn, first, coder)
 
     out["window start (to the first report shown)"] = interleave(start, start_sql, runs)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, or_, select, text
+from sqlalchemy import bindparam, exists, func, or_, select, text
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import NOT_REPORTED
@@ -117,13 +117,16 @@ def report_rows(
         r.c.id
     )
     if scope is not None:
-        assigned = select(a.c.report_id).where(a.c.coder_id == scope.coder_id)
+        # EXISTS, probed per report in id order: a page reads about PAGE / (the coder's share)
+        # reports whatever the project's size (IN (SELECT ...) collected every report assigned
+        # to the coder first: 110 ms at 50,000 reports against 2 ms)
+        assigned = exists().where(a.c.report_id == r.c.id, a.c.coder_id == scope.coder_id)
         if scope.pool:
-            anyone = (select(a.c.report_id).join(coder_t, coder_t.c.id == a.c.coder_id)
-                      .where(coder_t.c.role != "gold"))
-            q = q.where(or_(r.c.id.in_(assigned), r.c.id.not_in(anyone)))
+            anyone = exists().where(a.c.report_id == r.c.id, coder_t.c.id == a.c.coder_id,
+                                    coder_t.c.role != "gold")
+            q = q.where(or_(assigned, ~anyone))
         else:
-            q = q.where(r.c.id.in_(assigned))
+            q = q.where(assigned)
     if ids is not None:
         q = q.where(r.c.id.in_(sorted(set(ids))))
     if search:

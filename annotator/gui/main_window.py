@@ -50,6 +50,7 @@ from annotator.gui.launchers import Launchers
 from annotator.gui.lead_actions import LeadActions, install_queue_menu
 from annotator.gui.list_updates import ListUpdates
 from annotator.gui.navigation import Navigation
+from annotator.gui.progress_line import ProgressLine
 from annotator.gui.project_launchers import ProjectLaunchers
 from annotator.gui.queue_panel import QueuePanel
 from annotator.gui.span_list import SpanList, SpanModel
@@ -103,6 +104,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self._colors = {t.id: t.color for t in self.codebook.span_types}
         self.setWindowTitle(f"Annotator — {project.location}")
         self.setAcceptDrops(True)  # drop report files or folders to import them
+        self.progress_line: ProgressLine | None = None  # made once the queue is read
         self._build_widgets()
         self._build_actions()
         self.bridge = ChangeBridge(project, self)
@@ -118,9 +120,12 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         if self.queue_panel.row_count():
             self.queue_panel.select_row(0)
         self.text.setFocus()
+        self.progress_line = ProgressLine(self.progress, project, lambda: self.coder_id)
         after_first_paint(self.text.viewport(), self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        if self.progress_line is not None:
+            self.progress_line.refresh_in_background()
         self.prefetch.release()
         # every type's fields are built while idle, so no first tag of a type waits for them
         self.form.prebuild(self.codebook.span_types, self.codebook.claim_types)
@@ -308,10 +313,9 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self.queue_panel.reload()
 
     def _update_progress(self) -> None:
-        counts = self.project.status_counts(self.coder_id)  # this coder's rows, not everyone's
-        total = self.project.report_count()
         self.coder_label.setText(f"Coder: {self.coder_name}")
-        self.progress.setText(f"{counts.get('done', 0)} of {total} reports done")
+        if self.progress_line is not None:  # at start: counted after the first paint
+            self.progress_line.refresh()
 
     def open_report(self, report_id: int) -> None:
         self.after_frame.catch_up()  # the last report's rows and counts, before it goes

@@ -1,0 +1,116 @@
+"""What the window reads before its first report is painted (the entry point's path,
+app.open_window): each read once, the same statements whatever the number of reports (one page
+of the queue, never a list of every report as parameters), and no count that scans the project
+(the progress line is counted after the paint, on a thread)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, QObject
+from sqlalchemy import event
+
+from annotator.core.assignments import Assign
+from annotator.core.project import Project
+from annotator.gui.app import open_window
+from annotator.gui.queue_panel import PAGE
+from tests.core.helpers import record, span, write_jsonl
+
+#: the statements a window start runs before its first paint (a re-added read fails here):
+#: the coder by name, the coder by id, the change-log position, the queue's scope, the page
+#: (reports, statuses, span and claim counts, locked, flagged), the open report (text, spans,
+#: claims, slot fills, flagged spans)
+START_READS = 15
+
+
+class _Reads:
+    """Every statement the project's engine runs (SQLite's own trace: the span read goes
+    through the driver's cursor), and the parameters of those SQLAlchemy runs."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine, self.sql, self.params = engine, [], []
+        self.sqlite = engine.dialect.name == "sqlite"
+        event.listen(engine, "before_cursor_execute", self._run)
+        if self.sqlite:
+            event.listen(engine, "checkout", self._checkout)
+
+    def _run(self, _conn: Any, _cur: Any, statement: str, params: Any, *_a: Any) -> None:
+        self.params.append(len(params) if params else 0)
+        if not self.sqlite:
+            self._add(statement)
+
+    def _checkout(self, dbapi: Any, _record: Any, _proxy: Any) -> None:
+        dbapi.set_trace_callback(self._add)
+
+    def _add(self, statement: str) -> None:
+        text = " ".join(statement.split())
+        if not re.match(r"(BEGIN|COMMIT|ROLLBACK|PRAGMA|SAVEPOINT|RELEASE)\b", text, re.I):
+            self.sql.append(text)
+
+    def stop(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._run)
+        if self.sqlite:
+            event.remove(self.engine, "checkout", self._checkout)
+
+
+class _FirstPaint(QObject):
+    def __init__(self, reads: _Reads) -> None:
+        super().__init__()
+        self.reads, self.at = reads, None
+
+    def eventFilter(self, _obj: QObject, ev: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if ev.type() == QEvent.Type.Paint and self.at is None:
+            self.at = len(self.reads.sql)
+        return False
+
+
+def _project(tmp_path: Path, new_db: Any, n: int) -> Project:
+    text = "Gunmen attacked Gao on Monday, killing 3.\n"
+    project = Project.open(new_db(f"p{n}.db"))
+    project.import_paths([write_jsonl(tmp_path / f"r{n}.jsonl", [
+        record(f"r{i}", f"Report {i}. {text}", [{"coder": "amina", "spans": [
+            span("s1", "location", f"Report {i}. {text}", "Gao")]}])
+        for i in range(n)])])
+    amina = project.coder_id("amina")
+    project.run(Assign([r.id for r in project.reports()], [amina]))  # a queue with a scope
+    return project
+
+
+def _start(qtbot: Any, project: Project) -> tuple[list[str], list[int], Any]:
+    reads = _Reads(project._engine)
+    painted = _FirstPaint(reads)
+    w = open_window(project, "amina")
+    assert w is not None
+    qtbot.addWidget(w)
+    w.text.viewport().installEventFilter(painted)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: painted.at is not None, timeout=10_000)
+    reads.stop()
+    assert painted.at is not None
+    return reads.sql[: painted.at], reads.params, w
+
+
+@pytest.mark.parametrize("n", [PAGE + 40])
+def test_the_start_reads_each_thing_once_and_the_same_at_any_size(
+        qtbot: Any, tmp_path: Path, new_db: Any, n: int) -> None:
+    sizes = {}
+    for count in (n, 2 * n):
+        project = _project(tmp_path, new_db, count)
+        try:
+            sql, params, w = _start(qtbot, project)
+            repeated = sorted({s for s in sql if sql.count(s) > 1})
+            assert repeated == [], f"read twice at start: {[s[:160] for s in repeated]}"
+            assert len(sql) <= START_READS, "\n".join(s[:160] for s in sql)
+            assert max(params) <= PAGE + 8  # one page's ids at most, never every report's
+            assert not [s for s in sql if re.search(r"count\(\*\)[^()]* FROM report\b", s)]
+            assert not [s for s in sql if "GROUP BY assignment.status" in s]
+            # the progress line comes just after the paint
+            qtbot.waitUntil(lambda w=w, c=count: w.progress.text() == f"0 of {c} reports done",
+                            timeout=10_000)
+            w.close()
+        finally:
+            project.close()
+        sizes[count] = [re.sub(r"\d+", "#", s) for s in sql]
+    assert sizes[n] == sizes[2 * n]  # flat: the same statements at twice the reports
