@@ -5,16 +5,17 @@ sample on a background thread."""
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.project import Project
-from annotator.gui import app
-from annotator.gui.main_window import MainWindow
 from tests.core.helpers import record, span, write_jsonl
 
 TEXTS = {f"r{i}": f"Report {i}: gunmen attacked Gao on Monday.\n" for i in range(1, 4)}
@@ -37,57 +38,68 @@ def _sql(db: Path, statement: str) -> None:
     con.close()
 
 
-class _Start:
-    """app.run on a project, with the message boxes and the sample check recorded; a sound
-    project's window is closed once its checks are done."""
+# app.run in a process of its own: after its event loop has run, this process's Qt would map no
+# new window (the tests after it would never see a paint)
+_RUN = """
+import json, sys
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from annotator.core.project import Project
+from annotator.gui import app
+from annotator.gui.main_window import MainWindow
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.shown: list[str] = []
-        self.samples = 0
-        self.pruned = 0
-        monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: self.shown.append(text))
-        real_verify, real_prune = Project.verify_sample, Project.prune_change_log
+seen = {"shown": [], "samples": 0, "pruned": 0}
+QMessageBox.critical = lambda _p, _t, text: seen["shown"].append(text)
+real_verify, real_prune = Project.verify_sample, Project.prune_change_log
 
-        def verify(project: Project) -> None:
-            self.samples += 1
-            real_verify(project)
+def verify(project):
+    seen["samples"] += 1
+    real_verify(project)
 
-        def prune(project: Project) -> None:
-            self.pruned += 1
-            real_prune(project)
-            QTimer.singleShot(0, _close_all)  # checked and pruned: the start is over
+def prune(project):  # (on the checks' thread)
+    real_prune(project)
+    seen["pruned"] += 1
 
-        monkeypatch.setattr(Project, "verify_sample", verify)
-        monkeypatch.setattr(Project, "prune_change_log", prune)
+Project.verify_sample, Project.prune_change_log = verify, prune
 
-    def run(self, db: Path) -> int:
-        QTimer.singleShot(20_000, _close_all)  # never hang the suite
-        return app.run(str(db), "amina")
-
-
-def _close_all() -> None:
+def close_all():
     for w in QApplication.topLevelWidgets():
         if isinstance(w, MainWindow):
             w.close()
     QApplication.exit(0)
 
+qapp = QApplication([])
+waited = QElapsedTimer()
+waited.start()
+poll = QTimer()  # checked and pruned: the start is over (at the latest after 20 s)
+poll.timeout.connect(lambda: (seen["pruned"] or waited.elapsed() > 20_000) and close_all())
+poll.start(20)
+seen["code"] = app.run(sys.argv[1], "amina")
+print(json.dumps(seen))
+"""
 
-def test_a_sound_project_is_checked_and_pruned_after_the_first_paint(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:
-    db = _project(tmp_path)
-    start = _Start(monkeypatch)
-    assert start.run(db) == 0
-    assert start.shown == [] and start.samples == 1 and start.pruned == 1
+
+def _run(db: Path) -> dict[str, Any]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", _RUN, str(db)], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def test_a_damaged_report_in_the_sample_closes_the_window_with_the_message(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:
+def test_a_sound_project_is_checked_and_pruned_after_the_first_paint(tmp_path: Path) -> None:
+    seen = _run(_project(tmp_path))
+    assert seen == {"code": 0, "shown": [], "samples": 1, "pruned": 1}
+
+
+def test_a_damaged_report_in_the_sample_closes_the_window_with_the_message(tmp_path: Path) -> None:
     db = _project(tmp_path)
     _sql(db, "update report set text = replace(text, 'Gao', 'Gab') where external_id = 'r3'")
-    start = _Start(monkeypatch)
-    assert start.run(db) == 1
-    assert len(start.shown) == 1 and "damaged" in start.shown[0] and "report r3" in start.shown[0]
-    assert start.samples == 1 and start.pruned == 0  # nothing written to a damaged project
+    seen = _run(db)
+    assert seen["code"] == 1 and len(seen["shown"]) == 1
+    assert "damaged" in seen["shown"][0] and "report r3" in seen["shown"][0]
+    assert seen["samples"] == 1 and seen["pruned"] == 0  # nothing written to a damaged project
 
 
 @pytest.mark.parametrize(("statement", "named"), [
@@ -95,11 +107,10 @@ def test_a_damaged_report_in_the_sample_closes_the_window_with_the_message(
     ("update span set text = 'Gab' where report_id = 1", "span"),
 ])
 def test_a_damaged_open_report_is_refused_before_any_key_on_what_the_window_read(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: object,
-        statement: str, named: str) -> None:
+        tmp_path: Path, statement: str, named: str) -> None:
     db = _project(tmp_path)
     _sql(db, statement)
-    start = _Start(monkeypatch)
-    assert start.run(db) == 1
-    assert len(start.shown) == 1 and "damaged" in start.shown[0] and named in start.shown[0]
-    assert start.samples == 0  # found on the main thread, in the work after the first paint
+    seen = _run(db)
+    assert seen["code"] == 1 and len(seen["shown"]) == 1
+    assert "damaged" in seen["shown"][0] and named in seen["shown"][0]
+    assert seen["samples"] == 0  # found on the main thread, in the work after the first paint

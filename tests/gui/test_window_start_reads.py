@@ -16,6 +16,7 @@ from sqlalchemy import event
 from annotator.core.assignments import Assign
 from annotator.core.project import Project
 from annotator.gui.app import open_window
+from annotator.gui.main_window import MainWindow
 from annotator.gui.queue_panel import PAGE
 from tests.core.helpers import record, span, write_jsonl
 
@@ -79,13 +80,21 @@ def _project(tmp_path: Path, new_db: Any, n: int) -> Project:
     return project
 
 
-def _start(qtbot: Any, project: Project) -> tuple[list[str], list[int], Any]:
+def _start(qtbot: Any, project: Project, monkeypatch: pytest.MonkeyPatch
+           ) -> tuple[list[str], list[int], Any]:
     reads = _Reads(project._engine)
     painted = _FirstPaint(reads)
+    built = MainWindow.__init__
+
+    def watched(self: MainWindow, *args: Any) -> None:  # watched before open_window shows it
+        built(self, *args)
+        self.text.viewport().installEventFilter(painted)
+
+    monkeypatch.setattr(MainWindow, "__init__", watched)
     w = open_window(project, "amina")
+    monkeypatch.setattr(MainWindow, "__init__", built)
     assert w is not None
     qtbot.addWidget(w)
-    w.text.viewport().installEventFilter(painted)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: painted.at is not None, timeout=10_000)
     reads.stop()
     assert painted.at is not None
@@ -94,12 +103,13 @@ def _start(qtbot: Any, project: Project) -> tuple[list[str], list[int], Any]:
 
 @pytest.mark.parametrize("n", [PAGE + 40])
 def test_the_start_reads_each_thing_once_and_the_same_at_any_size(
-        qtbot: Any, tmp_path: Path, new_db: Any, n: int) -> None:
+        qtbot: Any, tmp_path: Path, new_db: Any, n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sizes = {}
     for count in (n, 2 * n):
         project = _project(tmp_path, new_db, count)
         try:
-            sql, params, w = _start(qtbot, project)
+            sql, params, w = _start(qtbot, project, monkeypatch)
             repeated = sorted({s for s in sql if sql.count(s) > 1})
             assert repeated == [], f"read twice at start: {[s[:160] for s in repeated]}"
             assert len(sql) <= START_READS, "\n".join(s[:160] for s in sql)
