@@ -32,6 +32,7 @@ from annotator.core.models import (
     span_t,
     utcnow,
 )
+from annotator.core.naming import first_free
 from annotator.core.review import ReviewItem, gold_coder_id, review_items
 
 __all__ = ["AcceptUnanimous", "Decide"]
@@ -57,10 +58,7 @@ class _GoldKeys:
             for rid, k in self.conn.execute(q):
                 by_report.setdefault(int(rid), set()).add(str(k))
         taken = by_report.setdefault(report_id, set())
-        key, n = wanted, 1
-        while key in taken:
-            n += 1
-            key = f"{wanted}~{n}"
+        key = first_free(wanted, taken, sep="~")
         taken.add(key)
         return key
 

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.naming import first_free
+
 __all__ = [
     "BOOKKEEPING",
     "BratConf",
@@ -256,10 +258,7 @@ def _ident(name: str, used: set[str]) -> str:
     if not base or not ("a" <= base[0].lower() <= "z"):
         base = "x" + base
     base = base[:60]
-    candidate, n = base, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{base}_{n}"
+    candidate = first_free(base, used, sep="_")
     used.add(candidate)
     return candidate
 

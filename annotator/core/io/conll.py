@@ -37,6 +37,7 @@ from annotator.core.io.standoff import (
     span_type_id,
 )
 from annotator.core.io.textfile import ImportProblem
+from annotator.core.naming import first_free
 
 __all__ = ["TOKENIZERS", "read_conll", "tokenize", "write_conll"]
 
@@ -327,10 +328,7 @@ def read_conll(path: Path, codebook: Codebook) -> list[dict[str, Any]]:
         coder = ext.get("coder") if ext else None
         taken = {a["coder"] for a in rec["annotations"]}
         if not isinstance(coder, str):
-            coder, n = "conll", 1
-            while coder in taken:
-                n += 1
-                coder = f"conll-{n}"
+            coder = first_free("conll", taken)
         ann: dict[str, Any] = {"coder": coder, "status": "done", "spans": spans, "claims": []}
         if ext is not None:
             try:

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from annotator.core.naming import first_free
+
 __all__ = ["UnsafePath", "document_names", "inside", "safe_name", "unique_name"]
 
 # path separators, the characters Windows refuses in names, and every control character
@@ -55,10 +57,7 @@ def safe_name(name: str, fallback: str = "item", max_bytes: int = _MAX_BYTES) ->
 def unique_name(name: str, taken: set[str]) -> str:
     """``name``, or ``name-2``, ``name-3`` ... the first not in ``taken`` (compared without case,
     as Windows and macOS compare); the result is added to ``taken`` (casefolded)."""
-    candidate, n = name, 1
-    while candidate.casefold() in taken:
-        n += 1
-        candidate = f"{name}-{n}"
+    candidate = first_free(name, taken, fold=str.casefold)
     taken.add(candidate.casefold())
     return candidate
 

@@ -31,6 +31,7 @@ from annotator.core.io.standoff import (
     span_type_id,
 )
 from annotator.core.io.textfile import ImportProblem, read_json_file
+from annotator.core.naming import first_free
 
 __all__ = ["read_docbin", "read_spacy_json", "write_docbin", "write_spacy_json"]
 
@@ -168,10 +169,7 @@ def _record_from(text: str, spans: list[tuple[int, int, str]], ext: Any, codeboo
     coder = ext.get("coder") if isinstance(ext, dict) else None
     taken = {a["coder"] for a in rec["annotations"]}
     if not isinstance(coder, str):
-        coder, n = "spacy", 1
-        while coder in taken:
-            n += 1
-            coder = f"spacy-{n}"
+        coder = first_free("spacy", taken)
     ann: dict[str, Any] = {"coder": coder, "status": "done", "spans": found, "claims": []}
     if ext is not None:
         apply_extension(rec["report"], ann, ext, where)
