@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli.common import fail, quiet_stdout
 from annotator.core.io import registry
-from annotator.core.io.importer import FileResult
 from annotator.core.project import Project
+
+if TYPE_CHECKING:  # the importer loads when an import runs, not for every command
+    from annotator.core.io.importer import FileResult
 
 
 class Bar:

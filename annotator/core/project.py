@@ -24,9 +24,6 @@ from annotator.core.db import (
     write_transaction,
 )
 from annotator.core.db import default_database_path as default_database_path  # re-exported
-from annotator.core.io.importer import FileResult, ImportSummary, import_paths
-from annotator.core.io.interchange import export_jsonl
-from annotator.core.io.limits import Limits
 from annotator.core.locks import check_locks
 from annotator.core.models import (
     ROLES,
@@ -47,8 +44,11 @@ from annotator.core.resources import resources_dir
 from annotator.core.spanset import SpanPatch, SpanSet, patch_spans, read_span_set
 from annotator.core.storage import StorageError, classify, storage_errors
 
-if TYPE_CHECKING:  # read lazily: the alignment code is not needed to code a report
+if TYPE_CHECKING:  # read lazily: the alignment code, the readers of every import format and
+    # the exporters are not needed to code a report (nor loaded by the window's start)
     from annotator.core.assignments import Progress
+    from annotator.core.io.importer import FileResult, ImportSummary
+    from annotator.core.io.limits import Limits
     from annotator.core.normalize import ActorEntry
 
 __all__ = ["OTHER_PROCESS", "CommandError", "Project", "ProjectError", "resolve_db"]
@@ -381,6 +381,7 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         declares are ignored, gold annotations refused); None (the project lead, e.g. the
         command line without --as) or a reviewer may."""
         from annotator.core.integrity import before_bulk_write
+        from annotator.core.io.importer import import_paths
 
         with storage_errors(self.location):
             before_bulk_write(self._engine, self.location)  # no new work into a damaged file
@@ -421,6 +422,8 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         report_ids: Sequence[int] | None = None,
     ) -> int:
         """Write the interchange format; ``coders`` names whose annotations to include (all)."""
+        from annotator.core.io.interchange import export_jsonl
+
         coder_ids = None if coders is None else [self.coder_id(c) for c in coders]
         return export_jsonl(
             self._engine,

@@ -32,7 +32,8 @@ def test_opening_a_project_loads_no_review_code_nor_orm_nor_validator_twice(tmp_
     loaded = json.loads(done.stdout)
     everything = set(loaded["all"])
     for name in ("annotator.core.agreement.align", "annotator.core.commands.adjudication",
-                 "annotator.core.review", "sqlalchemy.orm", "sqlmodel", "pydantic"):
+                 "annotator.core.review", "sqlalchemy.orm", "sqlmodel", "pydantic",
+                 "annotator.core.io.importer", "annotator.core.io.interchange"):
         assert name not in everything, name
     # the stored codebook was checked in full once (jsonschema), then known by its hash
     assert "jsonschema" in everything
@@ -75,3 +76,14 @@ def test_the_coder_without_counts_is_name_and_role_only(project, tmp_path: Path)
     assert full is not None and bare is not None
     assert (bare.name, bare.role) == (full.name, full.role) == ("amina", "coder")
     assert full.counts == {"done": 1} and bare.counts == {}
+
+
+def test_the_command_line_loads_no_importer_nor_exporter_before_its_command_runs() -> None:
+    code = ("import json, sys; import annotator.cli; import annotator.cli.transfer; "
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('annotator'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    loaded = set(json.loads(done.stdout))
+    assert "annotator.cli.transfer" in loaded  # the import and export handlers are there ...
+    for name in ("annotator.core.io.importer", "annotator.core.io.interchange"):
+        assert name not in loaded, name  # ... not what an import or an export needs
