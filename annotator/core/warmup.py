@@ -6,7 +6,9 @@ prefill needs dateparser and the compiled grammars, the first scan all the norma
 a warm-up each costs the coder up to seconds on the first key of that kind.
 
 The window calls :func:`start_warm_up` once after it is shown; it returns at once. Nothing here
-touches a project or needs a display.
+needs a display; the project is only read, through its facade (:func:`warm_up_project`: the
+project's actor list and places, built once and cached by their rows, and each span type's
+prefill run once on the open report, so the first actor tag does not build the list).
 """
 
 from __future__ import annotations
@@ -15,15 +17,32 @@ import datetime as dt
 import importlib
 import threading
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-__all__ = ["start_warm_up", "warm_up", "warm_up_done"]
+if TYPE_CHECKING:
+    from annotator.core.project import Project
+
+__all__ = ["start_warm_up", "warm_up", "warm_up_done", "warm_up_project"]
 
 _done = threading.Event()
 _thread: threading.Thread | None = None
 _lock = threading.Lock()
 
 
-def warm_up(gazetteer: bool = True, dates: bool = True) -> dict[str, float]:
+def warm_up_project(project: Project, report_id: int) -> None:
+    """Run each span type's prefill once on ``report_id`` (read only: nothing is stored), so the
+    project's lists are built and the prefill's statements compiled before the first tag."""
+    for st in project.codebook.span_types:
+        try:
+            project.prefill(report_id, st.id, 0, 1)
+        except Exception:  # noqa: BLE001, S112 - a warm-up that fails leaves the work to the tag
+            continue
+        time.sleep(0)  # let the window's thread run
+
+
+def warm_up(gazetteer: bool = True, dates: bool = True,
+            project: Callable[[], object] | None = None) -> dict[str, float]:
     """Load the gazetteer index and the normalizers now; returns the seconds each step took.
 
     Blocking: run it in a background thread (:func:`start_warm_up`). The steps are small and
@@ -51,6 +70,8 @@ def warm_up(gazetteer: bool = True, dates: bool = True) -> dict[str, float]:
     ref = dt.date(2024, 1, 10)
     if gazetteer and Gazetteer.available():
         step("gazetteer", lambda: Gazetteer.default().suggest("Gao"))
+    if project is not None:  # the open project's lists, before the slow dateparser import
+        step("project", project)
     if dates:
         step("dateparser", lambda: normalize_date("3 d\u00e9cembre 2023", ref))
         step("dates", lambda: normalize_date("last Sunday", ref))
@@ -67,20 +88,22 @@ def warm_up(gazetteer: bool = True, dates: bool = True) -> dict[str, float]:
     return took
 
 
-def start_warm_up(gazetteer: bool = True) -> threading.Thread:
-    """Run :func:`warm_up` in a daemon thread (once per process); returns that thread."""
+def start_warm_up(gazetteer: bool = True,
+                  project: Callable[[], object] | None = None) -> threading.Thread:
+    """Run :func:`warm_up` in a daemon thread (once per process); returns that thread.
+    ``project``: a step for the open project (:func:`warm_up_project` bound to it)."""
     global _thread
     with _lock:
         if _thread is None:
-            _thread = threading.Thread(target=_quiet_warm_up, args=(gazetteer,),
+            _thread = threading.Thread(target=_quiet_warm_up, args=(gazetteer, project),
                                        name="annotator-warm-up", daemon=True)
             _thread.start()
         return _thread
 
 
-def _quiet_warm_up(gazetteer: bool) -> None:
+def _quiet_warm_up(gazetteer: bool, project: Callable[[], object] | None = None) -> None:
     try:
-        warm_up(gazetteer=gazetteer)
+        warm_up(gazetteer=gazetteer, project=project)
     except Exception:  # a warm-up that fails leaves the work to the first lookup
         _done.set()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings
@@ -88,7 +89,7 @@ def _run(app: QApplication, db: str | None, coder: str | None, stopper: StopOnSi
     # the gazetteer index, dateparser and the normalizers load in the background, so the first
     # location or date tag does not wait for them (annotator.core.warmup); the thread starts
     # once the first report is painted, so it does not compete with that paint
-    from annotator.core.warmup import start_warm_up
+    from annotator.core.warmup import start_warm_up, warm_up_project
     from annotator.gui.idle import after_first_paint
     from annotator.gui.start_checks import StartChecks
 
@@ -100,7 +101,11 @@ def _run(app: QApplication, db: str | None, coder: str | None, stopper: StopOnSi
     checks = StartChecks(window, project, damaged)
     viewport = cast(Any, window).text.viewport()
     after_first_paint(viewport, checks.start)
-    after_first_paint(viewport, lambda: start_warm_up())
+    def warm() -> None:
+        opened = cast(Any, window).report_id
+        start_warm_up(project=None if opened is None else partial(warm_up_project, project, opened))
+
+    after_first_paint(viewport, warm)
     code = app.exec()
     checks.wait()
     project.close()

@@ -120,3 +120,21 @@ def test_suggest_cli_json_offsets(capsys, tmp_path: Path) -> None:
     sunday = next(i for i in items if i["text"] == "Sunday")
     assert sunday["attributes"]["value"] == "2023-12-03"
     assert main(["suggest", str(f), "--published", "5/12/2023"]) == 1
+
+
+def test_the_project_warm_up_builds_the_lists_and_stores_nothing(proj, monkeypatch) -> None:
+    """The warm-up thread runs each type's prefill on the open report once: the first actor tag
+    then finds the project's actor list built (cached by its rows), and nothing is stored."""
+    from annotator.core import warmup
+
+    p, rid, cid = proj
+    monkeypatch.setattr(assist, "_LIST_CACHE", {})
+    token = p.change_token()
+    warmup.warm_up_project(p, rid)
+    assert any(kind == "actors" for kind, _ in assist._LIST_CACHE)
+    built = dict(assist._LIST_CACHE)
+    start = TEXT.index("Liptako")
+    p.prefill(rid, "actor", start, start + len("Liptako Brigade"))
+    assert assist._LIST_CACHE == built  # the tag reused them: nothing built on the key
+    assert p.spans(rid, cid) == [] and p.undo_label is None
+    assert p.change_token() == token  # no commit at all
