@@ -103,16 +103,9 @@ class CodingActions(_Base):
                     f"“{same.text}” is already {st.label if st else type_id} ({same.key})", 4000)
             return
         cmd = AddSpan(self.report_id, self.coder_id, type_id, start, end)
-        if self._run(cmd, show_form=False):  # shown once below, with its suggestions
+        if self._run(cmd, show_form=False):  # shown once below
             self.current_span_id = cmd.span_id
             self.form_target = "span"
-            try:
-                alternatives = self.project.prefill(self.report_id, type_id, start, end)
-            except Exception as exc:  # noqa: BLE001 - a normalizer failing must never cost the span
-                alternatives = []
-                self.statusBar().showMessage(f"No suggestion: {exc}", 5000)
-            if alternatives:
-                self._prefill[cmd.span_id] = (alternatives, 0)
             self.text.blockSignals(True)
             self.text.select_range(end, end)
             self.text.blockSignals(False)
@@ -120,6 +113,26 @@ class CodingActions(_Base):
             if self.current_claim_id is None:
                 self.tabs.setCurrentIndex(0)
             self._show_form()
+            # the suggested values (the normalizers: a date can take 20 ms) fill the form on
+            # the next turn, once the span and its form are on screen; a key that reads them
+            # (Enter, F2, ] and [) catches up first
+            report_id, span_id = self.report_id, cmd.span_id
+            self.after_frame.later(lambda: self._suggest_values(report_id, span_id, type_id, start, end))
+
+    def _suggest_values(self, report_id: int, span_id: int, type_id: str, start: int, end: int) -> None:
+        """Show the suggested values for the span just tagged (if it is still the one shown)."""
+        if span_id not in self._span_by_id or self.report_id != report_id:
+            return  # undone, or another report opened meanwhile
+        try:
+            alternatives = self.project.prefill(report_id, type_id, start, end)
+        except Exception as exc:  # noqa: BLE001 - a normalizer failing must never cost the span
+            alternatives = []
+            self.statusBar().showMessage(f"No suggestion: {exc}", 5000)
+        if alternatives:
+            self._prefill[span_id] = (alternatives, 0)
+            span = self.current_span
+            if span is not None and span.id == span_id and span.type == type_id:
+                self._show_form()
 
     def retag_current(self, type_id: str) -> None:
         span = self.current_span
@@ -249,6 +262,7 @@ class CodingActions(_Base):
         span), else edit."""
         if self.accept_current_draft():
             return
+        self.after_frame.catch_up()  # the suggested values of a span just tagged
         span = self.current_span
         if span is not None and span.id in self._prefill:
             self.form.span_form.accept_suggestions()
@@ -270,6 +284,7 @@ class CodingActions(_Base):
             self._run(Batch("Accept suggested values", cmds))
 
     def cycle_prefill(self, step: int) -> None:
+        self.after_frame.catch_up()
         span = self.current_span
         if span is None or span.id not in self._prefill:
             self.statusBar().showMessage("No suggested values for this span.", 3000)

@@ -496,6 +496,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         )
 
     def focus_form(self) -> None:
+        self.after_frame.catch_up()  # the suggested values of a span just tagged, first
         self.form.focus_first()
 
     # ================================================================ changes from the core

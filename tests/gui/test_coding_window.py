@@ -262,8 +262,9 @@ def test_tagging_prefills_suggested_values_enter_accepts(qtbot, window, gui_proj
     select(window, "12 soldiers")
     key(qtbot, window, Qt.Key.Key_4)
     span_id = window.current_span_id
+    # the suggestions fill the form on the event loop's next turn, after the span is painted
+    qtbot.waitUntil(window.span_form.has_suggestions, timeout=3000)
     assert span_id in window._prefill
-    assert window.span_form.has_suggestions()
     assert gui_project.spans(window.report_id, window.coder_id)[0].attributes == {}  # not yet
     key(qtbot, window, Qt.Key.Key_Return)
     (span,) = gui_project.spans(window.report_id, window.coder_id)
@@ -281,6 +282,7 @@ def test_alternatives_are_one_key_away(qtbot, window, gui_project) -> None:
     gui_project.run(AddActor(ActorEntry("Gao Defence Group", "militia", aliases=("Gao",))))
     select(window, "Gao")
     key(qtbot, window, Qt.Key.Key_1)
+    qtbot.waitUntil(lambda: window.current_span_id in window._prefill, timeout=3000)
     alternatives, shown = window._prefill[window.current_span_id]
     assert len(alternatives) >= 2 and shown == 0
     key(qtbot, window, Qt.Key.Key_BracketRight)

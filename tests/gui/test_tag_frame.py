@@ -106,3 +106,16 @@ def test_the_lists_follow_the_text(qtbot, window, gui_project) -> None:
     qtbot.keyClick(window.text, K.Key_Z, CTRL)  # the span goes
     qtbot.waitUntil(lambda: queue_row()[1:] == (0, 0), timeout=2000)
     assert window.span_model.rowCount() == 0 and window.claims_view.topLevelItemCount() == 0
+
+
+def test_keys_pressed_right_after_a_tag_find_its_suggested_values(qtbot, window, gui_project) -> None:
+    """The suggested values come a turn after the span; Enter (or F2, ], [) pressed before
+    that turn (no events processed in between) still acts on them."""
+    start = window.report_text.index("12 soldiers")
+    window.text.select_range(start, start + len("12 soldiers"))
+    window.text.setFocus()
+    qtbot.keyClick(window.text, K.Key_4)  # casualty count
+    qtbot.keyClick(window.text, K.Key_Return)  # at once: accept what is suggested
+    (span,) = gui_project.spans(window.report_id, window.coder_id)
+    assert span.attributes["count"]["best"] == 12
+    # F2 at once: tests/gui/test_coding_loop.py types into the place field right after the tag
