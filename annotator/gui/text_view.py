@@ -312,7 +312,12 @@ class ReportTextView(QPlainTextEdit):
         self._repaint([(s.start, s.end) for s in (*removed, *added)])
 
     def _repaint(self, touched: Sequence[tuple[int, int]]) -> None:
-        """Format again, and paint, only the blocks covering the ranges ``touched``."""
+        """Format again the blocks covering the ranges ``touched``, and paint only their lines.
+
+        A block is a paragraph: in a 1 MB report one may fill the screen, and drawing all of
+        it again for a one-word span cost as much as the rest of the key. The block's layout
+        keeps its lines when its formats change (backgrounds and underlines only), so the
+        lines a range covers are where its pixels change."""
         if not touched:
             return
         doc = self.document()
@@ -324,13 +329,39 @@ class ReportTextView(QPlainTextEdit):
             first_block = doc.firstBlock()
         first, last = first_block.blockNumber(), last_block.blockNumber()
         self._current.difference_update(range(first, last + 1))
-        offset = self.contentOffset()
-        top = self.blockBoundingGeometry(first_block).translated(offset).top()
-        bottom = self.blockBoundingGeometry(last_block).translated(offset).bottom()
         viewport = self.viewport()
-        if bottom < 0 or top > viewport.height():
-            return  # out of view: formatted when it scrolls in
-        viewport.update(0, max(0, int(top) - 1), viewport.width(), int(bottom - max(top, 0.0)) + 2)
+        offset = self.contentOffset()
+        height = viewport.height()
+        for top, bottom in self._touched_lines(touched, offset.y()):
+            if bottom < 0 or top > height:
+                continue  # out of view: formatted when it scrolls in
+            # a little more than the lines: a wave underline reaches into the next line's top
+            viewport.update(0, max(0, int(top) - 2), viewport.width(),
+                            int(bottom - max(top, 0.0)) + 5)
+
+    def _touched_lines(self, touched: Sequence[tuple[int, int]], dy: float) -> list[tuple[float, float]]:
+        """The vertical extent (viewport pixels) of the lines each range covers: its block's
+        whole height when that block is not laid out yet."""
+        doc = self.document()
+        out = []
+        for start, end in touched:
+            a16, b16 = self._map.to_utf16(start), self._map.to_utf16(end)
+            block = doc.findBlock(a16)
+            if not block.isValid():
+                block = doc.lastBlock()
+            top = self.blockBoundingGeometry(block).top() + dy
+            end_block = doc.findBlock(max(a16, b16 - 1))
+            layout = block.layout()
+            if end_block == block and layout is not None and layout.lineCount() > 0:
+                first_line = layout.lineForTextPosition(a16 - block.position())
+                last_line = layout.lineForTextPosition(max(a16, b16 - 1) - block.position())
+                if first_line.isValid() and last_line.isValid():
+                    out.append((top + first_line.y(), top + last_line.y() + last_line.height()))
+                    continue
+            last_block = end_block if end_block.isValid() else doc.lastBlock()
+            bottom = self.blockBoundingGeometry(last_block).bottom() + dy
+            out.append((top, bottom))
+        return out
 
     # ------------------------------------------------------------ painting
 

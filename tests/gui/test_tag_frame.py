@@ -21,7 +21,12 @@ def _blend(hex_color: str) -> QColor:
 def _coloured(window, start: int, end: int, color: QColor) -> int:
     """Pixels of ``color`` inside the characters start..end of the text (one line)."""
     view = window.text
-    image = view.viewport().grab().toImage()
+    viewport = view.viewport()
+    # what is on screen (the window's backing store), not a fresh rendering of the widget:
+    # a change painted into too small a rectangle shows here
+    at = viewport.mapTo(window, viewport.rect().topLeft())
+    image = window.screen().grabWindow(window.winId(), at.x(), at.y(),
+                                       viewport.width(), viewport.height()).toImage()
     ratio = image.devicePixelRatio()
     cur = QTextCursor(view.document())
     cur.setPosition(view._map.to_utf16(start))
@@ -119,3 +124,57 @@ def test_keys_pressed_right_after_a_tag_find_its_suggested_values(qtbot, window,
     (span,) = gui_project.spans(window.report_id, window.coder_id)
     assert span.attributes["count"]["best"] == 12
     # F2 at once: tests/gui/test_coding_loop.py types into the place field right after the tag
+
+
+def test_a_span_in_a_long_paragraph_repaints_its_lines_only(qtbot) -> None:
+    """A paragraph of a 1 MB report fills the screen: a span added in it repaints the lines it
+    covers (on screen at once, gone when removed), not the whole paragraph."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from annotator.gui.text_view import PaintedSpan, ReportTextView
+
+    view = ReportTextView()
+    qtbot.addWidget(view)
+    view.resize(500, 400)
+    view.set_colors({"actor": "#ff0000"})
+    text = " ".join(f"word{i}" for i in range(400)) + "\n"  # one block, many lines
+    view.set_report_text(text, [])
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.wait(30)
+    start = text.index("word40 ")  # some lines down the paragraph, on screen
+    end = start + len("word40")
+    line_height = view.fontMetrics().lineSpacing()
+    areas: list[int] = []
+
+    class Paints(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                areas.append(event.region().boundingRect().height())
+            return False
+
+    paints = Paints()
+    view.viewport().installEventFilter(paints)
+
+    def on_screen() -> int:
+        vp = view.viewport()
+        at = vp.mapTo(view, vp.rect().topLeft())
+        image = view.screen().grabWindow(view.winId(), at.x(), at.y(), vp.width(), vp.height()).toImage()
+        cur = QTextCursor(view.document())
+        cur.setPosition(start)
+        left = view.cursorRect(cur)
+        cur.setPosition(end)
+        right = view.cursorRect(cur)
+        assert left.top() > 3 * line_height and right.bottom() < vp.height()
+        want = _blend("#ff0000").rgb()
+        return sum(1 for x in range(left.right() + 2, right.left() - 1)
+                   for y in range(left.top(), left.bottom()) if image.pixel(x, y) == want)
+
+    span = PaintedSpan(1, "actor", start, end)
+    view.patch_spans([], [span])
+    qtbot.waitUntil(lambda: on_screen() > 0, timeout=2000)
+    assert areas and max(areas) < 4 * line_height  # its line, not the paragraph
+    areas.clear()
+    view.patch_spans([span], [])
+    qtbot.waitUntil(lambda: on_screen() == 0, timeout=2000)
+    assert areas and max(areas) < 4 * line_height
