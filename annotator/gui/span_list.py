@@ -203,6 +203,8 @@ class SpanList(QTableView):
         model = self.span_model()
         sel = self.selectionModel()
         sel.blockSignals(True)
+        # the rows selected or current before (a click selects rows too)
+        before = {i.row() for i in sel.selectedIndexes()} | {sel.currentIndex().row()}
         row = model.row_of.get(span_id) if span_id is not None else None
         if row is None:
             sel.clearSelection()
@@ -215,4 +217,11 @@ class SpanList(QTableView):
             )
             self.scrollTo(index)
         sel.blockSignals(False)
-        self.viewport().update()
+        # signals blocked, the view repaints nothing itself: the rows that lost and gained the
+        # selection (a whole screen of rows costs as much as the text's frame)
+        viewport = self.viewport()
+        for r in before | {row}:
+            if r is not None and r >= 0:
+                rect = self.visualRect(model.index(r, 0))
+                if rect.isValid():
+                    viewport.update(0, rect.top(), viewport.width(), rect.height())

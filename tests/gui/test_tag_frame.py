@@ -178,3 +178,46 @@ def test_a_span_in_a_long_paragraph_repaints_its_lines_only(qtbot) -> None:
     view.patch_spans([span], [])
     qtbot.waitUntil(lambda: on_screen() == 0, timeout=2000)
     assert areas and max(areas) < 4 * line_height
+
+
+def test_the_span_list_repaints_the_rows_whose_selection_changed(qtbot) -> None:
+    """select_span repaints the row that lost the selection (also one a click selected) and
+    the one that gained it, on screen, without repainting every row."""
+    from PySide6.QtGui import QPalette
+
+    from annotator.core.queries import SpanRow
+    from annotator.gui.span_list import SpanList, SpanModel
+
+    model = SpanModel({"actor": "Actor"}, {"actor": "#ff0000"})
+    rows = [SpanRow(i + 1, f"s{i + 1}", "actor", 10 * i, 10 * i + 5, f"word{i}", {}) for i in range(8)]
+    model.set_rows(rows)
+    view = SpanList(model)
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    highlight = view.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight).rgb()
+
+    def selected_on_screen() -> list[int]:
+        vp = view.viewport()
+        at = vp.mapTo(view, vp.rect().topLeft())
+        image = view.screen().grabWindow(view.winId(), at.x(), at.y(), vp.width(), vp.height()).toImage()
+        out = []
+        for r in range(len(rows)):
+            rect = view.visualRect(model.index(r, 1))
+            if image.pixel(rect.right() - 3, rect.center().y()) == highlight:
+                out.append(r)
+        return out
+
+    view.activateWindow()
+    view.setFocus()
+    view.select_span(3)
+    qtbot.waitUntil(lambda: selected_on_screen() == [2], timeout=2000)
+    view.select_span(6)
+    qtbot.waitUntil(lambda: selected_on_screen() == [5], timeout=2000)
+    view.selectRow(1)  # a click's selection, made by the view itself
+    qtbot.waitUntil(lambda: selected_on_screen() == [1], timeout=2000)
+    view.select_span(8)
+    qtbot.waitUntil(lambda: selected_on_screen() == [7], timeout=2000)
+    view.select_span(None)
+    qtbot.waitUntil(lambda: selected_on_screen() == [], timeout=2000)
