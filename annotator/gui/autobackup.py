@@ -7,6 +7,7 @@ waits; its outcome comes back as a Qt signal.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -60,14 +61,20 @@ class AutoBackup(QObject):
         self.dirty = False
         self._running = True
 
+        def tell(signal: Any, text: str) -> None:
+            try:
+                signal.emit(text)
+            except RuntimeError:  # the window closed meanwhile: no one to tell
+                pass
+
         def work() -> None:
             try:
                 made = backup.make_backup(self.project.location, reason=reason, keep=self.keep)
             except (backup.BackupError, OSError) as exc:
                 self.dirty = True
-                self.failed.emit(f"Backup failed: {exc}")
+                tell(self.failed, f"Backup failed: {exc}")
             else:
-                self.done.emit(str(made.path))
+                tell(self.done, str(made.path))
             finally:
                 self._running = False
 
