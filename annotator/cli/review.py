@@ -10,10 +10,7 @@ from annotator.core.project import Project
 
 
 def agreement(project: Project, args: argparse.Namespace) -> int:
-    import json
-
-    from annotator.core.agreement import compute_agreement, pairwise_agreement
-    from annotator.core.agreement.report import html_report, text_table, write_csv
+    from annotator.core.agreement.report import html_report, text_table, write_csv, write_json
 
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
     reports = [r.strip() for r in args.reports.split(",") if r.strip()] if args.reports else None
@@ -21,13 +18,13 @@ def agreement(project: Project, args: argparse.Namespace) -> int:
     if mix.incompatible and not args.across_versions:
         return fail(mix.message())
     try:
-        data = project.agreement_data(coders, reports)
+        # a chunk of reports at a time, the disagreements to a temporary file: bounded memory
+        result = project.agreement(coders, reports, every_coder=args.all_done, seed=args.seed,
+                                   resamples=args.resamples).to_json()
     except ValueError as exc:
         return fail(str(exc))
-    compute = compute_agreement if args.all_done else pairwise_agreement
-    result = compute(data, coders, reports, seed=args.seed, resamples=args.resamples).to_json()
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, allow_nan=False))
+        write_json(result, sys.stdout)
     else:
         print(text_table(result))
     if args.html:

@@ -12,6 +12,7 @@ from annotator.core import queries
 from annotator.core.codebook import Codebook
 
 if TYPE_CHECKING:
+    from annotator.core.agreement.compute import AgreementResult
     from annotator.core.agreement.data import Dataset
     from annotator.core.review import ReviewItem
 
@@ -55,3 +56,22 @@ class ReviewReads:
 
         with self._engine.connect() as conn:
             return load_dataset(conn, self.codebook, coders, reports)
+
+    def agreement(
+        self, coders: Sequence[str] | None = None, reports: Sequence[str] | None = None,
+        every_coder: bool = False, seed: int = 0, resamples: int = 1000, chunk: int = 500,
+    ) -> AgreementResult:
+        """The agreement figures (each coder pair on the reports both finished, or with
+        ``every_coder`` the reports every compared coder finished), read a chunk of reports at
+        a time: memory does not grow with the project; the disagreements go to a temporary
+        file (a DisagreementLog). ValueError names an unknown coder or report."""
+        from annotator.core.agreement.compute import Listing
+        from annotator.core.agreement.compute import every_coder as every
+        from annotator.core.agreement.data import ProjectSource
+        from annotator.core.agreement.disagreements import DisagreementLog
+        from annotator.core.agreement.pairs import pairwise
+
+        with self._engine.connect() as conn:
+            source = ProjectSource(conn, self.codebook, coders, reports, chunk)
+            run = every if every_coder else pairwise
+            return run(source, coders, reports, seed, resamples, Listing(DisagreementLog()))

@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MIN_UNITS", "RELIABLE", "TENTATIVE", "AlphaResult", "LEVELS", "alpha", "cohen_kappa",
+__all__ = ["MIN_UNITS", "RELIABLE", "TENTATIVE", "AlphaResult", "LEVELS", "alpha", "alpha_of",
+           "cohen_kappa",
            "figure_text", "reliability_label", "thresholds_text", "verdict"]
 
 #: Krippendorff's thresholds: alpha from RELIABLE up is reliable, from TENTATIVE tentative.
@@ -112,7 +113,11 @@ def thresholds_text() -> str:
 def _domain(
     units: Sequence[Sequence[Any]], level: str, order: Sequence[Hashable] | None
 ) -> list[Any]:
-    seen = {v for unit in units for v in unit if v is not None}
+    return _sorted_domain({v for unit in units for v in unit if v is not None}, level, order)
+
+
+def _sorted_domain(seen: set[Any], level: str, order: Sequence[Hashable] | None) -> list[Any]:
+    """The values in the order alpha numbers them (``seen``: every value of every unit)."""
     if order is not None:
         extra = seen - set(order)
         if extra:
@@ -310,7 +315,13 @@ def alpha(
     if level not in LEVELS:
         raise ValueError(f"unknown level of measurement {level!r}; use one of {', '.join(LEVELS)}")
     domain = _domain(units, level, order)
-    u = _patterns(units, domain)
+    return alpha_of(_patterns(units, domain), level, domain, resamples, seed, confidence)
+
+
+def alpha_of(u: _Units, level: str, domain: Sequence[Any], resamples: int = 1000, seed: int = 0,
+             confidence: float = 0.95) -> AlphaResult:
+    """``alpha`` from the units' value patterns (``_patterns``, or
+    ``units.UnitCounter.patterns`` when the units were added up a few reports at a time)."""
     n_units, n_values = int(u.mult.sum()), int(u.m @ u.mult)
     if n_units == 0:
         return AlphaResult(None, 0, 0, None, "no unit has values from two or more coders")

@@ -5,27 +5,17 @@ The definitions are in docs/agreement.md, written to match this code.
 
 from __future__ import annotations
 
-import itertools
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from annotator.core import values
-from annotator.core.agreement.align import (
-    ClaimGroup,
-    SpanGroup,
-    align_claims,
-    align_spans,
-    span_group_index,
-)
-from annotator.core.agreement.alpha import AlphaResult, alpha, cohen_kappa
-from annotator.core.agreement.data import ClaimItem, Dataset, SpanItem
+from annotator.core.agreement.data import ClaimItem, Dataset, DatasetSource, SpanItem
 from annotator.core.agreement.disagreements import (
     Disagreement,
+    DisagreementLog,
     attribute_value,
     find_disagreements,
-    slot_value,
+    order_key,
     versions_text,
 )
 from annotator.core.agreement.spans import (
@@ -33,18 +23,36 @@ from annotator.core.agreement.spans import (
     f1_exact,
     f1_overlap,
     overlap_matches,
-    span_figures,
     unitizing_alpha,
 )
-from annotator.core.codebook import AttributeDef, Codebook
+from annotator.core.agreement.tally import Tally
+from annotator.core.codebook import Codebook
 from annotator.core.gcpause import without_gc
+
+
+class Source(Protocol):
+    """Where agreement reads from: data.ProjectSource (a project, a chunk of reports at a
+    time) or data.DatasetSource (a Dataset in memory)."""
+
+    codebook: Codebook
+    report_lengths: Mapping[str, int]
+    done: Mapping[str, frozenset[str]]
+
+    def coders(self) -> set[str]: ...
+
+    def chunks(self, reports: Sequence[str]) -> Iterator[
+        tuple[list[str], list[SpanItem], list[ClaimItem]]]: ...
+
 
 __all__ = [
     "ALL",
     "AgreementResult",
     "Disagreement",
+    "Listing",
+    "Source",
     "attribute_value",
     "compute_agreement",
+    "every_coder",
     "f1_exact",
     "f1_overlap",
     "find_disagreements",
@@ -66,7 +74,8 @@ class AgreementResult:
     spans: dict[str, dict[str, Any]]
     attributes: dict[str, dict[str, dict[str, Any]]]
     claims: dict[str, dict[str, dict[str, Any]]]
-    disagreements: list[Disagreement]
+    #: a list, or a DisagreementLog (a listing of any size, on disk); to_json gives it as it is
+    disagreements: Sequence[Disagreement] | DisagreementLog
     confusion: dict[str, dict[str, int]]
     notes: list[str]
     labels: dict[str, str] = field(default_factory=dict)  # item key -> codebook label
@@ -81,33 +90,34 @@ class AgreementResult:
             "attributes": self.attributes,
             "claims": self.claims,
             "confusion_span_types": self.confusion,
-            "disagreements": [d.to_json() for d in self.disagreements],
+            "disagreements": self.disagreements if isinstance(self.disagreements, DisagreementLog)
+            else [d.to_json() for d in self.disagreements],
             "notes": self.notes,
             "labels": self.labels,
         }
 
 
-def _alpha_json(res: AlphaResult, kappa: float | None = None, level: str | None = None) -> dict[str, Any]:
-    out = res.to_json()
-    if level is not None:
-        out = {"level": level, **out}
-    if kappa is not None:
-        out["kappa"] = round(kappa, 6)
-    return out
+class Listing:
+    """The disagreements of a computation, a sorted run per chunk of reports, kept in a list
+    (``log``: a DisagreementLog instead, for a listing of any size)."""
+
+    def __init__(self, log: DisagreementLog | None = None) -> None:
+        self.log = log
+        self.items: list[Disagreement] = []
+
+    def add_run(self, run: list[Disagreement]) -> None:
+        if self.log is not None:
+            self.log.add_run(run)
+        else:
+            self.items.extend(run)
+
+    def result(self) -> Sequence[Disagreement] | DisagreementLog:
+        if self.log is not None:
+            return self.log
+        self.items.sort(key=order_key)  # runs out of order (reports asked for in another order)
+        return self.items
 
 
-def _attribute_alpha(ad: AttributeDef, units: list[list[Any]], n_coders: int, resamples: int,
-                     seed: int) -> dict[str, Any]:
-    """Alpha of one attribute at the level its value type gives (and Cohen's kappa for two
-    coders on nominal values)."""
-    level, order = values.agreement_level(ad)
-    kappa = None
-    if n_coders == 2 and level == "nominal":
-        kappa = cohen_kappa([u[0] for u in units], [u[1] for u in units])
-    return _alpha_json(alpha(units, level, order=order, resamples=resamples, seed=seed), kappa, level)
-
-
-@without_gc
 def compute_agreement(
     data: Dataset,
     coders: Sequence[str] | None = None,
@@ -115,13 +125,27 @@ def compute_agreement(
     seed: int = 0,
     resamples: int = 1000,
 ) -> AgreementResult:
-    cb = data.codebook
-    all_coders = sorted({s.coder for s in data.spans} | {c.coder for c in data.claims}
-                        | {c for v in data.done.values() for c in v})
+    """The agreement of ``coders`` on the reports every one of them marked done."""
+    return every_coder(DatasetSource(data), coders, reports, seed, resamples)
+
+
+@without_gc
+def every_coder(
+    source: Source,
+    coders: Sequence[str] | None = None,
+    reports: Sequence[str] | None = None,
+    seed: int = 0,
+    resamples: int = 1000,
+    listing: Listing | None = None,
+) -> AgreementResult:
+    """compute_agreement over a source read a chunk of reports at a time (data.ProjectSource)."""
+    cb = source.codebook
+    done = source.done
+    all_coders = sorted(source.coders() | {c for v in done.values() for c in v})
     chosen = sorted(coders) if coders else all_coders
     notes: list[str] = []
-    candidates = list(reports) if reports else sorted(data.report_lengths)
-    used = [r for r in candidates if set(chosen) <= set(data.done.get(r, ()))]
+    candidates = list(reports) if reports else sorted(source.report_lengths)
+    used = [r for r in dict.fromkeys(candidates) if set(chosen) <= set(done.get(r, ()))]
     excluded = len(candidates) - len(used)
     if excluded:
         notes.append(f"{excluded} report(s) left out: not marked done by every compared coder")
@@ -129,91 +153,14 @@ def compute_agreement(
         notes.append("agreement needs two or more coders")
     if not used:
         notes.append("no report was marked done by every compared coder")
-    used_set = set(used)
-    spans = [s for s in data.spans if s.report in used_set and s.coder in chosen]
-    claims = [c for c in data.claims if c.report in used_set and c.coder in chosen]
-    types = [t.id for t in cb.span_types]
-
-    span_out = span_figures(data, spans, chosen, types, used, resamples, seed)
-
-    # alignment, per report
-    groups: list[SpanGroup] = []
-    claim_groups: list[ClaimGroup] = []
-    by_report: dict[str, list[SpanItem]] = defaultdict(list)
-    for s in spans:
-        by_report[s.report].append(s)
-    claims_by_report: dict[str, list[ClaimItem]] = defaultdict(list)
-    for c in claims:
-        claims_by_report[c.report].append(c)
-    group_index: dict[tuple[str, str, str], int] = {}
-    for r in used:
-        gs = align_spans(by_report.get(r, []), first_id=len(groups))
-        groups.extend(gs)
-        for g in gs:
-            for coder_name, sp in g.members.items():
-                group_index[(r, coder_name, sp.id)] = g.id
-        report_claims = claims_by_report.get(r)
-        if report_claims:
-            claim_groups.extend(align_claims(report_claims, span_group_index(gs), len(claim_groups)))
-
-    # span type confusion: aligned pairs of spans, by the two coders' types
-    confusion: dict[str, dict[str, int]] = {t: {u: 0 for u in [*types, "(none)"]} for t in [*types, "(none)"]}
-    # attribute alpha: units are aligned groups, per span type
-    attr_out: dict[str, dict[str, dict[str, Any]]] = {}
-    groups_by_type: dict[str, list[list[SpanItem | None]]] = defaultdict(list)
-    pair_index = list(itertools.combinations(range(len(chosen)), 2))
-    for g in groups:
-        members = g.members
-        row = [members.get(c) for c in chosen]
-        kinds = [s.type if s is not None else "(none)" for s in row]
-        for ia, ib in pair_index:
-            ta, tb = kinds[ia], kinds[ib]
-            if ta == tb == "(none)":
-                continue
-            line = confusion.setdefault(ta, {})
-            line[tb] = line.get(tb, 0) + 1
-        if not any(s is not None and s.attributes for s in row):
-            continue  # no coded attribute: no value for any attribute alpha
-        if len(g.types) == 1:
-            groups_by_type[next(iter(g.types))].append(row)
-            continue
-        for t in g.types:
-            groups_by_type[t].append([s if s is not None and s.type == t else None for s in row])
-    for st in cb.span_types:
-        per_attr: dict[str, dict[str, Any]] = {}
-        trows = groups_by_type.get(st.id, [])
-        for ad in st.attributes:
-            key = ad.id
-            units = [[None if s is None or (v := s.attributes.get(key)) is None else attribute_value(ad, v)
-                      for s in row] for row in trows]
-            per_attr[ad.id] = _attribute_alpha(ad, units, len(chosen), resamples, seed)
-        attr_out[st.id] = per_attr
-
-    # claims: slots and attributes over aligned claim groups
-    span_lookup = {(s.report, s.coder, s.id): s for s in spans} if claims else {}
-    claims_out: dict[str, dict[str, dict[str, Any]]] = {}
-    for ct in cb.claim_types:
-        cgs = [cg for cg in claim_groups if cg.type == ct.id]
-        per: dict[str, dict[str, Any]] = {"_claims": {"n": len(cgs), "matched": sum(
-            1 for cg in cgs if len(cg.members) == len(chosen))}}
-        for sd in ct.slots:
-            units = []
-            for cg in cgs:
-                row = []
-                for coder in chosen:
-                    item = cg.members.get(coder)
-                    row.append(None if item is None else slot_value(item, sd.id, span_lookup, group_index))
-                units.append(row)
-            per[sd.id] = _alpha_json(alpha(units, "nominal", resamples=resamples, seed=seed), None, "nominal")
-        for ad in ct.attributes:
-            units = [[attribute_value(ad, cg.members[c].attributes.get(ad.id)) if c in cg.members else None
-                      for c in chosen] for cg in cgs]
-            per[ad.id] = _attribute_alpha(ad, units, len(chosen), resamples, seed)
-        claims_out[ct.id] = per
-
-    disagreements = find_disagreements(groups, claim_groups, chosen, data, span_lookup, group_index)
-    return AgreementResult(chosen, used, excluded, span_out, attr_out, claims_out, disagreements,
-                           confusion, notes, item_labels(cb))
+    listing = listing or Listing()
+    tally = Tally(cb, chosen)
+    lengths = source.report_lengths
+    for part, spans, claims in source.chunks(used):
+        listing.add_run(tally.add({r: lengths[r] for r in part}, spans, claims))
+    span_out, attr_out, claims_out, confusion = tally.figures(resamples, seed)
+    return AgreementResult(chosen, used, excluded, span_out, attr_out, claims_out,
+                           listing.result(), confusion, notes, item_labels(cb))
 
 
 def item_labels(cb: Codebook) -> dict[str, str]:

@@ -4,7 +4,7 @@ values alpha compares (attribute values, claim slot fills). Part of
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,8 @@ from annotator.core.agreement.kinds import kind_name, what_label
 from annotator.core.codebook import NOT_REPORTED, AttributeDef, Codebook
 from annotator.core.summary import span_value
 
-__all__ = ["Disagreement", "attribute_value", "find_disagreements", "slot_value", "versions_text"]
+__all__ = ["Disagreement", "DisagreementLog", "attribute_value", "find_disagreements", "order_key",
+           "slot_value", "versions_text"]
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,89 @@ def find_disagreements(
             if len({repr(attribute_value(ad, v)) for v in vals.values()}) > 1:
                 add("claim_attribute_mismatch", cg.report, pos, present, ad.id, vals,
                     {c: values.text_of(ad, v) for c, v in vals.items()}, cg.type)
-    out.sort(key=lambda d: (d.report, d.start if d.start is not None else -1, d.kind))
+    out.sort(key=order_key)
     return out
+
+
+def order_key(d: Disagreement) -> tuple[str, int, str]:
+    """The order of every disagreement listing: by report, place in the text, kind."""
+    return (d.report, d.start if d.start is not None else -1, d.kind)
+
+
+class DisagreementLog:
+    """A project's disagreements, written to a temporary file as they are found (a chunk of
+    reports at a time) and read back in ``order_key`` order: a listing of millions holds no
+    memory. Iterating gives each as its JSON dict; ``texts`` its JSON text; ``kinds`` counts."""
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self._file = tempfile.TemporaryFile()
+        self._runs: list[tuple[int, int]] = []  # (start, end) byte offsets of each sorted run
+        self._n = 0
+        self._last: tuple[str, int, str] | None = None
+        self._in_order = True  # every run after the one before it
+        self.kinds: dict[str, int] = {}
+
+    def add_run(self, run: Sequence[Disagreement]) -> None:
+        """The disagreements of a chunk of reports, sorted by ``order_key``."""
+        if not run:
+            return
+        import json
+
+        first, last = order_key(run[0]), order_key(run[-1])
+        if self._last is not None and first < self._last:
+            self._in_order = False
+        self._last = last if self._last is None or last > self._last else self._last
+        start = self._file.tell()
+        lines = []
+        for d in run:
+            self.kinds[d.kind] = self.kinds.get(d.kind, 0) + 1
+            lines.append(json.dumps(order_key(d), ensure_ascii=False) + "\t"
+                         + json.dumps(d.to_json(), ensure_ascii=False, allow_nan=False) + "\n")
+        self._file.write("".join(lines).encode("utf-8"))
+        self._runs.append((start, self._file.tell()))
+        self._n += len(run)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _lines(self, start: int, end: int) -> Iterator[bytes]:
+        import os
+
+        fd = self._file.fileno()
+        rest = b""
+        while start < end:
+            block = os.pread(fd, min(1 << 20, end - start), start)
+            start += len(block)
+            *done, rest = (rest + block).split(b"\n")
+            yield from done
+
+    def texts(self) -> Iterator[str]:
+        """The JSON text of each disagreement, in order."""
+        import heapq
+        import json
+
+        self._file.flush()
+        if self._in_order:
+            for start, end in self._runs:
+                for line in self._lines(start, end):
+                    yield line.split(b"\t", 1)[1].decode("utf-8")
+            return
+
+        def keyed(start: int, end: int) -> Iterator[tuple[tuple[Any, ...], bytes]]:
+            for line in self._lines(start, end):
+                key, _, text = line.partition(b"\t")
+                yield tuple(json.loads(key)), text
+
+        # runs out of order (reports asked for in another order): merged, a run's ties first
+        for _, text in heapq.merge(*(keyed(s, e) for s, e in self._runs), key=lambda x: x[0]):
+            yield text.decode("utf-8")
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        import json
+
+        return (json.loads(t) for t in self.texts())
 
 
 def versions_text(texts: Mapping[str, str], coders: Sequence[str]) -> str:

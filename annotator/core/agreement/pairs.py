@@ -21,14 +21,23 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.core.agreement.compute import AgreementResult, compute_agreement
-from annotator.core.agreement.data import ClaimItem, Dataset, SpanItem
+from annotator.core.agreement.compute import (
+    AgreementResult,
+    Listing,
+    Source,
+    every_coder,
+    item_labels,
+)
+from annotator.core.agreement.data import ClaimItem, Dataset, DatasetSource, SpanItem
+from annotator.core.agreement.disagreements import order_key
+from annotator.core.agreement.tally import Tally
+from annotator.core.gcpause import without_gc
 
-__all__ = ["PairwiseResult", "pair_reports", "pairwise_agreement"]
+__all__ = ["PairwiseResult", "pair_reports", "pairwise", "pairwise_agreement"]
 
 # the two positions of a pair in the pooled computation (never shown: figures that name coders
 # are put back per pair)
@@ -47,45 +56,51 @@ class PairwiseResult(AgreementResult):
         return out
 
 
-def _coders(data: Dataset, coders: Sequence[str] | None) -> list[str]:
+def _coders(source: Source, coders: Sequence[str] | None) -> list[str]:
     if coders:
         return sorted(coders)
-    return sorted({s.coder for s in data.spans} | {c.coder for c in data.claims}
-                  | {c for v in data.done.values() for c in v})
+    return sorted(source.coders() | {c for v in source.done.values() for c in v})
 
 
-def pair_reports(data: Dataset, coders: Sequence[str] | None = None,
+def pair_reports(data: Dataset | Source, coders: Sequence[str] | None = None,
                  reports: Sequence[str] | None = None) -> dict[tuple[str, str], list[str]]:
     """Every pair of ``coders`` (default: all in ``data``) -> the reports both marked done."""
-    candidates = list(reports) if reports is not None else sorted(data.report_lengths)
+    source = DatasetSource(data) if isinstance(data, Dataset) else data
+    candidates = list(reports) if reports is not None else sorted(source.report_lengths)
     out: dict[tuple[str, str], list[str]] = {}
-    for a, b in itertools.combinations(_coders(data, coders), 2):
-        out[(a, b)] = [r for r in candidates if {a, b} <= data.done.get(r, frozenset())]
+    for a, b in itertools.combinations(_coders(source, coders), 2):
+        out[(a, b)] = [r for r in candidates if {a, b} <= source.done.get(r, frozenset())]
     return out
 
 
-def _pooled(data: Dataset, pairs: Mapping[tuple[str, str], Sequence[str]]) -> Dataset:
-    """One dataset in which every (report, pair) is a report coded by two positions."""
-    lengths: dict[str, int] = {}
-    # (report, coder) -> the units and positions of its copies: a coder in several pairs on
-    # one report has a copy in each pair's unit
-    multi: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for (a, b), reps in pairs.items():
-        for r in reps:
-            unit = f"{r}\x1f{a}\x1f{b}"
-            lengths[unit] = data.report_lengths[r]
-            multi.setdefault((r, a), []).append((unit, _FIRST))
-            multi.setdefault((r, b), []).append((unit, _SECOND))
-    spans: list[SpanItem] = []
-    for s in data.spans:
-        for unit, pos in multi.get((s.report, s.coder), ()):
-            spans.append(s._replace(report=unit, coder=pos))
-    claims: list[ClaimItem] = []
-    for c in data.claims:
-        for unit, pos in multi.get((c.report, c.coder), ()):
-            claims.append(dataclasses.replace(c, report=unit, coder=pos))
-    done = {u: frozenset((_FIRST, _SECOND)) for u in lengths}
-    return Dataset(data.codebook, lengths, done, spans, claims, {})
+class _Pooled:
+    """Every (report, pair) as a report coded by two positions, a chunk of reports at a time:
+    the pooled alphas' units in the order of their names, as one computation over all of them
+    would meet them."""
+
+    def __init__(self, source: Source, pairs: Mapping[tuple[str, str], Sequence[str]]) -> None:
+        self.lengths = source.report_lengths
+        self.pairs = {p: set(reps) for p, reps in pairs.items()}
+        self.tally = Tally(source.codebook, [_FIRST, _SECOND], kappa=False, listing=False)
+
+    def add(self, part: Sequence[str], spans: Sequence[SpanItem],
+            claims: Sequence[ClaimItem]) -> None:
+        units: dict[str, int] = {}
+        # (report, coder) -> the units and positions of its copies: a coder in several pairs on
+        # one report has a copy in each pair's unit
+        multi: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for (a, b), reps in self.pairs.items():
+            for r in part:
+                if r in reps:
+                    unit = f"{r}\x1f{a}\x1f{b}"
+                    units[unit] = self.lengths[r]
+                    multi.setdefault((r, a), []).append((unit, _FIRST))
+                    multi.setdefault((r, b), []).append((unit, _SECOND))
+        pooled_spans = [s._replace(report=unit, coder=pos) for s in spans
+                        for unit, pos in multi.get((s.report, s.coder), ())]
+        pooled_claims = [dataclasses.replace(c, report=unit, coder=pos) for c in claims
+                         for unit, pos in multi.get((c.report, c.coder), ())]
+        self.tally.add({u: units[u] for u in sorted(units)}, pooled_spans, pooled_claims)
 
 
 def _mean_sd(values: Mapping[str, float | None]) -> dict[str, Any]:
@@ -98,13 +113,6 @@ def _mean_sd(values: Mapping[str, float | None]) -> dict[str, Any]:
     }
 
 
-def _drop_kappa(section: Iterable[dict[str, Any]]) -> None:
-    for per in section:
-        for fig in per.values():
-            if isinstance(fig, dict):
-                fig.pop("kappa", None)  # Cohen's kappa needs the same two coders throughout
-
-
 def pairwise_agreement(
     data: Dataset,
     coders: Sequence[str] | None = None,
@@ -113,38 +121,60 @@ def pairwise_agreement(
     resamples: int = 1000,
 ) -> PairwiseResult:
     """Agreement over the coder pairs (see the module's docstring)."""
-    chosen = _coders(data, coders)
-    candidates = list(reports) if reports is not None else sorted(data.report_lengths)
-    pairs = pair_reports(data, chosen, candidates)
+    return pairwise(DatasetSource(data), coders, reports, seed, resamples)
+
+
+@without_gc
+def pairwise(
+    source: Source,
+    coders: Sequence[str] | None = None,
+    reports: Sequence[str] | None = None,
+    seed: int = 0,
+    resamples: int = 1000,
+    listing: Listing | None = None,
+) -> PairwiseResult:
+    """pairwise_agreement over a source read a chunk of reports at a time: the pooled figures
+    and every pair's F1 and disagreements added up chunk by chunk (tally.Tally)."""
+    chosen = _coders(source, coders)
+    candidates = list(reports) if reports is not None else sorted(source.report_lengths)
+    pairs = pair_reports(source, chosen, candidates)
     active = {p: r for p, r in pairs.items() if r}
     used = sorted({r for reps in active.values() for r in reps})
+    listing = listing or Listing()
     if len(active) <= 1:  # one pair (or none): exactly that pair's figures
         if active:
             ((pair, reps),) = active.items()
-            res = compute_agreement(data, list(pair), reps, seed, resamples)
+            res = every_coder(source, list(pair), reps, seed, resamples, listing)
         else:
-            res = _empty(data, chosen, seed)
+            res = every_coder(_Nothing(source), list(chosen), None, seed, 0, listing)
         out = PairwiseResult(**{f.name: getattr(res, f.name) for f in dataclasses.fields(res)})
     else:
-        pooled = compute_agreement(_pooled(data, active), [_FIRST, _SECOND], None, seed, resamples)
-        per = {p: compute_agreement(data, list(p), reps, seed, 0) for p, reps in active.items()}
-        spans = pooled.spans
-        for t, entry in spans.items():
+        pooled = _Pooled(source, active)
+        per = {p: Tally(source.codebook, list(p), alphas=False) for p in active}
+        of_pair = {p: set(reps) for p, reps in active.items()}
+        lengths = source.report_lengths
+        # the pooled units are named report + "\x1f" + pair: in that order
+        for part, spans, claims in source.chunks(sorted(used, key=lambda r: r + "\x1f")):
+            pooled.add(part, spans, claims)
+            run = []
+            for p, tally in per.items():
+                run.extend(tally.add({r: lengths[r] for r in part if r in of_pair[p]}, spans,
+                                     claims))
+            run.sort(key=order_key)
+            listing.add_run(run)
+        spans_out, attributes, claims_out, confusion = pooled.tally.figures(resamples, seed)
+        per_spans = {p: t.figures(0, seed)[0] for p, t in per.items()}
+        for t, entry in spans_out.items():
             for measure in ("f1_exact", "f1_overlap"):
-                entry[measure] = _mean_sd({f"{a}|{b}": r.spans[t][measure]["mean"]
-                                           for (a, b), r in per.items()})
+                entry[measure] = _mean_sd({f"{a}|{b}": s[t][measure]["mean"]
+                                           for (a, b), s in per_spans.items()})
             counts: dict[str, int] = dict.fromkeys(chosen, 0)
-            for r in per.values():
-                for c, n in r.spans[t]["per_coder"].items():
+            for s in per_spans.values():
+                for c, n in s[t]["per_coder"].items():
                     counts[c] += n
             entry["per_coder"] = counts
-        _drop_kappa(pooled.attributes.values())
-        _drop_kappa(pooled.claims.values())
-        disagreements = sorted(
-            (d for r in per.values() for d in r.disagreements),
-            key=lambda d: (d.report, d.start if d.start is not None else -1, d.kind))
-        out = PairwiseResult(chosen, used, 0, spans, pooled.attributes, pooled.claims,
-                             disagreements, pooled.confusion, [], pooled.labels)
+        out = PairwiseResult(chosen, used, 0, spans_out, attributes, claims_out,
+                             listing.result(), confusion, [], item_labels(source.codebook))
     out.coders = chosen
     out.reports_used = used
     out.reports_excluded = len(candidates) - len(used)
@@ -161,6 +191,17 @@ def pairwise_agreement(
     return out
 
 
-def _empty(data: Dataset, chosen: Sequence[str], seed: int) -> AgreementResult:
-    empty = Dataset(data.codebook, {}, {}, [], [], {})
-    return compute_agreement(empty, list(chosen), None, seed, 0)
+class _Nothing:
+    """A source with no reports (no pair finished any): the figures of nothing."""
+
+    def __init__(self, source: Source) -> None:
+        self.codebook = source.codebook
+        self.report_lengths: Mapping[str, int] = {}
+        self.done: Mapping[str, frozenset[str]] = {}
+
+    def coders(self) -> set[str]:
+        return set()
+
+    def chunks(self, reports: Sequence[str]) -> Iterator[
+            tuple[list[str], list[SpanItem], list[ClaimItem]]]:
+        return iter(())

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import html
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from annotator.core.agreement.alpha import (
     MIN_UNITS,
@@ -21,7 +22,7 @@ from annotator.core.agreement.alpha import (
 from annotator.core.agreement.kinds import kind_name
 
 __all__ = ["MEASURES", "SECTIONS", "csv_tables", "html_report", "reading", "rows", "selection_text",
-           "text_table", "write_csv"]
+           "text_table", "write_csv", "write_json"]
 
 #: how each measure is named for people
 MEASURES = {"f1_exact": "F1 exact", "f1_overlap": "F1 overlap", "alpha_u": "unitizing alpha"}
@@ -120,12 +121,38 @@ def text_table(result: dict[str, Any]) -> str:
                    f"{_fmt(r['value']):>7} {ci:>15} {_fmt(r['n']):>7}  {r['reading']}")
     out.append("")
     out.append(thresholds_text() + ".")
-    counts: dict[str, int] = {}
-    for d in result["disagreements"]:
-        counts[d["kind"]] = counts.get(d["kind"], 0) + 1
+    listing = result["disagreements"]
+    counts: dict[str, int] = dict(getattr(listing, "kinds", {}))  # a DisagreementLog counted them
+    if not counts:
+        for d in listing:
+            counts[d["kind"]] = counts.get(d["kind"], 0) + 1
     out.append("disagreements: " + (", ".join(f"{kind_name(k)} {v}" for k, v in sorted(counts.items()))
                                     or "none"))
     return "\n".join(out)
+
+
+def write_json(result: dict[str, Any], out: TextIO) -> None:
+    """``result`` as one line of JSON (what ``json.dumps`` gives, then a newline), its
+    disagreements written one at a time when they are a DisagreementLog (never all in memory)."""
+    listing = result["disagreements"]
+    if isinstance(listing, list):
+        out.write(json.dumps(result, ensure_ascii=False, allow_nan=False) + "\n")
+        return
+    token = f"\x00{uuid.uuid4()}"
+    head, *tail = json.dumps({**result, "disagreements": token}, ensure_ascii=False,
+                             allow_nan=False).split(json.dumps(token))
+    (after,) = tail  # the placeholder once: a fresh random name
+    out.write(head + "[")
+    batch: list[str] = []
+    first = True
+    for text in listing.texts():
+        batch.append(text)
+        if len(batch) >= 4096:
+            out.write(("" if first else ", ") + ", ".join(batch))
+            batch, first = [], False
+    if batch:
+        out.write(("" if first else ", ") + ", ".join(batch))
+    out.write("]" + after + "\n")
 
 
 def csv_tables(result: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

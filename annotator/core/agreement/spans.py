@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 
 from annotator.core.agreement.alpha import AlphaResult
-from annotator.core.agreement.data import Dataset, SpanItem
+from annotator.core.agreement.data import SpanItem
 
-__all__ = ["ALL", "f1_exact", "f1_overlap", "overlap_matches", "span_figures", "unitizing_alpha"]
+__all__ = ["ALL", "SpanTally", "coverage", "f1_exact", "f1_overlap", "overlap_matches",
+           "unitizing_alpha", "unitizing_from"]
 
 ALL = "_all"
 
@@ -141,12 +142,20 @@ def unitizing_alpha(
     unit; each coder's value is 1 inside any of their spans of the type, else 0; nominal alpha
     over those units, computed from the histogram of how many coders cover each character.
     The 95% interval resamples whole reports (characters of a report are not independent)."""
-    m = len(coders)
-    if m < 2:
+    if len(coders) < 2:
         return AlphaResult(None, 0, 0, None, "needs two or more coders")
+    return unitizing_from(coverage(spans, coders, report_lengths), len(coders), resamples, seed)
+
+
+def coverage(spans: Sequence[SpanItem], coders: Sequence[str],
+             report_lengths: Mapping[str, int]) -> np.ndarray:
+    """Per report with text (in ``report_lengths``' order), how many of its characters k of
+    the ``coders`` cover (k = 0..m): what the unitizing alpha needs of a report, computed a few
+    reports at a time and stacked (a report's row depends on its own spans only)."""
+    m = len(coders)
     reports = [r for r, n in report_lengths.items() if n > 0]
     if not reports:
-        return AlphaResult(None, 0, 0, None, "no report text")
+        return np.zeros((0, m + 1))
     # all reports end to end (global offsets); per coder the union of their intervals, then one
     # sweep over the boundaries gives, per report, how many characters k coders cover
     offset = {}
@@ -205,6 +214,16 @@ def unitizing_alpha(
     # characters nobody covers: the rest of each report
     covered_chars = per_report[:, 1:].sum(axis=1)
     per_report[:, 0] = np.asarray([report_lengths[r] for r in reports]) - covered_chars
+    return per_report
+
+
+def unitizing_from(per_report: np.ndarray, m: int, resamples: int = 1000,
+                   seed: int = 0) -> AlphaResult:
+    """The unitizing alpha and its interval from the reports' ``coverage`` rows."""
+    if m < 2:
+        return AlphaResult(None, 0, 0, None, "needs two or more coders")
+    if not len(per_report):
+        return AlphaResult(None, 0, 0, None, "no report text")
     hist = per_report.sum(axis=0)
     units = int(hist.sum())
     value, n_values = _binary_alpha(hist, m)
@@ -213,7 +232,7 @@ def unitizing_alpha(
                   else "no variation: every character covered by every coder")
         return AlphaResult(None, units, int(n_values), None, reason)
     interval = None
-    n_reports = len(reports)
+    n_reports = len(per_report)
     if resamples > 0 and n_reports > 1:
         # each resample draws n_reports reports with replacement; w[b, r] = times report r is drawn
         rng = np.random.default_rng(seed)
@@ -244,53 +263,68 @@ def _mean_sd(values: Mapping[str, float | None]) -> dict[str, Any]:
 
 
 
-def span_figures(data: Dataset, spans: Sequence[SpanItem], chosen: Sequence[str],
-                  types: Sequence[str], used: Sequence[str], resamples: int,
-                  seed: int) -> dict[str, dict[str, Any]]:
+class SpanTally:
     """Span F1 (exact and overlap) per coder pair, per type and over all types, with the
-    unitizing alpha of each type."""
-    span_out: dict[str, dict[str, Any]] = {}
-    pairs = list(itertools.combinations(chosen, 2))
-    by_type_coder: dict[tuple[str, str], list[SpanItem]] = defaultdict(list)
-    for sp in spans:
-        by_type_coder[(sp.type, sp.coder)].append(sp)
-        by_type_coder[(ALL, sp.coder)].append(sp)
-    # matches are within a type, so the all-types figures add up the per-type counts
-    inter: dict[tuple[str, str], int] = defaultdict(int)
-    over: dict[tuple[str, str], int] = defaultdict(int)
-    sizes: dict[tuple[str, str, str], int] = defaultdict(int)
-    for t in types:
-        for a, b in pairs:
-            sa = by_type_coder.get((t, a), [])
-            sb = by_type_coder.get((t, b), [])
-            key = f"{a}|{b}"
-            inter[(t, key)] = len({(s.report, s.start, s.end) for s in sa}
-                                  & {(s.report, s.start, s.end) for s in sb})
-            over[(t, key)] = overlap_matches(sa, sb)
-            sizes[(t, key, "n")] = len(sa) + len(sb)
-            inter[(ALL, key)] += inter[(t, key)]
-            over[(ALL, key)] += over[(t, key)]
-            sizes[(ALL, key, "n")] += len(sa) + len(sb)
-    for t in [*types, ALL]:
-        exact: dict[str, float | None] = {}
-        overlap: dict[str, float | None] = {}
-        for a, b in pairs:
-            key = f"{a}|{b}"
-            n = sizes[(t, key, "n")]
-            exact[key] = 2 * inter[(t, key)] / n if n else None
-            overlap[key] = 2 * over[(t, key)] / n if n else None
-        sel = [s for c in chosen for s in by_type_coder.get((t, c), [])]
-        entry: dict[str, Any] = {
-            "f1_exact": _mean_sd(exact),
-            "f1_overlap": _mean_sd(overlap),
-            "n": len(sel),
-            "per_coder": {c: len(by_type_coder.get((t, c), [])) for c in chosen},
-        }
-        if t != ALL:
-            entry["alpha_u"] = unitizing_alpha(
-                sel, chosen, {r: data.report_lengths[r] for r in used}, resamples, seed).to_json()
-        span_out[t] = entry
+    unitizing alpha of each type, added up a chunk of reports at a time (matches are within a
+    report, so the counts of the chunks add up to those of the whole)."""
 
-    return span_out
+    def __init__(self, chosen: Sequence[str], types: Sequence[str]) -> None:
+        self.chosen = list(chosen)
+        self.types = list(types)
+        self.pairs = list(itertools.combinations(self.chosen, 2))
+        # matches are within a type, so the all-types figures add up the per-type counts
+        self.inter: dict[tuple[str, str], int] = defaultdict(int)
+        self.over: dict[tuple[str, str], int] = defaultdict(int)
+        self.sizes: dict[tuple[str, str], int] = defaultdict(int)
+        self.count: dict[tuple[str, str], int] = defaultdict(int)  # (type, coder) -> spans
+        self.rows: dict[str, list[np.ndarray]] = {t: [] for t in self.types}  # coverage rows
 
+    def add(self, spans: Sequence[SpanItem], lengths: Mapping[str, int],
+            unitizing: bool = True) -> None:
+        """The spans of ``chosen`` on a chunk of reports (``lengths``: those reports in order)."""
+        by_type_coder: dict[tuple[str, str], list[SpanItem]] = defaultdict(list)
+        for sp in spans:
+            by_type_coder[(sp.type, sp.coder)].append(sp)
+            by_type_coder[(ALL, sp.coder)].append(sp)
+        for t in self.types:
+            for a, b in self.pairs:
+                sa = by_type_coder.get((t, a), [])
+                sb = by_type_coder.get((t, b), [])
+                key = f"{a}|{b}"
+                common = len({(s.report, s.start, s.end) for s in sa}
+                             & {(s.report, s.start, s.end) for s in sb})
+                matched = overlap_matches(sa, sb)
+                for kind in (t, ALL):
+                    self.inter[(kind, key)] += common
+                    self.over[(kind, key)] += matched
+                    self.sizes[(kind, key)] += len(sa) + len(sb)
+        for (t, c), items in by_type_coder.items():
+            self.count[(t, c)] += len(items)
+        if unitizing:
+            for t in self.types:
+                sel = [s for c in self.chosen for s in by_type_coder.get((t, c), [])]
+                self.rows[t].append(coverage(sel, self.chosen, lengths))
 
+    def figures(self, resamples: int, seed: int, unitizing: bool = True) -> dict[str, dict[str, Any]]:
+        span_out: dict[str, dict[str, Any]] = {}
+        m = len(self.chosen)
+        for t in [*self.types, ALL]:
+            exact: dict[str, float | None] = {}
+            overlap: dict[str, float | None] = {}
+            for a, b in self.pairs:
+                key = f"{a}|{b}"
+                n = self.sizes[(t, key)]
+                exact[key] = 2 * self.inter[(t, key)] / n if n else None
+                overlap[key] = 2 * self.over[(t, key)] / n if n else None
+            entry: dict[str, Any] = {
+                "f1_exact": _mean_sd(exact),
+                "f1_overlap": _mean_sd(overlap),
+                "n": sum(self.count[(t, c)] for c in self.chosen),
+                "per_coder": {c: self.count[(t, c)] for c in self.chosen},
+            }
+            if t != ALL and unitizing:
+                rows = self.rows[t]
+                per_report = np.concatenate(rows) if rows else np.zeros((0, m + 1))
+                entry["alpha_u"] = unitizing_from(per_report, m, resamples, seed).to_json()
+            span_out[t] = entry
+        return span_out
