@@ -1,5 +1,6 @@
 """One measured child of bench_team.py: ``agreement DB``, ``status DB`` (the real commands, output
-to /dev/null), ``sql DB`` (the rows those commands read, by the driver alone) or ``window DB RUNS``
+to /dev/null), ``sql DB`` (the rows those commands read, by the driver alone, all held),
+``chunks DB`` (the rows agreement reads, 500 reports at a time as it reads them) or ``window DB RUNS``
 (the window's start, queue filter, search and status change, each against the same reads by the
 driver, A B A B; prints the times as JSON)."""
 
@@ -55,6 +56,32 @@ def plain_reads(target: str) -> None:
     ]
     conn.close()
     print(json.dumps({"rows": sum(len(h) for h in held)}))
+
+
+def chunked_reads(target: str, chunk: int = 500) -> None:
+    """The rows ``agreement`` reads, read as it reads them: the reports' lengths and the
+    statuses, then 500 reports at a time their spans (with attributes), claims and slot fills,
+    each chunk dropped before the next (the memory of one chunk, like the command)."""
+    conn = _connect(target)
+    attrs = "CAST(attributes AS TEXT)" if _pg(conn) else "attributes"
+    reports = _q(conn, "SELECT id, external_id, title, length(text) FROM report")
+    n = len(reports) + len(_q(conn, "SELECT report_id, coder_id, status FROM assignment"))
+    ids = sorted(int(r[0]) for r in reports)
+    for k in range(0, len(ids), chunk):
+        part = ", ".join(map(str, ids[k:k + chunk]))
+        held = [
+            _q(conn, f'SELECT id, report_id, coder_id, "key", type, start, "end", text, {attrs} '
+                     f"FROM span WHERE report_id IN ({part})"),
+            _q(conn, "SELECT claim_id, slot, span_id, not_reported FROM slot_fill WHERE claim_id "
+                     f"IN (SELECT id FROM claim WHERE report_id IN ({part})) "
+                     "ORDER BY claim_id, position"),
+            _q(conn, f'SELECT id, report_id, coder_id, "key", type, {attrs} FROM claim '
+                     f"WHERE report_id IN ({part}) ORDER BY id"),
+        ]
+        n += sum(len(h) for h in held)
+        del held
+    conn.close()
+    print(json.dumps({"rows": n}))
 
 
 def command(argv: list[str]) -> None:
@@ -241,6 +268,8 @@ def main() -> None:
     t0 = time.perf_counter()
     if mode == "sql":
         plain_reads(target)
+    elif mode == "chunks":
+        chunked_reads(target)
     elif mode == "agreement":
         command(["--db", target, "agreement", "--json"])
     elif mode == "status":

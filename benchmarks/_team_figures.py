@@ -57,18 +57,21 @@ def annotator_command() -> str:
 
 
 COMMANDS = {
-    "agreement": ("agreement --json (every alpha, 1,000 resamples)", ["agreement", "--json"]),
-    "status": ("adjudicate --status", ["adjudicate", "--status"]),
+    # the baseline: plain SQL reading the same rows (``_team_child.py``): agreement reads them 500
+    # reports at a time and is compared with the driver doing the same; the other, all at once
+    "agreement": ("agreement --json (every alpha, 1,000 resamples)", ["agreement", "--json"],
+                  "chunks"),
+    "status": ("adjudicate --status", ["adjudicate", "--status"], "sql"),
 }
 
 
 def commands(target: str, runs: int, only: set[str]) -> None:
     """Each command as the real ``annotator`` process beside the plain-SQL child
-    (``_team_child.py sql``: the driver reading every row the commands read), A B A B."""
-    base_cmd = [sys.executable, str(HERE / "_team_child.py"), "sql", target]
-    for name, (real, argv) in COMMANDS.items():
+    (``_team_child.py sql`` or ``chunks``: the driver reading every row the command reads), A B A B."""
+    for name, (real, argv, baseline) in COMMANDS.items():
         if only and name not in only:
             continue
+        base_cmd = [sys.executable, str(HERE / "_team_child.py"), baseline, target]
         ours: list[tuple[float, float, float]] = []
         base: list[tuple[float, float, float]] = []
         for _ in range(runs):
@@ -76,7 +79,8 @@ def commands(target: str, runs: int, only: set[str]) -> None:
             base.append(_measured(base_cmd))
         for k, what, unit in ((1, "CPU time (user + system)", "s"), (0, "wall time", "s"),
                               (2, "peak RSS", "MB")):
-            show(f"annotator {real}: {what}", [o[k] for o in ours], [b[k] for b in base], unit)
+            show(f"annotator {real}: {what} (baseline: plain SQL, {baseline})",
+                 [o[k] for o in ours], [b[k] for b in base], unit)
         sys.stdout.flush()
 
 
