@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from annotator.core import roles
 from annotator.core.commands import Changes, SetStatus
-from annotator.core.gcpause import gc_paused
 from annotator.core.prefetch import SpanPrefetcher
 from annotator.core.project import Project
 from annotator.core.queries import ClaimRow, SpanRow
@@ -53,6 +52,7 @@ from annotator.gui.navigation import Navigation
 from annotator.gui.progress_line import ProgressLine
 from annotator.gui.project_launchers import ProjectLaunchers
 from annotator.gui.queue_panel import QueuePanel
+from annotator.gui.report_switch import ReportSwitching
 from annotator.gui.span_list import SpanList, SpanModel
 from annotator.gui.suggestions_panel import SuggestionsPanel
 from annotator.gui.text_view import EVIDENCE_COLOR as CLAIM_COLOR
@@ -64,8 +64,8 @@ _ID = Qt.ItemDataRole.UserRole
 POLL_MS = 2000  # how often the window looks for other processes' changes
 
 
-class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLaunchers, LeadActions,
-                 FlaggedActions, ListUpdates, QMainWindow):
+class MainWindow(ReportSwitching, CodingActions, Drafting, Navigation, Launchers, ProjectLaunchers,
+                 LeadActions, FlaggedActions, ListUpdates, QMainWindow):
     def __init__(self, project: Project, coder_id: int) -> None:
         super().__init__()
         GeometryGuard.watch(self)  # fitted to its screen whenever shown
@@ -280,6 +280,7 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         self._update_undo_labels()
 
     def _focus_tab(self, index: int) -> None:
+        self.after_frame.catch_up()  # the tab shows the open report's items before it takes keys
         self.tabs.setCurrentIndex(index)
         view = self.tabs.widget(index)
         if view is None:
@@ -317,38 +318,6 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
         if self.progress_line is not None:  # at start: counted after the first paint
             self.progress_line.refresh()
 
-    def open_report(self, report_id: int) -> None:
-        self.after_frame.catch_up()  # the last report's rows and counts, before it goes
-        # tens of thousands of small objects are made here: keep the cyclic collector from
-        # scanning the whole heap in the middle of it (nothing made here forms cycles)
-        with gc_paused():
-            self._open_report(report_id)
-
-    def _open_report(self, report_id: int) -> None:
-        self.form.flush()  # what was typed for the last report's span is stored for it
-        self._draft = None
-        ahead = self.prefetch.take(report_id, self.coder_id)  # read ahead and checked
-        detail = ahead.detail if ahead is not None else self.project.report(report_id)
-        self.report_id = report_id
-        self.report_text = detail.text
-        # what the start's check (gui/start_checks) compares the text with
-        self.report_external_id, self.report_sha256 = detail.external_id, detail.sha256
-        self.current_span_id = None
-        self.current_claim_id = None
-        rtl = detail.language in ("ar", "fa", "he", "ur", "ps")
-        self.text.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
-        self._reload_annotations(full=True, ready=ahead.spans if ahead is not None else None,
-                                 claims=ahead.claims if ahead is not None else None)
-        self._rescan()
-        if self.queue_panel.current_report() != report_id:
-            self.queue_panel.select_report(report_id)
-        # the reports next to this one are read in the background: "next report" finds them
-        self.prefetch.want(self.queue_panel.neighbours(report_id), self.coder_id)
-        self.statusBar().showMessage(
-            f"{detail.external_id}: {detail.title}" + (f" · published {detail.published}" if detail.published else ""),
-            5000,
-        )
-
     def _step(self, delta: int) -> None:
         self.queue_panel.step(delta)
 
@@ -377,11 +346,13 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
 
     def _reload_annotations(self, full: bool = False, changed_spans: set[int] | None = None,
                             ready: SpanSet | None = None, claims_changed: bool = True,
-                            claims: list[ClaimRow] | None = None) -> None:
+                            claims: list[ClaimRow] | None = None,
+                            panels_later: bool = False) -> None:
         """Show the report's spans and claims again after a change. ``changed_spans``: the spans
         this window's own change names (only those are read again, and only their rows and
         blocks are redrawn); None reads everything (another process's change). ``ready``: the
-        report's spans read ahead and checked (core.prefetch)."""
+        report's spans read ahead and checked (core.prefetch). ``panels_later``: a report
+        opened, its lists filled after the text's frame (report_switch.py)."""
         if self.report_id is None:
             return
         self.after_frame.catch_up()  # the lists' last patches first, in order
@@ -420,7 +391,10 @@ class MainWindow(CodingActions, Drafting, Navigation, Launchers, ProjectLauncher
             self.current_claim_id = None
         fill_claims = (claims_changed or patch.reset or changed_spans is None
                        or not changed_spans.isdisjoint(self._claimed_spans()))
-        if patch.reset:  # a report opened, or others' change: everything at once
+        if panels_later:
+            self._panels_pending = True
+            self.after_frame.later(self._settle_panels, "open")
+        elif patch.reset:  # others' change: everything at once
             self.span_model.set_rows(self._spans, self._span_set.missing, self._span_by_id)
             self.spans_view.select_span(self.current_span_id)
             if fill_claims:

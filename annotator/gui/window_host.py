@@ -54,6 +54,8 @@ class WindowHost(QMainWindow):
     last_storage_error: Any
     _span_by_id: dict[int, SpanRow]
     _claims: list[ClaimRow]
+    _span_set: Any  # core.spanset.SpanSet | None
+    _panels_pending: bool
     _form_deferred: bool
     after_frame: AfterFrame
     claim_actions: dict[str, QAction]
@@ -102,6 +104,13 @@ class WindowHost(QMainWindow):
     def reject_suggestion(self, index: int) -> None: raise NotImplementedError
     def accept_suggestion(self, index: int) -> None: raise NotImplementedError
     def _rescan(self) -> None: raise NotImplementedError
+    def _reload_annotations(self, full: bool = False, changed_spans: set[int] | None = None,
+                            ready: Any = None, claims_changed: bool = True,
+                            claims: list[ClaimRow] | None = None,
+                            panels_later: bool = False) -> None: raise NotImplementedError
+    def _fill_claim_list(self) -> None: raise NotImplementedError
+    def _settle_panels(self) -> None: raise NotImplementedError
+    def refresh_flagged(self, read: bool = True) -> None: raise NotImplementedError
     def toggle_scan(self) -> None: raise NotImplementedError
     def span_under_caret(self) -> SpanRow | None: raise NotImplementedError
     def suggestion_under_caret(self) -> int | None: raise NotImplementedError

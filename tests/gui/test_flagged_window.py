@@ -50,7 +50,7 @@ def test_a_coder_finds_and_re_places_flagged_spans(qtbot, tmp_path: Path, new_db
     assert [r.id for r in model.rows] == [r1]
     w.queue_panel.select_report(r1)
     assert w.report_id == r1
-    assert w.tabs.tabText(3) == "Flagged (2)"
+    qtbot.waitUntil(lambda: w.tabs.tabText(3) == "Flagged (2)")  # after the text's paint
     w.text.setFocus()
     qtbot.keyClick(w.text, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     flagged = w.flagged_view

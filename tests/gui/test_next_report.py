@@ -1,0 +1,86 @@
+"""Next report shows the text first and fills the side panels after its paint (report_switch):
+whatever the coder does in between, every list ends up showing what the database holds for the
+report on screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from annotator.core import commands as c
+from annotator.core.project import Project
+from tests.gui.test_coding_window import key, select
+
+NEXT = (Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+
+
+def listed(window) -> list:
+    return [window.span_model.rows[i] for i in range(window.span_model.rowCount())]
+
+
+def claims_listed(window) -> list[int]:
+    view = window.claims_view
+    return [int(view.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole))
+            for i in range(view.topLevelItemCount())]
+
+
+def second(project: Project) -> int:
+    return next(r.id for r in project.reports() if r.external_id == "second")
+
+
+def test_panels_follow_the_text_with_the_next_reports_items(qtbot, window, gui_project) -> None:
+    me, rid = window.coder_id, second(gui_project)
+    other = Project.open(gui_project.location)  # another window stores a span and a claim there
+    try:
+        at = gui_project.report(rid).text.index("Kidal")
+        other.run(c.AddSpan(rid, me, "location", at, at + 5))
+        other.run(c.CreateClaim(rid, me, window.codebook.claim_types[0].id))
+    finally:
+        other.close()
+    select(window, "Gao")
+    key(qtbot, window, Qt.Key.Key_2)  # a span and its row on the first report
+    assert [s.text for s in listed(window)] == ["Gao"]
+    key(qtbot, window, *NEXT)
+    assert window.report_id == rid
+    assert window.text.toPlainText() == gui_project.report(rid).text == window.report_text
+    assert [s.text for s in window._spans] == ["Kidal"]  # what the keys act on: the new report's
+    assert window._panels_pending  # the lists follow after the text is painted...
+    qtbot.waitUntil(lambda: not window._panels_pending)
+    stored = gui_project.spans(rid, me)
+    assert listed(window) == stored and [s.text for s in stored] == ["Kidal"]  # ...and show it
+    assert claims_listed(window) == [cl.id for cl in gui_project.claims(rid, me)] != []
+    assert window.tabs.tabText(3) == "Flagged"
+
+
+def test_a_tag_before_the_panels_caught_up_lands_in_the_new_reports_list(qtbot, window, gui_project) -> None:
+    me, rid = window.coder_id, second(gui_project)
+    select(window, "Gao")
+    key(qtbot, window, Qt.Key.Key_2)
+    key(qtbot, window, *NEXT)
+    assert window._panels_pending
+    start, end = select(window, "Kidal")  # no event processed in between: the list is the last one's
+    key(qtbot, window, Qt.Key.Key_2)
+    stored = gui_project.spans(rid, me)
+    assert [(s.start, s.end) for s in stored] == [(start, end)]
+    assert listed(window) == window._spans == stored  # not a patch of the first report's rows
+    assert window.report_text[start:end] == stored[0].text == "Kidal"
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gui_project.spans(rid, me) == listed(window) == []
+    # back to the first report: its span is shown and listed
+    key(qtbot, window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window._panels_pending)
+    first = gui_project.spans(window.report_id, me)
+    assert [s.text for s in listed(window)] == [s.text for s in first] == ["Gao"]
+
+
+def test_keys_held_down_fill_the_panels_once_with_the_last_report(qtbot, window, gui_project) -> None:
+    me = window.coder_id
+    calls: list[int | None] = []
+    real = window._fill_panels
+    window._fill_panels = lambda: calls.append(window.report_id) or real()
+    key(qtbot, window, *NEXT)
+    key(qtbot, window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    first = window.report_id
+    assert first != second(gui_project) and calls == []
+    qtbot.waitUntil(lambda: not window._panels_pending)
+    assert calls == [first]
+    assert listed(window) == gui_project.spans(first, me)
