@@ -100,9 +100,8 @@ class ReportSwitching(_Base):
             f"{detail.external_id}: {detail.title}" + (f" · published {detail.published}" if detail.published else ""),
             5000,
         )
-        if not later:
-            self._panels_pending = True
-            self._settle_panels()
+        if not later:  # (the lists were filled with the text)
+            self._after_open()
 
     def _settle_panels(self) -> None:
         """The side panels show the open report; the reports next to it are read ahead."""
@@ -110,6 +109,9 @@ class ReportSwitching(_Base):
             return
         self._panels_pending = False
         self._fill_panels()
+        self._after_open()
+
+    def _after_open(self) -> None:
         _GcHold.release()
         if self.report_id is not None:
             # the reports next to this one are read in the background: "next report" finds
