@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +53,9 @@ class SpanPrefetcher:
         self._thread: threading.Thread | None = None
         self._closed = False
         self._held = False
+        # called on the reading thread with the report id of each report read ahead (the
+        # window prepares its display)
+        self.on_ready: Callable[[int], object] | None = None
 
     def want(self, report_ids: Sequence[int], coder_id: int) -> None:
         """Read these reports' spans ahead (the most likely first); forget the others."""
@@ -107,6 +110,12 @@ class SpanPrefetcher:
                             claims=self.project.claims(report_id, coder_id))
         return ahead
 
+    def peek(self, report_id: int, coder_id: int) -> Ahead | None:
+        """The report as read ahead, unchecked and kept: for preparing its display only (what
+        is shown comes from :meth:`take`)."""
+        with self._lock:
+            return self._ready.get((report_id, coder_id))
+
     def forget(self) -> None:
         """Drop everything read ahead (another coder, another codebook)."""
         with self._lock:
@@ -137,9 +146,14 @@ class SpanPrefetcher:
                                   self.project.claims(*key))
                 except Exception:  # noqa: BLE001 - a busy or closed database: the window reads it itself
                     ahead = None
+            stored = False
             with self._lock:
                 if ahead is not None and key in self._wanted and not self._closed:
                     self._ready[key] = ahead
+                    stored = True
                 event = self._busy.pop(key, None)
             if event is not None:
                 event.set()
+            hook = self.on_ready
+            if stored and hook is not None:
+                hook(key[0])

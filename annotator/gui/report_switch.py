@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 if TYPE_CHECKING:
     from annotator.core.prefetch import SpanPrefetcher
@@ -54,9 +54,16 @@ class _GcHold:
                 gc.enable()
 
 
+class _ReadAhead(QObject):
+    """Brings the read-ahead thread's "report N is ready" to the window's thread."""
+
+    ready = Signal(int)
+
+
 class ReportSwitching(_Base):
     prefetch: SpanPrefetcher
     _span_model: SpanModel
+    _read_ahead: _ReadAhead | None = None
     _panels_pending = False  # the side panels still show the last report (until its paint)
 
     def open_report(self, report_id: int) -> None:
@@ -114,9 +121,26 @@ class ReportSwitching(_Base):
     def _after_open(self) -> None:
         _GcHold.release()
         if self.report_id is not None:
-            # the reports next to this one are read in the background: "next report" finds
-            # them (after the paint: the reading thread would compete with it)
+            if self._read_ahead is None:
+                self._read_ahead = _ReadAhead(self)
+                self._read_ahead.ready.connect(self._prepare_neighbours)
+                self.prefetch.on_ready = self._read_ahead.ready.emit  # (a queued signal)
+            # the reports next to this one are read in the background and their documents
+            # built while idle (text_view.prepared): "next report" finds them (after the
+            # paint: the reading thread would compete with it)
             self.prefetch.want(self.queue_panel.neighbours(self.report_id), self.coder_id)
+            self._prepare_neighbours()
+
+    def _prepare_neighbours(self, _ready: int | None = None) -> None:
+        """Build the documents of the neighbours read ahead so far (the next one first)."""
+        if self.report_id is None:
+            return
+        texts = []
+        for rid in self.queue_panel.neighbours(self.report_id):
+            ahead = self.prefetch.peek(rid, self.coder_id)
+            if ahead is not None:
+                texts.append(ahead.detail.text)
+        self.text.prepared.want(texts)
 
     def _fill_panels(self) -> None:
         if self.report_id is None or self._span_set is None:

@@ -36,6 +36,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.offsets import Utf16Map
+from annotator.gui.prepared_text import PreparedDocs
 
 
 class PaintedSpan(NamedTuple):
@@ -235,6 +236,7 @@ class ReportTextView(QPlainTextEdit):
         self._emphasis: list[tuple[int, int, QTextCharFormat]] = []
         self.cursorPositionChanged.connect(self._on_cursor)
         self.viewport().installEventFilter(self)
+        self.prepared = PreparedDocs(self)  # the next reports' documents, built while idle
 
     # ------------------------------------------------------------ content
 
@@ -258,8 +260,18 @@ class ReportTextView(QPlainTextEdit):
         self._current.clear()
         self._formatted.clear()
         self.setExtraSelections([])
-        self.setPlainText(text)
-        self.moveCursor(QTextCursor.MoveOperation.Start)
+        doc = self.prepared.take(text)  # built ahead from exactly this text
+        if doc is None:
+            self.setPlainText(text)
+            self.moveCursor(QTextCursor.MoveOperation.Start)
+        else:
+            old = self.document()
+            self.prepared.retire(old)  # (before the swap: the view deletes its own first one)
+            # centred scrolling for the swap: the new document's layout has no width yet, and
+            # fitting the scroll bar would lay out the last screenful of it unwrapped (40 ms)
+            self.setCenterOnScroll(True)
+            self.setDocument(doc)  # the caret at the start, the view scrolled there
+            self.setCenterOnScroll(False)
 
     def set_colors(self, colors: dict[str, str]) -> None:
         self._colors = dict(colors)

@@ -84,3 +84,84 @@ def test_keys_held_down_fill_the_panels_once_with_the_last_report(qtbot, window,
     qtbot.waitUntil(lambda: not window._panels_pending)
     assert calls == [first]
     assert listed(window) == gui_project.spans(first, me)
+
+
+def _utf16(text: str, cp: int) -> int:
+    return len(text[:cp].encode("utf-16-le")) // 2
+
+
+def _formatted_at(window, cp: int) -> bool:
+    """The text view paints something at code point ``cp`` (its block's layout formats)."""
+    window.text.viewport().repaint()  # formats are given as blocks are painted
+    pos16 = _utf16(window.report_text, cp)
+    block = window.text.document().findBlock(pos16)
+    inside = pos16 - block.position()
+    return any(r.start <= inside < r.start + r.length for r in block.layout().formats())
+
+
+def test_next_report_swaps_in_its_document_built_ahead(qtbot, window, gui_project) -> None:
+    me, rid = window.coder_id, second(gui_project)
+    first_id, first_text = window.report_id, window.report_text
+    select(window, "Gao")  # after an emoji: code points and UTF-16 positions differ
+    key(qtbot, window, Qt.Key.Key_2)
+    text2 = gui_project.report(rid).text
+    qtbot.waitUntil(lambda: window.text.prepared.ready(text2) is not None, timeout=30_000)
+    prepared = window.text.prepared.ready(text2)
+    key(qtbot, window, *NEXT)
+    assert window.text.document() is prepared  # swapped in, not built in the key
+    assert window.text.toPlainText() == text2 == window.report_text
+    assert window.text.textCursor().position() == 0 and window.text.verticalScrollBar().value() == 0
+    assert window.text.hasFocus()
+    # back: the first report's document, built again while idle, shows its span where it is
+    qtbot.waitUntil(lambda: window.text.prepared.ready(first_text) is not None, timeout=30_000)
+    back = window.text.prepared.ready(first_text)
+    key(qtbot, window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.report_id == first_id and window.text.document() is back
+    assert window.text.toPlainText() == first_text
+    (gao,) = gui_project.spans(first_id, me)
+    assert first_text[gao.start:gao.end] == gao.text == "Gao"
+    assert _formatted_at(window, gao.start) and not _formatted_at(window, gao.start - 2)
+    assert [s.id for s in window.text.spans_at(gao.start)] == [gao.id]
+
+
+def test_a_text_other_than_the_one_prepared_is_built_in_the_key(qtbot, window, gui_project) -> None:
+    from dataclasses import replace
+
+    rid = second(gui_project)
+    text2 = gui_project.report(rid).text
+    qtbot.waitUntil(lambda: window.text.prepared.ready(text2) is not None, timeout=30_000)
+    prepared = window.text.prepared.ready(text2)
+    corrected = text2.replace("Kidal", "Kidal and Gao")
+    real_take = window.prefetch.take
+
+    def take(report_id, coder_id, **kw):  # as if another window had corrected the text since
+        ahead = real_take(report_id, coder_id, **kw)
+        return None if ahead is None else replace(ahead, detail=replace(ahead.detail, text=corrected))
+
+    window.prefetch.take = take
+    key(qtbot, window, *NEXT)
+    assert window.report_id == rid and window.text.document() is not prepared
+    assert window.text.toPlainText() == corrected == window.report_text
+
+
+def test_a_document_built_in_slices_is_the_one_set_plain_text_builds(qtbot, monkeypatch) -> None:
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from annotator.gui import prepared_text
+
+    monkeypatch.setattr(prepared_text, "SLICE", 7)  # many cuts: each one after a line end
+    text = "Alert 🚨 from Gao:\r\ngunmen 🔥 attacked\n\nالجيش المالي said nothing.\r\nEnd 🚨"
+    view = QPlainTextEdit()
+    qtbot.addWidget(view)
+    docs = prepared_text.PreparedDocs(view)
+    docs.want([text, "another report"])
+    qtbot.waitUntil(lambda: docs.ready(text) is not None and docs.ready("another report") is not None)
+    reference = QTextDocument()
+    reference.setPlainText(text)
+    built = docs.take(text)
+    assert built is not None and docs.ready(text) is None  # handed over once
+    assert built.toPlainText() == reference.toPlainText()
+    assert built.blockCount() == reference.blockCount() == 5
+    assert built.characterCount() == reference.characterCount()
+    assert docs.take(text + " ") is None and docs.take("another report") is not None
