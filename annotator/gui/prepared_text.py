@@ -101,9 +101,12 @@ class PreparedDocs(QObject):
         return None
 
     def retire(self, doc: QTextDocument) -> None:
-        """``doc`` was swapped out of the view: deleted a little later if it is one of ours."""
-        if doc.parent() is self:
-            QTimer.singleShot(FREE_MS, doc, doc.deleteLater)
+        """``doc`` is about to be swapped out of the view: deleted a little later, not in the
+        key's time (the view's own first document too, which ``setDocument`` would delete
+        at once). Not ``doc.parent()``: wrapping the view's private text control made PySide
+        build its types, 170 ms on the first swap."""
+        doc.setParent(self)
+        QTimer.singleShot(FREE_MS, doc, doc.deleteLater)
 
     def forget(self) -> None:
         for b in self._builds:

@@ -266,7 +266,7 @@ class ReportTextView(QPlainTextEdit):
             self.moveCursor(QTextCursor.MoveOperation.Start)
         else:
             old = self.document()
-            self.prepared.retire(old)  # (before the swap: the view deletes its own first one)
+            self.prepared.retire(old)  # (before the swap, which deletes the view's own one)
             # centred scrolling for the swap: the new document's layout has no width yet, and
             # fitting the scroll bar would lay out the last screenful of it unwrapped (40 ms)
             self.setCenterOnScroll(True)
