@@ -528,4 +528,6 @@ class MainWindow(ReportSwitching, CodingActions, Drafting, Navigation, Launchers
         self._save_layout()
         self.bridge.detach()
         self.prefetch.close()
+        if self.progress_line is not None:
+            self.progress_line.wait()
         super().closeEvent(event)

@@ -54,6 +54,12 @@ class ProgressLine(QObject):
         self.worker = threading.Thread(target=work, name="progress counts", daemon=True)
         self.worker.start()
 
+    def wait(self, seconds: float = 5.0) -> None:
+        """Let a count in flight end (the window calls it as it closes: a thread emitting on an
+        object Qt is deleting at that moment can crash the process)."""
+        if self.worker is not None:
+            self.worker.join(seconds)
+
     def _show(self, generation: int, done: int, total: int) -> None:
         if generation == self._generation:
             self.label.setText(f"{done} of {total} reports done")

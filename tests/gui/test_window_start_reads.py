@@ -124,3 +124,25 @@ def test_the_start_reads_each_thing_once_and_the_same_at_any_size(
             project.close()
         sizes[count] = [re.sub(r"\d+", "#", s) for s in sql]
     assert sizes[n] == sizes[2 * n]  # flat: the same statements at twice the reports
+
+
+def test_closing_the_window_waits_for_a_progress_count_in_flight(window, monkeypatch) -> None:
+    """The status bar's counts are read on a thread that emits a Qt signal when done: a window
+    closing (and being deleted) while that thread emits can crash the process, so the close
+    waits for the count to end."""
+    import threading
+    import time
+
+    started = threading.Event()
+    real = window.project.status_counts
+
+    def slow(coder_id: int) -> dict[str, int]:
+        started.set()
+        time.sleep(0.5)
+        return real(coder_id)
+
+    monkeypatch.setattr(window.project, "status_counts", slow)
+    window.progress_line.refresh_in_background()
+    assert started.wait(5)
+    window.close()
+    assert not window.progress_line.worker.is_alive()
