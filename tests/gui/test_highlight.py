@@ -9,18 +9,11 @@ import pytest
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 
 from annotator.gui.text_view import PaintedSpan, ReportTextView
+from tests.gui.pixels import blended, span_box
 
 COLORS = {"actor": "#ff0000", "place": "#0000ff"}
 # an emoji before the tagged word (two UTF-16 units), then an Arabic line (right to left)
 TEXT = "🚨 Fighters attacked Ménaka on Sunday.\nقال الجيش إن مسلحين هاجموا نقطة تفتيش\nThe end.\n"
-
-
-def blended(*hexes: str) -> QColor:
-    r = g = b = 255.0
-    for h in hexes:
-        c = QColor(h)
-        r, g, b = (r * 0.7 + c.red() * 0.3, g * 0.7 + c.green() * 0.3, b * 0.7 + c.blue() * 0.3)
-    return QColor(int(r), int(g), int(b))
 
 
 @pytest.fixture
@@ -93,15 +86,7 @@ def test_pixels_show_the_colour_only_under_the_span(view, qtbot) -> None:
     want = blended("#ff0000").rgb()
 
     def rect_of(start: int, end: int):
-        c = QTextCursor(view.document())
-        c.setPosition(view._map.to_utf16(start))
-        left = view.cursorRect(c)
-        c.setPosition(view._map.to_utf16(end))
-        right = view.cursorRect(c)
-        ratio = image.devicePixelRatio()
-        return range(int(left.right() * ratio) + 2, int(right.left() * ratio) - 1), range(
-            int(left.top() * ratio), int(left.bottom() * ratio)
-        )
+        return span_box(view, start, end, image.devicePixelRatio())
 
     def count(xs, ys) -> int:
         return sum(1 for x in xs for y in ys if image.pixel(x, y) == want)

@@ -7,15 +7,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCursor
 
+from tests.gui.pixels import blended, span_box
+
 K = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-
-def _blend(hex_color: str) -> QColor:
-    """A span's background: its type's colour at 30 % over white (text_view._format)."""
-    c = QColor(hex_color)
-    return QColor(*(int(255 * 0.7 + v * 0.3) for v in (c.red(), c.green(), c.blue())))
 
 
 def _coloured(window, start: int, end: int, color: QColor) -> int:
@@ -27,19 +23,9 @@ def _coloured(window, start: int, end: int, color: QColor) -> int:
     at = viewport.mapTo(window, viewport.rect().topLeft())
     image = window.screen().grabWindow(window.winId(), at.x(), at.y(),
                                        viewport.width(), viewport.height()).toImage()
-    ratio = image.devicePixelRatio()
-    cur = QTextCursor(view.document())
-    cur.setPosition(view._map.to_utf16(start))
-    left = view.cursorRect(cur)
-    cur.setPosition(view._map.to_utf16(end))
-    right = view.cursorRect(cur)
+    xs, ys = span_box(view, start, end, image.devicePixelRatio())
     want = color.rgb()
-    return sum(
-        1
-        for x in range(int(left.right() * ratio) + 2, int(right.left() * ratio) - 1)
-        for y in range(int(left.top() * ratio), int(left.bottom() * ratio))
-        if image.pixel(x, y) == want
-    )
+    return sum(1 for x in xs for y in ys if image.pixel(x, y) == want)
 
 
 def _select_word(qtbot, window, word: str) -> tuple[int, int]:
@@ -54,7 +40,7 @@ def _select_word(qtbot, window, word: str) -> tuple[int, int]:
 def test_a_new_span_is_painted_at_once_and_undo_takes_it_away(qtbot, window) -> None:
     start, end = _select_word(qtbot, window, "gunmen")
     other = window.report_text.index("killing")
-    actor = _blend(window.codebook.span_type("actor").color)
+    actor = blended(window.codebook.span_type("actor").color)
     qtbot.wait(30)
     assert _coloured(window, start, end, actor) == 0  # nothing there before the key
     qtbot.keyClick(window.text, K.Key_1)  # actor
@@ -77,8 +63,8 @@ def test_a_new_span_is_painted_at_once_and_undo_takes_it_away(qtbot, window) -> 
 
 def test_a_retag_repaints_in_the_new_colour_and_undo_in_the_old(qtbot, window) -> None:
     start, end = _select_word(qtbot, window, "Tessit")
-    place = _blend(window.codebook.span_type("location").color)
-    actor = _blend(window.codebook.span_type("actor").color)
+    place = blended(window.codebook.span_type("location").color)
+    actor = blended(window.codebook.span_type("actor").color)
     qtbot.keyClick(window.text, K.Key_2)  # a place
     qtbot.keyClick(window.text, K.Key_1)  # the caret is on it: retag as actor
     qtbot.wait(30)
@@ -166,7 +152,7 @@ def test_a_span_in_a_long_paragraph_repaints_its_lines_only(qtbot) -> None:
         cur.setPosition(end)
         right = view.cursorRect(cur)
         assert left.top() > 3 * line_height and right.bottom() < vp.height()
-        want = _blend("#ff0000").rgb()
+        want = blended("#ff0000").rgb()
         return sum(1 for x in range(left.right() + 2, right.left() - 1)
                    for y in range(left.top(), left.bottom()) if image.pixel(x, y) == want)
 
