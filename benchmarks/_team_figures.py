@@ -29,7 +29,8 @@ def show(name: str, ours: list[float], base: list[float], unit: str = "s") -> No
     ratio = statistics.median(ours) / statistics.median(base) if statistics.median(base) else 0
     print(f"  {name} ({len(ours)} runs, {unit})")
     print(f"     Annotator: {spread(ours)}")
-    print(f"     plain SQL: {spread(base)}")
+    label = "bare window" if "bare window" in name else "plain SQL"
+    print(f"     {label}: {spread(base)}")
     print(f"     ratio of medians: {ratio:.2f}x")
 
 

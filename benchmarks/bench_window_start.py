@@ -7,7 +7,9 @@ TREE is an exported older tree (``mkdir T && git archive REV annotator schemas r
 times ``--runs`` window starts (MainWindow to the first paint of the report text; a first, warm-up
 start is not counted) and, after each, the plain SQL of bench_team's window child: the first
 page and the report (what the window reads before that paint), and the same with the progress
-counts. Processes alternate old, new, old, new for ``--rounds``; prints min / median / max and
+counts, then the plainest window showing the same reads (``_team_child.bare_start``: the page as
+tree rows, the text with its spans highlighted, the span and claim lists, from the same driver
+reads). Processes alternate old, new, old, new for ``--rounds``; prints min / median / max and
 the ratios of the medians.
 """
 
@@ -48,7 +50,7 @@ class FirstPaint(QObject):
             self.at = time.perf_counter()
         return False
 
-out = {"window": [], "sql": [], "sql_progress": [], "tree": annotator.__file__}
+out = {"window": [], "sql": [], "sql_progress": [], "bare": [], "tree": annotator.__file__}
 shown = []
 for i in range(runs + 1):
     if shown:
@@ -57,6 +59,7 @@ for i in range(runs + 1):
     w = MainWindow(project, coder)
     painted = FirstPaint(w)
     w.text.viewport().installEventFilter(painted)
+    w.resize(1360, 860)
     w.show()
     app.processEvents()
     assert painted.at is not None and w.report_id is not None
@@ -67,7 +70,10 @@ for i in range(runs + 1):
     t2 = time.perf_counter()
     tc._progress_reads(conn, coder)
     t3 = time.perf_counter()
+    took, bare = tc.bare_start(conn, coder, first)
+    bare.close()
     if i:
+        out["bare"].append(took)
         out["window"].append(painted.at - t0)
         out["sql"].append(t2 - t1)
         out["sql_progress"].append(t3 - t1)
@@ -99,8 +105,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="window starts per process")
     args = ap.parse_args()
     trees = ([("old", args.old.resolve())] if args.old else []) + [("new", ROOT)]
-    got: dict[str, dict[str, list[float]]] = {name: {"window": [], "sql": [], "sql_progress": []}
-                                              for name, _t in trees}
+    got: dict[str, dict[str, list[float]]] = {name: {"window": [], "sql": [], "sql_progress": [],
+                                                     "bare": []} for name, _t in trees}
     for _ in range(args.rounds):
         for name, tree in trees:
             out = _child(args.target, tree, args.runs)
@@ -112,9 +118,11 @@ def main() -> None:
         print(f"  {name}: window {_fmt(g['window'])}")
         print(f"       plain SQL, page and report {_fmt(g['sql'])}")
         print(f"       plain SQL with the progress counts {_fmt(g['sql_progress'])}")
+        print(f"       a bare window showing the same reads {_fmt(g['bare'])}")
         med = statistics.median(g["window"])
         print(f"       ratio {med / statistics.median(g['sql']):.2f}x (page and report), "
-              f"{med / statistics.median(g['sql_progress']):.2f}x (with the counts)")
+              f"{med / statistics.median(g['sql_progress']):.2f}x (with the counts), "
+              f"{med / statistics.median(g['bare']):.2f}x (the bare window)")
     if args.old:
         ratio = statistics.median(got["new"]["window"]) / statistics.median(got["old"]["window"])
         print(f"  new / old window start: {ratio:.2f}")
