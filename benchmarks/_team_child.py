@@ -142,12 +142,48 @@ def _report_reads(conn: Any, report: int, coder: int) -> tuple[Any, list[Any], l
     return row, spans, claims
 
 
+def first_paint(widget: Any) -> Any:
+    """An event filter, parented to ``widget``, whose ``at`` is when it first saw a paint: put on
+    a text view's viewport, the window's start ends there (what the window leaves for after that
+    paint, the form pages, runs in the same processEvents and is not part of the start)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class FirstPaint(QObject):
+        at: float | None = None
+
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and self.at is None:
+                self.at = time.perf_counter()
+            return False
+
+    return FirstPaint(widget)
+
+
+def window_start(project: Any, coder: int) -> tuple[float, Any]:
+    """A new MainWindow shown at the size `annotator gui` opens at the first time
+    (gui/launchers.py): seconds to the first paint of its report text, and the window."""
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.main_window import MainWindow
+
+    t0 = time.perf_counter()
+    w = MainWindow(project, coder)
+    painted = first_paint(w)
+    w.text.viewport().installEventFilter(painted)
+    w.resize(1360, 860)
+    w.show()
+    QApplication.processEvents()
+    assert w.report_id is not None, "no report opened"
+    assert painted.at is not None, "the report was not painted"
+    return painted.at - t0, w
+
+
 def bare_start(conn: Any, coder: int, report: int) -> tuple[float, Any]:
     """The plainest window showing what the window shows at its first paint, from the same
     reads by the driver: the queue page as tree rows, the report's text with its spans
     highlighted, the span and claim lists. Returns the seconds to the text's first paint and
     the window (the caller closes it)."""
-    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
     from PySide6.QtWidgets import (
         QApplication,
@@ -159,14 +195,6 @@ def bare_start(conn: Any, coder: int, report: int) -> tuple[float, Any]:
         QTreeWidget,
         QTreeWidgetItem,
     )
-
-    class Painted(QObject):
-        at: float | None = None
-
-        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and self.at is None:
-                self.at = time.perf_counter()
-            return False
 
     t0 = time.perf_counter()
     page = _page_reads(conn, coder, "", ())
@@ -200,7 +228,7 @@ def bare_start(conn: Any, coder: int, report: int) -> tuple[float, Any]:
     for w in (tree, text, lists):
         split.addWidget(w)
     win.setCentralWidget(split)
-    painted = Painted(win)
+    painted = first_paint(win)
     text.viewport().installEventFilter(painted)
     win.resize(1360, 860)  # the window's first size (gui/launchers.py)
     win.show()
@@ -216,7 +244,6 @@ def window(target: str, runs: int) -> None:
     from _team_figures import interleave
 
     from annotator.core.project import Project
-    from annotator.gui.main_window import MainWindow
 
     project = Project.open(target)
     coder = project.coder_id("amina")
@@ -224,34 +251,12 @@ def window(target: str, runs: int) -> None:
     out: dict[str, tuple[list[float], list[float]]] = {}
     windows: list[Any] = []
 
-    from PySide6.QtCore import QEvent, QObject
-
-    class FirstPaint(QObject):
-        """When the report text is first painted: the window's start ends there (the work the
-        window leaves for after that paint, the form pages, runs in the same processEvents
-        and is not part of the start)."""
-
-        at: float | None = None
-
-        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and self.at is None:
-                self.at = time.perf_counter()
-            return False
-
     def start() -> float:
         if windows:
             windows.pop().close()
-        t0 = time.perf_counter()
-        w = MainWindow(project, coder)
-        painted = FirstPaint(w)
-        w.text.viewport().installEventFilter(painted)
-        w.resize(1360, 860)  # the size `annotator gui` opens at the first time (gui/launchers.py)
-        w.show()
-        app.processEvents()
-        assert w.report_id is not None, "no report opened"
-        assert painted.at is not None, "the report was not painted"
+        took, w = window_start(project, coder)
         windows.append(w)
-        return painted.at - t0
+        return took
 
     first = project.reports(limit=1)[0].id
 
