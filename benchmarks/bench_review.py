@@ -1,7 +1,11 @@
 """Review figures (issue 6): opening review of one report with 3 coders x 2,000 spans, and
-accept-unanimous over 1,000 reports; each beside a baseline measured in the same run.
+accept-unanimous over 1,000 reports; each beside a baseline measured in the same run (A B A B,
+5 runs unless told, min/median/max, wall and the main thread's CPU).
 
-    .venv/bin/python benchmarks/bench_review.py
+    .venv/bin/python benchmarks/bench_review.py [RUNS]
+
+Old against new: run it with PYTHONPATH set to an export of main's tree (it shadows the editable
+install), alternating with a run on this tree.
 """
 
 from __future__ import annotations
@@ -60,6 +64,21 @@ def fill(project, n_reports: int, coders: list[str], per_coder: int, text_len: i
     return rids
 
 
+def _fig(label: str, wall: list[float], cpu: list[float], unit: str = "ms") -> str:
+    k = 1000 if unit == "ms" else 1
+
+    def three(xs: list[float]) -> str:
+        return "/".join(f"{x * k:.0f}" if unit == "ms" else f"{x * k:.2f}"
+                        for x in (min(xs), statistics.median(xs), max(xs)))
+    return f"   {label}: wall {three(wall)} {unit}, main-thread CPU {three(cpu)} {unit} (min/median/max)"
+
+
+def _timed(fn) -> tuple[float, float]:
+    t0, c0 = time.perf_counter(), time.thread_time()
+    fn()
+    return time.perf_counter() - t0, time.thread_time() - c0
+
+
 def main() -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -67,6 +86,7 @@ def main() -> None:
     from annotator.core.project import Project
     from annotator.gui.review_window import ReviewWindow
 
+    reps = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
         p = Project.open(Path(tmp) / "one.db", with_example=False)
@@ -75,38 +95,57 @@ def main() -> None:
         w = ReviewWindow(p, "rita")
         w.show()
         app.processEvents()
-        core, opened = [], []
-        for _ in range(5):
-            t0 = time.perf_counter()
+        core: list[tuple[float, float]] = []
+        opened: list[tuple[float, float]] = []
+        found: dict[int, list] = {}
+
+        def read() -> None:
             with p._engine.connect() as conn:
-                items = review.review_items(conn, p.codebook, [big], ["amina", "lukas", "sam"])
-            core.append(time.perf_counter() - t0)
-            w.open_report(small)
-            app.processEvents()
-            t0 = time.perf_counter()
+                found.update(review.review_items(conn, p.codebook, [big], ["amina", "lukas", "sam"]))
+
+        def show() -> None:
             w.open_report(big)
             app.processEvents()
-            opened.append(time.perf_counter() - t0)
-        n = len(items[big])
-        print(f"open review of a report with 3 coders x 2,000 spans ({n:,} review items), median of 5")
-        print(f"   review window (lanes painted, items, versions): {statistics.median(opened) * 1000:.0f} ms   (goal < 300 ms)")
-        print(f"   of which the core (read, align, compare):       {statistics.median(core) * 1000:.0f} ms")
+
+        for _ in range(reps):  # A B A B: the core's read beside the window's whole open
+            core.append(_timed(read))
+            w.open_report(small)
+            app.processEvents()
+            opened.append(_timed(show))
+        n = len(found[big])
+        med = statistics.median(x for x, _ in opened) / statistics.median(x for x, _ in core)
+        print(f"open review of a report with 3 coders x 2,000 spans ({n:,} review items), {reps} runs")
+        print(_fig("review window (lanes painted, items, versions)", *zip(*opened, strict=True))
+              + "   (goal < 300 ms)")
+        print(_fig("baseline: the core alone (read, align, compare)", *zip(*core, strict=True)))
+        print(f"   ratio window / core (median wall): {med:.2f}x")
         w.close()
         p.close()
 
         p = Project.open(Path(tmp) / "many.db", with_example=False)
         fill(p, 1000, ["amina", "lukas"], 50, 3000, 3)
-        with p._engine.connect() as conn:
-            t0 = time.perf_counter()
-            review.review_items(conn, p.codebook, None, ["amina", "lukas"])
-            read = time.perf_counter() - t0
-        cmd = review.AcceptUnanimous("rita", None, ["amina", "lukas"])
-        t0 = time.perf_counter()
-        p.run(cmd)
-        took = time.perf_counter() - t0
-        print(f"accept-unanimous over 1,000 reports x 2 coders x 50 spans: {took:.2f} s "
-              f"({cmd.accepted:,} items into gold)   (goal < 5 s)")
-        print(f"   baseline in the same run, reading and aligning them without writing: {read:.2f} s")
+        reads: list[tuple[float, float]] = []
+        accepts: list[tuple[float, float]] = []
+        accepted = 0
+
+        def read_all() -> None:
+            with p._engine.connect() as conn:
+                review.review_items(conn, p.codebook, None, ["amina", "lukas"])
+
+        for _ in range(reps):  # A B A B, each accept undone before the next run
+            reads.append(_timed(read_all))
+            cmd = review.AcceptUnanimous("rita", None, ["amina", "lukas"])
+            accepts.append(_timed(lambda cmd=cmd: p.run(cmd)))
+            accepted = cmd.accepted
+            p.undo()
+        med = statistics.median(x for x, _ in accepts) / statistics.median(x for x, _ in reads)
+        print(f"accept-unanimous over 1,000 reports x 2 coders x 50 spans ({accepted:,} items into "
+              f"gold), {reps} runs")
+        print(_fig("accept-unanimous (read, align, write gold, commit)", *zip(*accepts, strict=True),
+                   unit="s") + "   (goal < 5 s)")
+        print(_fig("baseline: reading and aligning them without writing", *zip(*reads, strict=True),
+                   unit="s"))
+        print(f"   ratio accept / read (median wall): {med:.2f}x")
         p.close()
 
 

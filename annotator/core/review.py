@@ -25,6 +25,7 @@ from annotator.core.agreement.align import align_claims, align_spans, span_group
 from annotator.core.agreement.data import ClaimItem, SpanItem, load_dataset
 from annotator.core.agreement.kinds import problem_text
 from annotator.core.codebook import Codebook
+from annotator.core.gcpause import without_gc
 from annotator.core.models import (
     GOLD_CODER,
     assignment_t,
@@ -189,6 +190,7 @@ def _report_ids(conn: Connection, external: Iterable[str] | None) -> dict[str, i
     return {e: i for e, i in ids.items() if e in wanted}
 
 
+@without_gc  # thousands of items and groups, none in a cycle
 def review_items(
     conn: Connection,
     codebook: Codebook,

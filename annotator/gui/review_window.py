@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSplitter,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QTreeWidget,
@@ -31,6 +32,7 @@ from annotator.core import review, roles, values
 from annotator.core.agreement.data import ClaimItem, SpanItem
 from annotator.core.codebook import NOT_REPORTED
 from annotator.core.commands import AcceptUnanimous, Changes, CommandError, Decide
+from annotator.core.gcpause import gc_paused
 from annotator.core.project import Project
 from annotator.gui.bridge import ChangeBridge
 from annotator.gui.contrast import tint, verdict_color
@@ -55,6 +57,7 @@ class ReviewWindow(QMainWindow):
         self.setWindowTitle(f"Annotator review — {reviewer} — {project.location}")
         self.codebook = seen_codebook(project.codebook)  # the user's palette
         self.colors = {t.id: t.color for t in self.codebook.span_types}
+        self._labels = {t.id: t.label for t in self.codebook.span_types}
         coders = [c for c in project.coders() if c.role == "coder"]
         self.coders = [c.name for c in coders]
         self.report_id: int | None = None
@@ -87,15 +90,18 @@ class ReviewWindow(QMainWindow):
         self.item_list.setObjectName("review_items")
         self.item_list.setHeaderLabels(["", "Where", "Item", "Disagreement", "Decision"])
         self.item_list.setRootIsDecorated(False)
+        self.item_list.setUniformRowHeights(True)  # one line each: no row measured to lay out
         # the disagreement is what a reviewer reads: it takes the room left, the others what
         # they need (Item at most a third); every cell's full text is in its tooltip
         head = self.item_list.header()
         head.setStretchLastSection(False)
         self.item_list.setColumnWidth(0, 28)
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # Where and Decision as wide as their widest text, measured when filled
+        # (ResizeToContents measured 1,000 rows' cells again on every current-item change)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         head.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        head.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
         self.item_list.setColumnWidth(2, 150)
         self.item_list.currentItemChanged.connect(self._on_item)
         self.versions = QTableWidget(0, 0)
@@ -293,7 +299,11 @@ class ReviewWindow(QMainWindow):
                     lanes: bool = False) -> None:
         """Show a report's items; its lanes are painted again when it is another report than
         the one shown, or ``lanes`` (a coder's spans changed), else only the gold lane."""
-        changed = lanes or report_id != self.report_id
+        with gc_paused():  # thousands of rows and items, none in a cycle
+            self._open_report(report_id, everything, lanes or report_id != self.report_id)
+
+    def _open_report(self, report_id: int, everything: dict[int, list[review.ReviewItem]] | None,
+                     changed: bool) -> None:
         self.report_id = report_id
         detail = self.project.report(report_id)
         if everything is None:
@@ -316,6 +326,10 @@ class ReviewWindow(QMainWindow):
         self.item_list.blockSignals(True)
         self.item_list.clear()
         chosen = None
+        agreed = verdict_color("reliable", self.item_list.palette())
+        wheres: set[str] = set()
+        decisions: set[str] = set()
+        rows: list[QTreeWidgetItem] = []
         for idx, it in enumerate(self.items):
             if self.only_open.isChecked() and not it.open:
                 continue
@@ -330,24 +344,40 @@ class ReviewWindow(QMainWindow):
             problems = "agreed" if it.agreed else ", ".join(
                 review.problem_text(p, self.codebook, first.type) for p in it.problems)
             decision = "" if it.decision is None else review.decision_text(it.decision)
+            wheres.add(where)
+            decisions.add(decision)
             row = QTreeWidgetItem([mark, where, what, problems, decision])
             row.setData(0, _ID, idx)
             for col, text in ((2, what), (3, problems), (4, decision)):
-                row.setToolTip(col, text)
+                if text:
+                    row.setToolTip(col, text)
             if it.agreed:
-                agreed = verdict_color("reliable", self.item_list.palette())
                 for col in range(5):
                     row.setForeground(col, agreed)
-            self.item_list.addTopLevelItem(row)
+            rows.append(row)
             if it.key == key or (chosen is None and key is None and it.open):
                 chosen = row
+        self.item_list.addTopLevelItems(rows)  # one insertion: the view lays out once
         self.item_list.blockSignals(False)
+        self._fit_column(1, wheres)
+        self._fit_column(4, decisions)
         if chosen is not None:
             self.item_list.setCurrentItem(chosen)
             self._on_item(chosen)
         open_n = sum(1 for i in self.items if i.open)
         self.status.setText(f"{open_n} open disagreement(s) in this report"
                             + (" — gold-done" if open_n == 0 else ""))
+
+    def _fit_column(self, col: int, texts: set[str]) -> None:
+        """Column ``col`` as wide as the widest of ``texts`` or its header (the longest in
+        characters are measured: offsets and decisions differ little in width per character)."""
+        longest = max((len(t) for t in texts), default=0)
+        fm = self.item_list.fontMetrics()
+        margin = 2 * (self.item_list.style().pixelMetric(
+            QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.item_list) + 1)
+        wide = max((fm.horizontalAdvance(t) for t in texts if len(t) >= longest - 1), default=0)
+        head = self.item_list.header()
+        self.item_list.setColumnWidth(col, max(wide + margin + 4, head.sectionSizeHint(col)))
 
     def _on_item(self, row: QTreeWidgetItem | None, _prev: object = None) -> None:
         if row is None:
@@ -425,8 +455,7 @@ class ReviewWindow(QMainWindow):
         return "; ".join(texts)
 
     def _type_label(self, type_id: str) -> str:
-        st = self.codebook.span_type(type_id)
-        return st.label if st else type_id
+        return self._labels.get(type_id, type_id)
 
     @staticmethod
     def _v(it: review.ReviewItem, coder: str, fn: Any) -> str:

@@ -36,3 +36,45 @@ def test_ids_come_back_in_order_and_deleted_ids_are_not_reused(project: Project,
     assert min(ids) > top.span_id
     project.undo()  # the delete is undone: its span comes back under its own id
     assert any(s.id == top.span_id for s in project.spans(rid, coder))
+
+
+def test_bulk_insert_stores_what_core_stores_in_one_executemany(project: Project, tmp_path: Path) -> None:
+    """bulk_insert hands the driver plain tuples: every value must go through its column type as
+    Core's own insert would (zoned times to UTC, JSON attributes, None), in one statement."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import event
+
+    from annotator.core.commands.base import bulk_insert
+
+    project.import_paths([write_jsonl(tmp_path / "r.jsonl", [record("r1", TEXT)])])
+    rid = project.reports()[0].id
+    coder = project.coder_id("amina", create=True)
+    when = datetime(2024, 3, 1, 12, 30, tzinfo=timezone(timedelta(hours=5)))
+
+    def row(key: str, i: int) -> dict[str, object]:
+        return {"report_id": rid, "coder_id": coder, "key": key, "type": "actor", "start": i,
+                "end": i + 3, "text": TEXT[i:i + 3],
+                "attributes": {"name": "Gaô “x”", "n": [1, None]} if i % 2 else {},
+                "codebook_id": project.codebook_id, "created_at": when, "updated_at": now}
+
+    now = utcnow()
+    executed: list[bool] = []
+    with write_transaction(project._engine) as conn:
+        conn.execute(span_t.insert(), [row(f"core{i}", i) for i in range(4)])
+
+        def seen(*args: object) -> None:
+            executed.append(bool(args[-1]))  # (conn, cursor, statement, params, ctx, executemany)
+
+        event.listen(conn, "before_cursor_execute", seen)
+        bulk_insert(conn, span_t, [row(f"bulk{i}", i) for i in range(4)])
+        event.remove(conn, "before_cursor_execute", seen)
+        got = {r.key: r for r in conn.execute(select(span_t).where(span_t.c.report_id == rid))}
+    assert executed == [True]  # one executemany, no statement per row
+    for i in range(4):
+        core, bulk = got[f"core{i}"]._asdict(), got[f"bulk{i}"]._asdict()
+        for k in ("id", "key"):
+            core.pop(k), bulk.pop(k)
+        assert bulk == core
+    assert got["bulk1"].attributes == {"name": "Gaô “x”", "n": [1, None]}
+    assert got["bulk1"].created_at == when  # the same instant, read back in UTC

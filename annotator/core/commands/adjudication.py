@@ -19,8 +19,10 @@ from annotator.core.commands.base import (
     Command,
     CommandError,
     Context,
+    bulk_insert,
     insert_returning_ids,
 )
+from annotator.core.gcpause import without_gc
 from annotator.core.models import (
     assignment_t,
     claim_t,
@@ -281,6 +283,7 @@ class AcceptUnanimous(Command):
         self._decision_ids: list[int] = []
         self._statuses: list[tuple[int, int, str | None]] = []
 
+    @without_gc  # hundreds of thousands of rows and items, none in a cycle
     def do(self, conn: Connection, ctx: Context) -> Changes:
         gold = gold_coder_id(conn)
         assert gold is not None
@@ -313,7 +316,7 @@ class AcceptUnanimous(Command):
                                   "rationale": None})
         if span_rows:
             self._span_ids = insert_returning_ids(conn, span_t, span_rows)
-            conn.execute(provenance_t.insert(), [
+            bulk_insert(conn, provenance_t, [
                 {"span_id": sid, "claim_id": None, "from_coder": c, "from_key": k,
                  "action": "accepted_unanimous", "decided_by": self.reviewer, "decided_at": now,
                  "rationale": None} for sid, (c, k) in zip(self._span_ids, span_prov, strict=True)])

@@ -179,6 +179,37 @@ def insert_rows(conn: Connection, table: Any, rows: Sequence[Row]) -> None:
         conn.execute(table.insert(), list(rows))
 
 
+def bulk_insert(conn: Connection, table: Any, rows: Sequence[Row]) -> None:
+    """Insert ``rows`` (every one with the same keys) in one executemany.
+
+    On SQLite the statement is compiled once and the driver is given plain tuples, each value
+    through its column type's own bind processor (what Core's executemany does, but per row it
+    also builds the whole parameter set again: two thirds of an accept-unanimous of 45,000
+    items). Elsewhere Core's executemany."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), list(rows))
+        return
+    dialect = conn.dialect
+    names = set(rows[0])
+    compiled = table.insert().compile(dialect=dialect, column_keys=list(names))
+    order = list(compiled.positiontup or ())
+    fixed: dict[str, Any] = {}  # a column left out: its default, when that is a constant
+    for n in order:
+        default = table.c[n].default if n in table.c and n not in names else None
+        if default is not None and default.is_scalar:
+            fixed[n] = default.arg
+    if set(order) != names | set(fixed):  # a computed default or a renamed bind: Core's own way
+        conn.execute(table.insert(), list(rows))
+        return
+    steps = [(n, table.c[n].type.dialect_impl(dialect).bind_processor(dialect)) for n in order]
+    params = [tuple(v if p is None or v is None else p(v)
+                    for n, p in steps for v in (row[n] if n in names else fixed[n],))
+              for row in rows]
+    conn.exec_driver_sql(str(compiled), params)
+
+
 def insert_returning_ids(conn: Connection, table: Any, rows: Sequence[Row]) -> list[int]:
     """Insert ``rows`` in bulk and return their new ids, in the order of ``rows``.
 
@@ -197,7 +228,7 @@ def insert_returning_ids(conn: Connection, table: Any, rows: Sequence[Row]) -> l
     ).scalar() if _has_sequence(conn) else None
     first = max(top, int(seq or 0)) + 1
     ids = list(range(first, first + len(rows)))
-    conn.execute(table.insert(), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    bulk_insert(conn, table, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
     return ids
 
 
