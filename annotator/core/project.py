@@ -15,7 +15,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from annotator.core import change_log, queries
 from annotator.core.change_log import OTHER_PROCESS
 from annotator.core.codebook import Codebook
-from annotator.core.coders import find_coder
 from annotator.core.commands import Batch, Changes, Command, CommandError, Context
 from annotator.core.db import (
     database_url,
@@ -25,12 +24,8 @@ from annotator.core.db import (
 )
 from annotator.core.db import default_database_path as default_database_path  # re-exported
 from annotator.core.locks import check_locks
-from annotator.core.models import (
-    ROLES,
-    coder_t,
-    inserted_id,
-)
 from annotator.core.project_changes import ChangeReads
+from annotator.core.project_coders import CoderNames
 from annotator.core.project_open import (
     ProjectError,
     project_codebook,
@@ -55,7 +50,7 @@ __all__ = ["OTHER_PROCESS", "CommandError", "Project", "ProjectError", "resolve_
 
 Listener = Callable[[Changes], None]
 
-class Project(ChangeReads, TeamReads, ReviewReads):
+class Project(ChangeReads, CoderNames, TeamReads, ReviewReads):
     """One open project database with its active codebook and the session's undo history."""
 
     def __init__(self, engine: Engine, codebook: Codebook, codebook_id: int, location: str) -> None:
@@ -295,67 +290,6 @@ class Project(ChangeReads, TeamReads, ReviewReads):
         return self._redo[-1].label if self._redo else None
 
     # ------------------------------------------------------------ coders
-
-    def coder_id(self, name: str, *, create: bool = False, role: str = "coder") -> int:
-        """The id of coder ``name``; with ``create`` a missing coder is added (with ``role``)."""
-        name = name.strip()
-        if not name:
-            raise ProjectError("a coder needs a name")
-        from annotator.core.io import textrules
-
-        why = textrules.problem(name, textrules.LINE)
-        if why:
-            raise ProjectError(f"coder name {name!r}: {why}")
-        found = self._find_coder(name)
-        if found is not None:
-            return found[0]
-        if not create:
-            raise ProjectError(f"no coder named '{name}' in {self.location}")
-        if role not in ROLES:
-            raise ProjectError(f"role must be one of {', '.join(ROLES)}")
-        changes = Changes("Add coder", structure=True)
-        try:
-            with write_transaction(self._engine) as conn:
-                new_id = inserted_id(conn.execute(coder_t.insert().values(name=name, role=role)))
-                self._log_changes(conn, changes)
-        except IntegrityError:
-            # another process added the same coder at the same moment: that one it is
-            found = self._find_coder(name)
-            if found is None:
-                raise
-            return found[0]
-        self._notify(changes, "coders")
-        return int(new_id)
-
-    def _find_coder(self, name: str) -> tuple[int, str] | None:
-        """(id, role) of ``name`` in any case: "Bob" and "bob" are one coder."""
-        with self._engine.connect() as conn:
-            row = find_coder(conn, name)
-        return None if row is None else (row[0], row[2])
-
-    def set_coder_role(self, name: str, role: str) -> str:
-        """Give an existing coder another role (coder or reviewer); returns the old role."""
-        if role not in ("coder", "reviewer"):
-            raise ProjectError("role must be coder or reviewer")
-        found = self._find_coder(name.strip())
-        if found is None:
-            raise ProjectError(f"no coder named '{name}' in {self.location}")
-        if found[1] == "gold":
-            raise ProjectError("the gold coder holds adjudicated annotations; its role is fixed")
-        if found[1] != role:
-            with write_transaction(self._engine) as conn:
-                conn.execute(coder_t.update().where(coder_t.c.id == found[0]).values(role=role))
-                self._log_changes(conn, Changes("Change role", structure=True))
-            self._notify(Changes("Change role", structure=True), "coders")
-        return found[1]
-
-    def may_set_roles(self, identity: str | None) -> bool:
-        """True when ``identity`` (None: the project lead) may create reviewers and gold."""
-        if identity is None:
-            return True
-        with self._engine.connect() as conn:
-            row = find_coder(conn, identity)
-        return row is not None and row[2] == "reviewer"
 
     def check(self, progress: Callable[[str], None] | None = None) -> list[Any]:
         """Every integrity problem of the project (integrity.full_check): structure, every

@@ -42,6 +42,11 @@ class TeamReads:
             return queries.report_rows(conn, coder_id=coder_id, scope=queue_scope(conn, coder_id),
                                        **kw)
 
+    def report_length(self, report_id: int) -> int:
+        """One report's length in code points (a queue page does not count them)."""
+        with self._engine.connect() as conn:
+            return queries.report_length(conn, report_id)
+
     def team_settings(self) -> TeamSettings:
         from annotator.core.team import load_team_settings
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, exists, func, or_, select, text
+from sqlalchemy import bindparam, exists, func, null, or_, select, text
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import NOT_REPORTED
@@ -42,7 +42,7 @@ class ReportRow:
     external_id: str
     title: str
     published: str | None
-    length: int  # code points
+    length: int | None  # code points (None when not read: report_rows(lengths=False))
     statuses: dict[str, str] = field(default_factory=dict)  # coder name -> status
     spans: int = 0  # of the coder asked about (report_rows(coder_id=...)), else 0
     claims: int = 0
@@ -104,18 +104,20 @@ def report_rows(
     offset: int = 0,
     scope: Any = None,
     ids: Sequence[int] | None = None,
+    lengths: bool = True,
 ) -> list[ReportRow]:
     """Reports in id order with every coder's status; filters by one coder's status and by text.
 
     A report without an assignment for ``coder_id`` counts as "todo" for that coder. ``scope``
     (a ``team.QueueScope``) keeps the reports assigned to its coder, and with ``pool`` those no
     coder is assigned to: a coder's queue in a project with assignments. ``ids`` keeps only
-    those reports (a short list: the reports with flagged spans).
+    those reports (a short list: the reports with flagged spans). Without ``lengths`` the
+    rows' ``length`` is None: counting a text's characters reads all of it (a page of 1 MB
+    reports is a read of 256 MB; the window's queue reads one report's length for its tooltip).
     """
     r, a = report_t, assignment_t
-    q = select(r.c.id, r.c.external_id, r.c.title, r.c.published, func.length(r.c.text)).order_by(
-        r.c.id
-    )
+    size = func.length(r.c.text) if lengths else null()
+    q = select(r.c.id, r.c.external_id, r.c.title, r.c.published, size).order_by(r.c.id)
     if scope is not None:
         # EXISTS, probed per report in id order: a page reads about PAGE / (the coder's share)
         # reports whatever the project's size (IN (SELECT ...) collected every report assigned
@@ -182,13 +184,20 @@ def report_rows(
             str(e),
             str(t),
             p,
-            int(n or 0),
+            int(n or 0) if lengths else None,
             statuses.get(int(i), {}),
             span_counts.get(int(i), 0),
             claim_counts.get(int(i), 0),
         )
         for i, e, t, p, n in rows
     ]
+
+
+def report_length(conn: Connection, report_id: int) -> int:
+    """The length of one report's text in code points (0 for a report that is gone)."""
+    n = conn.execute(select(func.length(report_t.c.text)).where(report_t.c.id == report_id)
+                     ).scalar_one_or_none()
+    return int(n or 0)
 
 
 def report_names(conn: Connection) -> dict[int, str]:

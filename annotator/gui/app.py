@@ -125,7 +125,8 @@ def open_window(project: Project, coder: str | None = None, parent: QWidget | No
     from annotator.gui.main_window import MainWindow
     from annotator.gui.project_dialogs import remember
 
-    window = MainWindow(project, project.coder_id(name, create=True))
+    me = project.coder_named(name, create=True)  # read once: the window takes the row
+    window = MainWindow(project, me.id, me)
     window.install_recent_menu()
     window.apply_user_config()
     window.watch_codebook()

@@ -89,8 +89,12 @@ class FlaggedActions(_Base):
         report has none, so a report without any costs no read per change)."""
         if not read and not self._flagged_here:
             return
-        items = [] if self.report_id is None else self.project.flagged_spans(
-            coder=self.coder_name, report_ids=[self.report_id])
+        items: list[FlaggedSpan] = []
+        if self.report_id is not None:
+            # the first report, opened with the page: the page read its flagged spans
+            paged = self.queue_panel.model.take_page_flagged(self.report_id)
+            items = paged if paged is not None else self.project.flagged_spans(
+                coder=self.coder_name, report_ids=[self.report_id])
         self._flagged_here = bool(items)
         self.flagged_view.show_flagged(items)
         index = self.tabs.indexOf(self.flagged_view)

@@ -30,7 +30,7 @@ from annotator.core import roles
 from annotator.core.commands import Changes, SetStatus
 from annotator.core.prefetch import SpanPrefetcher
 from annotator.core.project import Project
-from annotator.core.queries import ClaimRow, SpanRow
+from annotator.core.queries import ClaimRow, CoderRow, SpanRow
 from annotator.core.spanset import SpanPatch, SpanSet
 from annotator.core.summary import claim_summary, stored_value
 from annotator.gui import actions as actions_mod
@@ -66,14 +66,16 @@ POLL_MS = 2000  # how often the window looks for other processes' changes
 
 class MainWindow(ReportSwitching, CodingActions, Drafting, Navigation, Launchers, ProjectLaunchers,
                  LeadActions, FlaggedActions, ListUpdates, QMainWindow):
-    def __init__(self, project: Project, coder_id: int) -> None:
+    def __init__(self, project: Project, coder_id: int, me: CoderRow | None = None) -> None:
+        """``me``: the coder's row when the caller has just read it (app.open_window)."""
         super().__init__()
         GeometryGuard.watch(self)  # fitted to its screen whenever shown
         self.project = project
         self.source_codebook = project.codebook
         self.codebook = seen_codebook(project.codebook)  # the user's palette and keys
         self.coder_id = coder_id
-        me = project.coder(coder_id, counts=False)  # name and role: the progress counts later
+        if me is None or me.id != coder_id:  # name and role: the progress counts later
+            me = project.coder(coder_id, counts=False)
         if me is None:
             raise ValueError(f"no coder with id {coder_id} in this project")
         self.coder_name, self.role = me.name, me.role

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.flagged import FlaggedSpan
 from annotator.core.models import GOLD_CODER
 from annotator.core.project import Project
 from annotator.core.queries import ReportRow
@@ -64,6 +65,11 @@ class QueueModel(RowsModel):
         self.team_view = False  # the lead's view: tooltips name every coder's status
         self.flagged: dict[int, int] = {}  # report -> the coder's open flagged spans (pages)
         self._flagged_ids: list[int] = []  # the "With flagged spans" filter's reports
+        # the flagged spans of the first page, for the report opened in the same event-loop
+        # turn (the window's start: the Flagged tab does not read them again); taken once
+        self._page_flagged: tuple[set[int], dict[int, list[FlaggedSpan]]] | None = None
+        self._lengths: dict[int, int] = {}  # report -> characters (the tooltip reads them)
+        self._page_items: dict[int, list[FlaggedSpan]] = {}  # (the last page's)
         # (status, spans, claims) overrides for rows changed since they were fetched
         self._live: dict[int, tuple[str, int, int]] = {}
 
@@ -74,10 +80,13 @@ class QueueModel(RowsModel):
         self.status, self.search = status, search
         self.rows, self.row_of, self._live = [], {}, {}
         self.locked, self.flagged = set(), {}
+        self._page_items, self._lengths = {}, {}
         if status == "flagged":
             self._flagged_ids = sorted(self.project.flagged_reports(self.coder_name))
         self._exhausted = False
         self._append(self._read_page())
+        self._page_flagged = (set(self.row_of), self._page_items)
+        QTimer.singleShot(0, self, self._drop_page_flagged)  # nothing changed before then
         self.endResetModel()
 
     def _read_page(self) -> list[ReportRow]:
@@ -90,7 +99,7 @@ class QueueModel(RowsModel):
                 return []
         page = self.project.queue(  # the coder's queue: their assigned reports (core/team.py)
             self.coder_id, status=status, search=self.search,
-            limit=PAGE, offset=len(self.rows), ids=ids,
+            limit=PAGE, offset=len(self.rows), ids=ids, lengths=False,
         )
         if len(page) < PAGE:
             self._exhausted = True
@@ -103,7 +112,25 @@ class QueueModel(RowsModel):
         if page:
             ids = [r.id for r in page]
             self.locked |= self.project.locked_reports(ids)
-            self.flagged.update(self.project.flagged_reports(self.coder_name, ids))
+            items: dict[int, list[FlaggedSpan]] = {}
+            for f in self.project.flagged_spans(coder=self.coder_name, report_ids=ids):
+                if f.report_id is not None:
+                    items.setdefault(f.report_id, []).append(f)
+            self.flagged.update({rid: n for rid, fs in items.items()
+                                 if (n := sum(not f.replaced for f in fs))})
+            self._page_items = items
+
+    def _drop_page_flagged(self) -> None:
+        self._page_flagged = None
+
+    def take_page_flagged(self, report_id: int) -> list[FlaggedSpan] | None:
+        """The flagged spans of ``report_id`` as the first page found them, in the event-loop
+        turn that read it (None: read them: the report is not on that page, the page's were
+        taken already, or it was read in an earlier turn)."""
+        fresh, self._page_flagged = self._page_flagged, None
+        if fresh is None or report_id not in fresh[0]:
+            return None
+        return fresh[1].get(report_id, [])
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
         return not parent.isValid() and not self._exhausted
@@ -170,7 +197,8 @@ class QueueModel(RowsModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == 1:
             return (
-                f"{row.external_id} · {row.length:,} characters · {status.replace('_', ' ')}"
+                f"{row.external_id} · {self._length(row):,} characters · "
+                f"{status.replace('_', ' ')}"
                 + (f" · published {row.published}" if row.published else "")
                 + (" · locked: its gold version is done" if row.id in self.locked else "")
                 + (f" · {self.flagged[row.id]} span(s) flagged by a merge: re-place them in the "
@@ -181,6 +209,15 @@ class QueueModel(RowsModel):
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None
+
+    def _length(self, row: ReportRow) -> int:
+        """The report's characters: read when its tooltip is first shown (the page does not
+        count them: that reads every text of the page)."""
+        if row.length is not None:
+            return row.length
+        if row.id not in self._lengths:
+            self._lengths[row.id] = self.project.report_length(row.id)
+        return self._lengths[row.id]
 
 
 class QueuePanel(QWidget):

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import event
 
 from annotator.core.assignments import Assign
@@ -21,10 +22,10 @@ from annotator.gui.queue_panel import PAGE
 from tests.core.helpers import record, span, write_jsonl
 
 #: the statements a window start runs before its first paint (a re-added read fails here):
-#: the coder by name, the coder by id, the change-log position, the queue's scope, the page
-#: (reports, statuses, span and claim counts, locked, flagged), the open report (text, spans,
-#: claims, slot fills, flagged spans)
-START_READS = 15
+#: the coder (by name: the window takes that row), the change-log position, the queue's scope,
+#: the page (reports, statuses, span and claim counts, locked, flagged: the open report's too),
+#: the open report (text, spans, claims, slot fills)
+START_READS = 13
 
 
 class _Reads:
@@ -146,3 +147,46 @@ def test_closing_the_window_waits_for_a_progress_count_in_flight(window, monkeyp
     assert started.wait(5)
     window.close()
     assert not window.progress_line.worker.is_alive()
+
+
+def test_the_first_reports_flagged_spans_are_read_with_the_page(
+        qtbot: Any, tmp_path: Path, new_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's flagged spans fill the first report's Flagged tab (one read of the history
+    at start, not one for the page and one for the report), and the tooltip's length of a
+    report is read when it is shown (the page does not count every text's characters)."""
+    from annotator.core.packages import make_package
+
+    old = "Alpha3 struck Beta in Gao.\nLater Alpha3 left Gao.\n"
+    new = "Alfa3 struck Beta in Gau.\nLater Alpha3 left Gao.\n"
+    src = Project.open(new_db("src.db"))
+    src.import_paths([write_jsonl(tmp_path / "o.jsonl", [record("r1", old, [
+        {"coder": "amina", "status": "in_progress", "spans": [
+            span("s1", "actor", old, "Alpha3"), span("s2", "location", old, "Gao")]}])])])
+    make_package(src, "amina", tmp_path / "amina.db")
+    src.close()
+    project = Project.open(new_db("team.db"))
+    try:
+        project.import_paths([write_jsonl(tmp_path / "n.jsonl", [
+            record("r1", new), record("r2", "Another report.\n")])])
+        assert project.merge(tmp_path / "amina.db").flagged == 2
+        sql, _params, w = _start(qtbot, project, monkeypatch)
+        history = [s for s in sql if "annotation_history.kind = 'flagged'" in s]
+        assert len(history) == 1, history
+        assert not [s for s in sql if "length(report.text)" in s]
+        r1 = w.report_id
+        assert r1 == w.queue_panel.model.rows[0].id
+        assert w.tabs.tabText(w.tabs.indexOf(w.flagged_view)) == "Flagged (2)"
+        w.activateWindow()
+        qtbot.waitUntil(w.isActiveWindow)
+        w.text.setFocus()
+        qtbot.keyClick(w.text, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+        assert QApplication.focusWidget() is w.flagged_view
+        assert w.flagged_view.count() == 2
+        model = w.queue_panel.model
+        tip = model.index(model.row_of[r1], 1).data(Qt.ItemDataRole.ToolTipRole)
+        assert f"{len(new):,} characters" in tip and "2 span(s) flagged" in tip
+        other = model.index(1, 1).data(Qt.ItemDataRole.ToolTipRole)
+        assert f"{len('Another report.' + chr(10))} characters" in other
+        w.close()
+    finally:
+        project.close()
