@@ -132,15 +132,18 @@ class ReportSwitching(_Base):
             self._prepare_neighbours()
 
     def _prepare_neighbours(self, _ready: int | None = None) -> None:
-        """Build the documents of the neighbours read ahead so far (the next one first)."""
+        """Build, format and lay out the documents of the neighbours read ahead so far (the
+        next one first)."""
         if self.report_id is None:
             return
-        texts = []
+        texts, spans, longest = [], [], []
         for rid in self.queue_panel.neighbours(self.report_id):
             ahead = self.prefetch.peek(rid, self.coder_id)
-            if ahead is not None:
+            if ahead is not None:  # (its first screenful is formatted for the spans read)
                 texts.append(ahead.detail.text)
-        self.text.prepared.want(texts)
+                spans.append(ahead.spans.rows)
+                longest.append(ahead.spans.longest)
+        self.text.prepared.want(texts, spans, longest)
 
     def _fill_panels(self) -> None:
         if self.report_id is None or self._span_set is None:

@@ -13,9 +13,7 @@ only the blocks it touches.
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import pairwise
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -27,6 +25,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPaintEvent,
+    QResizeEvent,
     QTextBlock,
     QTextCharFormat,
     QTextCursor,
@@ -37,169 +36,24 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.offsets import Utf16Map
 from annotator.gui.prepared_text import PreparedDocs
+from annotator.gui.span_segments import (
+    PaintedSpan,
+    _clusters,
+    _Index,
+    _sweep,
+    flatten_layers,
+    segments,
+)
+
+__all__ = ["EVIDENCE_COLOR", "PaintedSpan", "ReportTextView", "flatten_layers", "segments"]
 
 
-class PaintedSpan(NamedTuple):
-    id: int
-    type: str
-    start: int
-    end: int
-    label: str = ""  # for tooltips: "Actor: Liptako Brigade" (computed lazily when empty)
+class _Ahead(NamedTuple):
+    """What the view paints a report prepared ahead with (prepared_text)."""
 
-
-def flatten_layers(
-    layers: Sequence[tuple[int, int, QTextCharFormat]],
-) -> list[tuple[int, int, QTextCharFormat]]:
-    """Overlapping formatted ranges as ranges that do not overlap, each with the formats of the
-    layers covering it merged in order (a later layer wins where both set something).
-
-    Qt draws no glyphs where two extra selections overlap on text that also has a layout
-    format and one of them sets a foreground (Qt 6.8-6.11): the current span inside a claim's
-    evidence showed as an empty coloured box. One selection per piece avoids it."""
-    starts: dict[int, list[int]] = {}
-    ends: dict[int, list[int]] = {}
-    for i, (a, b, _) in enumerate(layers):
-        if a < b:
-            starts.setdefault(a, []).append(i)
-            ends.setdefault(b, []).append(i)
-    out: list[tuple[int, int, QTextCharFormat]] = []
-    active: set[int] = set()
-    cuts = sorted(starts.keys() | ends.keys())
-    for lo, hi in pairwise(cuts):
-        active.difference_update(ends.get(lo, ()))
-        active.update(starts.get(lo, ()))
-        if not active:
-            continue
-        order = sorted(active)
-        merged = layers[order[0]][2]
-        if len(order) > 1:
-            merged = QTextCharFormat(merged)
-            for i in order[1:]:
-                merged.merge(layers[i][2])
-        out.append((lo, hi, merged))
-    return out
-
-
-def segments(
-    spans: Sequence[PaintedSpan], lo: int, hi: int
-) -> list[tuple[int, int, list[PaintedSpan]]]:
-    """Elementary segments of [lo, hi) with the spans covering each, outermost first.
-
-    Spans that overlap nothing are segments as they are; only clusters of overlapping spans go
-    through a sweep over their start and end events."""
-    live = (
-        sorted((s for s in spans if s.end > lo and s.start < hi), key=lambda s: (s.start, s.end))
-        if not _is_sorted_inside(spans, lo, hi)
-        else list(spans)
-    )
-    out: list[tuple[int, int, list[PaintedSpan]]] = []
-    for first, last in _clusters(live):
-        if first == last:
-            s = live[first]
-            out.append((max(lo, s.start), min(hi, s.end), [s]))
-        else:
-            out.extend(_sweep(live[first : last + 1], lo, hi))
-    return out
-
-
-def _clusters(live: Sequence[PaintedSpan]) -> Iterator[tuple[int, int]]:
-    """(first, last) index of each run of overlapping spans in a list sorted by start."""
-    n = len(live)
-    i = 0
-    while i < n:
-        j, end = i, live[i].end
-        while j + 1 < n and live[j + 1].start < end:
-            j += 1
-            if live[j].end > end:
-                end = live[j].end
-        yield i, j
-        i = j + 1
-
-
-def _is_sorted_inside(spans: Sequence[PaintedSpan], lo: int, hi: int) -> bool:
-    """Spans already sorted by (start, end) and all inside [lo, hi) (the whole-report paint)."""
-    if not spans:
-        return True
-    if spans[0].start < lo or max(s.end for s in spans) > hi:
-        return False
-    return all(
-        a.start < b.start or (a.start == b.start and a.end <= b.end)
-        for a, b in zip(spans, spans[1:], strict=False)
-    )
-
-
-def _sweep(
-    live_spans: Sequence[PaintedSpan], lo: int, hi: int
-) -> list[tuple[int, int, list[PaintedSpan]]]:
-    events: list[tuple[int, int, int]] = []  # (position, 0 = end / 1 = start, index)
-    for k, s in enumerate(live_spans):
-        events.append((max(lo, s.start), 1, k))
-        events.append((min(hi, s.end), 0, k))
-    events.sort()
-    out: list[tuple[int, int, list[PaintedSpan]]] = []
-    active: dict[int, PaintedSpan] = {}
-    prev: int | None = None
-    i = 0
-    while i < len(events):
-        pos = events[i][0]
-        if prev is not None and active and pos > prev:
-            if len(active) == 1:
-                covering = list(active.values())
-            else:
-                covering = sorted(active.values(), key=_outer_first)
-            out.append((prev, pos, covering))
-        while i < len(events) and events[i][0] == pos:
-            _, kind, k = events[i]
-            if kind:
-                active[k] = live_spans[k]
-            else:
-                active.pop(k, None)
-            i += 1
-        prev = pos
-    return out
-
-
-def _outer_first(s: PaintedSpan) -> tuple[int, int, int]:
-    return (s.start - s.end, s.start, s.id)
-
-
-class _Index:
-    """Spans sorted by start, with the longest span length, for point and range lookups."""
-
-    def __init__(self, spans: Iterable[PaintedSpan], presorted: bool = False,
-                 longest: int | None = None) -> None:
-        self.spans = (
-            list(spans) if presorted else sorted(spans, key=lambda s: (s.start, s.end, s.id))
-        )
-        self.starts = [s.start for s in self.spans]
-        # ``longest`` may come with the spans (core.spanset keeps it): an upper bound is enough
-        self.longest = longest if longest is not None else max((s.end - s.start for s in self.spans), default=0)
-
-    def overlapping(self, lo: int, hi: int) -> list[PaintedSpan]:
-        first = bisect.bisect_left(self.starts, lo - self.longest)
-        last = bisect.bisect_left(self.starts, hi)
-        return [s for s in self.spans[first:last] if s.end > lo and s.start < hi]
-
-    def at(self, pos: int) -> list[PaintedSpan]:
-        return [s for s in self.overlapping(pos, pos + 1)]
-
-    def remove(self, span: PaintedSpan) -> None:
-        i = bisect.bisect_left(self.spans, _order(span), key=_order)
-        if i < len(self.spans) and self.spans[i].id == span.id:
-            del self.spans[i]
-            del self.starts[i]
-        # ``longest`` stays: an upper bound only widens the range a lookup scans
-
-    def add(self, span: PaintedSpan) -> None:
-        i = bisect.bisect_left(self.spans, _order(span), key=_order)
-        self.spans.insert(i, span)
-        self.starts.insert(i, span.start)
-        self.longest = max(self.longest, span.end - span.start)
-
-
-def _order(s: PaintedSpan) -> tuple[int, int, int]:
-    return (s.start, s.end, s.id)
-
+    lookup: _Index
+    umap: Utf16Map
+    colors: dict[str, str]
 
 EVIDENCE_COLOR = "#5b3f99"  # the claim colour (form_panel.CLAIM_COLOR)
 
@@ -236,7 +90,8 @@ class ReportTextView(QPlainTextEdit):
         self._emphasis: list[tuple[int, int, QTextCharFormat]] = []
         self.cursorPositionChanged.connect(self._on_cursor)
         self.viewport().installEventFilter(self)
-        self.prepared = PreparedDocs(self)  # the next reports' documents, built while idle
+        # the next reports' documents, built, formatted and laid out while idle
+        self.prepared = PreparedDocs(self, painter=self)
 
     # ------------------------------------------------------------ content
 
@@ -253,25 +108,53 @@ class ReportTextView(QPlainTextEdit):
         ``presorted``: the spans come sorted by (start, end, id), as the database gives them;
         ``longest``: the longest span's length, when the caller knows it."""
         self._text = text
-        self._map = Utf16Map(text)
-        self._index = _Index(spans, presorted, longest)
+        spans = spans if isinstance(spans, list) else list(spans)
         self._suggested = []
         self._emphasis = []
         self._current.clear()
         self._formatted.clear()
         self.setExtraSelections([])
-        doc = self.prepared.take(text)  # built ahead from exactly this text
-        if doc is None:
+        taken = self.prepared.take(text)  # built ahead from exactly this text
+        ahead: _Ahead | None = taken.state if taken is not None else None
+        if (taken is not None and ahead is not None and ahead.colors == self._colors
+                and taken.spans == spans):
+            # formatted ahead for these very spans: their index, and the blocks done
+            self._map, self._index = ahead.umap, ahead.lookup
+            self._current.update(taken.current)
+        else:
+            self._map = Utf16Map(text)
+            self._index = _Index(spans, presorted, longest)
+        if taken is None:
             self.setPlainText(text)
             self.moveCursor(QTextCursor.MoveOperation.Start)
         else:
+            self._formatted.update(taken.formatted)  # (formats of other spans: cleared in view)
             old = self.document()
             self.prepared.retire(old)  # (before the swap, which deletes the view's own one)
-            # centred scrolling for the swap: the new document's layout has no width yet, and
-            # fitting the scroll bar would lay out the last screenful of it unwrapped (40 ms)
+            # centred scrolling for the swap: fitting the scroll bar lays out the last
+            # screenful of the new document (done ahead, unless resized since)
             self.setCenterOnScroll(True)
-            self.setDocument(doc)  # the caret at the start, the view scrolled there
+            self.setDocument(taken.doc)  # the caret at the start, the view scrolled there
             self.setCenterOnScroll(False)
+
+    def paint_state(self, text: str, spans: Sequence[PaintedSpan], longest: int | None) -> _Ahead:
+        """For prepared_text: what a report's blocks are formatted with ahead (spans sorted
+        by (start, end, id), as the database and the read-ahead give them)."""
+        return _Ahead(_Index(spans, True, longest), Utf16Map(text), dict(self._colors))
+
+    def format_ahead(self, block: QTextBlock, state: _Ahead) -> bool:
+        """For prepared_text: give a block of a document not shown yet its spans' formats;
+        whether it has any."""
+        ranges = self._ranges(self.block_formats(block, state.lookup, state.umap))
+        if ranges:
+            block.layout().setFormats(ranges)
+        return bool(ranges)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        # a document laid out ahead gets its lines made at the new width (prepared_text:
+        # Qt leaves its layout alone when the view gets narrower)
+        self.prepared.follow(self.document(), self.viewport().width())
+        super().resizeEvent(event)
 
     def set_colors(self, colors: dict[str, str]) -> None:
         self._colors = dict(colors)
@@ -401,13 +284,16 @@ class ReportTextView(QPlainTextEdit):
             block = block.next()
             top = bottom
 
-    def block_formats(self, block: QTextBlock) -> list[tuple[int, int, QTextCharFormat]]:
-        """The formats a block gets: (start, end, format) in UTF-16 positions inside the block."""
+    def block_formats(self, block: QTextBlock, index: _Index | None = None,
+                      umap: Utf16Map | None = None) -> list[tuple[int, int, QTextCharFormat]]:
+        """The formats a block gets: (start, end, format) in UTF-16 positions inside the block
+        (of the spans shown, or of ``index``'s in a text of ``umap``)."""
         pos16 = block.position()
-        to_cp, to_16 = self._map.to_codepoint, self._map.to_utf16
+        umap = umap or self._map
+        to_cp, to_16 = umap.to_codepoint, umap.to_utf16
         lo = to_cp(pos16)
         hi = to_cp(pos16 + max(0, block.length() - 1))
-        live = self._index.overlapping(lo, hi)
+        live = (index or self._index).overlapping(lo, hi)
         out: list[tuple[int, int, QTextCharFormat]] = []
         if not live:
             return out
@@ -427,12 +313,17 @@ class ReportTextView(QPlainTextEdit):
                 out.append((to_16(a) - pos16, to_16(b) - pos16, fmt))
         return out
 
-    def _format_block(self, block: QTextBlock) -> None:
+    @staticmethod
+    def _ranges(formats: list[tuple[int, int, QTextCharFormat]]) -> list[QTextLayout.FormatRange]:
         ranges = []
-        for a, b, fmt in self.block_formats(block):
+        for a, b, fmt in formats:
             r = QTextLayout.FormatRange()
             r.start, r.length, r.format = a, b - a, fmt
             ranges.append(r)
+        return ranges
+
+    def _format_block(self, block: QTextBlock) -> None:
+        ranges = self._ranges(self.block_formats(block))
         n = block.blockNumber()
         if ranges or n in self._formatted:
             block.layout().setFormats(ranges)

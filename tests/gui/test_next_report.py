@@ -113,8 +113,10 @@ def test_next_report_swaps_in_its_document_built_ahead(qtbot, window, gui_projec
     assert window.text.textCursor().position() == 0 and window.text.verticalScrollBar().value() == 0
     assert window.text.hasFocus()
     # back: the first report's document, built again while idle, shows its span where it is
-    qtbot.waitUntil(lambda: window.text.prepared.ready(first_text) is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.text.prepared.laid_out(first_text), timeout=30_000)
     back = window.text.prepared.ready(first_text)
+    # formatted ahead for the spans read ahead with it (its span in the first block) and laid out
+    assert back.firstBlock().layout().formats() and back.firstBlock().layout().lineCount() > 0
     key(qtbot, window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     assert window.report_id == first_id and window.text.document() is back
     assert window.text.toPlainText() == first_text
@@ -159,8 +161,9 @@ def test_a_document_built_in_slices_is_the_one_set_plain_text_builds(qtbot, monk
     qtbot.waitUntil(lambda: docs.ready(text) is not None and docs.ready("another report") is not None)
     reference = QTextDocument()
     reference.setPlainText(text)
-    built = docs.take(text)
-    assert built is not None and docs.ready(text) is None  # handed over once
+    taken = docs.take(text)
+    assert taken is not None and docs.ready(text) is None  # handed over once
+    built = taken.doc
     assert built.toPlainText() == reference.toPlainText()
     assert built.blockCount() == reference.blockCount() == 5
     assert built.characterCount() == reference.characterCount()
