@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -86,6 +85,8 @@ def _xcb_plugin() -> Path | None:
 
 def missing_libraries(plugin: Path, ldd: str = "ldd") -> tuple[str, ...] | None:
     """The libraries the plugin (and what it links) cannot find; None when ldd cannot tell."""
+    import subprocess  # (only when the plugin or the linker's cache changed: not every start)
+
     try:
         done = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.SubprocessError):

@@ -1,7 +1,7 @@
 """Key to pixels, measured from outside the window (issue 19).
 
     .venv/bin/python benchmarks/bench_latency.py [--reps N] [--launches N] [--only a|b] [--no-x]
-                                                 [--launch-only]
+                                                 [--launch-only] [--old TREE]
 
 Starts the real ``annotator`` command (the console script of this interpreter's venv) under Xvfb
 on (a) a project of 1,000,000 spans in 100,000 reports and (b) reports of 1 MB with 10,000 spans
@@ -187,9 +187,13 @@ def _config_env(x, config: Path) -> dict[str, str]:
     return env
 
 
-def _start(x, argv: list[str], config: Path) -> tuple[subprocess.Popen, object, float]:
+def _start(x, argv: list[str], config: Path, tree: Path | None = None
+           ) -> tuple[subprocess.Popen, object, float]:
     log = open(CACHE / "window.log", "ab")  # noqa: SIM115 - the child writes to it while it runs
-    proc = subprocess.Popen(argv, env=_config_env(x, config), stdout=log, stderr=log)
+    env = _config_env(x, config)
+    if tree is not None:  # an older tree's package, run by the same command
+        env["PYTHONPATH"] = str(tree)
+    proc = subprocess.Popen(argv, env=env, stdout=log, stderr=log)
     log.close()
     t0 = time.perf_counter()
     win, _ = x.wait_window(proc)
@@ -262,17 +266,29 @@ def x_latency(x, size: str, db: Path, texts: Path, reps: int, config: Path) -> N
     sys.stdout.flush()
 
 
-def x_launch(x, sizes: dict[str, tuple[Path, Path]], n: int, config: Path) -> None:
-    print(f"\nlaunch to a shown window under Xvfb ({n} fresh processes each, A B A B)", flush=True)
+def x_launch(x, sizes: dict[str, tuple[Path, Path]], n: int, config: Path,
+             old: Path | None = None) -> None:
+    """``old``: an exported older tree (``git archive REV annotator schemas resources``), launched
+    by the same command with it on PYTHONPATH, interleaved with this tree and the bare window."""
+    order = "old, new, bare" if old is not None else "A B A B"
+    print(f"\nlaunch to a shown window under Xvfb ({n} fresh processes each, {order})", flush=True)
     for size, (db, texts) in sizes.items():
-        ours, bare = [], []
+        ours, bare, older = [], [], []
+        runs = [("ours", subject_argv(db), ours, None), ("bare", bare_argv(texts), bare, None)]
+        if old is not None:
+            runs.insert(0, ("old", subject_argv(db), older, old))
         for _ in range(n):
-            for _who, argv, out in (("ours", subject_argv(db), ours), ("bare", bare_argv(texts), bare)):
+            for _who, argv, out, tree in runs:
                 shutil.rmtree(config, ignore_errors=True)
-                proc, _, took = _start(x, argv, config)
+                proc, _, took = _start(x, argv, config, tree)
                 out.append(took)
                 _stop(proc)
+        if old is not None:
+            print(compare(f"launch {size}, the old tree ({old})", older, bare), flush=True)
         print(compare(f"launch {size} (`annotator --db {db.name} gui`)", ours, bare), flush=True)
+        if old is not None:
+            print(f"   launch {size}: new / old median "
+                  f"{statistics.median(ours) / statistics.median(older):.2f}", flush=True)
 
 
 # ================================================================ offscreen, in-process
@@ -378,6 +394,7 @@ def main() -> None:
     p.add_argument("--no-x", action="store_true", help="only the offscreen figures")
     p.add_argument("--no-offscreen", action="store_true", help="only the Xvfb figures")
     p.add_argument("--launch-only", action="store_true", help="only the launch figures (Xvfb)")
+    p.add_argument("--old", type=Path, help="an exported older tree: its launch beside this one's")
     args = p.parse_args()
     random.seed(1)
     import compileall
@@ -385,6 +402,8 @@ def main() -> None:
     import annotator
 
     compileall.compile_dir(str(Path(annotator.__file__).parent), quiet=1)  # as pip install does
+    if args.old is not None:
+        compileall.compile_dir(str(args.old / "annotator"), quiet=1)
     t_start = time.perf_counter()
     sizes = {s: project_for(s, args.reps) for s in ("a", "b") if args.only in (None, s)}
     config = Path(tempfile.mkdtemp(prefix="annotator-bench-config-"))
@@ -394,7 +413,7 @@ def main() -> None:
 
             x = Xvfb()
             try:
-                x_launch(x, sizes, args.launches, config)
+                x_launch(x, sizes, args.launches, config, args.old)
                 for size, (db, texts) in ({} if args.launch_only else sizes).items():
                     shutil.rmtree(config, ignore_errors=True)
                     work = working_copy(db)

@@ -274,6 +274,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     _printable_streams()
     args = _parser().parse_args(argv)
+    window = args.command in (None, "gui") and not args.install_desktop
+    if window:  # no cyclic collection until the window's first paint (gui/app.py ends it)
+        from annotator.core.gcpause import pause_start
+
+        pause_start()
     from annotator.core.codebook import CodebookError
     from annotator.core.commands import CommandError
     from annotator.core.db import DatabaseOpenError
@@ -312,6 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return fail(str(StorageError(kind, display_url(resolve_db(args.db)), reason)))
             return fail(f"the project database refused the operation: {reason}")
         raise
+    finally:
+        if window:  # (a window that never painted: a refused open, a cancelled coder)
+            from annotator.core.gcpause import end_start
+
+            end_start(freeze=False)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

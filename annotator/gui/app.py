@@ -100,6 +100,9 @@ def _run(app: QApplication, db: str | None, coder: str | None, stopper: StopOnSi
 
     checks = StartChecks(window, project, damaged)
     viewport = cast(Any, window).text.viewport()
+    from annotator.core.gcpause import end_start
+
+    after_first_paint(viewport, end_start)  # the collector, paused by the command line's main
     after_first_paint(viewport, checks.start)
     def warm() -> None:
         opened = cast(Any, window).report_id

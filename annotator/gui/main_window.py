@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import roles
 from annotator.core.commands import Changes, SetStatus
+from annotator.core.gcpause import thaw
 from annotator.core.prefetch import SpanPrefetcher
 from annotator.core.project import Project
 from annotator.core.queries import ClaimRow, CoderRow, SpanRow
@@ -532,4 +533,5 @@ class MainWindow(ReportSwitching, CodingActions, Drafting, Navigation, Launchers
         self.prefetch.close()
         if self.progress_line is not None:
             self.progress_line.wait()
+        thaw()  # what the start made (frozen after its first paint) can be collected again
         super().closeEvent(event)

@@ -1,5 +1,9 @@
 """Opening a project loads what coding needs and nothing else (the window's start, issue 19):
-the alignment code, the schema validator, the ORM and the review commands load on first use."""
+the alignment code, the schema validator, the ORM and the review commands load on first use, and
+so do asyncio and importlib.metadata (core/deferred_imports.py), which SQLAlchemy imports:
+opening a project (not making one: alembic's migrations use them) loads neither, nor ssl, the
+event loop or email, which they bring; once used they are the real modules, to the modules that
+imported the placeholders too."""
 
 from __future__ import annotations
 
@@ -87,3 +91,66 @@ def test_the_command_line_loads_no_importer_nor_exporter_before_its_command_runs
     assert "annotator.cli.transfer" in loaded  # the import and export handlers are there ...
     for name in ("annotator.core.io.importer", "annotator.core.io.interchange"):
         assert name not in loaded, name  # ... not what an import or an export needs
+
+_OPEN = """
+import json, sys
+from annotator.core.project import Project
+Project.open(sys.argv[1]).close()
+import sqlalchemy.util.compat, sqlalchemy.util.concurrency
+out = {"loaded": sorted(m for m in ("ssl", "socket", "selectors", "concurrent.futures",
+                                     "asyncio.base_events", "asyncio.events", "email.message",
+                                     "importlib.metadata._adapters") if m in sys.modules),
+       "held": sorted(n for n in ("asyncio", "importlib.metadata")
+                      if type(sys.modules[n]).__name__ == "_Deferred")}
+if sys.argv[2] != "open":
+    exec(sys.argv[2])  # the first use
+    import asyncio
+    import asyncio.events
+    from importlib import metadata
+    async def answer():
+        await asyncio.sleep(0)
+        return 42
+    out["run"] = asyncio.run(answer())
+    import asyncio as again
+    out["same"] = [again.events is asyncio.events is sys.modules["asyncio.events"],
+                   again is sys.modules["asyncio"],
+                   sqlalchemy.util.compat.asyncio.Queue is again.Queue,
+                   type(sys.modules["asyncio"]).__name__ == "module",
+                   metadata.version("sqlalchemy") == sqlalchemy.__version__,
+                   sys.modules["importlib.metadata"].version is metadata.version]
+    coro = answer()
+    out["iscoroutine"] = [sqlalchemy.util.concurrency.iscoroutine(coro), again.iscoroutine(coro),
+                          sqlalchemy.util.concurrency.iscoroutine(1)]
+    coro.close()
+print(json.dumps(out))
+"""
+
+
+def _run(tmp_path: Path, use: str) -> dict:
+    from annotator.core.project import Project
+
+    Project.open(tmp_path / "p.db").close()  # made here: a new project runs the migrations
+    done = subprocess.run([sys.executable, "-c", _OPEN, str(tmp_path / "p.db"), use],
+                          capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(done.stdout)
+
+
+def test_opening_a_project_loads_no_asyncio_nor_ssl_nor_metadata(tmp_path: Path) -> None:
+    out = _run(tmp_path, "open")
+    assert out["loaded"] == []
+    assert out["held"] == ["asyncio", "importlib.metadata"]
+
+
+@pytest.mark.parametrize("first", [
+    "import asyncio.events",  # a submodule first (the package loads before it)
+    "from asyncio.events import AbstractEventLoop",
+    "import asyncio; asyncio.get_event_loop_policy()",
+    "from importlib.metadata import version; version('sqlalchemy')",
+    "import importlib.metadata as m; m.entry_points()",
+])
+def test_asyncio_and_metadata_work_as_ever_once_used(tmp_path: Path, first: str) -> None:
+    out = _run(tmp_path, first)
+    assert out["run"] == 42
+    assert out["same"] == [True] * 6
+    assert out["iscoroutine"] == [True, True, False]
+    assert out["held"] == ["asyncio", "importlib.metadata"]  # (before the use)
