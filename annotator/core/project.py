@@ -26,6 +26,7 @@ from annotator.core.db import default_database_path as default_database_path  # 
 from annotator.core.locks import check_locks
 from annotator.core.project_changes import ChangeReads
 from annotator.core.project_coders import CoderNames
+from annotator.core.project_coding import CodingReads
 from annotator.core.project_open import (
     ProjectError,
     project_codebook,
@@ -36,7 +37,6 @@ from annotator.core.project_open import (
 from annotator.core.project_review import ReviewReads
 from annotator.core.project_team import TeamReads
 from annotator.core.resources import resources_dir
-from annotator.core.spanset import SpanPatch, SpanSet, patch_spans, read_span_set
 from annotator.core.storage import StorageError, classify, storage_errors
 
 if TYPE_CHECKING:  # read lazily: the alignment code, the readers of every import format and
@@ -50,7 +50,7 @@ __all__ = ["OTHER_PROCESS", "CommandError", "Project", "ProjectError", "resolve_
 
 Listener = Callable[[Changes], None]
 
-class Project(ChangeReads, CoderNames, TeamReads, ReviewReads):
+class Project(CodingReads, ChangeReads, CoderNames, TeamReads, ReviewReads):
     """One open project database with its active codebook and the session's undo history."""
 
     def __init__(self, engine: Engine, codebook: Codebook, codebook_id: int, location: str) -> None:
@@ -413,36 +413,6 @@ class Project(ChangeReads, CoderNames, TeamReads, ReviewReads):
         assignments: seconds at 150,000 of them, so only the listing that prints it asks)."""
         with self._engine.connect() as conn:
             return queries.coder_rows(conn, counts)
-
-    def report(self, report_id: int) -> queries.ReportDetail:
-        with self._engine.connect() as conn:
-            return queries.report_detail(conn, report_id)
-
-    def spans(self, report_id: int, coder_id: int) -> list[queries.SpanRow]:
-        with self._engine.connect() as conn:
-            return queries.span_rows(conn, report_id, coder_id)
-
-    def span_set(self, report_id: int, coder_id: int) -> SpanSet:
-        """The coder's spans of the report, kept by a window and patched after each change."""
-        with self._engine.connect() as conn:
-            return read_span_set(conn, report_id, coder_id, self.codebook)
-
-    def patch_spans(
-        self, spans: SpanSet, report_id: int, coder_id: int, changed: set[int], check: bool = True
-    ) -> SpanPatch:
-        """Bring ``spans`` up to date after a change naming the spans ``changed`` (possibly none):
-        only those are read again, unless the database shows a change it was not told of
-        (``check``: see spanset.patch_spans)."""
-        with self._engine.connect() as conn:
-            return patch_spans(conn, report_id, coder_id, spans, changed, check)
-
-    def claims(self, report_id: int, coder_id: int) -> list[queries.ClaimRow]:
-        with self._engine.connect() as conn:
-            return queries.claim_rows(conn, report_id, coder_id)
-
-    def status(self, report_id: int, coder_id: int) -> str:
-        with self._engine.connect() as conn:
-            return queries.status(conn, report_id, coder_id)
 
     # ------------------------------------------------------------ suggestions (see assist.py)
 

@@ -28,6 +28,7 @@ __all__ = [
     "ReportRow",
     "SpanRow",
     "claim_rows",
+    "patch_claims",
     "coder_rows",
     "report_detail",
     "report_rows",
@@ -296,32 +297,67 @@ def span_rows(conn: Connection, report_id: int, coder_id: int) -> list[SpanRow]:
     ]
 
 
+_CLAIMS = (select(claim_t.c.id, claim_t.c.key, claim_t.c.type, claim_t.c.attributes, claim_t.c.version)
+           .where(claim_t.c.report_id == bindparam("r"), claim_t.c.coder_id == bindparam("c"))
+           .order_by(claim_t.c.id))
+_FILLS = (select(slot_fill_t.c.claim_id, slot_fill_t.c.slot, slot_fill_t.c.span_id,
+                 slot_fill_t.c.not_reported)
+          .join(claim_t, claim_t.c.id == slot_fill_t.c.claim_id)
+          .where(claim_t.c.report_id == bindparam("r"), claim_t.c.coder_id == bindparam("c"))
+          .order_by(slot_fill_t.c.claim_id, slot_fill_t.c.slot, slot_fill_t.c.position,
+                    slot_fill_t.c.id))
+# some claims with their fills in one statement (the window after its own change of a claim)
+_CLAIMS_OF = (select(claim_t.c.id, claim_t.c.key, claim_t.c.type, claim_t.c.attributes,
+                     claim_t.c.version, slot_fill_t.c.slot, slot_fill_t.c.span_id,
+                     slot_fill_t.c.not_reported)
+              .select_from(claim_t.outerjoin(slot_fill_t, slot_fill_t.c.claim_id == claim_t.c.id))
+              .where(claim_t.c.id.in_(bindparam("ids", expanding=True)),
+                     claim_t.c.report_id == bindparam("r"), claim_t.c.coder_id == bindparam("c"))
+              .order_by(claim_t.c.id, slot_fill_t.c.slot, slot_fill_t.c.position, slot_fill_t.c.id))
+
+
+def _add_fill(entry: dict[str, list[int] | str], slot: str, span_id: Any, nr: Any) -> None:
+    if nr:
+        entry[slot] = NOT_REPORTED
+    else:
+        current = entry.setdefault(slot, [])
+        if isinstance(current, list):
+            current.append(int(span_id))
+
+
 def claim_rows(conn: Connection, report_id: int, coder_id: int) -> list[ClaimRow]:
-    c, f = claim_t, slot_fill_t
-    claims = conn.execute(
-        select(c.c.id, c.c.key, c.c.type, c.c.attributes, c.c.version)
-        .where(c.c.report_id == report_id, c.c.coder_id == coder_id)
-        .order_by(c.c.id)
-    ).all()
+    """The coder's claims of the report with their slots, in id order."""
+    where = {"r": report_id, "c": coder_id}
+    claims = conn.execute(_CLAIMS, where).all()
     slots: dict[int, dict[str, list[int] | str]] = defaultdict(dict)
-    fills = conn.execute(
-        select(f.c.claim_id, f.c.slot, f.c.span_id, f.c.not_reported)
-        .join(c, c.c.id == f.c.claim_id)
-        .where(c.c.report_id == report_id, c.c.coder_id == coder_id)
-        .order_by(f.c.claim_id, f.c.slot, f.c.position, f.c.id)
-    )
-    for cid, slot, span_id, nr in fills:
-        entry = slots[int(cid)]
-        if nr:
-            entry[slot] = NOT_REPORTED
-        else:
-            current = entry.setdefault(slot, [])
-            if isinstance(current, list):
-                current.append(int(span_id))
+    for cid, slot, span_id, nr in conn.execute(_FILLS, where):
+        _add_fill(slots[int(cid)], slot, span_id, nr)
     return [
         ClaimRow(int(i), k, t, at or {}, slots.get(int(i), {}), int(v))
         for i, k, t, at, v in claims
     ]
+
+
+def patch_claims(conn: Connection, report_id: int, coder_id: int, claims: Sequence[ClaimRow],
+                 changed: set[int]) -> list[ClaimRow]:
+    """``claims`` (the coder's claims of the report, in id order) after a change naming the
+    claims ``changed``: only those are read again (one statement, whatever the report holds);
+    the ones gone are dropped, new ones take their place in id order."""
+    if not changed:
+        return list(claims)
+    if len(changed) > 500:  # a bulk change: the whole read is as cheap
+        return claim_rows(conn, report_id, coder_id)
+    rows: dict[int, ClaimRow] = {}
+    where = {"ids": sorted(changed), "r": report_id, "c": coder_id}
+    for i, k, t, at, v, slot, span_id, nr in conn.execute(_CLAIMS_OF, where):
+        row = rows.get(int(i))
+        if row is None:
+            row = rows[int(i)] = ClaimRow(int(i), k, t, at or {}, {}, int(v))
+        if slot is not None:
+            _add_fill(row.slots, slot, span_id, nr)
+    out = [c for c in claims if c.id not in changed] + list(rows.values())
+    out.sort(key=lambda c: c.id)
+    return out
 
 
 # built once: the window reads a status after the first change of each report

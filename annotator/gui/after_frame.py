@@ -4,9 +4,11 @@ A tag, retag, claim or undo changes the text's highlight and the form (where the
 types next) and, besides, the span list's rows, the claims list, the queue row's counts and the
 status bar. Painted in one frame, the key waits for all of them (the span list alone, a table of
 up to 10,000 rows, costs as much as the text). Here the secondary updates wait in order until the
-window has painted the primary ones: they run on an event of the lowest priority posted after
-the window's update request (also of the lowest priority), so its paint and flush come first,
-and their own paint follows on the next turn of the event loop, a few milliseconds later.
+window has painted the primary ones: they run on an event of the lowest priority, and that event
+first sends the window's pending update request (also of the lowest priority, but posted by the
+first widget changed, which may come after the first update queued here: a new claim queues the
+claims list before the form changes), so the paint and flush of the primary updates come first
+and the secondary ones' own paint follows on the next turn of the event loop.
 
 Whatever reads the secondary widgets' state, or changes it wholesale, calls :meth:`catch_up`
 first, so the updates apply in the order the changes were made.
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtWidgets import QWidget
 
 __all__ = ["AfterFrame"]
 
@@ -58,6 +61,10 @@ class AfterFrame(QObject):
     def event(self, event: QEvent) -> bool:
         if event.type() == _EVENT:
             self._posted = False
+            parent = self.parent()
+            if isinstance(parent, QWidget) and self._queue:
+                # the frame of what changed first: its paint request may be queued behind us
+                QCoreApplication.sendPostedEvents(parent.window(), QEvent.Type.UpdateRequest)
             self.catch_up()
             return True
         return super().event(event)

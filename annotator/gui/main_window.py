@@ -350,10 +350,12 @@ class MainWindow(ReportSwitching, CodingActions, Drafting, Navigation, Launchers
     def _reload_annotations(self, full: bool = False, changed_spans: set[int] | None = None,
                             ready: SpanSet | None = None, claims_changed: bool = True,
                             claims: list[ClaimRow] | None = None,
-                            panels_later: bool = False) -> None:
+                            panels_later: bool = False,
+                            changed_claims: set[int] | None = None) -> None:
         """Show the report's spans and claims again after a change. ``changed_spans``: the spans
         this window's own change names (only those are read again, and only their rows and
-        blocks are redrawn); None reads everything (another process's change). ``ready``: the
+        blocks are redrawn); None reads everything (another process's change).
+        ``changed_claims``: likewise the claims an own change names (None: all). ``ready``: the
         report's spans read ahead and checked (core.prefetch). ``panels_later``: a report
         opened, its lists filled after the text's frame (report_switch.py)."""
         if self.report_id is None:
@@ -376,8 +378,11 @@ class MainWindow(ReportSwitching, CodingActions, Drafting, Navigation, Launchers
         self._span_by_id = self._span_set.by_id
         if claims is not None:  # read ahead with the spans
             self._claims = claims
-        elif full or changed_spans is None or claims_changed:  # an own change names its claims
+        elif full or changed_spans is None or (claims_changed and changed_claims is None):
             self._claims = self.project.claims(self.report_id, self.coder_id)
+        elif claims_changed and changed_claims:  # an own change names its claims: those only
+            self._claims = self.project.patch_claims(self._claims, self.report_id, self.coder_id,
+                                                     changed_claims)
         # span rows carry id, type, start and end, which is all the view paints with; they
         # come in (start, end, id) order
         painted: Any = self._spans
@@ -494,7 +499,8 @@ class MainWindow(ReportSwitching, CodingActions, Drafting, Navigation, Launchers
             if own:
                 self.poll_other_changes()  # what others stored meanwhile shows first (the log)
             self._reload_annotations(changed_spans=changes.spans if own else None,
-                                     claims_changed=not own or bool(changes.claims))
+                                     claims_changed=not own or bool(changes.claims),
+                                     changed_claims=changes.claims if own else None)
             status_changed = not own or (self.report_id, self.coder_id) in changes.statuses
             if own:  # the row's counts follow the text's frame
                 self._queue_row_later(status_changed)

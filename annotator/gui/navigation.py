@@ -130,8 +130,14 @@ class Navigation(_Base):
         claim = self.current_claim
         if claim is not None:
             self.tabs.setCurrentIndex(1)
-            self._select_row(self.claims_view, claim_id)
+            # the claims list's row follows the form a frame later, after the list's own update
+            # (a new claim's row is added there): reading the list here would fill it in the key
+            self.after_frame.later(self._select_listed_claim, "select claim")
             self._show_form()
+
+    def _select_listed_claim(self) -> None:
+        if self.current_claim_id is not None:
+            self._select_row(self._claims_view, self.current_claim_id)
 
     def escape(self) -> None:
         """Esc, from anywhere: back to the text; there, clear the selection, then close the claim."""

@@ -72,6 +72,7 @@ class WindowHost(QMainWindow):
     spans_view: SpanList
     @property
     def claims_view(self) -> QTreeWidget: raise NotImplementedError
+    _claims_view: QTreeWidget  # the list itself, without catching up its pending update
     suggestions_view: SuggestionsPanel
     queue_panel: QueuePanel
     queue: QTableView
@@ -107,7 +108,8 @@ class WindowHost(QMainWindow):
     def _reload_annotations(self, full: bool = False, changed_spans: set[int] | None = None,
                             ready: Any = None, claims_changed: bool = True,
                             claims: list[ClaimRow] | None = None,
-                            panels_later: bool = False) -> None: raise NotImplementedError
+                            panels_later: bool = False,
+                            changed_claims: set[int] | None = None) -> None: raise NotImplementedError
     def _fill_claim_list(self) -> None: raise NotImplementedError
     def _settle_panels(self) -> None: raise NotImplementedError
     def refresh_flagged(self, read: bool = True) -> None: raise NotImplementedError

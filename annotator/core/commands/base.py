@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import NOT_REPORTED, Codebook
+from annotator.core.commands import prepared
 from annotator.core.models import (
     assignment_t,
     inserted_id,
@@ -121,35 +122,20 @@ class Command:
 
 def one_row(conn: Connection, table: Any, row_id: int, what: str) -> Row:
     """The row, locked until the transaction ends (FOR UPDATE; SQLite ignores it: its writing
-    transactions hold the database's write lock from the start)."""
-    row = conn.execute(_row_query(table), {"row_id": row_id}).mappings().first()
+    transactions hold the write lock from the start)."""
+    row = conn.execute(prepared.row_by_id(table), {"row_id": row_id}).mappings().first()
     if row is None:
         raise CommandError(f"{what} {row_id} does not exist (it may have been deleted in {OTHER})")
     return dict(row)
-
-
-_ROW_QUERIES: dict[Any, Any] = {}
-
-
-def _row_query(table: Any) -> Any:
-    """SELECT ... FOR UPDATE of one row by id, built once per table (every command runs one)."""
-    q = _ROW_QUERIES.get(table)
-    if q is None:
-        q = _ROW_QUERIES[table] = (
-            select(table).where(table.c.id == bindparam("row_id")).with_for_update()
-        )
-    return q
 
 
 def write_row(conn: Connection, table: Any, row: Row, values: Row) -> int:
     """Update a row read (locked) in this transaction, bumping its version; returns the new
     version. The version condition is a second guard: the update fails rather than overwrite."""
     version = int(row["version"])
-    result = conn.execute(
-        table.update()
-        .where(table.c.id == row["id"], table.c.version == version)
-        .values(**values, version=version + 1)
-    )
+    params = {f"new_{k}": v for k, v in values.items()}
+    params.update(w_id=row["id"], w_version=version, new_version=version + 1)
+    result = conn.execute(prepared.update_versioned(table, values), params)
     if result.rowcount != 1:
         raise CommandError(f"it was changed in {OTHER} at the same moment; nothing was changed")
     return version + 1
@@ -170,13 +156,15 @@ def refused(action: str, what: str) -> CommandError:
     )
 
 
-def rows_where(conn: Connection, table: Any, column: Any, value: Any) -> list[Row]:
-    return [dict(r) for r in conn.execute(select(table).where(column == value)).mappings()]
+def rows_where(conn: Connection, table: Any, column: str, value: Any) -> list[Row]:
+    """The rows of ``table`` whose ``column`` (its name) is ``value``."""
+    rows = conn.execute(prepared.rows_by(table, column), {f"by_{column}": value}).mappings()
+    return [dict(r) for r in rows]
 
 
 def insert_rows(conn: Connection, table: Any, rows: Sequence[Row]) -> None:
     if rows:
-        conn.execute(table.insert(), list(rows))
+        conn.execute(prepared.insert_into(table), list(rows) if len(rows) > 1 else dict(rows[0]))
 
 
 def bulk_insert(conn: Connection, table: Any, rows: Sequence[Row]) -> None:
@@ -266,11 +254,8 @@ def touch_assignment(conn: Connection, report_id: int, coder_id: int) -> Row | N
     Returns None when nothing changed, or {"id": ..., "created": True} when the row was created.
     """
     a = assignment_t
-    row = (
-        conn.execute(select(a).where(a.c.report_id == report_id, a.c.coder_id == coder_id))
-        .mappings()
-        .first()
-    )
+    row = conn.execute(prepared.rows_by(a, "report_id", "coder_id"),
+                       {"by_report_id": report_id, "by_coder_id": coder_id}).mappings().first()
     now = utcnow()
     if row is None:
         result = conn.execute(
@@ -299,9 +284,7 @@ def restore_assignment(conn: Connection, old: Row | None, ours: str = "in_progre
     if old is None:
         return False
     a = assignment_t
-    current = (
-        conn.execute(select(a).where(a.c.id == old["id"]).with_for_update()).mappings().first()
-    )
+    current = conn.execute(prepared.row_by_id(a), {"row_id": old["id"]}).mappings().first()
     if current is None or current["status"] != ours:
         return False
     if old.get("created"):
@@ -335,16 +318,16 @@ def insert_new(conn: Connection, ctx: Context, table: Any, values: Row, prefix: 
     now = utcnow()
     row: Row = dict(values, key=f"new-{id(maker)}-{now.timestamp()}",
                     codebook_id=ctx.codebook_id, created_at=now, updated_at=now)
-    new_id = inserted_id(conn.execute(table.insert().values(**row)))
+    new_id = inserted_id(conn.execute(prepared.insert_into(table), row))
     key, n = f"{prefix}{new_id}", 1
-    # an imported or merged item may carry that key already (keys come from the file there)
-    while conn.execute(select(table.c.id).where(
-            table.c.report_id == row["report_id"], table.c.coder_id == row["coder_id"],
-            table.c.key == key)).first() is not None:
+    # an imported or merged item may carry that key already (keys come from the file there):
+    # the key is set only if free, else the next one is tried
+    free = prepared.set_free_key(table)
+    where = {"k_id": new_id, "k_report": row["report_id"], "k_coder": row["coder_id"]}
+    while conn.execute(free, {**where, "k_key": key}).rowcount != 1:
         n += 1
         key = f"{prefix}{new_id}-{n}"
     row["id"], row["key"] = new_id, key
-    conn.execute(table.update().where(table.c.id == new_id).values(key=row["key"]))
     return row
 
 
@@ -393,13 +376,11 @@ class CreateRow(Command):
     def undo(self, conn: Connection, ctx: Context) -> Changes:
         assert self.row is not None
         table, row_id = self.table, self.row["id"]
-        current = conn.execute(
-            select(table).where(table.c.id == row_id).with_for_update()
-        ).mappings().first()
+        current = conn.execute(prepared.row_by_id(table), {"row_id": row_id}).mappings().first()
         if current is not None:
             if any(current[k] != self.row[k] for k in self.compared) or self.in_use(conn):
                 raise refused(f"Undo of '{self.label}'", self.kind)
-            conn.execute(table.delete().where(table.c.id == row_id))
+            conn.execute(prepared.delete_by_id(table), {"row_id": row_id})
         restore_assignment(conn, self._assignment)
         return self._changes()
 
@@ -435,9 +416,9 @@ class DeleteRow(Command):
             raise refused("Redo", self.kind)
         self._row = row
         link = f"{self.kind}_id"
-        self._fills = rows_where(conn, slot_fill_t, slot_fill_t.c[link], self.row_id)
-        self._provenance = rows_where(conn, provenance_t, provenance_t.c[link], self.row_id)
-        conn.execute(self.table.delete().where(self.table.c.id == self.row_id))  # cascades
+        self._fills = rows_where(conn, slot_fill_t, link, self.row_id)
+        self._provenance = rows_where(conn, provenance_t, link, self.row_id)
+        conn.execute(prepared.delete_by_id(self.table), {"row_id": self.row_id})  # cascades
         return self._changes()
 
     def undo(self, conn: Connection, ctx: Context) -> Changes:

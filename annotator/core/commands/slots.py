@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from annotator.core.commands import prepared
 from annotator.core.commands.base import (
     Changes,
     Command,
@@ -47,13 +47,9 @@ class _SlotCommand(Command):
         raise NotImplementedError
 
     def _current(self, conn: Connection) -> list[Row]:
-        f = slot_fill_t
-        q = (
-            select(f)
-            .where(f.c.claim_id == self.claim_id, f.c.slot == self.slot)
-            .order_by(f.c.position, f.c.id)
-        )
-        return [dict(r) for r in conn.execute(q).mappings()]
+        q = prepared.rows_by(slot_fill_t, "claim_id", "slot", order_by=("position", "id"))
+        rows = conn.execute(q, {"by_claim_id": self.claim_id, "by_slot": self.slot})
+        return [dict(r) for r in rows.mappings()]
 
     @staticmethod
     def _entries(rows: list[Row]) -> list[tuple[Any, bool]]:
@@ -94,9 +90,9 @@ class _SlotCommand(Command):
         return Changes(self.label, reports={self._report_id}, claims={self.claim_id})
 
     def _write(self, conn: Connection, claim: Row, rows: list[Row]) -> None:
-        f = slot_fill_t
-        conn.execute(f.delete().where(f.c.claim_id == self.claim_id, f.c.slot == self.slot))
-        insert_rows(conn, f, [{k: v for k, v in r.items() if k != "id"} for r in rows])
+        conn.execute(prepared.delete_by(slot_fill_t, "claim_id", "slot"),
+                     {"by_claim_id": self.claim_id, "by_slot": self.slot})
+        insert_rows(conn, slot_fill_t, [{k: v for k, v in r.items() if k != "id"} for r in rows])
         write_row(conn, claim_t, claim, {"updated_at": utcnow()})
 
 
