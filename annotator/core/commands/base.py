@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from annotator.core import statements
 from annotator.core.codebook import NOT_REPORTED, Codebook
-from annotator.core.commands import prepared
 from annotator.core.models import (
     assignment_t,
     inserted_id,
@@ -123,7 +123,7 @@ class Command:
 def one_row(conn: Connection, table: Any, row_id: int, what: str) -> Row:
     """The row, locked until the transaction ends (FOR UPDATE; SQLite ignores it: its writing
     transactions hold the write lock from the start)."""
-    row = conn.execute(prepared.row_by_id(table), {"row_id": row_id}).mappings().first()
+    row = conn.execute(statements.row_by_id(table), {"row_id": row_id}).mappings().first()
     if row is None:
         raise CommandError(f"{what} {row_id} does not exist (it may have been deleted in {OTHER})")
     return dict(row)
@@ -135,7 +135,7 @@ def write_row(conn: Connection, table: Any, row: Row, values: Row) -> int:
     version = int(row["version"])
     params = {f"new_{k}": v for k, v in values.items()}
     params.update(w_id=row["id"], w_version=version, new_version=version + 1)
-    result = conn.execute(prepared.update_versioned(table, values), params)
+    result = conn.execute(statements.update_versioned(table, values), params)
     if result.rowcount != 1:
         raise CommandError(f"it was changed in {OTHER} at the same moment; nothing was changed")
     return version + 1
@@ -158,13 +158,13 @@ def refused(action: str, what: str) -> CommandError:
 
 def rows_where(conn: Connection, table: Any, column: str, value: Any) -> list[Row]:
     """The rows of ``table`` whose ``column`` (its name) is ``value``."""
-    rows = conn.execute(prepared.rows_by(table, column), {f"by_{column}": value}).mappings()
+    rows = conn.execute(statements.rows_by(table, column), {f"by_{column}": value}).mappings()
     return [dict(r) for r in rows]
 
 
 def insert_rows(conn: Connection, table: Any, rows: Sequence[Row]) -> None:
     if rows:
-        conn.execute(prepared.insert_into(table), list(rows) if len(rows) > 1 else dict(rows[0]))
+        conn.execute(statements.insert_into(table), list(rows) if len(rows) > 1 else dict(rows[0]))
 
 
 def bulk_insert(conn: Connection, table: Any, rows: Sequence[Row]) -> None:
@@ -254,7 +254,7 @@ def touch_assignment(conn: Connection, report_id: int, coder_id: int) -> Row | N
     Returns None when nothing changed, or {"id": ..., "created": True} when the row was created.
     """
     a = assignment_t
-    row = conn.execute(prepared.rows_by(a, "report_id", "coder_id"),
+    row = conn.execute(statements.rows_by(a, "report_id", "coder_id"),
                        {"by_report_id": report_id, "by_coder_id": coder_id}).mappings().first()
     now = utcnow()
     if row is None:
@@ -284,7 +284,7 @@ def restore_assignment(conn: Connection, old: Row | None, ours: str = "in_progre
     if old is None:
         return False
     a = assignment_t
-    current = conn.execute(prepared.row_by_id(a), {"row_id": old["id"]}).mappings().first()
+    current = conn.execute(statements.row_by_id(a), {"row_id": old["id"]}).mappings().first()
     if current is None or current["status"] != ours:
         return False
     if old.get("created"):
@@ -318,11 +318,11 @@ def insert_new(conn: Connection, ctx: Context, table: Any, values: Row, prefix: 
     now = utcnow()
     row: Row = dict(values, key=f"new-{id(maker)}-{now.timestamp()}",
                     codebook_id=ctx.codebook_id, created_at=now, updated_at=now)
-    new_id = inserted_id(conn.execute(prepared.insert_into(table), row))
+    new_id = inserted_id(conn.execute(statements.insert_into(table), row))
     key, n = f"{prefix}{new_id}", 1
     # an imported or merged item may carry that key already (keys come from the file there):
     # the key is set only if free, else the next one is tried
-    free = prepared.set_free_key(table)
+    free = statements.set_free_key(table)
     where = {"k_id": new_id, "k_report": row["report_id"], "k_coder": row["coder_id"]}
     while conn.execute(free, {**where, "k_key": key}).rowcount != 1:
         n += 1
@@ -376,11 +376,11 @@ class CreateRow(Command):
     def undo(self, conn: Connection, ctx: Context) -> Changes:
         assert self.row is not None
         table, row_id = self.table, self.row["id"]
-        current = conn.execute(prepared.row_by_id(table), {"row_id": row_id}).mappings().first()
+        current = conn.execute(statements.row_by_id(table), {"row_id": row_id}).mappings().first()
         if current is not None:
             if any(current[k] != self.row[k] for k in self.compared) or self.in_use(conn):
                 raise refused(f"Undo of '{self.label}'", self.kind)
-            conn.execute(prepared.delete_by_id(table), {"row_id": row_id})
+            conn.execute(statements.delete_by_id(table), {"row_id": row_id})
         restore_assignment(conn, self._assignment)
         return self._changes()
 
@@ -418,7 +418,7 @@ class DeleteRow(Command):
         link = f"{self.kind}_id"
         self._fills = rows_where(conn, slot_fill_t, link, self.row_id)
         self._provenance = rows_where(conn, provenance_t, link, self.row_id)
-        conn.execute(prepared.delete_by_id(self.table), {"row_id": self.row_id})  # cascades
+        conn.execute(statements.delete_by_id(self.table), {"row_id": self.row_id})  # cascades
         return self._changes()
 
     def undo(self, conn: Connection, ctx: Context) -> Changes:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from annotator.core.commands import prepared
+from annotator.core import statements
 from annotator.core.commands.base import (
     _UNSET,
     CommandError,
@@ -51,7 +51,7 @@ class CreateClaim(CreateRow):
 
     def create(self, conn: Connection, ctx: Context) -> Row:
         self.label = f"New {self._checked_type(ctx).label} claim"
-        if conn.execute(prepared.exists_by_id(report_t), {"row_id": self.report_id}).first() is None:
+        if conn.execute(statements.exists_by_id(report_t), {"row_id": self.report_id}).first() is None:
             raise CommandError(f"report {self.report_id} does not exist")
         values = dict(report_id=self.report_id, coder_id=self.coder_id, type=self.type,
                       attributes=self.attributes)
@@ -59,7 +59,7 @@ class CreateClaim(CreateRow):
 
     def in_use(self, conn: Connection) -> bool:
         """A slot of another claim holds this one (undo of its creation is refused then)."""
-        query = prepared.rows_by(slot_fill_t, "claim_id")
+        query = statements.rows_by(slot_fill_t, "claim_id")
         return conn.execute(query, {"by_claim_id": self.claim_id}).first() is not None
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
-from annotator.core.commands import prepared
+from annotator.core import statements
 from annotator.core.commands.base import (
     Changes,
     Command,
@@ -47,7 +47,7 @@ class _SlotCommand(Command):
         raise NotImplementedError
 
     def _current(self, conn: Connection) -> list[Row]:
-        q = prepared.rows_by(slot_fill_t, "claim_id", "slot", order_by=("position", "id"))
+        q = statements.rows_by(slot_fill_t, "claim_id", "slot", order_by=("position", "id"))
         rows = conn.execute(q, {"by_claim_id": self.claim_id, "by_slot": self.slot})
         return [dict(r) for r in rows.mappings()]
 
@@ -90,7 +90,7 @@ class _SlotCommand(Command):
         return Changes(self.label, reports={self._report_id}, claims={self.claim_id})
 
     def _write(self, conn: Connection, claim: Row, rows: list[Row]) -> None:
-        conn.execute(prepared.delete_by(slot_fill_t, "claim_id", "slot"),
+        conn.execute(statements.delete_by(slot_fill_t, "claim_id", "slot"),
                      {"by_claim_id": self.claim_id, "by_slot": self.slot})
         insert_rows(conn, slot_fill_t, [{k: v for k, v in r.items() if k != "id"} for r in rows])
         write_row(conn, claim_t, claim, {"updated_at": utcnow()})
