@@ -184,6 +184,9 @@ def compare(label: str, ours: list[float], base: list[float]) -> str:
 def _config_env(x, config: Path) -> dict[str, str]:
     env = x.env()
     env["XDG_CONFIG_HOME"] = str(config)  # QSettings of its own: the default layout
+    # and a data folder of its own: the window backs each project copy up when it opens it
+    # (271 MB for size a), which in the user's folder piled up copy after copy, run after run
+    env["XDG_DATA_HOME"] = str(config / "data")
     return env
 
 
@@ -364,6 +367,7 @@ def offscreen_child(db: str, texts: str, reps: int) -> None:
 def offscreen(size: str, db: Path, texts: Path, reps: int, config: Path) -> None:
     env = dict(os.environ)
     env["XDG_CONFIG_HOME"] = str(config)
+    env["XDG_DATA_HOME"] = str(config / "data")  # the backups on open go with the config folder
     env["QT_QPA_PLATFORM"] = "offscreen"
     done = subprocess.run([sys.executable, __file__, "--offscreen-child", str(db), str(texts), str(reps)],
                           env=env, capture_output=True, text=True, timeout=900)
