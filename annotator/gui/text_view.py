@@ -35,6 +35,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.offsets import Utf16Map
+from annotator.gui.after_frame import AfterFrame
 from annotator.gui.prepared_text import PreparedDocs
 from annotator.gui.span_segments import (
     PaintedSpan,
@@ -88,6 +89,11 @@ class ReportTextView(QPlainTextEdit):
         self.label_for: Any = None  # callable(PaintedSpan) -> str for tooltips
         self._suggested: list[PaintedSpan] = []
         self._emphasis: list[tuple[int, int, QTextCharFormat]] = []
+        # ranges changed by the last keys and their formats, drawn over the layout's (the
+        # extra selections) until the frame is painted (``patch_spans``)
+        self._pending: list[tuple[int, int]] = []
+        self._overlay: list[tuple[int, int, QTextCharFormat]] = []
+        self._after = AfterFrame(self)
         self.cursorPositionChanged.connect(self._on_cursor)
         self.viewport().installEventFilter(self)
         # the next reports' documents, built, formatted and laid out while idle
@@ -111,6 +117,7 @@ class ReportTextView(QPlainTextEdit):
         spans = spans if isinstance(spans, list) else list(spans)
         self._suggested = []
         self._emphasis = []
+        self._pending, self._overlay = [], []
         self._current.clear()
         self._formatted.clear()
         self.setExtraSelections([])
@@ -157,6 +164,7 @@ class ReportTextView(QPlainTextEdit):
         super().resizeEvent(event)
 
     def set_colors(self, colors: dict[str, str]) -> None:
+        self._settle_overlay()
         self._colors = dict(colors)
         self._formats.clear()
         self._current.clear()
@@ -184,6 +192,7 @@ class ReportTextView(QPlainTextEdit):
 
     def update_spans(self, spans: Iterable[PaintedSpan], presorted: bool = False) -> None:
         """Replace the painted spans, repainting only the blocks where something changed."""
+        self._settle_overlay()
         new = _Index(spans, presorted)
         old_by_id = {s.id: s for s in self._index.spans}
         new_by_id = {s.id: s for s in new.spans}
@@ -199,14 +208,69 @@ class ReportTextView(QPlainTextEdit):
 
     def patch_spans(self, removed: Sequence[PaintedSpan], added: Sequence[PaintedSpan]) -> None:
         """Take spans away and add others (a change of a few spans in a report of thousands):
-        the index is patched in place and only the blocks the spans lie in are painted again."""
+        the index is patched in place and only the lines the spans lie on are painted again."""
         for s in removed:
             self._index.remove(s)
         for s in added:
             self._index.add(s)
-        self._repaint([(s.start, s.end) for s in (*removed, *added)])
+        touched = [(s.start, s.end) for s in (*removed, *added)]
+        if removed or not touched:  # (what was drawn there goes: the layout's formats at once)
+            self._settle_overlay()  # (a tag's, drawn over until now)
+            self._repaint(touched)
+            return
+        # spans added (a tag): the first frame draws the ranges' new formats over the old as
+        # extra selections, since a block's layout formats made again lay its whole paragraph
+        # out again (3 ms for 5,000 characters); that waits for the turn after the frame
+        # (``_settle_overlay``). Not for spans taken away: the old underline's lowest pixel row
+        # lies below the line a selection covers
+        self._pending.extend(touched)
+        self._overlay = [p for a, b in self._pending for p in self._pieces(a, b)]
+        self._apply_extra()
+        self._repaint(touched, reformat=False)
+        self._after.later(self._settle_overlay, "formats")
 
-    def _repaint(self, touched: Sequence[tuple[int, int]]) -> None:
+    def _settle_overlay(self) -> None:
+        """The blocks the last changes touched get their layout formats; the overlay goes."""
+        touched, self._pending, self._overlay = self._pending, [], []
+        if touched:
+            self._apply_extra()
+            self._repaint(touched)
+
+    def _pieces(self, lo: int, hi: int) -> list[tuple[int, int, QTextCharFormat]]:
+        """[lo, hi) cut where its formats change, each piece with the format its layout gets
+        (the plain text's where no span lies: the view's background, no underline)."""
+        live = self._index.overlapping(lo, hi)
+        out: list[tuple[int, int, QTextCharFormat]] = []
+        at = lo
+        for first, last in _clusters(live):
+            if first == last:
+                s = live[first]
+                pieces: Any = ((max(lo, s.start), min(hi, s.end), (s,)),)
+            else:
+                pieces = _sweep(live[first : last + 1], lo, hi)
+            for a, b, covering in pieces:
+                if a > at:
+                    out.append((at, a, self._plain()))
+                out.append((a, b, self._cached_format(covering)))
+                at = max(at, b)
+        if at < hi:
+            out.append((at, hi, self._plain()))
+        return out
+
+    def _plain(self) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setBackground(self.viewport().palette().color(self.viewport().backgroundRole()))
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.NoUnderline)
+        return fmt
+
+    def _cached_format(self, covering: Sequence[PaintedSpan]) -> QTextCharFormat:
+        key = covering[0].type if len(covering) == 1 else tuple(s.type for s in covering)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = self._format(covering)
+        return fmt
+
+    def _repaint(self, touched: Sequence[tuple[int, int]], reformat: bool = True) -> None:
         """Format again the blocks covering the ranges ``touched``, and paint only their lines.
 
         A block is a paragraph: in a 1 MB report one may fill the screen, and drawing all of
@@ -223,7 +287,8 @@ class ReportTextView(QPlainTextEdit):
         if not first_block.isValid():
             first_block = doc.firstBlock()
         first, last = first_block.blockNumber(), last_block.blockNumber()
-        self._current.difference_update(range(first, last + 1))
+        if reformat:  # (else drawn over for now: ``patch_spans``)
+            self._current.difference_update(range(first, last + 1))
         viewport = self.viewport()
         offset = self.contentOffset()
         height = viewport.height()
@@ -371,7 +436,7 @@ class ReportTextView(QPlainTextEdit):
         return None
 
     def _apply_extra(self) -> None:
-        layers: list[tuple[int, int, QTextCharFormat]] = []
+        layers: list[tuple[int, int, QTextCharFormat]] = list(self._overlay)
         for sug in self._suggested:
             fmt = QTextCharFormat()
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)

@@ -111,6 +111,8 @@ def test_selecting_a_claim_highlights_its_evidence(qtbot, window, gui_project) -
     key(qtbot, window, Qt.Key.Key_1)
     key(qtbot, window, Qt.Key.Key_A)
     key(qtbot, window, Qt.Key.Key_P)
+    # (the tag's first frame draws the span's own colour over its text: text_view.patch_spans)
+    qtbot.waitUntil(lambda: not window.text._overlay, timeout=2000)
     window.select_claim(gui_project.claims(window.report_id, window.coder_id)[0].id)
     extra = window.text.extraSelections()
     (mark,) = [sel for sel in extra if sel.cursor.selectedText() == "gunmen" and sel.format.fontOverline()]

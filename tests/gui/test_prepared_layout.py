@@ -147,3 +147,62 @@ def test_a_view_narrowed_after_the_key_makes_its_lines_again(views, qtbot) -> No
         v.resize(760, 300)
         v.viewport().repaint()
     assert lines(view) == lines(reference) < wide and pixels(view) == pixels(reference)
+
+
+OLD = PaintedSpan(50, "place", TEXT.index(" word30 ") + 1, TEXT.index(" word33 ") + 7)
+
+
+@pytest.mark.parametrize("change", ["add", "nested", "emphasized", "remove", "retag"])
+def test_a_tag_draws_its_formats_over_the_old_until_the_frame_is_painted(views, qtbot, change) -> None:
+    """patch_spans of spans added (a tag, a redo) draws the changed range with extra
+    selections in the first frame, without formatting (and so laying out again) its paragraph
+    in the key; the layout gets the formats a turn later, and then the pixels are those of a
+    view given the new spans at once, and the first frame's the same but for a few edge
+    pixels. Spans taken away (a retag, an undo) are formatted in the key."""
+    view, reference = views
+    at = TEXT.index(" word31 ") + 1
+    new = PaintedSpan(60, "actor", at, at + len("word31"))  # inside OLD
+    before, removed, added = [OLD], [], [new]
+    if change == "add":
+        new = PaintedSpan(60, "actor", TEXT.index(" word20 ") + 1, TEXT.index(" word20 ") + 7)
+        added = [new]
+    elif change == "remove":
+        removed, added = [OLD], []
+    elif change == "retag":
+        removed, added = [OLD], [OLD._replace(type="actor")]
+    after = sorted([s for s in before if s not in removed] + added, key=lambda s: (s.start, s.end, s.id))
+    for v in (view, reference):
+        v.set_report_text(TEXT, before, presorted=True)
+    qtbot.wait(20)  # (the scroll bar comes with the text's length)
+    view.viewport().repaint()
+    block = view.document().firstBlock()
+    old_formats = [(r.start, r.length) for r in block.layout().formats()]
+    formatted: list[int] = []
+    real = view._format_block
+    view._format_block = lambda b: formatted.append(b.blockNumber()) or real(b)
+    view.patch_spans(removed, added)
+    if change == "emphasized":
+        view.emphasize((new.start, new.end), [])
+    view.viewport().repaint()  # the key's frame
+    if removed:
+        assert formatted == [0]
+    else:
+        assert formatted == [] and [(r.start, r.length) for r in block.layout().formats()] == old_formats
+        image = pixels(view)
+        xs, ys = span_box(view, new.start, new.end, image.devicePixelRatio())
+        inside = [image.pixelColor(x, y).rgb() for x in xs for y in ys]
+        want = blended(*(["#0000ff"] if change != "add" else []), "#ff0000").rgb()
+        assert inside.count(want) > len(inside) // 2  # the span's background, at once
+        qtbot.waitUntil(lambda: formatted == [0], timeout=2000)  # the turn after: its formats
+        assert view._overlay == [] and (view.extraSelections() == []) == (change != "emphasized")
+    first_frame = pixels(view)
+    view.viewport().repaint()
+    reference.set_report_text(TEXT, after, presorted=True)
+    if change == "emphasized":
+        reference.emphasize((new.start, new.end), [])
+    reference.viewport().repaint()
+    final = pixels(view)
+    assert final == pixels(reference)
+    differ = sum(1 for y in range(final.height()) for x in range(final.width())
+                 if final.pixel(x, y) != first_frame.pixel(x, y))
+    assert differ < 200  # (of 170,000: where a selection's edge rounds otherwise)
