@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Engine
 
-from annotator.core import queries
+from annotator.core import queries, statements
 from annotator.core.codebook import Codebook
 from annotator.core.spanset import SpanPatch, SpanSet, patch_spans, read_span_set
 
@@ -54,6 +54,13 @@ class CodingReads:
             return list(claims)
         with self._engine.connect() as conn:
             return queries.patch_claims(conn, report_id, coder_id, claims, changed)
+
+    def warm_statements(self) -> None:
+        """Compile the statements of the coding keys and the window's reads after them now
+        (nothing is read or written), so that the first tag, claim, slot fill, value and undo
+        after start find them compiled: the window's warm-up thread calls this."""
+        for statement, keys, many in statements.coding_shapes():
+            statements.compile_into(self._engine, statement, keys, many)
 
     def status(self, report_id: int, coder_id: int) -> str:
         with self._engine.connect() as conn:

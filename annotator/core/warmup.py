@@ -33,6 +33,10 @@ _lock = threading.Lock()
 def warm_up_project(project: Project, report_id: int) -> None:
     """Run each span type's prefill once on ``report_id`` (read only: nothing is stored), so the
     project's lists are built and the prefill's statements compiled before the first tag."""
+    try:  # and the coding keys' own statements (compiled only: nothing is read)
+        project.warm_statements()
+    except Exception:  # noqa: BLE001, S110 - then the first keys compile them
+        pass
     for st in project.codebook.span_types:
         try:
             project.prefill(report_id, st.id, 0, 1)

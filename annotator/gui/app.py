@@ -104,6 +104,11 @@ def _run(app: QApplication, db: str | None, coder: str | None, stopper: StopOnSi
 
     after_first_paint(viewport, end_start)  # the collector, paused by the command line's main
     after_first_paint(viewport, checks.start)
+    from annotator.core.warmup import warm_up_done
+    from annotator.gui.long_lived import freeze_when
+
+    freeze_when(window, warm_up_done)  # what the warm-up loads, out of the full collections too
+
     def warm() -> None:
         opened = cast(Any, window).report_id
         start_warm_up(project=None if opened is None else partial(warm_up_project, project, opened))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from annotator.core.codebook import NOT_REPORTED, ClaimTypeDef, SlotDef
@@ -14,6 +14,10 @@ SPAN_MIME = "application/x-annotator-span"
 
 _SLOT_ROLE = Qt.ItemDataRole.UserRole
 _SPAN_ROLE = Qt.ItemDataRole.UserRole + 1
+# a colour, not a QBrush: the first QBrush made in Python builds the enums of PySide's QGradient
+# and QImage (about 10 ms, on the first claim shown); the delegate paints a colour as its brush
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_GREY, _NEEDED = QColor("#666666"), QColor("#b00020")
 
 
 def span_mime(span_id: int) -> QMimeData:
@@ -61,7 +65,7 @@ class SlotTree(QTreeWidget):
             fill = slots.get(sd.id)
             if fill == NOT_REPORTED:
                 row.setText(1, "not reported")
-                row.setForeground(1, QBrush(QColor("#666666")))
+                row.setData(1, _FOREGROUND, _GREY)
             elif fill:
                 assert not isinstance(fill, str)
                 row.setText(1, f"{len(fill)} span(s)" if len(fill) > 1 else describe.get(fill[0], "?"))
@@ -75,7 +79,7 @@ class SlotTree(QTreeWidget):
                     row.setData(0, _SPAN_ROLE, fill[0])
             elif sd.id in missing:
                 row.setText(1, "needed")
-                row.setForeground(1, QBrush(QColor("#b00020")))
+                row.setData(1, _FOREGROUND, _NEEDED)
             self.addTopLevelItem(row)
             row.setExpanded(True)
 

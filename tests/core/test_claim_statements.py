@@ -126,3 +126,43 @@ def test_a_claim_of_another_report_or_coder_is_never_patched_in(project: Project
     project.run(theirs)
     mine = project.claims(rid, coder)
     assert project.patch_claims(mine, rid, coder, {theirs.claim_id}) == mine == []
+
+
+def test_warmed_statements_leave_the_first_keys_nothing_to_compile(project: Project, db_path: str,
+                                                                   tmp_path: Path) -> None:
+    """The window's warm-up compiles the coding keys' statements (Project.warm_statements):
+    the first tag, claim, slot fill, value, undo and redo after start then compile nothing."""
+    rid = _setup(project, tmp_path)[0]
+    fresh = Project.open(db_path)  # a new engine: nothing compiled yet
+    try:
+        fresh.warm_statements()
+        compiled: list[str] = []
+
+        def on_cursor(_conn, _cur, statement, _params, context, _many) -> None:  # noqa: ANN001
+            if context.cache_hit == context.dialect.CACHE_MISS:
+                compiled.append(" ".join(statement.split())[:120])
+
+        coder = fresh.coder_id("kim", create=True)  # a coder who has not started the report
+        claims = fresh.claims(rid, coder)  # as the window opens the report
+        event.listen(fresh._engine, "before_cursor_execute", on_cursor)
+        tag = c.AddSpan(rid, coder, "location", 27, 30)
+        fresh.run(tag)
+        for key in [*_keys(fresh, rid, coder, tag.span_id), fresh.redo]:
+            changes = key()
+            claims = fresh.patch_claims(claims, rid, coder, changes.claims)
+            fresh.status(rid, coder)
+        claim = claims[-1].id
+        fresh.run(c.AddToSlot(claim, "location", _setup_span(fresh, rid, coder)))
+        fresh.run(c.SetClaimAttribute(claim, "stance", "claimed_responsibility"))
+        fresh.run(c.SetSpanAttribute(tag.span_id, "precision", "place"))
+        fresh.undo()
+        event.remove(fresh._engine, "before_cursor_execute", on_cursor)
+        assert compiled == [], "\n".join(compiled)
+    finally:
+        fresh.close()
+
+
+def _setup_span(project: Project, rid: int, coder: int) -> int:
+    add = c.AddSpan(rid, coder, "location", 12, 17)  # Mopti
+    project.run(add)
+    return add.span_id

@@ -139,3 +139,22 @@ def test_updates_queued_before_anything_changed_still_wait_for_the_frame(qtbot) 
     label.setStyleSheet("background: #0000ff")  # ... then the primary change
     qtbot.waitUntil(lambda: bool(seen), timeout=2000)
     assert seen == [QColor("#0000ff").rgb()]
+
+
+def test_the_slot_rows_keep_their_colours(qtbot) -> None:
+    """Needed slots in red, "not reported" in grey (set as colours: a QBrush made in Python
+    built PySide's gradient enums on the first claim shown)."""
+    from annotator.core.codebook import NOT_REPORTED, load_default_codebook
+    from annotator.gui.form_panel import FormPanel
+
+    cb = load_default_codebook()
+    form = FormPanel(cb)
+    qtbot.addWidget(form)
+    attack = cb.claim_type("attack")
+    form.show_claim(attack, "c1 Attack", {"date": NOT_REPORTED}, {}, {"perpetrator"}, {})
+    rows = {form.slot_tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole): form.slot_tree.topLevelItem(i)
+            for i in range(form.slot_tree.topLevelItemCount())}
+    assert rows["perpetrator"].text(1) == "needed" and rows["date"].text(1) == "not reported"
+    assert rows["perpetrator"].foreground(1).color() == QColor("#b00020")
+    assert rows["date"].foreground(1).color() == QColor("#666666")
+    assert rows["location"].foreground(1).style() == Qt.BrushStyle.NoBrush  # the palette's

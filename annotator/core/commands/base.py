@@ -233,11 +233,9 @@ def report_text(conn: Connection, report_id: int, start: int, end: int) -> str:
         # SQL substr counts characters (code points), 1-based: no need to load a 1 MB text, nor
         # to count all of its characters (length() reads every one): a range that runs past the
         # end comes back short
-        covered = conn.execute(
-            select(func.substr(report_t.c.text, start + 1, end - start)).where(
-                report_t.c.id == report_id
-            )
-        ).first()
+        covered = conn.execute(statements.covered_text(),
+                               {"c_from": start + 1, "c_length": end - start,
+                                "c_report": report_id}).first()
         if covered is not None and len(str(covered[0])) == end - start:
             return str(covered[0])
     length = conn.execute(
@@ -258,15 +256,9 @@ def touch_assignment(conn: Connection, report_id: int, coder_id: int) -> Row | N
                        {"by_report_id": report_id, "by_coder_id": coder_id}).mappings().first()
     now = utcnow()
     if row is None:
-        result = conn.execute(
-            a.insert().values(
-                report_id=report_id,
-                coder_id=coder_id,
-                status="in_progress",
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        values = dict(report_id=report_id, coder_id=coder_id, status="in_progress",
+                      created_at=now, updated_at=now)
+        result = conn.execute(statements.insert_into(a), values)
         return {"id": inserted_id(result), "created": True}
     if row["status"] == "todo":
         conn.execute(
