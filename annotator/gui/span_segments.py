@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from PySide6.QtGui import QTextCharFormat
 
-__all__ = ["PaintedSpan", "flatten_layers", "segments"]
+__all__ = ["PaintedSpan", "flatten_layers", "segments", "sorted_segments"]
 
 
 class PaintedSpan(NamedTuple):
@@ -67,14 +67,20 @@ def segments(
         if not _is_sorted_inside(spans, lo, hi)
         else list(spans)
     )
-    out: list[tuple[int, int, list[PaintedSpan]]] = []
+    return list(sorted_segments(live, lo, hi))
+
+
+def sorted_segments(
+    live: Sequence[PaintedSpan], lo: int, hi: int
+) -> Iterator[tuple[int, int, list[PaintedSpan]]]:
+    """``segments`` of spans that all overlap [lo, hi) and are sorted by (start, end) already
+    (what the span index returns): a lone span is one segment, a cluster is swept."""
     for first, last in _clusters(live):
         if first == last:
             s = live[first]
-            out.append((max(lo, s.start), min(hi, s.end), [s]))
+            yield max(lo, s.start), min(hi, s.end), [s]
         else:
-            out.extend(_sweep(live[first : last + 1], lo, hi))
-    return out
+            yield from _sweep(live[first : last + 1], lo, hi)
 
 
 def _clusters(live: Sequence[PaintedSpan]) -> Iterator[tuple[int, int]]:

@@ -39,11 +39,10 @@ from annotator.gui.after_frame import AfterFrame
 from annotator.gui.prepared_text import PreparedDocs
 from annotator.gui.span_segments import (
     PaintedSpan,
-    _clusters,
     _Index,
-    _sweep,
     flatten_layers,
     segments,
+    sorted_segments,
 )
 
 __all__ = ["EVIDENCE_COLOR", "PaintedSpan", "ReportTextView", "flatten_layers", "segments"]
@@ -242,17 +241,11 @@ class ReportTextView(QPlainTextEdit):
         live = self._index.overlapping(lo, hi)
         out: list[tuple[int, int, QTextCharFormat]] = []
         at = lo
-        for first, last in _clusters(live):
-            if first == last:
-                s = live[first]
-                pieces: Any = ((max(lo, s.start), min(hi, s.end), (s,)),)
-            else:
-                pieces = _sweep(live[first : last + 1], lo, hi)
-            for a, b, covering in pieces:
-                if a > at:
-                    out.append((at, a, self._plain()))
-                out.append((a, b, self._cached_format(covering)))
-                at = max(at, b)
+        for a, b, covering in sorted_segments(live, lo, hi):
+            if a > at:
+                out.append((at, a, self._plain()))
+            out.append((a, b, self._cached_format(covering)))
+            at = max(at, b)
         if at < hi:
             out.append((at, hi, self._plain()))
         return out
@@ -363,19 +356,12 @@ class ReportTextView(QPlainTextEdit):
         if not live:
             return out
         formats = self._formats
-        for first, last in _clusters(live):
-            # a cluster of overlapping spans goes through the sweep; a lone span is one segment
-            if first == last:
-                s = live[first]
-                pieces: Any = ((max(lo, s.start), min(hi, s.end), (s,)),)
-            else:
-                pieces = _sweep(live[first : last + 1], lo, hi)
-            for a, b, covering in pieces:
-                key = covering[0].type if len(covering) == 1 else tuple(s.type for s in covering)
-                fmt = formats.get(key)
-                if fmt is None:
-                    fmt = formats[key] = self._format(covering)
-                out.append((to_16(a) - pos16, to_16(b) - pos16, fmt))
+        for a, b, covering in sorted_segments(live, lo, hi):
+            key = covering[0].type if len(covering) == 1 else tuple(s.type for s in covering)
+            fmt = formats.get(key)
+            if fmt is None:
+                fmt = formats[key] = self._format(covering)
+            out.append((to_16(a) - pos16, to_16(b) - pos16, fmt))
         return out
 
     @staticmethod
