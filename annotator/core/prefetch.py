@@ -8,7 +8,8 @@ database first (:meth:`Project.patch_spans` with no change named: one aggregate 
 change made since (by anyone) is never hidden: the set is then read again.
 
 The thread only reads, through the Project's reads (no SQL here); it holds the interpreter lock
-only while it builds rows, in slices the main thread interleaves with.
+only while it builds rows, and gives way to the window's thread between its reads while that
+handles a key (annotator.core.give_way).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from annotator.core.give_way import give_way, window_waits
 from annotator.core.spanset import SpanSet
 
 if TYPE_CHECKING:
@@ -97,7 +99,8 @@ class SpanPrefetcher:
         with self._lock:
             busy = None if self._thread is None else self._busy.get(key)
         if busy is not None:  # (held, nothing is being read: no wait)
-            busy.wait(wait)
+            with window_waits():  # the read must not wait for this thread meanwhile
+                busy.wait(wait)
         with self._lock:
             ahead = self._ready.pop(key, None)
         if ahead is None:
@@ -140,9 +143,12 @@ class SpanPrefetcher:
             with self._lock:
                 wanted = key in self._wanted and not self._closed
             if wanted:
+                give_way()  # while the window handles a key, wait (annotator.core.give_way)
                 try:
                     token = self.project.change_token()  # before the reads: later changes show
-                    ahead = Ahead(token, self.project.span_set(*key), self.project.report(key[0]),
+                    spans = self.project.span_set(*key)
+                    give_way()
+                    ahead = Ahead(token, spans, self.project.report(key[0]),
                                   self.project.claims(*key))
                 except Exception:  # noqa: BLE001 - a busy or closed database: the window reads it itself
                     ahead = None

@@ -20,10 +20,12 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from annotator.core.give_way import give_way
+
 if TYPE_CHECKING:
     from annotator.core.project import Project
 
-__all__ = ["start_warm_up", "warm_up", "warm_up_done", "warm_up_project"]
+__all__ = ["start_warm_up", "warm_up", "warm_up_done", "warm_up_project", "warming"]
 
 _done = threading.Event()
 _thread: threading.Thread | None = None
@@ -38,11 +40,11 @@ def warm_up_project(project: Project, report_id: int) -> None:
     except Exception:  # noqa: BLE001, S110 - then the first keys compile them
         pass
     for st in project.codebook.span_types:
+        give_way()  # while the window handles a key, wait
         try:
             project.prefill(report_id, st.id, 0, 1)
         except Exception:  # noqa: BLE001, S112 - a warm-up that fails leaves the work to the tag
             continue
-        time.sleep(0)  # let the window's thread run
 
 
 def warm_up(gazetteer: bool = True, dates: bool = True,
@@ -50,17 +52,21 @@ def warm_up(gazetteer: bool = True, dates: bool = True,
     """Load the gazetteer index and the normalizers now; returns the seconds each step took.
 
     Blocking: run it in a background thread (:func:`start_warm_up`). The steps are small and
-    yield between them, so a thread handling keys meanwhile keeps running: the gazetteer is
-    opened (or built in a subprocess, which this thread waits for without the GIL), dateparser
-    is imported and run once, and each normalizer runs once on a short sentence.
+    give way between them to the window's thread while it handles a key
+    (:func:`annotator.core.give_way.give_way`): the gazetteer is opened (or built in a
+    subprocess, which this thread waits for without the GIL), dateparser is imported and run
+    once, then once per language on a relative phrase (:data:`normalize.dates.WARM_PHRASES`), and
+    each normalizer runs once on a short sentence.
     """
     took: dict[str, float] = {}
 
-    def step(name: str, fn: object) -> None:
+    def step(name: str, fn: object, quiet: float = 0.0) -> None:
+        # while the window handles a key, wait (annotator.core.give_way); a long step waits for
+        # a pause in the coder's keys
+        give_way(limit=3.0 if quiet else 0.25, quiet=quiet)
         t0 = time.perf_counter()
         fn()  # type: ignore[operator]
         took[name] = time.perf_counter() - t0
-        time.sleep(0)  # let the window's thread run
 
     from annotator.core.normalize import (
         Gazetteer,
@@ -77,10 +83,17 @@ def warm_up(gazetteer: bool = True, dates: bool = True,
     if project is not None:  # the open project's lists, before the slow dateparser import
         step("project", project)
     if dates:
-        step("dateparser", lambda: normalize_date("3 d\u00e9cembre 2023", ref))
+        step("dateparser", lambda: normalize_date("3 d\u00e9cembre 2023", ref), quiet=0.4)
         step("dates", lambda: normalize_date("last Sunday", ref))
         # a phrase that is no date in any language loads every language dateparser reads
-        step("dateparser languages", lambda: normalize_date("les combattants", ref))
+        step("dateparser languages", lambda: normalize_date("les combattants", ref), quiet=0.4)
+        # each language's relative words ("gestern", "вчера") are compiled on their first use:
+        # one language a step, both day orders
+        from annotator.core.normalize.dates import WARM_PHRASES
+
+        for lang, phrase in WARM_PHRASES.items():
+            step(f"dateparser {lang}", lambda phrase=phrase: (
+                normalize_date(phrase, ref), normalize_date(phrase, ref, True)))
     step("counts", lambda: (find_counts("gunmen killed 12 soldiers"),
                             normalize_count("at least 20", "at least 20 were killed")))
     step("prefill", lambda: suggest_attributes("actor", "ISIS operatives"))
@@ -115,3 +128,10 @@ def _quiet_warm_up(gazetteer: bool, project: Callable[[], object] | None = None)
 def warm_up_done() -> bool:
     """Whether a warm-up has finished (successfully or not)."""
     return _done.is_set()
+
+
+def warming() -> bool:
+    """Whether a warm-up is running: started and not finished. Until it ends a window leaves the
+    normalizers alone (their first use would import and compile on its own thread, or wait for
+    the warm-up's import)."""
+    return _thread is not None and not _done.is_set()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from annotator.core import roles
 from annotator.core.db import DatabaseOpenError
+from annotator.core.give_way import watch_event_loop
 from annotator.core.integrity import DamagedProject
 from annotator.core.project import Project, ProjectError
 from annotator.core.storage import StorageError
@@ -114,6 +115,8 @@ def _run(app: QApplication, db: str | None, coder: str | None, stopper: StopOnSi
         start_warm_up(project=None if opened is None else partial(warm_up_project, project, opened))
 
     after_first_paint(viewport, warm)
+    # background threads wait while this thread runs Python of its own (handles a key)
+    watch_event_loop(sys._getframe())
     code = app.exec()
     checks.wait()
     project.close()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.core import backup
 from annotator.core.commands import Changes
+from annotator.core.give_way import give_way
 from annotator.core.project import Project
 
 __all__ = ["AutoBackup"]
@@ -68,6 +69,7 @@ class AutoBackup(QObject):
                 pass
 
         def work() -> None:
+            give_way()  # while the window handles a key, wait (annotator.core.give_way)
             try:
                 made = backup.make_backup(self.project.location, reason=reason, keep=self.keep)
             except (backup.BackupError, OSError) as exc:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.codebook import NOT_REPORTED
@@ -29,6 +29,7 @@ from annotator.core.commands import (
 )
 from annotator.core.offsets import snap_to_words
 from annotator.core.storage import StorageError
+from annotator.core.warmup import warming
 from annotator.gui.text_view import PaintedSpan
 
 if TYPE_CHECKING:
@@ -119,10 +120,18 @@ class CodingActions(_Base):
             report_id, span_id = self.report_id, cmd.span_id
             self.after_frame.later(lambda: self._suggest_values(report_id, span_id, type_id, start, end))
 
-    def _suggest_values(self, report_id: int, span_id: int, type_id: str, start: int, end: int) -> None:
-        """Show the suggested values for the span just tagged (if it is still the one shown)."""
+    def _suggest_values(self, report_id: int, span_id: int, type_id: str, start: int, end: int,
+                        now: bool = False) -> None:
+        """Show the suggested values for the span just tagged (if it is still the one shown).
+        While the warm-up runs (the first seconds after start) they wait for it, unless ``now``
+        (a key reads them): the normalizers' first use would import and compile dateparser's
+        tables on this thread, or wait here for the warm-up's own import."""
         if span_id not in self._span_by_id or self.report_id != report_id:
             return  # undone, or another report opened meanwhile
+        if not now and warming():
+            self._suggest_later = (report_id, span_id, type_id, start, end)
+            QTimer.singleShot(50, self._suggest_when_warm)
+            return
         try:
             alternatives = self.project.prefill(report_id, type_id, start, end)
         except Exception as exc:  # noqa: BLE001 - a normalizer failing must never cost the span
@@ -133,6 +142,23 @@ class CodingActions(_Base):
             span = self.current_span
             if span is not None and span.id == span_id and span.type == type_id:
                 self._show_form()
+
+    def _suggest_when_warm(self) -> None:
+        job = self._suggest_later
+        if job is None:
+            return
+        if warming():
+            QTimer.singleShot(50, self._suggest_when_warm)
+            return
+        self._suggest_later = None
+        self._suggest_values(*job, now=True)
+
+    def catch_up_suggestions(self) -> None:
+        """The suggested values of the span just tagged, now (a key reads them)."""
+        self.after_frame.catch_up()
+        job, self._suggest_later = self._suggest_later, None
+        if job is not None:
+            self._suggest_values(*job, now=True)
 
     def retag_current(self, type_id: str) -> None:
         span = self.current_span
@@ -262,7 +288,7 @@ class CodingActions(_Base):
         span), else edit."""
         if self.accept_current_draft():
             return
-        self.after_frame.catch_up()  # the suggested values of a span just tagged
+        self.catch_up_suggestions()  # the suggested values of a span just tagged
         span = self.current_span
         if span is not None and span.id in self._prefill:
             self.form.span_form.accept_suggestions()
@@ -284,7 +310,7 @@ class CodingActions(_Base):
             self._run(Batch("Accept suggested values", cmds))
 
     def cycle_prefill(self, step: int) -> None:
-        self.after_frame.catch_up()
+        self.catch_up_suggestions()
         span = self.current_span
         if span is None or span.id not in self._prefill:
             self.statusBar().showMessage("No suggested values for this span.", 3000)

@@ -102,6 +102,8 @@ class MainWindow(ReportSwitching, CodingActions, Drafting, Navigation, Launchers
         self.form_target = "span"
         # attribute suggestions for spans tagged in this session: span id -> (alternatives, shown)
         self._prefill: dict[int, tuple[list[dict[str, Any]], int]] = {}
+        # a span's suggested values waiting for the warm-up (coding._suggest_values)
+        self._suggest_later: tuple[int, int, str, int, int] | None = None
         self._suggestions: list[Any] = []  # the scan's suggested spans for the open report
         self.scan_on = False
         self._colors = {t.id: t.color for t in self.codebook.span_types}
@@ -478,7 +480,7 @@ class MainWindow(ReportSwitching, CodingActions, Drafting, Navigation, Launchers
         )
 
     def focus_form(self) -> None:
-        self.after_frame.catch_up()  # the suggested values of a span just tagged, first
+        self.catch_up_suggestions()  # the suggested values of a span just tagged, first
         self.form.focus_first()
 
     # ================================================================ changes from the core

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
 
+from annotator.core.give_way import give_way
 from annotator.core.project import Project
 
 __all__ = ["ProgressLine"]
@@ -45,6 +46,7 @@ class ProgressLine(QObject):
         generation = self._generation
 
         def work() -> None:
+            give_way()  # while the window handles a key, wait (annotator.core.give_way)
             try:
                 done, total = self._count()
                 self._counted.emit(generation, done, total)

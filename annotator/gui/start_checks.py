@@ -9,7 +9,7 @@ prune=False)``) and, once the first report is painted:
    checksum, its spans against the text: no database read, a few milliseconds), before the
    coder's first key is handled: the report the coder can edit first is never a damaged one;
 2. checks the sample and prunes on a background thread (its reads let go of the interpreter
-   lock while SQLite and the hash work).
+   lock while SQLite and the hash work; each waits while the window handles a key).
 
 A mismatch reaches the user as the same message the refused open showed (``DamagedProject``),
 and the caller closes the window (nothing was changed).
@@ -23,6 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from annotator.core.give_way import give_way
 from annotator.core.integrity import DamagedProject, loaded_report_problems
 from annotator.core.project import Project
 
@@ -57,6 +58,7 @@ class StartChecks(QObject):
         return loaded_report_problems(w.report_external_id, w.report_text, w.report_sha256, spans)
 
     def _sample(self) -> None:
+        give_way()  # while the window handles a key, wait (annotator.core.give_way)
         try:
             self.project.verify_sample()
         except DamagedProject as exc:
@@ -67,6 +69,7 @@ class StartChecks(QObject):
             return
         except Exception:  # a closed or busy database: the next open checks again
             return
+        give_way()
         self.project.prune_change_log()
 
     def wait(self, seconds: float = 5.0) -> None:

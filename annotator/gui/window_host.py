@@ -46,6 +46,7 @@ class WindowHost(QMainWindow):
     scan_on: bool
     form_target: str
     _prefill: dict[int, tuple[list[dict[str, Any]], int]]
+    _suggest_later: tuple[int, int, str, int, int] | None
     _suggestions: list[Any]
     _spans: list[SpanRow]
     _draft: Any

@@ -299,6 +299,13 @@ def _dateparser_shifted(text: str, reference: dt.date, day_first: bool) -> dt.da
 #: dates in imported tables): the languages of the reports coders work on
 DATE_LANGUAGES = ("en", "fr", "es", "ar", "de", "pt", "ru")
 
+#: a day ago in each of DATE_LANGUAGES, read by dateparser (the English one is outside the
+#: grammar): dateparser compiles a language's relative words on the first relative phrase in it
+#: (60-100 ms each); the warm-up (annotator.core.warmup) reads each once, so that a coder's
+#: first "gestern" compiles nothing on the window's thread
+WARM_PHRASES = {"en": "24 hours ago", "fr": "hier", "es": "ayer", "ar": "أمس", "de": "gestern",
+                "pt": "ontem", "ru": "вчера"}
+
 def _parser(reference: dt.date | None, day_first: bool) -> Any:
     import dateparser  # imported late: it takes a while to load
 

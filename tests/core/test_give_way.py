@@ -1,0 +1,148 @@
+"""Background work gives way to the window's thread (core.give_way): a background thread waits
+at its checkpoints while the window is busy, goes on when it is idle, never waits when called on
+the window's own thread or while the window waits for it; the warm-up, the read-ahead and the
+start threads have a checkpoint between their steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from annotator.core import give_way as gw
+
+
+@pytest.fixture(autouse=True)
+def no_loop_after() -> Iterator[None]:
+    normal = sys.getswitchinterval()
+    yield
+    gw._loop = None
+    sys.setswitchinterval(normal)
+
+
+def _checkpoint_in_thread(limit: float) -> tuple[threading.Event, threading.Event, list[bool]]:
+    arrived, passed = threading.Event(), threading.Event()
+    waited: list[bool] = []
+
+    def work() -> None:
+        arrived.set()
+        waited.append(gw.give_way(limit))
+        passed.set()
+
+    threading.Thread(target=work, daemon=True).start()
+    return arrived, passed, waited
+
+
+def _held(arrived: threading.Event, passed: threading.Event) -> bool:
+    """Called from the "window's" code (a frame below the loop's: busy)."""
+    assert arrived.wait(30)
+    return not passed.wait(0.3)
+
+
+def test_a_background_thread_waits_while_the_windows_thread_runs_python() -> None:
+    gw.watch_event_loop(sys._getframe())  # this frame plays the event loop
+    assert sys.getswitchinterval() == pytest.approx(gw.SWITCH_INTERVAL)
+    arrived, passed, waited = _checkpoint_in_thread(limit=60)
+    assert _held(arrived, passed)  # held while the window's thread runs its own code
+    deadline = time.monotonic() + 30
+    while not passed.is_set() and time.monotonic() < deadline:
+        time.sleep(0.01)  # the "loop" waits in C: no frame below this one runs
+    assert passed.is_set() and waited == [True]  # on, once the loop was idle
+
+
+def test_the_wait_is_bounded_and_never_on_the_windows_thread() -> None:
+    gw.watch_event_loop(sys._getframe())
+
+    def busy() -> None:
+        arrived, passed, waited = _checkpoint_in_thread(limit=0.05)
+        assert arrived.wait(30) and passed.wait(30)  # busy all along: it went on anyway
+        assert waited == [True]
+        assert gw.give_way(60) is False  # the main thread never waits for itself
+
+    busy()
+
+
+def test_without_a_window_nothing_waits() -> None:
+    _, passed, waited = _checkpoint_in_thread(limit=60)
+    assert passed.wait(30) and waited == [False]
+
+
+def test_a_window_waiting_for_a_thread_lets_it_run() -> None:
+    gw.watch_event_loop(sys._getframe())
+
+    def busy() -> None:
+        with gw.window_waits():
+            _, passed, waited = _checkpoint_in_thread(limit=60)
+            assert passed.wait(30) and waited == [False]
+        assert gw.window_is_busy()  # busy again after the wait
+
+    busy()
+
+
+def test_the_warm_up_gives_way_before_every_step(monkeypatch) -> None:
+    from annotator.core import warmup
+
+    calls: list[int] = []
+    monkeypatch.setattr(warmup, "give_way", lambda **_kw: calls.append(1) or False)
+    took = warmup.warm_up(gazetteer=False, project=lambda: None)
+    assert len(calls) == len(took)
+    from annotator.core.normalize.dates import DATE_LANGUAGES
+
+    assert {f"dateparser {lang}" for lang in DATE_LANGUAGES} <= set(took)  # one step a language
+
+
+def test_each_languages_warm_phrase_is_read_by_dateparser_as_the_day_before(monkeypatch) -> None:
+    """The warm-up's phrase of each language must reach dateparser's relative words (what it
+    compiles on first use); a phrase the grammar reads, or read otherwise, would warm nothing."""
+    from annotator.core.normalize import dates
+
+    assert set(dates.WARM_PHRASES) == set(dates.DATE_LANGUAGES)
+    read: list[str] = []
+    real = dates._dateparser_value
+
+    def recording(text: str, *args: object) -> object:
+        read.append(text)
+        return real(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dates, "_dateparser_value", recording)
+    ref = dt.date(2024, 3, 14)
+    for lang, phrase in dates.WARM_PHRASES.items():
+        for day_first in (False, True):
+            read.clear()
+            (value, *_) = dates.normalize_date(phrase, ref, day_first)
+            assert read == [phrase], (lang, phrase)
+            assert value.value == "2024-03-13" and value.anchor == dates.RELATIVE, (lang, phrase)
+
+
+def test_the_read_ahead_gives_way_but_not_to_a_window_waiting_for_it(project, tmp_path, monkeypatch) -> None:
+    """The read-ahead thread waits at its checkpoints while the window is busy; a window that
+    takes the report being read (next report) waits for the read, and the read goes on."""
+    from annotator.core import prefetch
+    from tests.core.helpers import record, write_jsonl
+
+    project.import_paths([write_jsonl(tmp_path / "r.jsonl", [
+        record(f"r{i}", f"Gunmen attacked Gao on Sunday. {i}\n") for i in range(2)])])
+    rids = [r.id for r in project.reports()]
+    coder = project.coder_id("amina", create=True)
+    arrived = threading.Event()
+    real = gw.give_way
+
+    def checkpoint() -> bool:
+        arrived.set()
+        return real(60)  # no bound: only the window's idleness lets the thread go on
+
+    monkeypatch.setattr(prefetch, "give_way", checkpoint)
+    ahead = prefetch.SpanPrefetcher(project)
+    gw.watch_event_loop(sys._getframe())  # this frame plays the loop: below it, busy
+    try:
+        ahead.want(rids[1:], coder)
+        assert arrived.wait(30)  # the thread waits at its first checkpoint: the window is busy
+        assert ahead.peek(rids[1], coder) is None
+        taken = ahead.take(rids[1], coder, wait=30)  # the window waits for it: it goes on
+        assert taken is not None and taken.detail.external_id == "r1"
+    finally:
+        ahead.close()
