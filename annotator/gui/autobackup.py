@@ -1,7 +1,7 @@
 """Rotating backups while the window is open: one on open, then every N minutes of work.
 
 The backup itself (annotator.core.backup) runs in a worker thread so that the window never
-waits; its outcome comes back as a Qt signal.
+waits, once the coder's keys pause for a second; its outcome comes back as a Qt signal.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from annotator.core.commands import Changes
 from annotator.core.give_way import give_way
 from annotator.core.project import Project
 
-__all__ = ["AutoBackup"]
+__all__ = ["QUIET", "AutoBackup"]
+
+QUIET = 1.0  # seconds without a key before a backup is copied
 
 
 class AutoBackup(QObject):
@@ -69,7 +71,10 @@ class AutoBackup(QObject):
                 pass
 
         def work() -> None:
-            give_way()  # while the window handles a key, wait (annotator.core.give_way)
+            # the copy writes the whole project (283 MB at 1M spans): a tag's commit meanwhile
+            # waited behind those writes for its fsync; it waits for a pause in the coder's keys
+            # (annotator.core.give_way), at most half a minute
+            give_way(limit=30.0, quiet=QUIET)
             try:
                 made = backup.make_backup(self.project.location, reason=reason, keep=self.keep)
             except (backup.BackupError, OSError) as exc:
