@@ -41,7 +41,10 @@ class _Reads:
 
     def _run(self, _conn: Any, _cur: Any, statement: str, params: Any, *_a: Any) -> None:
         self.params.append(len(params) if params else 0)
-        if not self.sqlite:
+        if not self.sqlite:  # written out with its values, as SQLite's trace shows them
+            for key, value in (params.items() if isinstance(params, dict) else ()):
+                shown = f"'{value}'" if isinstance(value, str) else str(value)
+                statement = statement.replace(f"%({key})s", shown)
             self._add(statement)
 
     def _checkout(self, dbapi: Any, _record: Any, _proxy: Any) -> None:
