@@ -9,8 +9,9 @@ starts the real ``annotator`` command under Xvfb (benchmarks/_xwin.py: XTest key
 fresh copy of a cached project of bench_latency.py (a: 1M spans / 100k reports; b: 1 MB reports
 with 10k spans), and OFFSET seconds after its window appeared (the first poll that sees it)
 selects a word, tags it with one span type (actor, location, date, casualty: each launch
-another), makes a claim of it and moves to the next report, each key sent as soon as the one
-before changed pixels. The baseline, in the same process: the same keys once everything has
+another), makes a claim of it and moves to the next report, each key sent once the window has
+drawn nothing for 0.1 s (at most 1 s after the key before: a tag's lists are drawn a frame after
+its span, and were once taken for the claim key's pixels). The baseline, in the same process: the same keys once everything has
 settled (8 s after the window appeared), on another word of the next report.
 
 With ``--old DIR`` (an export of main's tree: ``git archive main annotator schemas resources |
@@ -40,6 +41,7 @@ import bench_latency as bl  # noqa: E402
 
 TYPES = {"actor": "1", "location": "2", "date": "3", "casualty": "4"}
 SETTLED = 8.0  # seconds after the window appeared: the steady-state baseline
+QUIET, QUIET_CAP = 0.1, 1.0  # before a key: 0.1 s with nothing drawn, waited for at most 1 s
 STATUS_BAR = 26  # the bottom strip of the window: its own repaints are no key's pixels
 Rect = tuple[int, int, int, int]  # x, y, width, height
 
@@ -82,8 +84,14 @@ class Keys:
             return _meets(r, self.line)
         return _meets(r, (self.line[0], 0, self.line[2], self.height))  # the text's column
 
-    def press(self, key: str, tag: bool = False, timeout: float = 5.0) -> float | None:
-        """Send ``key``; seconds until its first pixels (None: none within ``timeout``)."""
+    def press(self, key: str, tag: bool = False, timeout: float = 5.0,
+              settle: bool = True) -> float | None:
+        """Send ``key`` once the window has drawn what the key before it left for a frame
+        later (as a coder reads before the next key: sent at once, the claim key's "pixels"
+        were the tag's deferred lists, and the next key's time held the claim's work);
+        seconds until its first pixels (None: none within ``timeout``)."""
+        if settle:
+            self.x.settle(QUIET, QUIET_CAP)
         self.x.drain()
         t0 = self.x.key(key)
         until = t0 + timeout
@@ -96,7 +104,7 @@ class Keys:
     def select_word(self, moves: int) -> None:
         """Move past ``moves`` words and select the next one; its line is where a tag paints."""
         for _ in range(moves):
-            self.press("ctrl+Right")
+            self.press("ctrl+Right", settle=False)
         self.x.drain()
         t0 = self.x.key("ctrl+shift+Right")
         rects: list[Rect] = []
@@ -108,7 +116,7 @@ class Keys:
         self.line = max(lines, key=lambda r: r[2]) if lines else None
 
     def actions(self, type_key: str) -> dict[str, float | None]:
-        took: dict[str, float | None] = {"tag": self.press(type_key, tag=True)}
+        took: dict[str, float | None] = {"tag": self.press(type_key, tag=True, settle=False)}
         took["claim"] = self.press("a")
         took["next"] = self.press("ctrl+Next")
         return took
@@ -127,10 +135,11 @@ def launch(x: Any, db: Path, offset: float, type_key: str, old: str | None) -> d
         keys = Keys(x, win)
         x.watch(win)
         x.focus(win)
-        wait = shown + max(0.0, offset - 0.12) - time.perf_counter()
+        wait = shown + max(0.0, offset - 0.25) - time.perf_counter()
         if wait > 0:
             time.sleep(wait)
         keys.select_word(3)
+        x.settle(QUIET, max(0.0, shown + offset - time.perf_counter()))  # the selection drawn
         late = shown + offset - time.perf_counter()
         if late > 0:
             time.sleep(late)
@@ -141,6 +150,7 @@ def launch(x: Any, db: Path, offset: float, type_key: str, old: str | None) -> d
             time.sleep(wait)
         x.settle()
         keys.select_word(4)
+        x.settle(QUIET, QUIET_CAP)
         steady = keys.actions(type_key)
         bl._stop(proc)
         return {"at": at, "first": first, "steady": steady}
