@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.give_way import give_way, window_waits
+from annotator.core.give_way import background_thread, give_way, window_waits
 from annotator.core.spanset import SpanSet
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ class SpanPrefetcher:
 
     def _start_locked(self) -> None:
         if self._thread is None and self._busy and not self._held and not self._closed:
-            self._thread = threading.Thread(target=self._work, name="span-prefetch", daemon=True)
+            self._thread = background_thread(self._work, "span-prefetch")
             self._thread.start()
 
     def take(self, report_id: int, coder_id: int, wait: float = 2.0) -> Ahead | None:

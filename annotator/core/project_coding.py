@@ -5,6 +5,7 @@ only what the change names, whatever the report holds."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 from sqlalchemy import Engine
 
@@ -61,6 +62,18 @@ class CodingReads:
         after start find them compiled: the window's warm-up thread calls this."""
         for statement, keys, many in statements.coding_shapes():
             statements.compile_into(self._engine, statement, keys, many)
+
+    def warm_connections(self) -> int:
+        """Fill the connection pool now (as many connections as it keeps idle), so that no key
+        opens one: at start the read-ahead, the start checks and the warm-up each hold one, and
+        the first claim after them paid for a new connection and its settings. Returns how many
+        connections the pool keeps."""
+        size = getattr(self._engine.pool, "size", None)
+        keep = int(size()) if callable(size) else 0
+        with ExitStack() as held:
+            for _ in range(keep):
+                held.enter_context(self._engine.connect())
+        return keep
 
     def status(self, report_id: int, coder_id: int) -> str:
         with self._engine.connect() as conn:

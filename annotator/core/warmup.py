@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from annotator.core.give_way import give_way
+from annotator.core.give_way import background_thread, give_way
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
@@ -38,6 +38,10 @@ def warm_up_project(project: Project, report_id: int) -> None:
     try:  # and the coding keys' own statements (compiled only: nothing is read)
         project.warm_statements()
     except Exception:  # noqa: BLE001, S110 - then the first keys compile them
+        pass
+    try:  # and the connections they take from the pool
+        project.warm_connections()
+    except Exception:  # noqa: BLE001, S110 - a busy database: a key opens its own
         pass
     for st in project.codebook.span_types:
         give_way()  # while the window handles a key, wait
@@ -112,8 +116,7 @@ def start_warm_up(gazetteer: bool = True,
     global _thread
     with _lock:
         if _thread is None:
-            _thread = threading.Thread(target=_quiet_warm_up, args=(gazetteer, project),
-                                       name="annotator-warm-up", daemon=True)
+            _thread = background_thread(_quiet_warm_up, "annotator-warm-up", (gazetteer, project))
             _thread.start()
         return _thread
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.core import backup
 from annotator.core.commands import Changes
-from annotator.core.give_way import give_way
+from annotator.core.give_way import background_thread, give_way
 from annotator.core.project import Project
 
 __all__ = ["QUIET", "AutoBackup"]
@@ -85,7 +85,7 @@ class AutoBackup(QObject):
             finally:
                 self._running = False
 
-        thread = threading.Thread(target=work, name="backup", daemon=True)
+        thread = background_thread(work, "backup")
         thread.start()
         self.worker = thread
         return thread

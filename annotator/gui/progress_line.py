@@ -15,7 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
 
-from annotator.core.give_way import give_way
+from annotator.core.give_way import background_thread, give_way
 from annotator.core.project import Project
 
 __all__ = ["ProgressLine"]
@@ -53,7 +53,7 @@ class ProgressLine(QObject):
             except Exception:  # the window closed (project closed, label deleted) meanwhile
                 pass
 
-        self.worker = threading.Thread(target=work, name="progress counts", daemon=True)
+        self.worker = background_thread(work, "progress counts")
         self.worker.start()
 
     def wait(self, seconds: float = 5.0) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from annotator.core.give_way import give_way
+from annotator.core.give_way import background_thread, give_way
 from annotator.core.integrity import DamagedProject, loaded_report_problems
 from annotator.core.project import Project
 
@@ -47,7 +47,7 @@ class StartChecks(QObject):
         if problems:
             self.damaged.emit(str(DamagedProject(self.project.location, problems)))
             return
-        self.worker = threading.Thread(target=self._sample, name="open checks", daemon=True)
+        self.worker = background_thread(self._sample, "open checks")
         self.worker.start()
 
     def _open_report_problems(self) -> list[Any]:

@@ -166,3 +166,29 @@ def _setup_span(project: Project, rid: int, coder: int) -> int:
     add = c.AddSpan(rid, coder, "location", 12, 17)  # Mopti
     project.run(add)
     return add.span_id
+
+
+def test_warmed_connections_leave_the_first_keys_none_to_open(project: Project, db_path: str,
+                                                              tmp_path: Path) -> None:
+    """The warm-up fills the connection pool (Project.warm_connections): with the read-ahead,
+    the start checks and the warm-up each holding a connection, the first claim after start
+    opened a connection of its own (and ran its settings) inside the key."""
+    rid = _setup(project, tmp_path)[0]
+    for warmed in (False, True):
+        fresh = Project.open(db_path)  # a new engine: one connection made by the open
+        opened: list[int] = []
+        event.listen(fresh._engine, "connect", lambda *_a: opened.append(1))
+        try:
+            coder = fresh.coder_id("kim", create=True)
+            if warmed:
+                assert fresh.warm_connections() == fresh._engine.pool.size()  # type: ignore[attr-defined]
+            opened.clear()
+            held = [fresh._engine.connect() for _ in range(3)]  # three background threads' reads
+            try:
+                fresh.run(c.CreateClaim(rid, coder, "attack"))
+            finally:
+                for conn in held:
+                    conn.close()
+            assert (opened == []) is warmed, (warmed, opened)
+        finally:
+            fresh.close()

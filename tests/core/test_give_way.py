@@ -146,3 +146,47 @@ def test_the_read_ahead_gives_way_but_not_to_a_window_waiting_for_it(project, tm
         assert taken is not None and taken.detail.external_id == "r1"
     finally:
         ahead.close()
+
+
+def test_a_background_thread_runs_below_the_windows_priority_on_linux() -> None:
+    """The threads a window starts (background_thread) run at a lower scheduling priority: their
+    SQLite reads run without the interpreter lock and took a key's core on a two-core machine."""
+    import os
+
+    seen: list[tuple[str, int | None, tuple[object, ...]]] = []
+
+    def work(*args: object) -> None:
+        me = threading.get_native_id()
+        nice = os.getpriority(os.PRIO_PROCESS, me) if hasattr(os, "getpriority") else None
+        seen.append((threading.current_thread().name, nice, args))
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) if hasattr(os, "getpriority") else None
+    t = gw.background_thread(work, "a read-ahead", (1, "two"))
+    assert t.daemon and not t.is_alive()  # made, not started
+    t.start()
+    t.join(30)
+    assert len(seen) == 1 and seen[0][0] == "a read-ahead" and seen[0][2] == (1, "two")
+    if sys.platform.startswith("linux"):
+        assert before is not None and seen[0][1] == min(19, before + gw.BACKGROUND_NICE)
+        assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before  # not the caller's
+
+
+def test_priority_is_left_alone_where_it_belongs_to_the_process(monkeypatch) -> None:
+    """Off Linux, setpriority on a thread's id would renice the whole process (or another one)."""
+    import os
+
+    called: list[object] = []
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(os, "setpriority", lambda *a: called.append(a), raising=False)
+    assert gw.lower_priority() is False and called == []
+
+
+def test_the_window_threads_are_all_background_threads() -> None:
+    """Every thread a window starts goes through background_thread (lower priority): none is
+    made with threading.Thread directly."""
+    from pathlib import Path
+
+    root = Path(gw.__file__).resolve().parents[1]
+    direct = [str(p.relative_to(root)) for p in root.rglob("*.py")
+              if "threading.Thread(" in p.read_text(encoding="utf-8") and p.name != "give_way.py"]
+    assert direct == []
