@@ -177,7 +177,7 @@ def test_warmed_connections_leave_the_first_keys_none_to_open(project: Project, 
     for warmed in (False, True):
         fresh = Project.open(db_path)  # a new engine: one connection made by the open
         opened: list[int] = []
-        event.listen(fresh._engine, "connect", lambda *_a: opened.append(1))
+        event.listen(fresh._engine, "connect", lambda *_a, opened=opened: opened.append(1))
         try:
             coder = fresh.coder_id("kim", create=True)
             if warmed:
