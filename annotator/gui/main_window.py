@@ -236,6 +236,9 @@ class MainWindow(ReportSwitching, CodingActions, Drafting, Navigation, Launchers
         self.last_storage_error = None
         self.statusBar().addWidget(self.storage_banner, 1)
         self.coder_label = QLabel()
+        # a gap between a long status message (cut at the label's edge) and "Coder:"; at 1024
+        # pixels the two ran together ("... r ReporICoder: amina")
+        self.coder_label.setContentsMargins(16, 0, 0, 0)
         self.progress = QLabel()
         self.statusBar().addPermanentWidget(self.coder_label)
         self.statusBar().addPermanentWidget(self.progress)

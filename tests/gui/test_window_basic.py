@@ -50,3 +50,21 @@ def test_done_moves_to_next_report(qtbot, window, gui_project) -> None:
     qtbot.keyClick(window.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert gui_project.status(first, window.coder_id) == "done"
     assert window.report_id != first
+
+
+def test_a_long_status_message_leaves_a_gap_before_the_coder_label(qtbot, window) -> None:
+    """At 1024 pixels a long message ran into the label ("... r ReporICoder: amina"): the
+    message is cut at the label's edge, and the label's text keeps its distance from there."""
+    window.resize(1024, 700)
+    window.statusBar().showMessage("Put the caret in a span and press a slot key " * 8)
+    qtbot.wait(50)
+    bar = window.statusBar()
+    image = bar.grab().toImage()
+    label = window.coder_label
+    left = label.geometry().left()
+    assert label.isVisible() and left > 0
+    background = image.pixelColor(left + 2, 1).rgb()  # above the text: the bar's own colour
+    band = {image.pixelColor(x, y).rgb() for x in range(left, left + 12) for y in range(image.height())}
+    assert band == {background}, "the message or the label's text fills the gap"
+    assert any(image.pixelColor(x, y).rgb() != background  # the message is drawn up to the label
+               for x in range(left - 40, left) for y in range(image.height()))
