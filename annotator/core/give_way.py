@@ -38,11 +38,14 @@ from contextlib import contextmanager
 from types import FrameType
 
 __all__ = ["BACKGROUND_NICE", "SWITCH_INTERVAL", "background_thread", "give_way",
-           "lower_priority", "watch_event_loop", "window_is_busy", "window_waits"]
+           "give_way_within_steps", "lower_priority", "watch_event_loop", "window_is_busy",
+           "window_waits"]
 
 SWITCH_INTERVAL = 0.0001  # seconds: the window's process hands the interpreter lock on this often
 BACKGROUND_NICE = 10  # a background thread's nice value above the window's (lower priority)
 _POLL = 0.002
+_IMPORTING = "<frozen importlib._bootstrap>"
+_CHECK_EVERY = 128  # function calls and returns between two looks at the window's thread
 _loop: FrameType | None = None  # the frame that runs the window's event loop
 _waiting = 0  # the window's thread waits for a background thread (window_waits)
 
@@ -62,7 +65,10 @@ def window_is_busy() -> bool:
         return False
     main = threading.main_thread().ident
     current = sys._current_frames().get(main) if main is not None else None
-    return current is not None and current is not loop
+    if current is None or current is loop:
+        return False
+    # in the import machinery: most likely waiting for a module a background thread imports
+    return current.f_code.co_filename != _IMPORTING
 
 
 def give_way(limit: float = 0.25, quiet: float = 0.0) -> bool:
@@ -86,6 +92,41 @@ def give_way(limit: float = 0.25, quiet: float = 0.0) -> bool:
         if now - start >= limit:
             return True
         time.sleep(_POLL)
+
+
+def give_way_within_steps(limit: float = 0.05) -> bool:
+    """On a background thread whose steps cannot stop in the middle (an import, dateparser
+    compiling a language's patterns: up to a few hundred milliseconds each): from now on, every
+    :data:`_CHECK_EVERY` function calls and returns, wait while the window's thread is busy, as
+    :func:`give_way` does between steps. A wait lasts at most ``limit`` seconds; if the window
+    is still busy then (it may wait for a lock this thread holds), this thread goes on without
+    waiting until the window has been seen idle again, so neither waits for the other for long.
+    Whether it is in place (not on the window's thread, nor over a profiler's own hook)."""
+    if threading.current_thread() is threading.main_thread() or sys.getprofile() is not None:
+        return False
+    count = 0
+    stalled = False
+
+    def look(_frame: FrameType, _event: str, _arg: object) -> None:
+        nonlocal count, stalled
+        count += 1
+        if count < _CHECK_EVERY:
+            return
+        count = 0
+        if not window_is_busy():
+            stalled = False
+            return
+        if stalled:
+            return
+        deadline = time.monotonic() + limit
+        while window_is_busy():
+            if time.monotonic() >= deadline:
+                stalled = True
+                return
+            time.sleep(_POLL)
+
+    sys.setprofile(look)
+    return True
 
 
 @contextmanager

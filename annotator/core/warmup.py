@@ -20,29 +20,34 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from annotator.core.give_way import background_thread, give_way
+from annotator.core.give_way import background_thread, give_way, give_way_within_steps
 
 if TYPE_CHECKING:
     from annotator.core.project import Project
 
-__all__ = ["start_warm_up", "warm_up", "warm_up_done", "warm_up_project", "warming"]
+__all__ = ["start_warm_up", "warm_up", "warm_up_done", "warm_up_keys", "warm_up_project", "warming"]
 
 _done = threading.Event()
 _thread: threading.Thread | None = None
 _lock = threading.Lock()
 
 
-def warm_up_project(project: Project, report_id: int) -> None:
-    """Run each span type's prefill once on ``report_id`` (read only: nothing is stored), so the
-    project's lists are built and the prefill's statements compiled before the first tag."""
-    try:  # and the coding keys' own statements (compiled only: nothing is read)
+def warm_up_keys(project: Project) -> None:
+    """Compile the coding keys' own statements (nothing is read) and fill the connection pool
+    they take from: the warm-up's first step, as every key needs both."""
+    try:
         project.warm_statements()
     except Exception:  # noqa: BLE001, S110 - then the first keys compile them
         pass
-    try:  # and the connections they take from the pool
+    try:
         project.warm_connections()
     except Exception:  # noqa: BLE001, S110 - a busy database: a key opens its own
         pass
+
+
+def warm_up_project(project: Project, report_id: int) -> None:
+    """Run each span type's prefill once on ``report_id`` (read only: nothing is stored), so the
+    project's lists are built and the prefill's statements compiled before the first tag."""
     for st in project.codebook.span_types:
         give_way()  # while the window handles a key, wait
         try:
@@ -52,7 +57,8 @@ def warm_up_project(project: Project, report_id: int) -> None:
 
 
 def warm_up(gazetteer: bool = True, dates: bool = True,
-            project: Callable[[], object] | None = None) -> dict[str, float]:
+            project: Callable[[], object] | None = None,
+            keys: Callable[[], object] | None = None) -> dict[str, float]:
     """Load the gazetteer index and the normalizers now; returns the seconds each step took.
 
     Blocking: run it in a background thread (:func:`start_warm_up`). The steps are small and
@@ -72,6 +78,8 @@ def warm_up(gazetteer: bool = True, dates: bool = True,
         fn()  # type: ignore[operator]
         took[name] = time.perf_counter() - t0
 
+    if keys is not None:  # what every key needs (warm_up_keys), before the normalizers' imports
+        step("keys", keys)
     from annotator.core.normalize import (
         Gazetteer,
         find_counts,
@@ -110,20 +118,26 @@ def warm_up(gazetteer: bool = True, dates: bool = True,
 
 
 def start_warm_up(gazetteer: bool = True,
-                  project: Callable[[], object] | None = None) -> threading.Thread:
+                  project: Callable[[], object] | None = None,
+                  keys: Callable[[], object] | None = None) -> threading.Thread:
     """Run :func:`warm_up` in a daemon thread (once per process); returns that thread.
-    ``project``: a step for the open project (:func:`warm_up_project` bound to it)."""
+    ``project``: a step for the open project (:func:`warm_up_project` bound to it); ``keys``:
+    the first step (:func:`warm_up_keys` bound to it)."""
     global _thread
     with _lock:
         if _thread is None:
-            _thread = background_thread(_quiet_warm_up, "annotator-warm-up", (gazetteer, project))
+            _thread = background_thread(_quiet_warm_up, "annotator-warm-up", (gazetteer, project, keys))
             _thread.start()
         return _thread
 
 
-def _quiet_warm_up(gazetteer: bool, project: Callable[[], object] | None = None) -> None:
+def _quiet_warm_up(gazetteer: bool, project: Callable[[], object] | None = None,
+                   keys: Callable[[], object] | None = None) -> None:
+    # its imports and dateparser's first parses run for up to a few hundred milliseconds each:
+    # they also wait while the window handles a key, every few hundred calls
+    give_way_within_steps()
     try:
-        warm_up(gazetteer=gazetteer, project=project)
+        warm_up(gazetteer=gazetteer, project=project, keys=keys)
     except Exception:  # a warm-up that fails leaves the work to the first lookup
         _done.set()
 

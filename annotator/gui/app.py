@@ -90,7 +90,7 @@ def _run(app: QApplication, db: str | None, coder: str | None, stopper: StopOnSi
     # the gazetteer index, dateparser and the normalizers load in the background, so the first
     # location or date tag does not wait for them (annotator.core.warmup); the thread starts
     # once the first report is painted, so it does not compete with that paint
-    from annotator.core.warmup import start_warm_up, warm_up_project
+    from annotator.core.warmup import start_warm_up, warm_up_keys, warm_up_project
     from annotator.gui.idle import after_first_paint
     from annotator.gui.start_checks import StartChecks
 
@@ -112,7 +112,8 @@ def _run(app: QApplication, db: str | None, coder: str | None, stopper: StopOnSi
 
     def warm() -> None:
         opened = cast(Any, window).report_id
-        start_warm_up(project=None if opened is None else partial(warm_up_project, project, opened))
+        start_warm_up(project=None if opened is None else partial(warm_up_project, project, opened),
+                      keys=partial(warm_up_keys, project))
 
     after_first_paint(viewport, warm)
     # background threads wait while this thread runs Python of its own (handles a key)

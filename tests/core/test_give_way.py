@@ -190,3 +190,121 @@ def test_the_window_threads_are_all_background_threads() -> None:
     direct = [str(p.relative_to(root)) for p in root.rglob("*.py")
               if "threading.Thread(" in p.read_text(encoding="utf-8") and p.name != "give_way.py"]
     assert direct == []
+
+
+def _counting_thread(limit: float) -> tuple[list[int], threading.Event, threading.Event]:
+    """A background thread whose one long step (a pure-Python loop: no checkpoint of its own)
+    counts up until told to stop."""
+    count = [0]
+    started, stop = threading.Event(), threading.Event()
+
+    def work() -> None:
+        assert gw.give_way_within_steps(limit)
+        started.set()
+        while not stop.is_set():
+            count[0] += 1
+
+    threading.Thread(target=work, daemon=True).start()
+    assert started.wait(30)
+    return count, started, stop
+
+
+def test_a_long_step_waits_inside_while_the_windows_thread_runs_python() -> None:
+    """give_way_within_steps: a step that cannot stop (an import, dateparser's first parse)
+    waits in the middle while the window handles a key, and goes on once it is idle."""
+    gw.watch_event_loop(sys._getframe())  # this frame plays the event loop
+
+    def busy() -> tuple[int, int]:  # a frame below the loop's: the window handles a key
+        time.sleep(0.05)  # (the thread reaches a look at the window)
+        before = count[0]
+        end = time.monotonic() + 0.3
+        while time.monotonic() < end:
+            pass  # Python of the window's own
+        return before, count[0]
+
+    count, _, stop = _counting_thread(limit=60)
+    try:
+        before, after = busy()
+        assert after - before < 1000, (before, after)  # a look every 128 calls: it stopped
+        idle_from = count[0]
+        time.sleep(0.2)  # the loop waits in C: idle
+        assert count[0] - idle_from > 1000  # on again
+    finally:
+        stop.set()
+
+
+def test_a_long_step_waits_for_a_busy_window_only_so_long() -> None:
+    """The window may be waiting for a lock the step holds: after ``limit`` the step goes on
+    while the window stays busy."""
+    gw.watch_event_loop(sys._getframe())
+
+    def busy() -> int:
+        time.sleep(0.05)
+        start = count[0]
+        end = time.monotonic() + 0.4
+        while time.monotonic() < end:
+            pass
+        return count[0] - start
+
+    count, _, stop = _counting_thread(limit=0.05)
+    try:
+        assert busy() > 1000  # it waited 0.05 s, then went on
+    finally:
+        stop.set()
+
+
+def test_the_window_in_the_import_machinery_is_not_busy() -> None:
+    """Waiting for a module a background thread imports, the window's thread blocks in the
+    import machinery's frame: the importing thread must not wait for it."""
+    gw.watch_event_loop(sys._getframe())
+    seen: list[bool] = []
+
+    def blocked_in(filename: str) -> None:
+        held, ready = threading.Lock(), threading.Event()
+        held.acquire()
+
+        def look() -> None:
+            ready.wait(30)
+            time.sleep(0.05)  # the window's thread is in the lock's acquire by now
+            seen.append(gw.window_is_busy())
+            held.release()
+
+        threading.Thread(target=look, daemon=True).start()
+        # a frame of that file's name waits for a lock, as _ModuleLock.acquire does
+        code = compile("ready.set()\nheld.acquire(timeout=30)\n", filename, "exec")
+        exec(code, {"ready": ready, "held": held})  # noqa: S102
+
+    blocked_in(gw._IMPORTING)
+    blocked_in("annotator/gui/coding.py")  # a key's own code waiting for a lock: busy
+    assert seen == [False, True]
+
+
+def test_not_on_the_windows_thread_nor_over_a_profiler() -> None:
+    assert gw.give_way_within_steps() is False  # the main thread plays the window's
+    got: list[bool] = []
+
+    def work() -> None:
+        sys.setprofile(lambda *_a: None)
+        got.append(gw.give_way_within_steps())
+        sys.setprofile(None)
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(30)
+    assert got == [False]
+
+
+def test_the_warm_up_compiles_the_keys_first_and_waits_inside_its_steps(monkeypatch) -> None:
+    from annotator.core import warmup
+
+    order: list[str] = []
+    took = warmup.warm_up(gazetteer=False, project=lambda: order.append("project"),
+                          keys=lambda: order.append("keys"))
+    assert list(took)[0] == "keys" and order == ["keys", "project"]
+    inside: list[str] = []
+    monkeypatch.setattr(warmup, "give_way_within_steps", lambda: inside.append(threading.current_thread().name))
+    monkeypatch.setattr(warmup, "warm_up", lambda **_kw: {})
+    t = gw.background_thread(warmup._quiet_warm_up, "annotator-warm-up", (False, None, None))
+    t.start()
+    t.join(30)
+    assert inside == ["annotator-warm-up"]
