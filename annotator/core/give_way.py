@@ -29,6 +29,7 @@ returns at once.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -48,6 +49,7 @@ _IMPORTING = "<frozen importlib._bootstrap>"
 _CHECK_EVERY = 128  # function calls and returns between two looks at the window's thread
 _loop: FrameType | None = None  # the frame that runs the window's event loop
 _waiting = 0  # the window's thread waits for a background thread (window_waits)
+_frames_lock = threading.Lock()  # one look at the threads' frames at a time (_main_frame)
 
 
 def watch_event_loop(frame: FrameType) -> None:
@@ -63,12 +65,32 @@ def window_is_busy() -> bool:
     loop = _loop
     if loop is None or _waiting:
         return False
-    main = threading.main_thread().ident
-    current = sys._current_frames().get(main) if main is not None else None
+    current = _main_frame()
     if current is None or current is loop:
         return False
     # in the import machinery: most likely waiting for a module a background thread imports
     return current.f_code.co_filename != _IMPORTING
+
+
+def _main_frame() -> FrameType | None:
+    """The main thread's current frame. ``sys._current_frames`` holds the interpreter's thread
+    list lock while it builds its dict; a garbage collection started by that allocation ran a
+    finalizer (Python code, which lets go of the interpreter lock) with the list lock held, and
+    another thread, holding the interpreter lock, waited for the list lock in its own
+    ``_current_frames``: the window froze (seen with the warm-up's look every 128 calls and the
+    backup's wait). So one thread at a time looks, with the collector paused meanwhile."""
+    main = threading.main_thread().ident
+    if main is None:
+        return None
+    with _frames_lock:
+        collecting = gc.isenabled()
+        if collecting:
+            gc.disable()
+        try:
+            return sys._current_frames().get(main)
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def give_way(limit: float = 0.25, quiet: float = 0.0) -> bool:

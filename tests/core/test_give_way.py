@@ -308,3 +308,34 @@ def test_the_warm_up_compiles_the_keys_first_and_waits_inside_its_steps(monkeypa
     t.start()
     t.join(30)
     assert inside == ["annotator-warm-up"]
+
+
+def test_one_thread_at_a_time_looks_at_the_frames_with_the_collector_paused(monkeypatch) -> None:
+    """sys._current_frames holds the thread list's lock while it allocates; a collection run
+    from there (a finalizer lets go of the interpreter lock) and a second thread's look froze
+    the window. Each look is alone, with the collector paused, and leaves it as it was."""
+    import gc
+
+    real = sys._current_frames
+    seen: list[tuple[int, bool]] = []
+    inside = [0]
+
+    def looking() -> dict[int, object]:
+        inside[0] += 1
+        seen.append((inside[0], gc.isenabled()))
+        time.sleep(0.005)  # lets go of the interpreter lock: another thread could come in
+        inside[0] -= 1
+        return real()
+
+    monkeypatch.setattr(sys, "_current_frames", looking)
+    gw.watch_event_loop(sys._getframe())
+    assert gc.isenabled()
+    threads = [threading.Thread(target=lambda: [gw.window_is_busy() for _ in range(5)]) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(seen) == 20
+    assert {n for n, _ in seen} == {1}  # never two at once
+    assert not any(enabled for _, enabled in seen)  # the collector paused during each look
+    assert gc.isenabled()  # and back on after
