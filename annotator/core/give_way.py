@@ -135,6 +135,10 @@ def give_way_within_steps(limit: float = 0.05) -> bool:
         if count < _CHECK_EVERY:
             return
         count = 0
+        if _frames_lock.locked():
+            # a look is under way (this thread's own, below this call: its lock is not
+            # reentrant, and waiting here would hold it): the next look will do
+            return
         if not window_is_busy():
             stalled = False
             return

@@ -339,3 +339,22 @@ def test_one_thread_at_a_time_looks_at_the_frames_with_the_collector_paused(monk
     assert {n for n, _ in seen} == {1}  # never two at once
     assert not any(enabled for _, enabled in seen)  # the collector paused during each look
     assert gc.isenabled()  # and back on after
+
+
+def test_a_long_steps_own_looks_do_not_wait_for_themselves() -> None:
+    """The warm-up's own checkpoints look at the frames too: the profile hook, called inside
+    that look, must not take the look's lock again (it froze the warm-up, and every other
+    thread's checkpoint with it: next report waited 2 s for its read-ahead)."""
+    gw.watch_event_loop(sys._getframe())
+    done = threading.Event()
+
+    def work() -> None:
+        assert gw.give_way_within_steps()
+        for _ in range(3000):
+            gw.window_is_busy()  # each look makes C calls: the hook runs inside it
+        done.set()
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    assert done.wait(30)
+    assert not gw._frames_lock.locked()
