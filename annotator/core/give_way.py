@@ -100,23 +100,39 @@ def give_way(limit: float = 0.25, quiet: float = 0.0) -> bool:
     it returns at once."""
     if _loop is None or threading.current_thread() is threading.main_thread():
         return False
+    met_busy, _ = _wait_for_window(quiet, limit=limit)
+    return met_busy
+
+
+def _wait_for_window(quiet: float, limit: float | None = None, busy_limit: float | None = None
+                     ) -> tuple[bool, bool]:
+    """Wait while the window's thread is busy and then until it has been idle for ``quiet``
+    seconds, at most ``limit`` seconds in all and at most ``busy_limit`` seconds of the window
+    busy without a break; (whether it met the window busy, whether it gave up)."""
     start = time.monotonic()
     met_busy = False
+    busy_since: float | None = None
     idle_since: float | None = None
     while True:
         now = time.monotonic()
         if window_is_busy():
             met_busy, idle_since = True, None
-        elif idle_since is None:
-            idle_since = now
-        if idle_since is not None and now - idle_since >= quiet:
-            return met_busy
-        if now - start >= limit:
-            return True
+            if busy_since is None:
+                busy_since = now
+            elif busy_limit is not None and now - busy_since >= busy_limit:
+                return True, True
+        else:
+            busy_since = None
+            if idle_since is None:
+                idle_since = now
+            if now - idle_since >= quiet:
+                return met_busy, False
+        if limit is not None and now - start >= limit:
+            return True, True
         time.sleep(_POLL)
 
 
-def give_way_within_steps(limit: float = 0.05) -> bool:
+def give_way_within_steps(limit: float = 0.05, quiet: float = 0.1) -> bool:
     """On a background thread whose steps cannot stop in the middle (an import, dateparser
     compiling a language's patterns: up to a few hundred milliseconds each): from now on, every
     :data:`_CHECK_EVERY` function calls and returns, wait while the window's thread is busy, as
@@ -144,12 +160,7 @@ def give_way_within_steps(limit: float = 0.05) -> bool:
             return
         if stalled:
             return
-        deadline = time.monotonic() + limit
-        while window_is_busy():
-            if time.monotonic() >= deadline:
-                stalled = True
-                return
-            time.sleep(_POLL)
+        _, stalled = _wait_for_window(quiet, busy_limit=limit)
 
     sys.setprofile(look)
     return True
