@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from annotator.core import queries, statements
 from annotator.core.codebook import Codebook
+from annotator.core.give_way import give_way
 from annotator.core.spanset import SpanPatch, SpanSet, patch_spans, read_span_set
 
 __all__ = ["CodingReads"]
@@ -59,8 +60,10 @@ class CodingReads:
     def warm_statements(self) -> None:
         """Compile the statements of the coding keys and the window's reads after them now
         (nothing is read or written), so that the first tag, claim, slot fill, value and undo
-        after start find them compiled: the window's warm-up thread calls this."""
+        after start find them compiled: the window's warm-up thread calls this, and gives way
+        between two statements to the window's thread while it handles a key."""
         for statement, keys, many in statements.coding_shapes():
+            give_way()
             statements.compile_into(self._engine, statement, keys, many)
 
     def warm_connections(self) -> int:

@@ -58,7 +58,8 @@ def warm_up_project(project: Project, report_id: int) -> None:
 
 def warm_up(gazetteer: bool = True, dates: bool = True,
             project: Callable[[], object] | None = None,
-            keys: Callable[[], object] | None = None) -> dict[str, float]:
+            keys: Callable[[], object] | None = None,
+            pause_inside: bool = False) -> dict[str, float]:
     """Load the gazetteer index and the normalizers now; returns the seconds each step took.
 
     Blocking: run it in a background thread (:func:`start_warm_up`). The steps are small and
@@ -66,7 +67,9 @@ def warm_up(gazetteer: bool = True, dates: bool = True,
     (:func:`annotator.core.give_way.give_way`): the gazetteer is opened (or built in a
     subprocess, which this thread waits for without the GIL), dateparser is imported and run
     once, then once per language on a relative phrase (:data:`normalize.dates.WARM_PHRASES`), and
-    each normalizer runs once on a short sentence.
+    each normalizer runs once on a short sentence. ``pause_inside``: after the keys' step
+    (short steps of its own), the steps that follow also wait inside themselves while the
+    window handles a key (:func:`annotator.core.give_way.give_way_within_steps`).
     """
     took: dict[str, float] = {}
 
@@ -80,6 +83,10 @@ def warm_up(gazetteer: bool = True, dates: bool = True,
 
     if keys is not None:  # what every key needs (warm_up_keys), before the normalizers' imports
         step("keys", keys)
+    if pause_inside:
+        # not before: the keys' statements are small steps that give way between them, and
+        # the hook would slow them down (2-3x) until a key made at 0.3 s compiled its own
+        give_way_within_steps()
     from annotator.core.normalize import (
         Gazetteer,
         find_counts,
@@ -135,9 +142,8 @@ def _quiet_warm_up(gazetteer: bool, project: Callable[[], object] | None = None,
                    keys: Callable[[], object] | None = None) -> None:
     # its imports and dateparser's first parses run for up to a few hundred milliseconds each:
     # they also wait while the window handles a key, every few hundred calls
-    give_way_within_steps()
     try:
-        warm_up(gazetteer=gazetteer, project=project, keys=keys)
+        warm_up(gazetteer=gazetteer, project=project, keys=keys, pause_inside=True)
     except Exception:  # a warm-up that fails leaves the work to the first lookup
         _done.set()
 
