@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
+from annotator.core.give_way import give_way
 from annotator.core.models import report_t, span_t
 
 __all__ = ["DamagedProject", "Problem", "before_bulk_write", "full_check", "loaded_report_problems",
@@ -69,6 +70,9 @@ def loaded_report_problems(external_id: str, text: str, sha256: str | None,
             for sid, start, end, stext in spans if _span_problem(text, start, end, stext)]
 
 
+_GIVE_WAY_EVERY = 1000  # spans checked between two of a background check's checkpoints
+
+
 def _report_problems(conn: Connection, ids: list[int] | None) -> Iterator[Problem]:
     r, s = report_t, span_t
     q = select(r.c.id, r.c.external_id, r.c.text, r.c.sha256).order_by(r.c.id)
@@ -76,6 +80,7 @@ def _report_problems(conn: Connection, ids: list[int] | None) -> Iterator[Proble
         q = q.where(r.c.id.in_(ids))
     texts: dict[int, str] = {}
     for rid, ext, text, sha in conn.execution_options(yield_per=200).execute(q):
+        give_way()  # a background check (the window's start): between two reports
         if text is None or _sha(text) != sha:
             yield Problem(f"report {ext}", "its text does not match its checksum (SHA-256)")
             continue
@@ -100,7 +105,9 @@ def _report_problems(conn: Connection, ids: list[int] | None) -> Iterator[Proble
         sq = select(s.c.id, s.c.report_id, s.c.start, s.c.end, s.c.text).where(
             s.c.report_id.in_(list(texts))
         )
-        for sid, rid, start, end, stext in conn.execute(sq):
+        for n, (sid, rid, start, end, stext) in enumerate(conn.execute(sq)):
+            if n % _GIVE_WAY_EVERY == 0:
+                give_way()
             text = texts[int(rid)]
             if _span_problem(text, start, end, stext):
                 yield Problem(f"span {sid}", f"its text is not the report's text at {start}-{end}")
