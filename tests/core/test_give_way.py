@@ -295,19 +295,25 @@ def test_not_on_the_windows_thread_nor_over_a_profiler() -> None:
 
 
 def test_the_warm_up_compiles_the_keys_first_and_waits_inside_its_steps(monkeypatch) -> None:
+    """The keys' statements first, before the hook that waits inside the steps (it would slow
+    them down); the thread's warm-up puts the hook in place after them."""
     from annotator.core import warmup
 
     order: list[str] = []
+    monkeypatch.setattr(warmup, "give_way_within_steps", lambda: order.append("hook"))
     took = warmup.warm_up(gazetteer=False, project=lambda: order.append("project"),
-                          keys=lambda: order.append("keys"))
-    assert list(took)[0] == "keys" and order == ["keys", "project"]
-    inside: list[str] = []
-    monkeypatch.setattr(warmup, "give_way_within_steps", lambda: inside.append(threading.current_thread().name))
-    monkeypatch.setattr(warmup, "warm_up", lambda **_kw: {})
+                          keys=lambda: order.append("keys"), pause_inside=True)
+    assert list(took)[0] == "keys" and order == ["keys", "hook", "project"]
+    order.clear()
+    warmup.warm_up(gazetteer=False, project=lambda: order.append("project"))
+    assert order == ["project"]  # called directly: no hook
+    called: list[tuple[str, object]] = []
+    monkeypatch.setattr(warmup, "warm_up", lambda **kw: called.append(
+        (threading.current_thread().name, kw.get("pause_inside"))) or {})
     t = gw.background_thread(warmup._quiet_warm_up, "annotator-warm-up", (False, None, None))
     t.start()
     t.join(30)
-    assert inside == ["annotator-warm-up"]
+    assert called == [("annotator-warm-up", True)]
 
 
 def test_one_thread_at_a_time_looks_at_the_frames_with_the_collector_paused(monkeypatch) -> None:
@@ -322,7 +328,8 @@ def test_one_thread_at_a_time_looks_at_the_frames_with_the_collector_paused(monk
 
     def looking() -> dict[int, object]:
         inside[0] += 1
-        seen.append((inside[0], gc.isenabled()))
+        if threading.current_thread() in threads:  # (not a thread an earlier test left)
+            seen.append((inside[0], gc.isenabled()))
         time.sleep(0.005)  # lets go of the interpreter lock: another thread could come in
         inside[0] -= 1
         return real()
@@ -338,7 +345,8 @@ def test_one_thread_at_a_time_looks_at_the_frames_with_the_collector_paused(monk
     assert len(seen) == 20
     assert {n for n, _ in seen} == {1}  # never two at once
     assert not any(enabled for _, enabled in seen)  # the collector paused during each look
-    assert gc.isenabled()  # and back on after
+    with gw._frames_lock:  # (no look under way: a thread an earlier test left may look)
+        assert gc.isenabled()  # and back on after
 
 
 def test_a_long_steps_own_looks_do_not_wait_for_themselves() -> None:
@@ -358,3 +366,73 @@ def test_a_long_steps_own_looks_do_not_wait_for_themselves() -> None:
     t.start()
     assert done.wait(30)
     assert not gw._frames_lock.locked()
+
+
+def test_a_long_step_waits_until_the_window_has_been_idle_a_while() -> None:
+    """A key's handling leaves the window's Python in between (its paint comes back to Python
+    a few ms later; the next key of a burst soon after): a step that met the window busy waits
+    until the window has been idle for ``quiet`` before it goes on."""
+    gw.watch_event_loop(sys._getframe())
+    count = [0]
+    started, stop = threading.Event(), threading.Event()
+
+    def work() -> None:
+        assert gw.give_way_within_steps(limit=60, quiet=1.0)
+        started.set()
+        while not stop.is_set():
+            count[0] += 1
+
+    threading.Thread(target=work, daemon=True).start()
+    assert started.wait(30)
+
+    def busy() -> None:  # a frame below the loop's: the window handles a key
+        time.sleep(0.05)
+        end = time.monotonic() + 0.2
+        while time.monotonic() < end:
+            pass
+
+    try:
+        busy()
+        idle_from = count[0]
+        time.sleep(0.3)  # idle, but not for 1 s yet: still waiting
+        assert count[0] - idle_from < 1000
+        deadline = time.monotonic() + 30
+        while count[0] - idle_from < 1000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert count[0] - idle_from >= 1000  # on again once the window was idle long enough
+    finally:
+        stop.set()
+
+
+def test_a_span_read_gives_way_between_chunks(project, tmp_path, monkeypatch) -> None:
+    """The read-ahead reads a 10,000-span report in chunks, with a checkpoint between two: the
+    same rows as one read, in text order."""
+    from annotator.core import queries
+    from tests.core.helpers import record, span, write_jsonl
+
+    text = "Gunmen attacked Gao and Kidal and Menaka on Sunday.\n"
+    words = ["Gunmen", "Gao", "Kidal", "Menaka", "Sunday"]
+    project.import_paths([write_jsonl(tmp_path / "r.jsonl", [record("r1", text, [{
+        "coder": "amina", "status": "in_progress",
+        "spans": [span(f"s{i}", "actor", text, w) for i, w in enumerate(words)], "claims": []}])])])
+    rid = project.reports()[0].id
+    coder = project.coder_id("amina")
+    whole = project.spans(rid, coder)
+    assert [s.text for s in whole] == words
+    checkpoints: list[str] = []
+    monkeypatch.setattr(queries, "give_way", lambda: checkpoints.append("x"))
+    monkeypatch.setattr(queries, "_SPAN_CHUNK", 2)
+    assert project.spans(rid, coder) == whole
+    assert checkpoints == ["x", "x"]  # after rows 2 and 4; the short last chunk ends the read
+
+
+def test_the_start_checks_give_way_between_reports(project, tmp_path, monkeypatch) -> None:
+    from annotator.core import integrity
+    from tests.core.helpers import record, write_jsonl
+
+    project.import_paths([write_jsonl(tmp_path / "r.jsonl", [
+        record(f"r{i}", f"Gunmen attacked Gao on Sunday. {i}\n") for i in range(3)])])
+    checkpoints: list[str] = []
+    monkeypatch.setattr(integrity, "give_way", lambda: checkpoints.append("x"))
+    project.verify_sample()
+    assert len(checkpoints) >= 3  # one before each report's checksum
