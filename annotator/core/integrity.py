@@ -71,6 +71,9 @@ def loaded_report_problems(external_id: str, text: str, sha256: str | None,
 
 
 _GIVE_WAY_EVERY = 1000  # spans checked between two of a background check's checkpoints
+# report texts fetched at a time: reports of up to 1 MB each, decoded while the fetch holds the
+# interpreter lock (200 at once took the sample's 8 MB in one step, through a key at start)
+_TEXTS_AT_ONCE = 4
 
 
 def _report_problems(conn: Connection, ids: list[int] | None) -> Iterator[Problem]:
@@ -79,7 +82,7 @@ def _report_problems(conn: Connection, ids: list[int] | None) -> Iterator[Proble
     if ids is not None:
         q = q.where(r.c.id.in_(ids))
     texts: dict[int, str] = {}
-    for rid, ext, text, sha in conn.execution_options(yield_per=200).execute(q):
+    for rid, ext, text, sha in conn.execution_options(yield_per=_TEXTS_AT_ONCE).execute(q):
         give_way()  # a background check (the window's start): between two reports
         if text is None or _sha(text) != sha:
             yield Problem(f"report {ext}", "its text does not match its checksum (SHA-256)")
