@@ -10,6 +10,7 @@ install), alternating with a run on this tree.
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import statistics
@@ -86,7 +87,9 @@ def main() -> None:
     from annotator.core.project import Project
     from annotator.gui.review_window import ReviewWindow
 
-    reps = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("runs", nargs="?", type=int, default=5, help="runs of each side (A B A B)")
+    reps = parser.parse_args().runs
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
         p = Project.open(Path(tmp) / "one.db", with_example=False)

@@ -136,10 +136,13 @@ def give_way_within_steps(limit: float = 0.05, quiet: float = 0.1) -> bool:
     """On a background thread whose steps cannot stop in the middle (an import, dateparser
     compiling a language's patterns: up to a few hundred milliseconds each): from now on, every
     :data:`_CHECK_EVERY` function calls and returns, wait while the window's thread is busy, as
-    :func:`give_way` does between steps. A wait lasts at most ``limit`` seconds; if the window
-    is still busy then (it may wait for a lock this thread holds), this thread goes on without
-    waiting until the window has been seen idle again, so neither waits for the other for long.
-    Whether it is in place (not on the window's thread, nor over a profiler's own hook)."""
+    :func:`give_way` does between steps, and then until the window has been idle for ``quiet``
+    seconds: a key's handling comes back to Python a few milliseconds after it returns (its
+    paint), and the next key of a burst soon after; a window idle in its loop waits for no
+    lock, so that wait is safe. The window busy for ``limit`` seconds without a break (it may
+    wait for a lock this thread holds), this thread goes on without waiting until the window
+    has been seen idle again, so neither waits for the other for long. Whether it is in place
+    (not on the window's thread, nor over a profiler's own hook)."""
     if threading.current_thread() is threading.main_thread() or sys.getprofile() is not None:
         return False
     count = 0
