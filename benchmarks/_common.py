@@ -20,6 +20,15 @@ WORDS = (
 ).split()
 
 
+def help_and_exit_if_asked(doc: str | None) -> None:
+    """For the benchmarks that read their arguments from ``sys.argv`` by position: ``-h`` or
+    ``--help`` prints the script's docstring (its usage) and exits, instead of being taken for
+    a count or a path."""
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print((doc or "").strip())
+        raise SystemExit(0)
+
+
 def report_text(i: int, size: int = 5000) -> str:
     rnd = random.Random(i)
     words: list[str] = [f"Report {i}:"]

@@ -123,4 +123,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _common import help_and_exit_if_asked
+
+    help_and_exit_if_asked(__doc__)
     main()

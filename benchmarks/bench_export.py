@@ -19,7 +19,7 @@ from itertools import groupby
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import child_peak_mb, report_text, text_sha256, timed  # noqa: E402
+from _common import child_peak_mb, help_and_exit_if_asked, report_text, text_sha256, timed  # noqa: E402
 
 SPANS_PER_CODER = 50
 CODERS = ("amina", "lukas")
@@ -136,4 +136,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    help_and_exit_if_asked(__doc__)
     main()

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import child_peak_mb, report_text, timed  # noqa: E402
+from _common import child_peak_mb, help_and_exit_if_asked, report_text, timed  # noqa: E402
 
 
 def make_corpus(folder: Path, n: int) -> None:
@@ -92,4 +92,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    help_and_exit_if_asked(__doc__)
     main()

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import child_peak_mb, report_text  # noqa: E402,F401
+from _common import child_peak_mb, help_and_exit_if_asked, report_text  # noqa: E402,F401
 
 
 def csv_figure(tmp: Path) -> None:
@@ -116,6 +116,7 @@ def html_figure(tmp: Path) -> None:
 
 
 if __name__ == "__main__":
+    help_and_exit_if_asked(__doc__)
     with tempfile.TemporaryDirectory() as t:
         csv_figure(Path(t))
     with tempfile.TemporaryDirectory() as t:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import report_text, text_sha256  # noqa: E402
+from _common import help_and_exit_if_asked, report_text, text_sha256  # noqa: E402
 
 
 def fill_reports(db: Path, n: int) -> None:
@@ -239,4 +239,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    help_and_exit_if_asked(__doc__)
     main()
